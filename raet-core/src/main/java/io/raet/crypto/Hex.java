@@ -1,0 +1,52 @@
+package io.raet.crypto;
+
+/** Lowercase hexadecimal, as the reference writes keys. */
+public final class Hex {
+    private static final char[] DIGITS = "0123456789abcdef".toCharArray();
+
+    private Hex() {}
+
+    public static String encode(byte[] data) {
+        return encode(data, 0, data.length);
+    }
+
+    public static String encode(byte[] data, int off, int len) {
+        char[] out = new char[len * 2];
+        for (int i = 0; i < len; i++) {
+            int b = data[off + i] & 0xff;
+            out[2 * i] = DIGITS[b >>> 4];
+            out[2 * i + 1] = DIGITS[b & 0xf];
+        }
+        return new String(out);
+    }
+
+    /** Decodes hex (either case); throws {@link IllegalArgumentException} on odd length or a non-hex digit. */
+    public static byte[] decode(CharSequence hex) {
+        int n = hex.length();
+        if ((n & 1) != 0) {
+            throw new IllegalArgumentException("odd-length hex string (" + n + " characters)");
+        }
+        byte[] out = new byte[n / 2];
+        for (int i = 0; i < out.length; i++) {
+            int hi = Character.digit(hex.charAt(2 * i), 16);
+            int lo = Character.digit(hex.charAt(2 * i + 1), 16);
+            if (hi < 0 || lo < 0) {
+                throw new IllegalArgumentException("not a hex digit at position " + (hi < 0 ? 2 * i : 2 * i + 1));
+            }
+            out[i] = (byte) ((hi << 4) | lo);
+        }
+        return out;
+    }
+
+    /** Decodes a key given as 64 hex characters; the error names the key. */
+    public static byte[] decodeKey(String hex, String what) {
+        if (hex == null || hex.length() != 64) {
+            throw new CryptoException(what + " must be 64 hex characters");
+        }
+        try {
+            return decode(hex);
+        } catch (IllegalArgumentException e) {
+            throw new CryptoException(what + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.raet.crypto;
+
+/**
+ * A precomputed NaCl box key ({@code crypto_box_beforenm}) between one secret and one peer public key. Boxing
+ * with it is byte-identical to {@code crypto_box} with the two keys, and costs no Curve25519 operation.
+ *
+ * <p>Box layout is libsodium's "easy" layout used by the reference: the 16-byte Poly1305 tag, then the
+ * ciphertext.
+ */
+public final class SharedKey {
+    private final byte[] key;
+
+    SharedKey(byte[] key) {
+        this.key = key;
+    }
+
+    /** Boxes {@code plain} with {@code nonce}: returns tag ‖ ciphertext ({@code plain.length + 16} bytes). */
+    public byte[] seal(byte[] plain, byte[] nonce) {
+        byte[] out = new byte[plain.length + Sodium.BOX_MAC_BYTES];
+        seal(plain, 0, plain.length, nonce, 0, out, 0);
+        return out;
+    }
+
+    public void seal(byte[] plain, int off, int len, byte[] nonce, int nonceOff, byte[] out, int outOff) {
+        if (nonce == null || nonceOff < 0 || nonceOff > nonce.length - Sodium.BOX_NONCE_BYTES) {
+            throw new CryptoException("nonce must be 24 bytes");
+        }
+        Sodium.boxAfternm(out, outOff, plain, off, len, nonce, nonceOff, key);
+    }
+
+    /** Opens a box; throws {@link CryptoException} when it does not authenticate. */
+    public byte[] open(byte[] cipher, byte[] nonce) {
+        return open(cipher, 0, cipher.length, nonce, 0);
+    }
+
+    public byte[] open(byte[] cipher, int off, int len, byte[] nonce, int nonceOff) {
+        if (len < Sodium.BOX_MAC_BYTES) {
+            throw new CryptoException("box shorter than its 16-byte tag");
+        }
+        if (nonce == null || nonceOff < 0 || nonceOff > nonce.length - Sodium.BOX_NONCE_BYTES) {
+            throw new CryptoException("nonce must be 24 bytes");
+        }
+        byte[] out = new byte[len - Sodium.BOX_MAC_BYTES];
+        if (!Sodium.openAfternm(out, 0, cipher, off, len, nonce, nonceOff, key)) {
+            throw new CryptoException("box did not open: wrong keys or tampered data");
+        }
+        return out;
+    }
+
+    /** Boxes with a fresh random nonce and returns the coat layout tag ‖ cipher ‖ nonce. */
+    public byte[] sealWithNonce(byte[] plain, int off, int len) {
+        byte[] out = new byte[len + Sodium.BOX_MAC_BYTES + Sodium.BOX_NONCE_BYTES];
+        int nonceOff = len + Sodium.BOX_MAC_BYTES;
+        Sodium.randomBytes(out, nonceOff, Sodium.BOX_NONCE_BYTES);
+        Sodium.boxAfternm(out, 0, plain, off, len, out, nonceOff, key);
+        return out;
+    }
+
+    /** Opens the coat layout tag ‖ cipher ‖ nonce found at {@code coat[off, off+len)}. */
+    public byte[] openWithNonce(byte[] coat, int off, int len) {
+        if (len < Sodium.BOX_MAC_BYTES + Sodium.BOX_NONCE_BYTES) {
+            throw new CryptoException("coat of " + len + " bytes is shorter than tag and nonce");
+        }
+        int cipherLen = len - Sodium.BOX_NONCE_BYTES;
+        return open(coat, off, cipherLen, coat, off + cipherLen);
+    }
+}

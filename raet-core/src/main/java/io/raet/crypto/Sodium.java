@@ -1,0 +1,345 @@
+package io.raet.crypto;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * The system libsodium ({@code libsodium.so.23}) bound through the FFM API.
+ *
+ * <p>Short calls use {@code critical} handles so that heap arrays are passed without copying. Calls on
+ * inputs larger than {@link #CRITICAL_LIMIT} copy into native memory and use ordinary handles, so the
+ * garbage collector is never held up by a long computation.
+ *
+ * <p>All methods take {@code (array, offset, length)} triples where the protocol needs slices, so the
+ * codec can sign and box packet regions in place.
+ */
+public final class Sodium {
+    /** Inputs up to this size are passed as heap arrays through critical downcalls. */
+    static final int CRITICAL_LIMIT = 64 * 1024;
+
+    public static final int BOX_PUBLIC_KEY_BYTES = 32;
+    public static final int BOX_SECRET_KEY_BYTES = 32;
+    public static final int BOX_SHARED_KEY_BYTES = 32;
+    public static final int BOX_NONCE_BYTES = 24;
+    public static final int BOX_MAC_BYTES = 16;
+    public static final int SIGN_SEED_BYTES = 32;
+    public static final int SIGN_PUBLIC_KEY_BYTES = 32;
+    public static final int SIGN_SECRET_KEY_BYTES = 64;
+    public static final int SIGNATURE_BYTES = 64;
+
+    private static final String LIBRARY = System.getProperty("raet.libsodium", "libsodium.so.23");
+
+    private static final MethodHandle INIT;
+    private static final MethodHandle RANDOM;
+    private static final MethodHandle SCALARMULT_BASE;
+    private static final MethodHandle BEFORENM;
+    private static final MethodHandle BOX_AFTERNM;
+    private static final MethodHandle BOX_AFTERNM_LONG;
+    private static final MethodHandle OPEN_AFTERNM;
+    private static final MethodHandle OPEN_AFTERNM_LONG;
+    private static final MethodHandle SIGN_SEED_KEYPAIR;
+    private static final MethodHandle SIGN_DETACHED;
+    private static final MethodHandle VERIFY_DETACHED;
+    private static final MethodHandle SIGN_DETACHED_LONG;
+    private static final MethodHandle VERIFY_DETACHED_LONG;
+    private static final Throwable LOAD_FAILURE;
+
+    static {
+        MethodHandle init = null, random = null, smb = null, beforenm = null, box = null, boxL = null,
+                open = null, openL = null, seedKp = null, sign = null, verify = null, signL = null, verifyL = null;
+        Throwable failure = null;
+        try {
+            Linker linker = Linker.nativeLinker();
+            SymbolLookup lib = SymbolLookup.libraryLookup(LIBRARY, Arena.global());
+            Linker.Option critical = Linker.Option.critical(true);
+            init = linker.downcallHandle(lib.findOrThrow("sodium_init"), FunctionDescriptor.of(JAVA_INT));
+            random = linker.downcallHandle(lib.findOrThrow("randombytes_buf"),
+                    FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG), critical);
+            smb = linker.downcallHandle(lib.findOrThrow("crypto_scalarmult_base"),
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), critical);
+            beforenm = linker.downcallHandle(lib.findOrThrow("crypto_box_beforenm"),
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS), critical);
+            FunctionDescriptor afternm = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS);
+            box = linker.downcallHandle(lib.findOrThrow("crypto_box_easy_afternm"), afternm, critical);
+            boxL = linker.downcallHandle(lib.findOrThrow("crypto_box_easy_afternm"), afternm);
+            open = linker.downcallHandle(lib.findOrThrow("crypto_box_open_easy_afternm"), afternm, critical);
+            openL = linker.downcallHandle(lib.findOrThrow("crypto_box_open_easy_afternm"), afternm);
+            seedKp = linker.downcallHandle(lib.findOrThrow("crypto_sign_seed_keypair"),
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS), critical);
+            FunctionDescriptor signFd = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS);
+            sign = linker.downcallHandle(lib.findOrThrow("crypto_sign_detached"), signFd, critical);
+            signL = linker.downcallHandle(lib.findOrThrow("crypto_sign_detached"), signFd);
+            FunctionDescriptor verifyFd = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS);
+            verify = linker.downcallHandle(lib.findOrThrow("crypto_sign_verify_detached"), verifyFd, critical);
+            verifyL = linker.downcallHandle(lib.findOrThrow("crypto_sign_verify_detached"), verifyFd);
+            int rc = (int) init.invokeExact();
+            if (rc < 0) {
+                throw new CryptoException("sodium_init failed: " + rc);
+            }
+        } catch (Throwable t) {
+            failure = t;
+        }
+        INIT = init;
+        RANDOM = random;
+        SCALARMULT_BASE = smb;
+        BEFORENM = beforenm;
+        BOX_AFTERNM = box;
+        BOX_AFTERNM_LONG = boxL;
+        OPEN_AFTERNM = open;
+        OPEN_AFTERNM_LONG = openL;
+        SIGN_SEED_KEYPAIR = seedKp;
+        SIGN_DETACHED = sign;
+        VERIFY_DETACHED = verify;
+        SIGN_DETACHED_LONG = signL;
+        VERIFY_DETACHED_LONG = verifyL;
+        LOAD_FAILURE = failure;
+    }
+
+    private Sodium() {}
+
+    /** Fails with a clear message when libsodium could not be loaded. */
+    public static void ensureLoaded() {
+        if (LOAD_FAILURE != null) {
+            throw new CryptoException("libsodium (" + LIBRARY + ") could not be loaded; install the libsodium23 package"
+                    + " and run with --enable-native-access=ALL-UNNAMED: " + LOAD_FAILURE, LOAD_FAILURE);
+        }
+    }
+
+    private static MemorySegment seg(byte[] a) {
+        return MemorySegment.ofArray(a);
+    }
+
+    private static MemorySegment seg(byte[] a, int off, int len) {
+        return MemorySegment.ofArray(a).asSlice(off, len);
+    }
+
+    private static void check(byte[] a, int size, String what) {
+        if (a == null || a.length != size) {
+            throw new CryptoException(what + " must be " + size + " bytes, got " + (a == null ? "null" : a.length));
+        }
+    }
+
+    private static void checkRange(byte[] a, int off, int len) {
+        if (off < 0 || len < 0 || off > a.length - len) {
+            throw new CryptoException("range [" + off + ", +" + len + ") outside array of " + a.length);
+        }
+    }
+
+    private static CryptoException wrap(Throwable t) {
+        if (t instanceof CryptoException c) {
+            return c;
+        }
+        return new CryptoException("libsodium call failed: " + t, t);
+    }
+
+    /** Fills {@code out[off, off+len)} with random bytes. */
+    public static void randomBytes(byte[] out, int off, int len) {
+        ensureLoaded();
+        checkRange(out, off, len);
+        try {
+            RANDOM.invokeExact(seg(out, off, len), (long) len);
+        } catch (Throwable t) {
+            throw wrap(t);
+        }
+    }
+
+    public static byte[] randomBytes(int len) {
+        byte[] out = new byte[len];
+        randomBytes(out, 0, len);
+        return out;
+    }
+
+    /** Curve25519 public key of a secret scalar. */
+    public static byte[] scalarMultBase(byte[] secret) {
+        ensureLoaded();
+        check(secret, BOX_SECRET_KEY_BYTES, "Curve25519 secret key");
+        byte[] pub = new byte[BOX_PUBLIC_KEY_BYTES];
+        try {
+            int rc = (int) SCALARMULT_BASE.invokeExact(seg(pub), seg(secret));
+            if (rc != 0) {
+                throw new CryptoException("crypto_scalarmult_base failed");
+            }
+        } catch (Throwable t) {
+            throw wrap(t);
+        }
+        return pub;
+    }
+
+    /** Precomputed shared key {@code HSalsa20(X25519(secret, peerPublic))} as crypto_box_beforenm. */
+    public static byte[] beforenm(byte[] peerPublic, byte[] secret) {
+        ensureLoaded();
+        check(peerPublic, BOX_PUBLIC_KEY_BYTES, "Curve25519 public key");
+        check(secret, BOX_SECRET_KEY_BYTES, "Curve25519 secret key");
+        byte[] k = new byte[BOX_SHARED_KEY_BYTES];
+        try {
+            int rc = (int) BEFORENM.invokeExact(seg(k), seg(peerPublic), seg(secret));
+            if (rc != 0) {
+                throw new CryptoException("crypto_box_beforenm failed (weak public key)");
+            }
+        } catch (Throwable t) {
+            throw wrap(t);
+        }
+        return k;
+    }
+
+    /**
+     * Boxes {@code plain[off, off+len)} into {@code out[outOff, outOff+len+16)} (16-byte tag first) with a
+     * precomputed key.
+     */
+    public static void boxAfternm(byte[] out, int outOff, byte[] plain, int off, int len, byte[] nonce, int nonceOff,
+            byte[] sharedKey) {
+        ensureLoaded();
+        check(sharedKey, BOX_SHARED_KEY_BYTES, "shared key");
+        checkRange(plain, off, len);
+        checkRange(out, outOff, len + BOX_MAC_BYTES);
+        checkRange(nonce, nonceOff, BOX_NONCE_BYTES);
+        try {
+            int rc;
+            if (len <= CRITICAL_LIMIT) {
+                rc = (int) BOX_AFTERNM.invokeExact(seg(out, outOff, len + BOX_MAC_BYTES), seg(plain, off, len),
+                        (long) len, seg(nonce, nonceOff, BOX_NONCE_BYTES), seg(sharedKey));
+            } else {
+                try (Arena arena = Arena.ofConfined()) {
+                    MemorySegment c = arena.allocate(len + BOX_MAC_BYTES);
+                    MemorySegment m = arena.allocate(len);
+                    m.copyFrom(seg(plain, off, len));
+                    MemorySegment n = arena.allocate(BOX_NONCE_BYTES);
+                    n.copyFrom(seg(nonce, nonceOff, BOX_NONCE_BYTES));
+                    MemorySegment k = arena.allocate(BOX_SHARED_KEY_BYTES);
+                    k.copyFrom(seg(sharedKey));
+                    rc = (int) BOX_AFTERNM_LONG.invokeExact(c, m, (long) len, n, k);
+                    seg(out, outOff, len + BOX_MAC_BYTES).copyFrom(c);
+                }
+            }
+            if (rc != 0) {
+                throw new CryptoException("crypto_box_easy_afternm failed");
+            }
+        } catch (Throwable t) {
+            throw wrap(t);
+        }
+    }
+
+    /**
+     * Opens {@code cipher[off, off+len)} (tag first) into {@code out[outOff, outOff+len-16)}.
+     *
+     * @return false when the box does not authenticate (the output is then unspecified)
+     */
+    public static boolean openAfternm(byte[] out, int outOff, byte[] cipher, int off, int len, byte[] nonce,
+            int nonceOff, byte[] sharedKey) {
+        ensureLoaded();
+        check(sharedKey, BOX_SHARED_KEY_BYTES, "shared key");
+        if (len < BOX_MAC_BYTES) {
+            return false;
+        }
+        checkRange(cipher, off, len);
+        checkRange(out, outOff, len - BOX_MAC_BYTES);
+        checkRange(nonce, nonceOff, BOX_NONCE_BYTES);
+        try {
+            int rc;
+            if (len <= CRITICAL_LIMIT) {
+                rc = (int) OPEN_AFTERNM.invokeExact(seg(out, outOff, len - BOX_MAC_BYTES), seg(cipher, off, len),
+                        (long) len, seg(nonce, nonceOff, BOX_NONCE_BYTES), seg(sharedKey));
+            } else {
+                try (Arena arena = Arena.ofConfined()) {
+                    MemorySegment m = arena.allocate(len - BOX_MAC_BYTES);
+                    MemorySegment c = arena.allocate(len);
+                    c.copyFrom(seg(cipher, off, len));
+                    MemorySegment n = arena.allocate(BOX_NONCE_BYTES);
+                    n.copyFrom(seg(nonce, nonceOff, BOX_NONCE_BYTES));
+                    MemorySegment k = arena.allocate(BOX_SHARED_KEY_BYTES);
+                    k.copyFrom(seg(sharedKey));
+                    rc = (int) OPEN_AFTERNM_LONG.invokeExact(m, c, (long) len, n, k);
+                    if (rc == 0) {
+                        seg(out, outOff, len - BOX_MAC_BYTES).copyFrom(m);
+                    }
+                }
+            }
+            return rc == 0;
+        } catch (Throwable t) {
+            throw wrap(t);
+        }
+    }
+
+    /** Ed25519 key pair from a 32-byte seed: returns {verifyKey(32), secretKey(64)}. */
+    public static byte[][] signSeedKeypair(byte[] seed) {
+        ensureLoaded();
+        check(seed, SIGN_SEED_BYTES, "Ed25519 seed");
+        byte[] pk = new byte[SIGN_PUBLIC_KEY_BYTES];
+        byte[] sk = new byte[SIGN_SECRET_KEY_BYTES];
+        try {
+            int rc = (int) SIGN_SEED_KEYPAIR.invokeExact(seg(pk), seg(sk), seg(seed));
+            if (rc != 0) {
+                throw new CryptoException("crypto_sign_seed_keypair failed");
+            }
+        } catch (Throwable t) {
+            throw wrap(t);
+        }
+        return new byte[][] {pk, sk};
+    }
+
+    /** Writes the detached Ed25519 signature of {@code msg[off, off+len)} to {@code sig[sigOff, sigOff+64)}. */
+    public static void signDetached(byte[] sig, int sigOff, byte[] msg, int off, int len, byte[] secretKey) {
+        ensureLoaded();
+        check(secretKey, SIGN_SECRET_KEY_BYTES, "Ed25519 secret key");
+        checkRange(msg, off, len);
+        checkRange(sig, sigOff, SIGNATURE_BYTES);
+        try {
+            int rc;
+            if (len <= CRITICAL_LIMIT) {
+                rc = (int) SIGN_DETACHED.invokeExact(seg(sig, sigOff, SIGNATURE_BYTES), MemorySegment.NULL,
+                        seg(msg, off, len), (long) len, seg(secretKey));
+            } else {
+                try (Arena arena = Arena.ofConfined()) {
+                    MemorySegment s = arena.allocate(SIGNATURE_BYTES);
+                    MemorySegment m = arena.allocate(len);
+                    m.copyFrom(seg(msg, off, len));
+                    MemorySegment k = arena.allocate(SIGN_SECRET_KEY_BYTES);
+                    k.copyFrom(seg(secretKey));
+                    rc = (int) SIGN_DETACHED_LONG.invokeExact(s, MemorySegment.NULL, m, (long) len, k);
+                    seg(sig, sigOff, SIGNATURE_BYTES).copyFrom(s);
+                }
+            }
+            if (rc != 0) {
+                throw new CryptoException("crypto_sign_detached failed");
+            }
+        } catch (Throwable t) {
+            throw wrap(t);
+        }
+    }
+
+    /** Verifies a detached Ed25519 signature; false for any forgery, never an exception for bad data. */
+    public static boolean verifyDetached(byte[] sig, int sigOff, byte[] msg, int off, int len, byte[] verifyKey) {
+        ensureLoaded();
+        check(verifyKey, SIGN_PUBLIC_KEY_BYTES, "Ed25519 verify key");
+        checkRange(msg, off, len);
+        checkRange(sig, sigOff, SIGNATURE_BYTES);
+        try {
+            int rc;
+            if (len <= CRITICAL_LIMIT) {
+                rc = (int) VERIFY_DETACHED.invokeExact(seg(sig, sigOff, SIGNATURE_BYTES), seg(msg, off, len),
+                        (long) len, seg(verifyKey));
+            } else {
+                try (Arena arena = Arena.ofConfined()) {
+                    MemorySegment s = arena.allocate(SIGNATURE_BYTES);
+                    s.copyFrom(seg(sig, sigOff, SIGNATURE_BYTES));
+                    MemorySegment m = arena.allocate(len);
+                    m.copyFrom(seg(msg, off, len));
+                    MemorySegment k = arena.allocate(SIGN_PUBLIC_KEY_BYTES);
+                    k.copyFrom(seg(verifyKey));
+                    rc = (int) VERIFY_DETACHED_LONG.invokeExact(s, m, (long) len, k);
+                }
+            }
+            return rc == 0;
+        } catch (Throwable t) {
+            throw wrap(t);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+# Sourced by the scripts: selects the JDK 25 and makes sure the native and Python dependencies are installed.
+# Safe to source repeatedly; installs only what is missing.
+
+raet_select_jdk() {
+    local candidate
+    if [ -n "${JAVA_HOME:-}" ] && "$JAVA_HOME/bin/java" -version 2>&1 | grep -q 'version "25'; then
+        return 0
+    fi
+    for candidate in /usr/lib/jvm/temurin-25-jdk-* /usr/lib/jvm/temurin-25* /usr/lib/jvm/java-25-*; do
+        if [ -x "$candidate/bin/java" ] && "$candidate/bin/java" -version 2>&1 | grep -q 'version "25'; then
+            export JAVA_HOME="$candidate"
+            export PATH="$JAVA_HOME/bin:$PATH"
+            return 0
+        fi
+    done
+    echo "error: RAET needs a JDK 25 (Temurin 25 expected under /usr/lib/jvm/temurin-25-jdk-*); none was found." >&2
+    echo "       Install Temurin 25 or set JAVA_HOME to a JDK 25 and run again." >&2
+    return 1
+}
+
+raet_apt_install() {
+    if [ "$(id -u)" = 0 ]; then
+        apt-get update -qq >/dev/null 2>&1 || true
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+    elif command -v sudo >/dev/null 2>&1; then
+        sudo apt-get update -qq >/dev/null 2>&1 || true
+        sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+    else
+        echo "error: need root (or sudo) to install: $*" >&2
+        return 1
+    fi
+}
+
+raet_ensure_libsodium() {
+    if ldconfig -p 2>/dev/null | grep -q 'libsodium.so.23'; then
+        return 0
+    fi
+    echo "installing libsodium23 (Debian package)" >&2
+    raet_apt_install libsodium23
+}
+
+# The Python reference (raet 0.6.8) for the interop tests and benchmarks, in a private virtualenv.
+raet_python_venv() {
+    local root="$1"
+    local venv="${RAET_VENV:-$root/target/pyref}"
+    if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import raet, ioflo, libnacl, msgpack' >/dev/null 2>&1; then
+        python3 -m venv "$venv" >/dev/null 2>&1 || { raet_apt_install python3-venv && python3 -m venv "$venv"; }
+        "$venv/bin/python" -m pip install -q --disable-pip-version-check 'raet==0.6.8' ioflo libnacl 'msgpack<1' >&2
+    fi
+    export RAET_PYTHON="$venv/bin/python"
+}

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs every test: unit, property, vector replay and live interop with the Python reference.
+# Works on a fresh machine: installs libsodium23 and the Python reference when missing.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=env.sh
+. "$root/scripts/env.sh"
+raet_select_jdk
+raet_ensure_libsodium
+if [ "${RAET_SKIP_INTEROP:-}" != 1 ]; then
+    raet_python_venv "$root" || { echo "warning: could not install the Python reference; interop tests will be skipped" >&2; }
+fi
+cd "$root"
+exec ./mvnw -B -ntp verify "$@"
