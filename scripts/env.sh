@@ -42,7 +42,7 @@ raet_ensure_libsodium() {
 # The Python reference (raet 0.6.8) for the interop tests and benchmarks, in a private virtualenv.
 raet_python_venv() {
     local root="$1"
-    local venv="${RAET_VENV:-$root/target/pyref}"
+    local venv="${RAET_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/raet/pyref-0.6.8}"
     if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import raet, ioflo, libnacl, msgpack' >/dev/null 2>&1; then
         python3 -m venv "$venv" >/dev/null 2>&1 || { raet_apt_install python3-venv && python3 -m venv "$venv"; }
         "$venv/bin/python" -m pip install -q --disable-pip-version-check 'raet==0.6.8' ioflo libnacl 'msgpack<1' >&2
