@@ -20,7 +20,11 @@ public final class Hex {
         return new String(out);
     }
 
-    /** Decodes hex (either case); throws {@link IllegalArgumentException} on odd length or a non-hex digit. */
+    /**
+     * Decodes hex (either case); throws {@link IllegalArgumentException} on odd length or a non-hex digit. Only
+     * the ASCII digits {@code 0-9 a-f A-F} are hex digits (not other Unicode digits, which
+     * {@link Character#digit(char, int)} would accept).
+     */
     public static byte[] decode(CharSequence hex) {
         int n = hex.length();
         if ((n & 1) != 0) {
@@ -28,14 +32,27 @@ public final class Hex {
         }
         byte[] out = new byte[n / 2];
         for (int i = 0; i < out.length; i++) {
-            int hi = Character.digit(hex.charAt(2 * i), 16);
-            int lo = Character.digit(hex.charAt(2 * i + 1), 16);
+            int hi = digit(hex.charAt(2 * i));
+            int lo = digit(hex.charAt(2 * i + 1));
             if (hi < 0 || lo < 0) {
                 throw new IllegalArgumentException("not a hex digit at position " + (hi < 0 ? 2 * i : 2 * i + 1));
             }
             out[i] = (byte) ((hi << 4) | lo);
         }
         return out;
+    }
+
+    private static int digit(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
     }
 
     /** Decodes a key given as 64 hex characters; the error names the key. */

@@ -14,8 +14,21 @@ public final class SharedKey {
         this.key = key;
     }
 
+    private static void checkNonce(byte[] nonce) {
+        if (nonce == null || nonce.length != Sodium.BOX_NONCE_BYTES) {
+            throw new CryptoException("nonce must be 24 bytes, got " + (nonce == null ? "null" : nonce.length));
+        }
+    }
+
+    private static void checkRange(byte[] a, int off, int len, String what) {
+        if (off < 0 || len < 0 || off > a.length - len) {
+            throw new CryptoException(what + " range [" + off + ", +" + len + ") outside array of " + a.length);
+        }
+    }
+
     /** Boxes {@code plain} with {@code nonce}: returns tag ‖ ciphertext ({@code plain.length + 16} bytes). */
     public byte[] seal(byte[] plain, byte[] nonce) {
+        checkNonce(nonce);
         byte[] out = new byte[plain.length + Sodium.BOX_MAC_BYTES];
         seal(plain, 0, plain.length, nonce, 0, out, 0);
         return out;
@@ -30,6 +43,7 @@ public final class SharedKey {
 
     /** Opens a box; throws {@link CryptoException} when it does not authenticate. */
     public byte[] open(byte[] cipher, byte[] nonce) {
+        checkNonce(nonce);
         return open(cipher, 0, cipher.length, nonce, 0);
     }
 
@@ -49,6 +63,7 @@ public final class SharedKey {
 
     /** Boxes with a fresh random nonce and returns the coat layout tag ‖ cipher ‖ nonce. */
     public byte[] sealWithNonce(byte[] plain, int off, int len) {
+        checkRange(plain, off, len, "plain text");
         byte[] out = new byte[len + Sodium.BOX_MAC_BYTES + Sodium.BOX_NONCE_BYTES];
         int nonceOff = len + Sodium.BOX_MAC_BYTES;
         Sodium.randomBytes(out, nonceOff, Sodium.BOX_NONCE_BYTES);
@@ -58,6 +73,7 @@ public final class SharedKey {
 
     /** Opens the coat layout tag ‖ cipher ‖ nonce found at {@code coat[off, off+len)}. */
     public byte[] openWithNonce(byte[] coat, int off, int len) {
+        checkRange(coat, off, len, "coat");
         if (len < Sodium.BOX_MAC_BYTES + Sodium.BOX_NONCE_BYTES) {
             throw new CryptoException("coat of " + len + " bytes is shorter than tag and nonce");
         }

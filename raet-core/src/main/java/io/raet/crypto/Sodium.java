@@ -128,6 +128,9 @@ public final class Sodium {
     }
 
     private static void checkRange(byte[] a, int off, int len) {
+        if (a == null) {
+            throw new CryptoException("array is null");
+        }
         if (off < 0 || len < 0 || off > a.length - len) {
             throw new CryptoException("range [" + off + ", +" + len + ") outside array of " + a.length);
         }
@@ -152,6 +155,9 @@ public final class Sodium {
     }
 
     public static byte[] randomBytes(int len) {
+        if (len < 0) {
+            throw new CryptoException("negative length " + len);
+        }
         byte[] out = new byte[len];
         randomBytes(out, 0, len);
         return out;
