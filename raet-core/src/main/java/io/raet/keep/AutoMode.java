@@ -1,0 +1,30 @@
+package io.raet.keep;
+
+/** How new or changed remote keys are accepted (see {@link RoadKeep#statusRole}). */
+public enum AutoMode {
+    /** Operator decides: unknown roles become pending. The reference default. */
+    NEVER(0),
+    /** Trust on first use: unknown roles are accepted, changed keys are rejected. */
+    ONCE(1),
+    /** Everything is accepted, even changed keys for a known role. */
+    ALWAYS(2);
+
+    private final int value;
+
+    AutoMode(int value) {
+        this.value = value;
+    }
+
+    public int value() {
+        return value;
+    }
+
+    public static AutoMode fromValue(long value) {
+        for (AutoMode m : values()) {
+            if (m.value == value) {
+                return m;
+            }
+        }
+        throw new KeepException("auto mode must be 0, 1 or 2, got " + value);
+    }
+}

@@ -1,0 +1,35 @@
+package io.raet.keep;
+
+import io.raet.crypto.BoxKeyPair;
+import io.raet.crypto.SigningKey;
+
+/**
+ * The local role and long-term secret keys, file {@code role/local/role.json}: {@code role, sighex, prihex}.
+ * Both keys are 64 hex characters (stored lowercase): {@code sighex} is the Ed25519 seed, {@code prihex} the
+ * Curve25519 secret.
+ */
+public record LocalRoleData(String role, String sighex, String prihex) {
+    public LocalRoleData {
+        KeepNames.require("role", role);
+        sighex = Checks.hexKey("sighex", sighex);
+        prihex = Checks.hexKey("prihex", prihex);
+    }
+
+    public static LocalRoleData of(String role, SigningKey signingKey, BoxKeyPair boxKeyPair) {
+        return new LocalRoleData(role, signingKey.hex(), boxKeyPair.hex());
+    }
+
+    public SigningKey signingKey() {
+        return SigningKey.fromHex(sighex);
+    }
+
+    public BoxKeyPair boxKeyPair() {
+        return BoxKeyPair.fromHex(prihex);
+    }
+
+    /** Keys are secrets: they are not part of the string form. */
+    @Override
+    public String toString() {
+        return "LocalRoleData[role=" + role + ", sighex=<secret>, prihex=<secret>]";
+    }
+}

@@ -1,0 +1,460 @@
+package io.raet.keep;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The on-disk keep of a road stack, in the reference's layout (relative to the keep directory):
+ *
+ * <pre>
+ * local/estate.json              local estate        ({@link LocalEstateData})
+ * role/local/role.json           local role and keys ({@link LocalRoleData})
+ * remote/estate.&lt;name&gt;.json      one per remote      ({@link RemoteEstateData})
+ * role/remote/role.&lt;role&gt;.json   one per remote role ({@link RemoteRoleData})
+ * </pre>
+ *
+ * <p>Files are JSON byte-identical to the reference's {@code json.dump(data, f, indent=2)}. Every write goes to a
+ * temp file in the same directory ({@code .<file>.<16 hex>.tmp}, mode 0600), which is fsynced, atomically renamed
+ * over the target, after which the directory is fsynced. Directories are created with mode 0700. Leftover temp
+ * files (from a crash) are ignored by the load methods, which delete those older than 10 seconds. Only JSON is
+ * supported; {@code .msgpack} keep files are reported by {@link #loadRemotes()} and otherwise ignored.
+ *
+ * <p>Reads are strict: valid JSON, exactly the reference's key set, correct types, ranges (uids, sids 0..2^32-1,
+ * ports 0..65535, kind 0..255), 64-hex keys, and valid names/roles ({@link KeepNames}). How invalid files are
+ * handled:
+ * <ul>
+ *   <li>remote estate files: reported by {@link #loadRemotes()} and <b>moved aside</b> to {@code <file>.corrupt}
+ *       (never deleted); the other remotes load normally. An estate file only carries addresses and ids, the
+ *       remote simply joins again.</li>
+ *   <li>remote role files: reported and <b>left in place</b>, because they hold the acceptance decision; removing
+ *       one would turn a pinned role into an unknown role. {@link #statusRole} treats a corrupt role file as
+ *       rejected (except in {@link AutoMode#ALWAYS}, which overwrites it); {@link #loadRemoteRole} throws.</li>
+ *   <li>local files: {@link #loadLocal()} / {@link #loadLocalRole()} throw {@link KeepException}; the local
+ *       identity is never replaced silently.</li>
+ * </ul>
+ *
+ * <p>All methods are synchronized on the instance. All failures are {@link KeepException} (unchecked); I/O
+ * errors carry the {@link IOException} as cause.
+ */
+public final class RoadKeep {
+    private static final Logger LOG = LoggerFactory.getLogger(RoadKeep.class);
+
+    static final String EXT = ".json";
+    static final String ESTATE_PREFIX = "estate.";
+    static final String ROLE_PREFIX = "role.";
+    /** Age from which a temp file is considered left over by a crash. */
+    static final java.time.Duration TEMP_MIN_AGE = java.time.Duration.ofSeconds(10);
+
+    private final Path dir;
+    private final Path localDir;
+    private final Path remoteDir;
+    private final Path localRoleDir;
+    private final Path remoteRoleDir;
+    private Consumer<Path> beforeRename;
+
+    /** Opens (creating if missing, mode 0700) the keep in {@code dir}. */
+    public RoadKeep(Path dir) {
+        this.dir = Checks.notNull("keep directory", dir).toAbsolutePath().normalize();
+        this.localDir = this.dir.resolve("local");
+        this.remoteDir = this.dir.resolve("remote");
+        this.localRoleDir = this.dir.resolve("role").resolve("local");
+        this.remoteRoleDir = this.dir.resolve("role").resolve("remote");
+        try {
+            for (Path d : List.of(this.dir, localDir, remoteDir, localRoleDir, remoteRoleDir)) {
+                AtomicFiles.createDirectories(d);
+            }
+        } catch (IOException e) {
+            throw new KeepException("cannot create keep directory " + this.dir + ": " + e, e);
+        }
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Path localEstatePath() {
+        return localDir.resolve("estate" + EXT);
+    }
+
+    public Path localRolePath() {
+        return localRoleDir.resolve("role" + EXT);
+    }
+
+    /** Path of a remote estate file; {@link KeepException} if the name is invalid. */
+    public Path remoteEstatePath(String name) {
+        return remoteDir.resolve(ESTATE_PREFIX + KeepNames.require("name", name) + EXT);
+    }
+
+    /** Path of a remote role file; {@link KeepException} if the role is invalid. */
+    public Path remoteRolePath(String role) {
+        return remoteRoleDir.resolve(ROLE_PREFIX + KeepNames.require("role", role) + EXT);
+    }
+
+    /** Called with the temp file after it is fsynced and before it is renamed over the target (tests only). */
+    synchronized void beforeRename(Consumer<Path> hook) {
+        this.beforeRename = hook;
+    }
+
+    // ---------------------------------------------------------------- local
+
+    /** The local estate, empty if never dumped; {@link KeepException} if the file is invalid. */
+    public synchronized Optional<LocalEstateData> loadLocal() {
+        cleanTemps(localDir);
+        return loadRequired(localEstatePath(), Codec::decodeLocalEstate);
+    }
+
+    /** The local role and keys, empty if never dumped; {@link KeepException} if the file is invalid. */
+    public synchronized Optional<LocalRoleData> loadLocalRole() {
+        cleanTemps(localRoleDir);
+        return loadRequired(localRolePath(), Codec::decodeLocalRole);
+    }
+
+    public synchronized void dumpLocal(LocalEstateData data) {
+        write(localEstatePath(), Codec.encode(Checks.notNull("local estate", data)));
+    }
+
+    public synchronized void dumpLocalRole(LocalRoleData data) {
+        write(localRolePath(), Codec.encode(Checks.notNull("local role", data)));
+    }
+
+    // ---------------------------------------------------------------- remotes
+
+    /**
+     * Loads every remote estate file and every remote role file. Invalid files are skipped and listed in
+     * {@link RemoteLoad#problems()}: estate files are moved aside to {@code <file>.corrupt}, role files stay in
+     * place (see the class documentation). A file that cannot be read (I/O error) is reported and left in place.
+     * A remote estate file whose {@code name} differs from the name in its file name is invalid.
+     */
+    public synchronized RemoteLoad loadRemotes() {
+        cleanTemps(remoteDir);
+        cleanTemps(remoteRoleDir);
+        List<KeepProblem> problems = new ArrayList<>();
+
+        List<RemoteEstateData> remotes = new ArrayList<>();
+        for (Path file : keepFiles(remoteDir, ESTATE_PREFIX, problems)) {
+            String name = middle(file, ESTATE_PREFIX);
+            byte[] bytes;
+            try {
+                bytes = AtomicFiles.read(file);
+            } catch (IOException e) {
+                problems.add(new KeepProblem(file, "cannot read: " + e, null));
+                continue;
+            }
+            if (bytes == null) {
+                continue; // removed meanwhile
+            }
+            try {
+                KeepNames.require("name in file name", name);
+                RemoteEstateData data = Codec.decodeRemoteEstate(bytes);
+                if (!data.name().equals(name)) {
+                    throw new KeepException("name " + KeepNames.quote(data.name())
+                            + " differs from the file name's " + KeepNames.quote(name));
+                }
+                remotes.add(data);
+            } catch (KeepException e) {
+                problems.add(quarantine(file, e.getMessage()));
+            }
+        }
+
+        Map<String, RemoteRoleData> roles = new TreeMap<>();
+        for (Path file : keepFiles(remoteRoleDir, ROLE_PREFIX, problems)) {
+            String role = middle(file, ROLE_PREFIX);
+            try {
+                byte[] bytes = AtomicFiles.read(file);
+                if (bytes == null) {
+                    continue;
+                }
+                KeepNames.require("role in file name", role);
+                RemoteRoleData data = Codec.decodeRemoteRole(bytes);
+                if (!data.role().equals(role)) {
+                    throw new KeepException("role " + KeepNames.quote(data.role())
+                            + " differs from the file name's " + KeepNames.quote(role));
+                }
+                roles.put(role, data);
+            } catch (IOException e) {
+                problems.add(new KeepProblem(file, "cannot read: " + e, null));
+            } catch (KeepException e) {
+                problems.add(new KeepProblem(file, e.getMessage(), null));
+            }
+        }
+        for (KeepProblem p : problems) {
+            LOG.warn("keep: skipped {}", p);
+        }
+        return new RemoteLoad(remotes, roles, problems);
+    }
+
+    /**
+     * One remote estate, empty if there is no file; {@link KeepException} if the name is invalid or the file is
+     * invalid (the file is left in place).
+     */
+    public synchronized Optional<RemoteEstateData> loadRemote(String name) {
+        Optional<RemoteEstateData> data = loadRequired(remoteEstatePath(name), Codec::decodeRemoteEstate);
+        if (data.isPresent() && !data.get().name().equals(name)) {
+            throw new KeepException(remoteEstatePath(name) + ": name " + KeepNames.quote(data.get().name())
+                    + " differs from the file name");
+        }
+        return data;
+    }
+
+    /** Writes (replaces) {@code remote/estate.<name>.json}. Does not touch the role file. */
+    public synchronized void dumpRemote(RemoteEstateData data) {
+        Checks.notNull("remote estate", data);
+        write(remoteEstatePath(data.name()), Codec.encode(data));
+    }
+
+    /** Deletes the remote estate file; returns whether it existed. The role file is kept. */
+    public synchronized boolean removeRemote(String name) {
+        return delete(remoteEstatePath(name));
+    }
+
+    /**
+     * The role file of {@code role}, empty if there is none; {@link KeepException} if the role is invalid or the
+     * file is invalid.
+     */
+    public synchronized Optional<RemoteRoleData> loadRemoteRole(String role) {
+        Path file = remoteRolePath(role);
+        Optional<RemoteRoleData> data = loadRequired(file, Codec::decodeRemoteRole);
+        if (data.isPresent() && !data.get().role().equals(role)) {
+            throw new KeepException(file + ": role " + KeepNames.quote(data.get().role())
+                    + " differs from the file name");
+        }
+        return data;
+    }
+
+    /** Writes (replaces) {@code role/remote/role.<role>.json}. */
+    public synchronized void dumpRemoteRole(RemoteRoleData data) {
+        Checks.notNull("remote role", data);
+        write(remoteRolePath(data.role()), Codec.encode(data));
+    }
+
+    /** Deletes the role file; returns whether it existed. */
+    public synchronized boolean removeRemoteRole(String role) {
+        return delete(remoteRolePath(role));
+    }
+
+    /**
+     * Deletes every keep file: local estate and role, all remote estate and role files, leftover temp files and
+     * files moved aside as corrupt. Directories and unrelated files stay.
+     */
+    public synchronized void clearAll() {
+        delete(localEstatePath());
+        delete(localRolePath());
+        for (Path d : List.of(localDir, localRoleDir, remoteDir, remoteRoleDir)) {
+            for (Path file : list(d)) {
+                String n = file.getFileName().toString();
+                boolean ours = AtomicFiles.isTemp(n)
+                        || n.contains(EXT + AtomicFiles.CORRUPT_SUFFIX)
+                        || (d.equals(remoteDir) && n.startsWith(ESTATE_PREFIX) && n.endsWith(EXT))
+                        || (d.equals(remoteRoleDir) && n.startsWith(ROLE_PREFIX) && n.endsWith(EXT));
+                if (ours && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                    delete(file);
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- acceptance
+
+    /**
+     * Acceptance of {@code role} presenting the keys {@code verhex}/{@code pubhex} under {@code auto}
+     * (spec §6.5; "keys equal" means both keys equal the stored ones; a role file with {@code acceptance: null} counts
+     * as no prior record):
+     *
+     * <pre>
+     * auto     no record   prior accepted            prior pending             prior rejected
+     * NEVER    pending     accepted if keys equal    pending if keys equal     rejected
+     *                      else rejected             else rejected
+     * ONCE     accepted    accepted if keys equal    accepted if keys equal    rejected
+     *                      else rejected             else rejected
+     * ALWAYS   accepted    accepted                  accepted                  accepted
+     * </pre>
+     *
+     * When the result is not rejected, the role file is written with the given keys and the result (if that
+     * changes it). A rejected result never writes: the stored keys and status stay as they were. A role file
+     * that exists but is invalid gives rejected (nothing written) except under {@link AutoMode#ALWAYS}, where it
+     * is replaced like any other record.
+     *
+     * @throws KeepException if the role or a key is invalid, or on I/O errors
+     */
+    public synchronized Acceptance statusRole(String role, String verhex, String pubhex, AutoMode auto) {
+        KeepNames.require("role", role);
+        Checks.notNull("auto mode", auto);
+        RemoteRoleData presented = new RemoteRoleData(role, null, verhex, pubhex); // validates the keys
+        RemoteRoleData prior;
+        boolean corrupt = false;
+        try {
+            prior = loadRemoteRole(role).orElse(null);
+        } catch (KeepException e) {
+            if (e.getCause() instanceof IOException) {
+                throw e;
+            }
+            LOG.warn("keep: role file of {} is invalid: {}", KeepNames.quote(role), e.getMessage());
+            prior = null;
+            corrupt = true;
+        }
+        Acceptance status = decide(prior, corrupt, presented, auto);
+        if (status != Acceptance.REJECTED) {
+            RemoteRoleData updated = presented.withAcceptance(status);
+            if (!updated.equals(prior)) {
+                dumpRemoteRole(updated);
+            }
+        }
+        return status;
+    }
+
+    private static Acceptance decide(RemoteRoleData prior, boolean corrupt, RemoteRoleData presented, AutoMode auto) {
+        if (auto == AutoMode.ALWAYS) {
+            return Acceptance.ACCEPTED;
+        }
+        if (corrupt) {
+            return Acceptance.REJECTED;
+        }
+        Acceptance before = prior == null ? null : prior.acceptance();
+        if (before == null) {
+            return auto == AutoMode.ONCE ? Acceptance.ACCEPTED : Acceptance.PENDING;
+        }
+        boolean sameKeys = prior.sameKeys(presented.verhex(), presented.pubhex());
+        return switch (before) {
+            case ACCEPTED -> sameKeys ? Acceptance.ACCEPTED : Acceptance.REJECTED;
+            case PENDING -> !sameKeys
+                    ? Acceptance.REJECTED
+                    : (auto == AutoMode.ONCE ? Acceptance.ACCEPTED : Acceptance.PENDING);
+            case REJECTED -> Acceptance.REJECTED;
+        };
+    }
+
+    /** Operator: marks the role accepted (keeps its keys). {@link KeepException} if there is no valid role file. */
+    public synchronized void acceptRemote(String role) {
+        setAcceptance(role, Acceptance.ACCEPTED);
+    }
+
+    /** Operator: marks the role pending. {@link KeepException} if there is no valid role file. */
+    public synchronized void pendRemote(String role) {
+        setAcceptance(role, Acceptance.PENDING);
+    }
+
+    /** Operator: marks the role rejected. {@link KeepException} if there is no valid role file. */
+    public synchronized void rejectRemote(String role) {
+        setAcceptance(role, Acceptance.REJECTED);
+    }
+
+    private void setAcceptance(String role, Acceptance status) {
+        RemoteRoleData data = loadRemoteRole(role)
+                .orElseThrow(() -> new KeepException("no role file for role " + KeepNames.quote(role)));
+        dumpRemoteRole(data.withAcceptance(status));
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private <T> Optional<T> loadRequired(Path file, Function<byte[], T> decoder) {
+        byte[] bytes;
+        try {
+            bytes = AtomicFiles.read(file);
+        } catch (IOException e) {
+            throw new KeepException("cannot read " + file + ": " + e, e);
+        }
+        if (bytes == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(decoder.apply(bytes));
+        } catch (KeepException e) {
+            throw new KeepException(file + ": " + e.getMessage());
+        }
+    }
+
+    private void write(Path file, byte[] bytes) {
+        try {
+            AtomicFiles.write(file, bytes, beforeRename);
+        } catch (IOException e) {
+            throw new KeepException("cannot write " + file + ": " + e, e);
+        }
+    }
+
+    private static boolean delete(Path file) {
+        try {
+            return AtomicFiles.delete(file);
+        } catch (IOException e) {
+            throw new KeepException("cannot delete " + file + ": " + e, e);
+        }
+    }
+
+    private static KeepProblem quarantine(Path file, String reason) {
+        try {
+            return new KeepProblem(file, reason, AtomicFiles.moveAside(file));
+        } catch (IOException e) {
+            return new KeepProblem(file, reason + " (could not move it aside: " + e + ")", null);
+        }
+    }
+
+    /** Regular files {@code <prefix>*.json} in {@code d}, sorted; {@code <prefix>*.msgpack} are reported. */
+    private static List<Path> keepFiles(Path d, String prefix, List<KeepProblem> problems) {
+        List<Path> out = new ArrayList<>();
+        for (Path file : list(d)) {
+            String n = file.getFileName().toString();
+            if (!n.startsWith(prefix) || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            if (n.endsWith(EXT) && n.length() > prefix.length() + EXT.length()) {
+                out.add(file);
+            } else if (n.endsWith(".msgpack")) {
+                problems.add(new KeepProblem(file, "msgpack keep files are not supported", null));
+            }
+        }
+        return out;
+    }
+
+    private static String middle(Path file, String prefix) {
+        String n = file.getFileName().toString();
+        return n.substring(prefix.length(), n.length() - EXT.length());
+    }
+
+    private static List<Path> list(Path d) {
+        List<Path> out = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(d)) {
+            ds.forEach(out::add);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return out;
+        } catch (IOException e) {
+            throw new KeepException("cannot list " + d + ": " + e, e);
+        }
+        out.sort(null);
+        return out;
+    }
+
+    /**
+     * Deletes temp files left by an interrupted write. Only files older than {@link #TEMP_MIN_AGE} are deleted, so
+     * that a write in progress in another process (e.g. an operator command) is not disturbed; younger ones are
+     * simply ignored.
+     */
+    private static void cleanTemps(Path d) {
+        long now = System.currentTimeMillis();
+        for (Path file : list(d)) {
+            if (AtomicFiles.isTemp(file.getFileName().toString())
+                    && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                try {
+                    long mtime = Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toMillis();
+                    if (now - mtime < TEMP_MIN_AGE.toMillis()) {
+                        continue;
+                    }
+                    Files.deleteIfExists(file);
+                    LOG.info("keep: removed leftover temp file {}", file);
+                } catch (IOException e) {
+                    LOG.warn("keep: cannot remove leftover temp file {}: {}", file, e.toString());
+                }
+            }
+        }
+    }
+}

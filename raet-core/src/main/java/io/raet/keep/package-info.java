@@ -1,0 +1,5 @@
+/**
+ * The keep: on-disk storage of the local estate and its keys, the remote estates, and the remote roles' keys and
+ * acceptance, in the reference's layout and JSON format. Entry point {@link io.raet.keep.RoadKeep}.
+ */
+package io.raet.keep;
