@@ -1,0 +1,34 @@
+package io.raet.codec;
+
+/** Encryption of a road packet body (field {@code ck}); crc16 (2) and crc64 (3) are not implemented by the reference and rejected. */
+public enum CoatKind {
+    NADA(0),
+    NACL(1);
+
+    private static final CoatKind[] BY_CODE = new CoatKind[2];
+
+    static {
+        for (CoatKind k : values()) {
+            BY_CODE[k.code] = k;
+        }
+    }
+
+    private final int code;
+
+    CoatKind(int code) {
+        this.code = code;
+    }
+
+    /** The numeric code written on the wire. */
+    public int code() {
+        return code;
+    }
+
+    /** The kind with wire code {@code code}; {@link Reason#UNKNOWN_KIND} for any other value. */
+    public static CoatKind of(int code) throws PacketException {
+        if (code >= 0 && code < BY_CODE.length && BY_CODE[code] != null) {
+            return BY_CODE[code];
+        }
+        throw new PacketException(Reason.UNKNOWN_KIND, "unknown CoatKind code " + code);
+    }
+}

@@ -1,0 +1,34 @@
+package io.raet.codec;
+
+/** Signature of a road packet (field {@code fk}); sha2 (2) and crc64 (3) are not implemented by the reference and rejected. */
+public enum FootKind {
+    NADA(0),
+    NACL(1);
+
+    private static final FootKind[] BY_CODE = new FootKind[2];
+
+    static {
+        for (FootKind k : values()) {
+            BY_CODE[k.code] = k;
+        }
+    }
+
+    private final int code;
+
+    FootKind(int code) {
+        this.code = code;
+    }
+
+    /** The numeric code written on the wire. */
+    public int code() {
+        return code;
+    }
+
+    /** The kind with wire code {@code code}; {@link Reason#UNKNOWN_KIND} for any other value. */
+    public static FootKind of(int code) throws PacketException {
+        if (code >= 0 && code < BY_CODE.length && BY_CODE[code] != null) {
+            return BY_CODE[code];
+        }
+        throw new PacketException(Reason.UNKNOWN_KIND, "unknown FootKind code " + code);
+    }
+}

@@ -1,0 +1,161 @@
+package io.raet.codec;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Collects the segments of one segmented message by segment number and joins them into the message coat.
+ *
+ * <p>Memory grows with the segments actually received, not with the announced count. A message is complete when
+ * all {@code sc} segments are present; with {@code sc > 1} the joined length must equal {@code ml}, and the running
+ * total may never exceed {@code ml} (nor {@link RoadCodec#MAX_MESSAGE_SIZE}). With {@code sc = 1} the reference
+ * ignores {@code ml}, and so does this class.
+ */
+public final class Reassembly {
+    private final int sc;
+    private final int ml;
+    private final Map<Integer, byte[]> segments = new HashMap<>();
+    private long total;
+    private int highest;
+
+    /** A reassembly for a message of {@code sc} segments and {@code ml} coat bytes (from its first segment). */
+    public Reassembly(int sc, int ml) {
+        this.sc = sc;
+        this.ml = ml;
+    }
+
+    /** The reassembly for the message that {@code first} (any of its segments) belongs to. */
+    public static Reassembly of(RoadHead first) {
+        return new Reassembly(first.sc(), first.ml());
+    }
+
+    public int sc() {
+        return sc;
+    }
+
+    public int ml() {
+        return ml;
+    }
+
+    /**
+     * Stores segment {@code sn} (copying {@code buf[off, off+len)}).
+     *
+     * @return true when the segment was new, false for a duplicate (which is ignored)
+     * @throws PacketException {@link Reason#BAD_SEGMENT} when {@code sn} is outside {@code [0, sc)}, the counts are
+     *     impossible, or the data would exceed {@code ml} or {@link RoadCodec#MAX_MESSAGE_SIZE}
+     */
+    public boolean add(int sn, byte[] buf, int off, int len) throws PacketException {
+        Body.checkRange(buf, off, len);
+        if (sc < 1) {
+            throw new PacketException(Reason.BAD_SEGMENT, "segment count " + sc);
+        }
+        if (ml < 0 || ml > RoadCodec.MAX_MESSAGE_SIZE) {
+            throw new PacketException(Reason.BAD_SEGMENT, "message length " + ml + " outside [0, "
+                    + RoadCodec.MAX_MESSAGE_SIZE + "]");
+        }
+        if (sn < 0 || sn >= sc) {
+            throw new PacketException(Reason.BAD_SEGMENT, "segment number " + sn + " not below segment count " + sc);
+        }
+        if (segments.containsKey(sn)) {
+            return false;
+        }
+        long newTotal = total + len;
+        if (newTotal > RoadCodec.MAX_MESSAGE_SIZE || (sc > 1 && newTotal > ml)) {
+            throw new PacketException(Reason.BAD_SEGMENT,
+                    "segments add up to " + newTotal + " bytes, more than the message length " + ml);
+        }
+        segments.put(sn, Arrays.copyOfRange(buf, off, off + len));
+        total = newTotal;
+        if (sn > highest) {
+            highest = sn;
+        }
+        return true;
+    }
+
+    /** Same as {@link #add(int, byte[], int, int)}, also checking that the segment announces this message's count. */
+    public boolean add(int sn, int segmentCount, byte[] buf, int off, int len) throws PacketException {
+        if (segmentCount != sc) {
+            throw new PacketException(Reason.BAD_SEGMENT,
+                    "segment announces count " + segmentCount + ", the message has " + sc);
+        }
+        return add(sn, buf, off, len);
+    }
+
+    /** Adds the coat of a parsed segment, checking its {@code sc} and {@code ml} against this message. */
+    public boolean add(ParsedPacket segment) throws PacketException {
+        RoadHead h = segment.head();
+        if (sc > 1 && h.ml() != ml) {
+            throw new PacketException(Reason.BAD_SEGMENT,
+                    "segment announces message length " + h.ml() + ", the message has " + ml);
+        }
+        return add(h.sn(), h.sc(), segment.buffer(), segment.coatOffset(), segment.coatLength());
+    }
+
+    /** True when every segment is present. */
+    public boolean complete() {
+        return sc >= 1 && segments.size() == sc;
+    }
+
+    /** The highest segment number received (0 before any). */
+    public int highest() {
+        return highest;
+    }
+
+    /** Number of distinct segments received. */
+    public int received() {
+        return segments.size();
+    }
+
+    /** Whether segment {@code sn} is present. */
+    public boolean has(int sn) {
+        return segments.containsKey(sn);
+    }
+
+    /** The missing segment numbers in {@code [from, toExclusive)}, clipped to {@code [0, sc)}, ascending. */
+    public int[] missing(int from, int toExclusive) {
+        return missing(from, toExclusive, Integer.MAX_VALUE);
+    }
+
+    /** At most {@code max} of the missing segment numbers in {@code [from, toExclusive)}, ascending. */
+    public int[] missing(int from, int toExclusive, int max) {
+        int lo = Math.max(0, from);
+        int hi = Math.min(sc, toExclusive);
+        if (hi <= lo) {
+            return new int[0];
+        }
+        int[] out = new int[Math.max(0, Math.min(max, Math.min(hi - lo, sc - segments.size())))];
+        int n = 0;
+        for (int i = lo; i < hi && n < out.length; i++) {
+            if (!segments.containsKey(i)) {
+                out[n++] = i;
+            }
+        }
+        return n == out.length ? out : Arrays.copyOf(out, n);
+    }
+
+    /**
+     * The joined coat.
+     *
+     * @throws PacketException {@link Reason#BAD_SEGMENT} when segments are missing or (for {@code sc > 1}) the
+     *     joined length is not {@code ml}
+     */
+    public byte[] coat() throws PacketException {
+        if (!complete()) {
+            throw new PacketException(Reason.BAD_SEGMENT,
+                    "message incomplete: " + segments.size() + " of " + sc + " segments");
+        }
+        if (sc > 1 && total != ml) {
+            throw new PacketException(Reason.BAD_SEGMENT,
+                    "joined segments are " + total + " bytes, the message length is " + ml);
+        }
+        byte[] out = new byte[(int) total];
+        int pos = 0;
+        for (int i = 0; i < sc; i++) {
+            byte[] s = segments.get(i);
+            System.arraycopy(s, 0, out, pos, s.length);
+            pos += s.length;
+        }
+        return out;
+    }
+}
