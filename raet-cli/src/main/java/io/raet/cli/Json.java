@@ -1,0 +1,40 @@
+package io.raet.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** One JSON object per output line. */
+final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private Json() {}
+
+    static Map<String, Object> obj(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    static synchronized void line(PrintStream out, Map<String, ?> m) {
+        try {
+            out.println(MAPPER.writeValueAsString(m));
+            out.flush();
+        } catch (JsonProcessingException e) {
+            out.println("{\"event\":\"error\",\"error\":\"unprintable value\"}");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> parseObject(String text) throws JsonProcessingException {
+        Object o = MAPPER.readValue(text, Object.class);
+        if (o instanceof Map<?, ?> m) {
+            return (Map<String, Object>) m;
+        }
+        throw new IllegalArgumentException("not a JSON object");
+    }
+}

@@ -1,0 +1,31 @@
+package io.raet.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code raet} command: key generation, a listening estate, and a one-shot sender. */
+@Command(name = "raet", mixinStandardHelpOptions = true, version = "raet 0.1.0",
+        description = "RAET road estates on UDP, wire-compatible with raet 0.6.8. Output is JSON lines.",
+        subcommands = {KeygenCommand.class, ListenCommand.class, SendCommand.class})
+public final class RaetCli implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required");
+    }
+
+    public static int execute(String... args) {
+        return new CommandLine(new RaetCli())
+                .setExecutionExceptionHandler((ex, cmd, parsed) -> {
+                    cmd.getErr().println("raet " + cmd.getCommandName() + ": " + ex.getMessage());
+                    return 2;
+                })
+                .execute(args);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+}

@@ -1,0 +1,73 @@
+package io.raet.road;
+
+import io.raet.codec.CoatKind;
+import io.raet.codec.FootKind;
+import io.raet.codec.PacketKind;
+import io.raet.codec.ParsedPacket;
+import io.raet.codec.TransactionKind;
+import java.net.InetSocketAddress;
+
+/** Heartbeat initiator (§8): an answer marks the remote alive, silence marks it dead. */
+final class Aliver extends Transaction {
+    private byte[] request;
+
+    private Aliver(RoadEngine engine, Remote remote) {
+        super(engine, remote, TransactionKind.ALIVE, false);
+        this.bk = engine.bodyKind();
+        this.ck = CoatKind.NACL;
+        this.fk = FootKind.NACL;
+    }
+
+    static void start(RoadEngine engine, Remote remote, long now) {
+        if (engine.find(remote, Aliver.class) != null) {
+            return;
+        }
+        Aliver a = new Aliver(engine, remote);
+        a.initiate(remote.sid);
+        engine.addTransaction(a);
+        a.request = a.send(a.head(PacketKind.REQUEST), RoadEngine.EMPTY);
+        a.startTimers(now, RoadEngine.seconds(engine.config.aliveTimeout()), 0.25);
+        long interval = engine.config.aliveInterval().toNanos();
+        if (interval > 0) {
+            remote.nextHeartbeat = now + interval;
+        }
+    }
+
+    @Override
+    void receive(ParsedPacket packet, InetSocketAddress src, long now) {
+        switch (packet.head().pk()) {
+            case ACK -> {
+                remove();
+                engine.setAlive(remote, true);
+            }
+            case NACK, REFUSE -> remove();
+            case REJECT -> {
+                remove();
+                engine.setAlive(remote, false);
+            }
+            case UNJOINED -> {
+                remove();
+                remote.joined = false;
+                engine.join(remote, now, true);
+            }
+            case UNALLOWED -> {
+                remove();
+                remote.allowed = false;
+                engine.allow(remote, now, true);
+            }
+            default -> engine.drop("unexpected_alive_packet");
+        }
+    }
+
+    @Override
+    void redo(long now) {
+        engine.resend(request, to);
+        backoff(now, 0.25, 1.0);
+    }
+
+    @Override
+    void timeout(long now) {
+        remove();
+        engine.setAlive(remote, false);
+    }
+}

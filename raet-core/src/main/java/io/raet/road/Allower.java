@@ -1,0 +1,143 @@
+package io.raet.road;
+
+import static io.raet.road.AllowBodies.concat;
+import static io.raet.road.AllowBodies.slice;
+
+import io.raet.codec.BodyKind;
+import io.raet.codec.CoatKind;
+import io.raet.codec.FootKind;
+import io.raet.codec.PacketKind;
+import io.raet.codec.ParsedPacket;
+import io.raet.codec.TransactionKind;
+import io.raet.crypto.BoxKeyPair;
+import io.raet.crypto.CryptoException;
+import io.raet.crypto.PublicKey;
+import io.raet.crypto.SharedKey;
+import java.net.InetSocketAddress;
+
+/** Initiator of the allow handshake (§7): hello, initiate, final ack; opens a session with new short-term keys. */
+final class Allower extends Transaction {
+    private final boolean cascade;
+    private byte[] last;
+    private byte[] initiate;
+    private SharedKey shortToLong;
+
+    private Allower(RoadEngine engine, Remote remote, boolean cascade) {
+        super(engine, remote, TransactionKind.ALLOW, false);
+        this.cascade = cascade;
+        this.bk = BodyKind.RAW;
+        this.ck = CoatKind.NADA;
+        this.fk = FootKind.NACL;
+    }
+
+    static void start(RoadEngine engine, Remote remote, long now, boolean cascade) {
+        Allower a = new Allower(engine, remote, cascade);
+        a.initiate(remote.sid);
+        remote.shortKeys = BoxKeyPair.generate();
+        remote.allowed = null;
+        a.shortToLong = remote.shortKeys.sharedKey(remote.publicKey);
+        byte[] n1 = AllowBodies.nonce();
+        byte[] cipher = a.shortToLong.seal(AllowBodies.HELLO_PLAIN, n1);
+        byte[] body = concat(AllowBodies.HELLO_PLAIN, remote.shortKeys.publicKey().bytes(), cipher, n1);
+        engine.addTransaction(a);
+        a.last = a.send(a.head(PacketKind.HELLO), body);
+        a.startTimers(now, RoadEngine.seconds(engine.config.allowTimeout()), 0.25);
+    }
+
+    @Override
+    void receive(ParsedPacket packet, InetSocketAddress src, long now) {
+        switch (packet.head().pk()) {
+            case COOKIE -> cookie(packet);
+            case ACK -> allowed(now);
+            case NACK, REFUSE -> fail("refused");
+            case REJECT -> {
+                remote.allowed = false;
+                fail("rejected");
+            }
+            case UNJOINED -> {
+                remote.joined = false;
+                fail("remote does not know us: joining again");
+                engine.join(remote, now, true);
+            }
+            default -> engine.drop("unexpected_allow_packet");
+        }
+    }
+
+    private void cookie(ParsedPacket packet) {
+        if (initiate != null) {
+            engine.resend(initiate, to);
+            return;
+        }
+        byte[] body = packet.coat();
+        if (body.length != AllowBodies.COOKIE_SIZE) {
+            reject("cookie of " + body.length + " bytes");
+            return;
+        }
+        byte[] stuff;
+        try {
+            stuff = shortToLong.open(body, 0, 80, body, 80);
+        } catch (CryptoException e) {
+            reject("cookie does not open");
+            return;
+        }
+        if (stuff.length != AllowBodies.COOKIE_STUFF_SIZE || AllowBodies.getUint32(stuff, 32) != remote.fuid
+                || AllowBodies.getUint32(stuff, 36) != remote.uid) {
+            reject("cookie ids do not match");
+            return;
+        }
+        PublicKey peerShort = PublicKey.of(stuff, 0);
+        byte[] oreo = slice(stuff, 40, 24);
+        remote.peerShortKey = peerShort;
+        byte[] shortPub = remote.shortKeys.publicKey().bytes();
+        byte[] n3 = AllowBodies.nonce();
+        byte[] vouch = engine.local.boxKeys.sharedKey(remote.publicKey).seal(shortPub, n3);
+        byte[] inner = concat(engine.local.boxKeys.publicKey().bytes(), vouch, n3, AllowBodies.fqdnField(remote.fqdn));
+        byte[] n4 = AllowBodies.nonce();
+        byte[] cipher = remote.shortKeys.sharedKey(peerShort).seal(inner, n4);
+        initiate = send(head(PacketKind.INITIATE), concat(shortPub, oreo, cipher, n4));
+        last = initiate;
+    }
+
+    private void reject(String reason) {
+        engine.drop("allow_" + reason.replace(' ', '_'));
+        sendEmpty(PacketKind.REJECT);
+        remote.allowed = false;
+        fail(reason);
+    }
+
+    private void allowed(long now) {
+        if (initiate == null || remote.peerShortKey == null) {
+            engine.drop("ack_before_initiate");
+            return;
+        }
+        sendEmpty(PacketKind.ACK);
+        remove();
+        remote.allowed = true;
+        remote.sessionKey = remote.shortKeys.sharedKey(remote.peerShortKey);
+        remote.nextSid();
+        engine.renewInitiatorSession(remote);
+        engine.store.saveRemote(remote);
+        engine.emit(new RoadEvent.Allowed(remote.name));
+        engine.setAlive(remote, true);
+        engine.flushPending(remote, now);
+        if (cascade) {
+            engine.alive(remote, now, false);
+        }
+    }
+
+    private void fail(String reason) {
+        remove();
+        engine.emit(new RoadEvent.AllowFailed(remoteLabel(), reason));
+    }
+
+    @Override
+    void redo(long now) {
+        engine.resend(last, to);
+        backoff(now, 0.25, 1.0);
+    }
+
+    @Override
+    void timeout(long now) {
+        fail("timeout");
+    }
+}

@@ -1,0 +1,228 @@
+package io.raet.road;
+
+import io.raet.codec.Reason;
+import io.raet.codec.Body;
+import io.raet.codec.BodyKind;
+import io.raet.codec.Coat;
+import io.raet.codec.CoatKind;
+import io.raet.codec.FootKind;
+import io.raet.codec.PacketException;
+import io.raet.codec.PacketKind;
+import io.raet.codec.ParsedPacket;
+import io.raet.codec.RoadCodec;
+import io.raet.codec.RoadHead;
+import io.raet.codec.TransactionKind;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Sender of one message (§9.1): boxes the body once, sends it whole or in signed segments, in bursts, and
+ * follows the receiver's acks and resend requests until it answers done.
+ */
+final class Messenger extends Transaction {
+    /** A message accepted by {@link RoadEngine#send} and not yet finished. */
+    record Pending(long id, BodyKind bk, byte[] body, MessageOptions options, long deadline) {}
+
+    final Pending pending;
+    private byte[] coat;
+    private int segmentSize;
+    private int segmentCount;
+    private int cursor;
+    private final ArrayDeque<Integer> resends = new ArrayDeque<>();
+    private int lastSent = -1;
+    private boolean lastWf;
+    private byte[] single;
+    private boolean answered;
+    private int redos;
+
+    private Messenger(RoadEngine engine, Remote remote, Pending pending) {
+        super(engine, remote, TransactionKind.MESSAGE, false);
+        this.pending = pending;
+        this.bk = pending.bk();
+        this.ck = CoatKind.NACL;
+        this.fk = FootKind.NACL;
+    }
+
+    static void start(RoadEngine engine, Remote remote, Pending pending, long now) {
+        Messenger m = new Messenger(engine, remote, pending);
+        m.initiate(remote.sid);
+        try {
+            m.coat = Coat.seal(m.ck, remote.sessionKey, pending.body());
+        } catch (RuntimeException e) {
+            engine.emit(new RoadEvent.Undelivered(pending.id(), remote.name, "cannot encrypt: " + e.getMessage()));
+            return;
+        }
+        int max = engine.config.maxPacketSize();
+        RoadHead whole = m.head(PacketKind.MESSAGE);
+        try {
+            m.single = RoadCodec.encode(whole.copy().wf(true), m.coat, 0, m.coat.length, engine.local.signer(), max);
+            m.segmentCount = 1;
+        } catch (PacketException e) {
+            if (e.reason() != Reason.TOO_LARGE) {
+                engine.emit(new RoadEvent.Undelivered(pending.id(), remote.name, "cannot pack: " + e.getMessage()));
+                return;
+            }
+            m.segmentSize = RoadCodec.segmentSize(whole, max);
+            m.segmentCount = RoadCodec.segmentCount(m.coat.length, m.segmentSize);
+            if (m.segmentSize <= 0 || m.segmentCount > 0xffff) {
+                engine.emit(new RoadEvent.Undelivered(pending.id(), remote.name, "message too large"));
+                return;
+            }
+        }
+        engine.addTransaction(m);
+        if (pending.deadline() >= 0) {
+            m.timeoutAt = pending.deadline();
+        }
+        m.redoInterval = RoadEngine.nanos(0.2);
+        m.redoAt = now + m.redoInterval;
+        engine.schedule(m);
+        m.sendBurst();
+    }
+
+    private byte[] segment(int sn, boolean wf, boolean af) {
+        if (segmentCount == 1) {
+            engine.enqueue(single, to);
+            return single;
+        }
+        RoadHead h = head(PacketKind.MESSAGE).wf(wf).af(af);
+        int off = sn * segmentSize;
+        int len = Math.min(segmentSize, coat.length - off);
+        h.sn(sn).sc(segmentCount).ml(coat.length).sf(true);
+        try {
+            byte[] data = RoadCodec.encode(h, coat, off, len, engine.local.signer(), engine.config.maxPacketSize());
+            engine.enqueue(data, to);
+            return data;
+        } catch (PacketException e) {
+            engine.stats.inc("pack_error");
+            return null;
+        }
+    }
+
+    private void sendBurst() {
+        if (!resends.isEmpty()) {
+            sendResends();
+            return;
+        }
+        int remaining = segmentCount - cursor;
+        if (remaining <= 0) {
+            return;
+        }
+        int burst = pending.options().burst();
+        int n = burst == 0 ? remaining : Math.min(burst, remaining);
+        for (int k = 0; k < n; k++) {
+            int sn = cursor + k;
+            boolean wf = k == n - 1;
+            segment(sn, wf, false);
+            lastSent = sn;
+            lastWf = wf;
+        }
+        cursor += n;
+    }
+
+    private void sendResends() {
+        int burst = pending.options().burst();
+        int n = burst == 0 ? resends.size() : Math.min(burst, resends.size());
+        for (int k = 0; k < n; k++) {
+            int sn = resends.poll();
+            boolean wf = k == n - 1;
+            segment(sn, wf, true);
+            lastSent = sn;
+            lastWf = wf;
+        }
+    }
+
+    @Override
+    void receive(ParsedPacket packet, InetSocketAddress src, long now) {
+        RoadHead h = packet.head();
+        switch (h.pk()) {
+            case ACK -> {
+                heard();
+                if (resends.isEmpty() && h.sn() + 1 < cursor) {
+                    cursor = (int) h.sn() + 1;
+                }
+                sendBurst();
+            }
+            case RESEND -> {
+                heard();
+                List<Integer> misseds = misseds(packet);
+                if (misseds == null) {
+                    engine.drop("invalid_resend");
+                    return;
+                }
+                for (int sn : misseds) {
+                    if (sn >= 0 && sn < segmentCount && !resends.contains(sn)) {
+                        resends.add(sn);
+                    }
+                }
+                sendResends();
+            }
+            case DONE -> {
+                remove();
+                engine.setAlive(remote, true);
+                engine.stats.inc("messages_delivered");
+                engine.emit(new RoadEvent.Delivered(pending.id(), remote.name));
+            }
+            case NACK, REFUSE, REJECT, UNJOINED, UNALLOWED, RENEW -> {
+                remove();
+                engine.emit(new RoadEvent.Undelivered(pending.id(), remote.name, "refused by the remote ("
+                        + h.pk().name().toLowerCase(java.util.Locale.ROOT) + ")"));
+            }
+            default -> engine.drop("unexpected_message_packet");
+        }
+    }
+
+    private void heard() {
+        answered = true;
+        redos = 0;
+        engine.setAlive(remote, true);
+    }
+
+    private List<Integer> misseds(ParsedPacket packet) {
+        try {
+            byte[] body = Coat.open(packet.head().ck(), remote.sessionKey, packet.buffer(), packet.coatOffset(),
+                    packet.coatLength());
+            Object decoded = Body.decode(packet.head().bk(), body, 0, body.length);
+            if (decoded instanceof Map<?, ?> m && m.get("misseds") instanceof List<?> list) {
+                java.util.ArrayList<Integer> out = new java.util.ArrayList<>(list.size());
+                for (Object o : list) {
+                    if (!(o instanceof Number n)) {
+                        return null;
+                    }
+                    long v = n.longValue();
+                    out.add(v < 0 || v > 0xffff ? -1 : (int) v);
+                }
+                return out;
+            }
+        } catch (PacketException e) {
+            return null;
+        }
+        return null;
+    }
+
+    @Override
+    void redo(long now) {
+        int retries = pending.options().retries();
+        if (retries >= 0 && redos >= retries) {
+            remove();
+            engine.emit(new RoadEvent.Undelivered(pending.id(), remote.name, "no answer after " + retries
+                    + " retries"));
+            return;
+        }
+        redos++;
+        if (segmentCount == 1 && !answered) {
+            engine.resend(single, to);
+        } else if (lastSent >= 0) {
+            segment(lastSent, lastWf || segmentCount == 1, answered);
+        }
+        backoff(now, 0.2, 0.5);
+    }
+
+    @Override
+    void timeout(long now) {
+        remove();
+        sendEmpty(PacketKind.NACK);
+        engine.emit(new RoadEvent.Undelivered(pending.id(), remote.name, "timeout"));
+    }
+}

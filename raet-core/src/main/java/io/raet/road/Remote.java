@@ -1,0 +1,144 @@
+package io.raet.road;
+
+import io.raet.crypto.BoxKeyPair;
+import io.raet.crypto.PublicKey;
+import io.raet.crypto.SharedKey;
+import io.raet.crypto.VerifyKey;
+import io.raet.keep.Acceptance;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/** A peer estate as this stack knows it ("RemoteEstate" in the reference). Owned by the engine thread. */
+public final class Remote {
+    String name;
+    long uid; // nuid: our id for the remote
+    long fuid; // the remote's id for us
+    InetSocketAddress ha;
+    String role;
+    String fqdn = "localhost";
+    boolean main;
+    int kind;
+    VerifyKey verifyKey;
+    PublicKey publicKey;
+    Acceptance acceptance;
+
+    long sid;
+    long rsid;
+    long tid;
+
+    Boolean joined;
+    Boolean allowed;
+    Boolean alived;
+    boolean reaped;
+
+    /** Session keys of the current allow. */
+    BoxKeyPair shortKeys;
+    PublicKey peerShortKey;
+    SharedKey sessionKey;
+
+    final Set<Transaction> transactions = new LinkedHashSet<>();
+    /** Message tids the remote initiated and we completed, with their expiry time. */
+    final Map<Long, Long> completedTids = new HashMap<>();
+    /** Messages waiting for the remote to be allowed. */
+    final ArrayDeque<Messenger.Pending> pending = new ArrayDeque<>();
+    long nextHeartbeat;
+
+    Remote(String name, long uid, long fuid, InetSocketAddress ha) {
+        this.name = name;
+        this.uid = uid;
+        this.fuid = fuid;
+        this.ha = ha;
+    }
+
+    long nextTid() {
+        tid = tid >= 0xffffffffL ? 1 : tid + 1;
+        return tid;
+    }
+
+    long nextSid() {
+        sid = sid >= 0xffffffffL ? 1 : sid + 1;
+        return sid;
+    }
+
+    /** Whether session id {@code next} is not older than {@code old} (half-window rule). */
+    static boolean validSid(long next, long old) {
+        if (next == 0 || old == 0) {
+            return true;
+        }
+        return ((next - old) & 0xffffffffL) < 0x80000000L;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public long uid() {
+        return uid;
+    }
+
+    public long fuid() {
+        return fuid;
+    }
+
+    public InetSocketAddress ha() {
+        return ha;
+    }
+
+    public String role() {
+        return role;
+    }
+
+    public boolean main() {
+        return main;
+    }
+
+    public int kind() {
+        return kind;
+    }
+
+    public long sid() {
+        return sid;
+    }
+
+    public String fqdn() {
+        return fqdn;
+    }
+
+    public VerifyKey verifyKey() {
+        return verifyKey;
+    }
+
+    public PublicKey publicKey() {
+        return publicKey;
+    }
+
+    public Acceptance acceptance() {
+        return acceptance;
+    }
+
+    public boolean isJoined() {
+        return Boolean.TRUE.equals(joined);
+    }
+
+    public boolean isAllowed() {
+        return Boolean.TRUE.equals(allowed);
+    }
+
+    public boolean isAlive() {
+        return Boolean.TRUE.equals(alived);
+    }
+
+    public Boolean joinedStatus() {
+        return joined;
+    }
+
+    @Override
+    public String toString() {
+        return "Remote[" + name + " uid=" + uid + " fuid=" + fuid + " ha=" + ha + " joined=" + joined + " allowed="
+                + allowed + " alive=" + alived + "]";
+    }
+}

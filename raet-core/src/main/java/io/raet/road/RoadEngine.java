@@ -1,0 +1,702 @@
+package io.raet.road;
+
+import io.raet.codec.Body;
+import io.raet.codec.BodyKind;
+import io.raet.codec.CoatKind;
+import io.raet.codec.FootKind;
+import io.raet.codec.PacketException;
+import io.raet.codec.PacketKind;
+import io.raet.codec.ParsedPacket;
+import io.raet.codec.RoadCodec;
+import io.raet.codec.RoadHead;
+import io.raet.codec.TransactionKind;
+import io.raet.crypto.PublicKey;
+import io.raet.crypto.VerifyKey;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+
+/**
+ * The sans-IO road: every protocol decision of a RAET road stack, with no socket, thread or clock inside.
+ *
+ * <p>Feed it datagrams with {@link #receive} and the time with {@link #tick}; issue commands ({@link #join},
+ * {@link #allow}, {@link #alive}, {@link #send}); drain {@link #pollOutgoing()} (datagrams to send) and
+ * {@link #pollEvent()} (what happened). {@link #nextWakeup()} says when the next timer is due. Time is a
+ * monotonic nanosecond count chosen by the caller. Not thread-safe: one owner thread drives it.
+ */
+public final class RoadEngine {
+    static final byte[] EMPTY = new byte[0];
+
+    final LocalEstate local;
+    final RoadConfig config;
+    final RoadStore store;
+    final RoadStats stats = new RoadStats();
+
+    private final Map<Long, Remote> remotes = new HashMap<>();
+    private final Map<String, Remote> byName = new HashMap<>();
+    private final Map<InetSocketAddress, Remote> byHa = new HashMap<>();
+    /** Remotes of vacuous joins we answer, by source address, until the join ends. */
+    final Map<InetSocketAddress, Remote> joinees = new HashMap<>();
+    private final Map<TxKey, Transaction> transactions = new HashMap<>();
+
+    private final ArrayDeque<Outgoing> outbox = new ArrayDeque<>();
+    private final ArrayDeque<RoadEvent> events = new ArrayDeque<>();
+
+    private record Timer(long at, Transaction tx, int generation) {}
+
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>((a, b) -> Long.compare(a.at, b.at));
+    private long nextHousekeeping = Long.MIN_VALUE;
+    private long messageIds;
+
+    public RoadEngine(LocalEstate local, RoadConfig config, RoadStore store) {
+        this.local = local;
+        this.config = config;
+        this.store = store;
+    }
+
+    static long nanos(double seconds) {
+        return (long) (seconds * 1e9);
+    }
+
+    static double seconds(java.time.Duration d) {
+        return d.toNanos() / 1e9;
+    }
+
+    public LocalEstate local() {
+        return local;
+    }
+
+    public RoadConfig config() {
+        return config;
+    }
+
+    public RoadStats stats() {
+        return stats;
+    }
+
+    // ------------------------------------------------------------------ remotes
+
+    public Collection<Remote> remotes() {
+        return Collections.unmodifiableCollection(remotes.values());
+    }
+
+    public Remote remote(String name) {
+        return byName.get(name);
+    }
+
+    public Remote remoteByUid(long uid) {
+        return remotes.get(uid);
+    }
+
+    public Remote remoteByAddress(InetSocketAddress ha) {
+        return byHa.get(ha);
+    }
+
+    long nextUid() {
+        long uid = local.puid;
+        do {
+            uid = uid >= 0xffffffffL ? 1 : uid + 1;
+        } while (uid == local.uid || remotes.containsKey(uid));
+        local.puid = uid;
+        return uid;
+    }
+
+    /**
+     * Restores a remote from the keep. Its session id advances so that the restart opens a new session, as the
+     * reference does.
+     */
+    public Remote restoreRemote(String name, long uid, long fuid, InetSocketAddress ha, String role, boolean main,
+            int kind, String fqdn, long sid, Boolean joined, VerifyKey verifyKey, PublicKey publicKey) {
+        Remote r = new Remote(name, uid, fuid, ha);
+        r.role = role;
+        r.main = main;
+        r.kind = kind;
+        r.fqdn = fqdn == null ? "localhost" : fqdn;
+        r.sid = sid;
+        r.nextSid();
+        r.joined = joined;
+        r.verifyKey = verifyKey;
+        r.publicKey = publicKey;
+        if (uid > local.puid) {
+            local.puid = uid;
+        }
+        addRemote(r);
+        store.saveRemote(r);
+        return r;
+    }
+
+    void addRemote(Remote r) {
+        remotes.put(r.uid, r);
+        if (r.name != null) {
+            byName.put(r.name, r);
+        }
+        byHa.put(r.ha, r);
+    }
+
+    boolean isAdded(Remote r) {
+        return remotes.get(r.uid) == r;
+    }
+
+    void renameRemote(Remote r, String name) {
+        if (r.name != null && byName.get(r.name) == r) {
+            byName.remove(r.name);
+        }
+        r.name = name;
+        if (isAdded(r)) {
+            byName.put(name, r);
+        }
+    }
+
+    void moveRemote(Remote r, InetSocketAddress ha) {
+        if (byHa.get(r.ha) == r) {
+            byHa.remove(r.ha);
+        }
+        r.ha = ha;
+        if (isAdded(r)) {
+            byHa.put(ha, r);
+        }
+    }
+
+    /** Forgets a remote: its transactions are nacked, its keep file removed. */
+    void removeRemote(Remote r, boolean clearKeep) {
+        for (Transaction tx : new ArrayList<>(r.transactions)) {
+            tx.abort("remote removed");
+            removeTransaction(tx);
+        }
+        failPending(r, "remote removed");
+        if (remotes.get(r.uid) == r) {
+            remotes.remove(r.uid);
+        }
+        if (r.name != null && byName.get(r.name) == r) {
+            byName.remove(r.name);
+        }
+        if (byHa.get(r.ha) == r) {
+            byHa.remove(r.ha);
+        }
+        joinees.values().remove(r);
+        if (clearKeep) {
+            store.removeRemote(r);
+        }
+    }
+
+    // ------------------------------------------------------------------ transactions and timers
+
+    void addTransaction(Transaction tx) {
+        transactions.put(tx.key, tx);
+        tx.remote.transactions.add(tx);
+    }
+
+    void removeTransaction(Transaction tx) {
+        if (transactions.get(tx.key) == tx) {
+            transactions.remove(tx.key);
+        }
+        tx.remote.transactions.remove(tx);
+        tx.timerGeneration++;
+    }
+
+    boolean isActive(Transaction tx) {
+        return transactions.get(tx.key) == tx;
+    }
+
+    void schedule(Transaction tx) {
+        long at = tx.nextDeadline();
+        tx.timerGeneration++;
+        if (at >= 0) {
+            timers.add(new Timer(at, tx, tx.timerGeneration));
+        }
+    }
+
+    <T extends Transaction> T find(Remote r, Class<T> type) {
+        for (Transaction tx : r.transactions) {
+            if (type.isInstance(tx)) {
+                return type.cast(tx);
+            }
+        }
+        return null;
+    }
+
+    /** When the next timer is due (nanoseconds, same clock as the callers'), or {@link Long#MAX_VALUE}. */
+    public long nextWakeup() {
+        while (!timers.isEmpty()) {
+            Timer t = timers.peek();
+            if (t.generation != t.tx.timerGeneration) {
+                timers.poll();
+                continue;
+            }
+            return Math.min(t.at, nextHousekeeping);
+        }
+        return nextHousekeeping == Long.MIN_VALUE ? Long.MIN_VALUE : nextHousekeeping;
+    }
+
+    /** Runs every timer due at {@code now}, heartbeats and expiries. */
+    public void tick(long now) {
+        while (!timers.isEmpty()) {
+            Timer t = timers.peek();
+            if (t.generation != t.tx.timerGeneration) {
+                timers.poll();
+                continue;
+            }
+            if (t.at > now) {
+                break;
+            }
+            timers.poll();
+            t.tx.fire(now);
+        }
+        if (now >= nextHousekeeping) {
+            housekeep(now);
+            nextHousekeeping = now + nanos(0.25);
+        }
+    }
+
+    private void housekeep(long now) {
+        long interval = config.aliveInterval().toNanos();
+        for (Remote r : new ArrayList<>(remotes.values())) {
+            if (!r.completedTids.isEmpty()) {
+                r.completedTids.values().removeIf(expiry -> expiry <= now);
+            }
+            if (!r.pending.isEmpty()) {
+                expirePending(r, now);
+            }
+            if (interval > 0 && r.isJoined() && !r.reaped) {
+                if (r.nextHeartbeat == 0) {
+                    r.nextHeartbeat = now + (local.main ? interval : interval + interval / 2);
+                } else if (now >= r.nextHeartbeat) {
+                    r.nextHeartbeat = now + interval;
+                    if (find(r, Aliver.class) == null) {
+                        alive(r, now, true);
+                    }
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ output
+
+    /** Encodes and queues a packet; returns its bytes, or null when it could not be packed (counted). */
+    byte[] transmit(RoadHead head, byte[] coat, InetSocketAddress to) {
+        try {
+            byte[] data = RoadCodec.encode(head, coat, 0, coat.length, local.signer, config.maxPacketSize());
+            outbox.add(new Outgoing(data, to));
+            stats.inc("packets_sent");
+            return data;
+        } catch (PacketException e) {
+            stats.inc("pack_error");
+            return null;
+        }
+    }
+
+    void enqueue(byte[] data, InetSocketAddress to) {
+        outbox.add(new Outgoing(data, to));
+        stats.inc("packets_sent");
+    }
+
+    void resend(byte[] data, InetSocketAddress to) {
+        if (data != null) {
+            outbox.add(new Outgoing(data, to));
+            stats.inc("packets_sent");
+            stats.inc("packets_resent");
+        }
+    }
+
+    void emit(RoadEvent event) {
+        events.add(event);
+    }
+
+    /** The next datagram to send, or null. */
+    public Outgoing pollOutgoing() {
+        return outbox.poll();
+    }
+
+    /** The next event, or null. */
+    public RoadEvent pollEvent() {
+        return events.poll();
+    }
+
+    public boolean hasOutgoing() {
+        return !outbox.isEmpty();
+    }
+
+    void drop(String reason) {
+        stats.inc("drop_" + reason);
+        stats.inc("dropped");
+    }
+
+    // ------------------------------------------------------------------ receive
+
+    /** Processes one received datagram. Never throws for bad input: every rejection is counted in the stats. */
+    public void receive(byte[] buf, int off, int len, InetSocketAddress src, long now) {
+        stats.inc("packets_received");
+        ParsedPacket packet;
+        try {
+            packet = RoadCodec.parse(buf, off, len);
+        } catch (PacketException e) {
+            drop("parse_" + e.reason().name().toLowerCase(java.util.Locale.ROOT));
+            return;
+        }
+        try {
+            dispatch(packet, src, now);
+        } catch (RuntimeException e) {
+            // A defect must never take the stack down; the packet is counted and dropped.
+            drop("internal_error");
+        }
+    }
+
+    private void dispatch(ParsedPacket packet, InetSocketAddress src, long now) {
+        RoadHead h = packet.head();
+        if (h.bf()) {
+            drop("broadcast");
+            return;
+        }
+        Remote remote;
+        if (h.tk() == TransactionKind.JOIN) {
+            if (h.si() != 0) {
+                drop("join_with_session");
+                return;
+            }
+            if (h.cf()) {
+                if (h.de() == 0) {
+                    drop("invalid_join_ids");
+                    return;
+                }
+                if (h.se() == 0) {
+                    remote = byHa.get(src);
+                    if (remote == null || remote.uid != h.de()) {
+                        drop("unknown_joinee");
+                        return;
+                    }
+                } else {
+                    remote = remotes.get(h.de());
+                }
+            } else {
+                if (h.se() == 0) {
+                    drop("invalid_join_ids");
+                    return;
+                }
+                if (h.de() == 0) {
+                    remote = joinees.get(src);
+                    if (remote == null) {
+                        Remote known = byHa.get(src);
+                        if (known != null && (known.fuid == 0 || known.fuid == h.se())) {
+                            remote = known;
+                        }
+                    }
+                    if (remote != null && remote.fuid != h.se() && remote.fuid != 0) {
+                        joinees.remove(src);
+                        remote = null;
+                    }
+                    if (remote == null) {
+                        if (h.pk() != PacketKind.REQUEST) {
+                            drop("stale_join");
+                            return;
+                        }
+                        remote = new Remote(null, nextUid(), 0, src);
+                    }
+                } else {
+                    remote = remotes.get(h.de());
+                    if (remote == null) {
+                        stalent(packet, src, PacketKind.RENEW);
+                        return;
+                    }
+                }
+            }
+        } else {
+            if (h.si() == 0 || h.se() == 0 || h.de() == 0) {
+                drop("invalid_ids");
+                return;
+            }
+            remote = remotes.get(h.de());
+            if (remote == null) {
+                drop("unknown_destination_uid");
+                return;
+            }
+            // Stricter than the reference: every non-join packet must be signed by the remote's long-term key.
+            if (h.fk() != FootKind.NACL) {
+                drop("unsigned");
+                return;
+            }
+            if (remote.verifyKey == null || !packet.verify(remote.verifyKey)) {
+                drop("bad_signature");
+                return;
+            }
+            if (!h.cf()) {
+                if (!Remote.validSid(h.si(), remote.rsid)) {
+                    drop("stale_session");
+                    stalent(packet, src, PacketKind.NACK);
+                    return;
+                }
+                if (h.si() != remote.rsid) {
+                    renewCorrespondentSession(remote, h.si());
+                }
+            }
+            remote.reaped = false;
+        }
+
+        Object remoteId = (h.se() == 0 && h.cf()) || (h.de() == 0 && !h.cf()) ? src : (Object) h.se();
+        TxKey key = new TxKey(!h.cf(), h.de(), remoteId, h.si(), h.ti());
+        Transaction tx = transactions.get(key);
+        if (tx != null) {
+            tx.receive(packet, src, now);
+            return;
+        }
+        if (h.cf()) {
+            staler(packet, src, remote);
+            return;
+        }
+        switch (h.tk()) {
+            case JOIN -> {
+                if (h.pk() == PacketKind.REQUEST) {
+                    Joinent.start(this, remote, packet, key, src, now);
+                } else {
+                    drop("stale_packet");
+                }
+            }
+            case ALLOW -> {
+                if (h.pk() == PacketKind.HELLO) {
+                    Allowent.start(this, remote, packet, key, src, now);
+                } else {
+                    drop("stale_packet");
+                }
+            }
+            case ALIVE -> {
+                if (h.pk() == PacketKind.REQUEST) {
+                    Alivent.answer(this, remote, packet, key, src, now);
+                } else {
+                    drop("stale_packet");
+                }
+            }
+            case MESSAGE -> {
+                if (h.pk() != PacketKind.MESSAGE) {
+                    drop("stale_packet");
+                } else if (remote.completedTids.containsKey(h.ti())) {
+                    // Already delivered: answer done again (the reference nacks, which fails a delivered message).
+                    drop("duplicate_message");
+                    stalent(packet, src, PacketKind.DONE);
+                } else if (h.af()) {
+                    drop("stale_message");
+                    stalent(packet, src, PacketKind.NACK);
+                } else {
+                    Messengent.start(this, remote, packet, key, src, now);
+                }
+            }
+            default -> drop("unsupported_transaction");
+        }
+    }
+
+    /** The remote opened a new session: end correspondents of the old one (§5.3). */
+    private void renewCorrespondentSession(Remote remote, long si) {
+        remote.rsid = si;
+        for (Transaction tx : new ArrayList<>(remote.transactions)) {
+            if (tx.correspondent && !Remote.validSid(tx.si, si)) {
+                tx.abort("session renewed");
+                removeTransaction(tx);
+            }
+        }
+        remote.completedTids.clear();
+    }
+
+    /** Our session with the remote advanced (allow): end initiators of the old one, keeping their messages. */
+    void renewInitiatorSession(Remote remote) {
+        for (Transaction tx : new ArrayList<>(remote.transactions)) {
+            if (!tx.correspondent && !Remote.validSid(tx.si, remote.sid)) {
+                tx.abort("session renewed");
+                removeTransaction(tx);
+                if (tx instanceof Messenger m) {
+                    remote.pending.addFirst(m.pending);
+                }
+            }
+        }
+    }
+
+    /** A reply for an initiator we no longer have: tell the correspondent to stop. */
+    private void staler(ParsedPacket packet, InetSocketAddress src, Remote remote) {
+        RoadHead h = packet.head();
+        if (h.pk().isNackKind() || remote == null) {
+            drop("stale_reply");
+            return;
+        }
+        drop("stale_reply");
+        RoadHead nack = new RoadHead().hk(config.headKind()).pk(PacketKind.NACK).tk(h.tk()).se(h.de()).de(h.se())
+                .si(h.si()).ti(h.ti()).cf(false).bk(config.bodyKind()).ck(h.ck()).fk(h.fk());
+        transmit(nack, EMPTY, src);
+    }
+
+    /** A packet from an initiator that cannot be served: nack (or renew), echoing its ids. */
+    void stalent(ParsedPacket packet, InetSocketAddress src, PacketKind kind) {
+        RoadHead h = packet.head();
+        if (h.pk().isNackKind()) {
+            return;
+        }
+        RoadHead nack = new RoadHead().hk(config.headKind()).pk(kind).tk(h.tk()).se(h.de()).de(h.se()).si(h.si())
+                .ti(h.ti()).cf(true).bk(config.bodyKind()).ck(h.ck()).fk(h.fk());
+        transmit(nack, EMPTY, src);
+    }
+
+    // ------------------------------------------------------------------ commands
+
+    /**
+     * Starts a join with the estate at {@code ha}: a vacuous join when we know no id of ours there, else a join
+     * with the known remote. Returns the remote (named after the address until the join answers).
+     */
+    public Remote join(InetSocketAddress ha, long now) {
+        Remote r = byHa.get(ha);
+        if (r == null) {
+            r = new Remote(null, nextUid(), 0, ha);
+            addRemote(r);
+        }
+        join(r, now, false);
+        return r;
+    }
+
+    void join(Remote r, long now, boolean cascade) {
+        if (find(r, Joiner.class) != null || find(r, Joinent.class) != null) {
+            return;
+        }
+        Joiner.start(this, r, now, cascade, false);
+    }
+
+    /** Starts an allow handshake with a joined remote (a join first, when not joined). */
+    public void allow(String name, long now) {
+        Remote r = requireRemote(name);
+        allow(r, now, false);
+    }
+
+    void allow(Remote r, long now, boolean cascade) {
+        if (!r.isJoined()) {
+            if (find(r, Joiner.class) == null) {
+                Joiner.start(this, r, now, true, false);
+            }
+            return;
+        }
+        if (find(r, Allower.class) != null || find(r, Allowent.class) != null || find(r, Joiner.class) != null
+                || find(r, Joinent.class) != null) {
+            return;
+        }
+        Allower.start(this, r, now, cascade);
+    }
+
+    /** Sends a heartbeat to the remote (joining and allowing first as needed). */
+    public void alive(String name, long now) {
+        alive(requireRemote(name), now, false);
+    }
+
+    void alive(Remote r, long now, boolean cascade) {
+        if (!r.isJoined()) {
+            join(r, now, true);
+            return;
+        }
+        if (!r.isAllowed()) {
+            allow(r, now, true);
+            return;
+        }
+        Aliver.start(this, r, now);
+    }
+
+    Remote requireRemote(String name) {
+        Remote r = byName.get(name);
+        if (r == null) {
+            throw new IllegalArgumentException("unknown remote: " + name);
+        }
+        return r;
+    }
+
+    /**
+     * Queues a message for the remote and returns its id; the outcome comes as {@link RoadEvent.Delivered} or
+     * {@link RoadEvent.Undelivered}. A remote not yet allowed is joined and allowed first; the message waits.
+     *
+     * @param body a {@code Map} for JSON and msgpack bodies
+     * @throws IllegalArgumentException for an unknown remote or a body that cannot be serialized or is too large
+     */
+    public long send(String name, Map<String, ?> body, MessageOptions options, long now) {
+        Remote r = requireRemote(name);
+        byte[] encoded;
+        try {
+            encoded = Body.encode(config.bodyKind(), body);
+        } catch (PacketException e) {
+            throw new IllegalArgumentException("message body cannot be serialized: " + e.getMessage(), e);
+        }
+        if (encoded.length + 40 > RoadCodec.MAX_MESSAGE_SIZE) {
+            throw new IllegalArgumentException("message of " + encoded.length + " bytes exceeds the maximum of "
+                    + (RoadCodec.MAX_MESSAGE_SIZE - 40));
+        }
+        MessageOptions opts = options == null ? config.messageDefaults() : options;
+        long id = ++messageIds;
+        long deadline = opts.timeout().isZero() ? -1 : now + opts.timeout().toNanos();
+        Messenger.Pending p = new Messenger.Pending(id, config.bodyKind(), encoded, opts, deadline);
+        if (r.isAllowed()) {
+            Messenger.start(this, r, p, now);
+        } else {
+            if (r.pending.size() >= config.maxPendingPerRemote()) {
+                throw new IllegalStateException("too many messages waiting for " + name);
+            }
+            r.pending.add(p);
+            allow(r, now, false);
+        }
+        return id;
+    }
+
+    /** Sends every message that waited for the remote to be allowed. */
+    void flushPending(Remote r, long now) {
+        while (!r.pending.isEmpty() && r.isAllowed()) {
+            Messenger.Pending p = r.pending.poll();
+            if (p.deadline() >= 0 && now >= p.deadline()) {
+                emit(new RoadEvent.Undelivered(p.id(), r.name, "timeout"));
+                continue;
+            }
+            Messenger.start(this, r, p, now);
+        }
+    }
+
+    private void expirePending(Remote r, long now) {
+        r.pending.removeIf(p -> {
+            if (p.deadline() >= 0 && now >= p.deadline()) {
+                emit(new RoadEvent.Undelivered(p.id(), r.name, "timeout waiting for the remote to be allowed"));
+                return true;
+            }
+            return false;
+        });
+    }
+
+    void failPending(Remote r, String reason) {
+        for (Messenger.Pending p : r.pending) {
+            emit(new RoadEvent.Undelivered(p.id(), r.name, reason));
+        }
+        r.pending.clear();
+    }
+
+    // ------------------------------------------------------------------ status changes
+
+    void setAlive(Remote r, boolean alive) {
+        Boolean before = r.alived;
+        r.alived = alive;
+        if (alive && !Boolean.TRUE.equals(before)) {
+            emit(new RoadEvent.Alive(r.name));
+        } else if (!alive && Boolean.TRUE.equals(before)) {
+            emit(new RoadEvent.Dead(r.name));
+        }
+    }
+
+    BodyKind bodyKind() {
+        return config.bodyKind();
+    }
+
+    CoatKind coatKind() {
+        return CoatKind.NACL;
+    }
+
+    /** Names of remotes currently alive. */
+    public List<String> aliveRemotes() {
+        List<String> names = new ArrayList<>();
+        for (Remote r : remotes.values()) {
+            if (r.isAlive() && r.name != null) {
+                names.add(r.name);
+            }
+        }
+        return names;
+    }
+}

@@ -1,0 +1,34 @@
+package io.raet.road;
+
+import java.net.InetSocketAddress;
+import java.util.Map;
+
+/** What the road engine tells the application. */
+public sealed interface RoadEvent {
+    /** The join with {@code remote} completed; keys are exchanged and kept. */
+    record Joined(String remote, InetSocketAddress address) implements RoadEvent {}
+
+    /** A join with the remote (name, or address when still unnamed) failed. */
+    record JoinFailed(String remote, InetSocketAddress address, String reason) implements RoadEvent {}
+
+    /** The allow handshake with {@code remote} completed; a new session is open. */
+    record Allowed(String remote) implements RoadEvent {}
+
+    /** The allow handshake failed. */
+    record AllowFailed(String remote, String reason) implements RoadEvent {}
+
+    /** The remote answered a heartbeat or a message: it is present. Emitted on the change only. */
+    record Alive(String remote) implements RoadEvent {}
+
+    /** The remote stopped answering heartbeats. Emitted on the change only. */
+    record Dead(String remote) implements RoadEvent {}
+
+    /** A message arrived from the authenticated remote {@code from}. */
+    record Message(String from, Map<String, Object> body) implements RoadEvent {}
+
+    /** The remote acknowledged the whole message with this id. */
+    record Delivered(long messageId, String remote) implements RoadEvent {}
+
+    /** The message with this id was not acknowledged. */
+    record Undelivered(long messageId, String remote, String reason) implements RoadEvent {}
+}

@@ -1,0 +1,448 @@
+package io.raet.road;
+
+import io.raet.codec.BodyKind;
+import io.raet.crypto.BoxKeyPair;
+import io.raet.crypto.SigningKey;
+import io.raet.keep.AutoMode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A RAET road estate on one UDP socket: the {@link RoadEngine} driven by one owner thread.
+ *
+ * <p>Application threads talk to it through thread-safe methods: {@link #join}, {@link #allow}, {@link #send}
+ * (a {@link CompletableFuture} completed when the remote acknowledges the whole message), a blocking
+ * {@link #receive()} that parks virtual threads cheaply, and presence/handshake events through
+ * {@link #onEvent}. Close it to release the socket.
+ *
+ * <pre>{@code
+ * try (RoadStack alpha = RoadStack.builder().name("alpha").main(true).port(7540).build()) {
+ *     RoadEvent.Message m = alpha.receive();
+ * }
+ * }</pre>
+ */
+public final class RoadStack implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RoadStack.class);
+    private static final int RECEIVE_BUFFER = 64 * 1024;
+
+    private final RoadEngine engine;
+    private final DatagramChannel channel;
+    private final Selector selector;
+    private final Thread owner;
+    private final InetSocketAddress address;
+    private final ConcurrentLinkedQueue<Consumer<Long>> commands = new ConcurrentLinkedQueue<>();
+    private final BlockingQueue<RoadEvent.Message> inbox = new LinkedBlockingQueue<>();
+    private final List<Consumer<RoadEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final Map<Long, CompletableFuture<Delivery>> deliveries = new ConcurrentHashMap<>();
+    private final Map<InetSocketAddress, List<CompletableFuture<String>>> joins = new HashMap<>();
+    private final Map<String, List<CompletableFuture<Void>>> allows = new HashMap<>();
+    private final ArrayDeque<Outgoing> unsent = new ArrayDeque<>();
+    private volatile boolean running = true;
+    private volatile Map<String, Long> statsSnapshot = Map.of();
+
+    private RoadStack(RoadEngine engine, DatagramChannel channel, Selector selector) throws IOException {
+        this.engine = engine;
+        this.channel = channel;
+        this.selector = selector;
+        this.address = (InetSocketAddress) channel.getLocalAddress();
+        this.owner = Thread.ofPlatform().name("raet-road-" + engine.local().name()).daemon(true).unstarted(this::run);
+        this.owner.start();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The local address the socket is bound to. */
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    public String name() {
+        return engine.local().name();
+    }
+
+    public SigningKey signingKey() {
+        return engine.local().signer();
+    }
+
+    public BoxKeyPair boxKeys() {
+        return engine.local().boxKeys();
+    }
+
+    // ------------------------------------------------------------------ application API
+
+    /** Joins the estate at {@code remote}; completes with the remote's name once keys are exchanged. */
+    public CompletableFuture<String> join(InetSocketAddress remote) {
+        CompletableFuture<String> f = new CompletableFuture<>();
+        submit(now -> {
+            joins.computeIfAbsent(remote, k -> new ArrayList<>()).add(f);
+            engine.join(remote, now);
+        });
+        return f;
+    }
+
+    /** Runs the allow handshake with a joined remote; completes when the session is open. */
+    public CompletableFuture<Void> allow(String remote) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        submit(now -> {
+            Remote r = engine.remote(remote);
+            if (r == null) {
+                f.completeExceptionally(new IllegalArgumentException("unknown remote: " + remote));
+                return;
+            }
+            if (r.isAllowed() && engine.find(r, Allower.class) == null && engine.find(r, Allowent.class) == null) {
+                f.complete(null);
+                return;
+            }
+            allows.computeIfAbsent(remote, k -> new ArrayList<>()).add(f);
+            engine.allow(remote, now);
+        });
+        return f;
+    }
+
+    /** Sends a heartbeat to the remote now. */
+    public void alive(String remote) {
+        submit(now -> engine.alive(remote, now));
+    }
+
+    public CompletableFuture<Delivery> send(String remote, Map<String, ?> body) {
+        return send(remote, body, null);
+    }
+
+    /**
+     * Sends a message; the future completes when the remote has the whole message, or exceptionally with a
+     * {@link DeliveryException}. A remote that is not yet allowed is allowed first.
+     */
+    public CompletableFuture<Delivery> send(String remote, Map<String, ?> body, MessageOptions options) {
+        CompletableFuture<Delivery> f = new CompletableFuture<>();
+        submit(now -> {
+            try {
+                long id = engine.send(remote, body, options, now);
+                deliveries.put(id, f);
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f;
+    }
+
+    /** Blocks until a message arrives. */
+    public RoadEvent.Message receive() throws InterruptedException {
+        return inbox.take();
+    }
+
+    /** Waits up to {@code timeout} for a message; null when none came. */
+    public RoadEvent.Message receive(Duration timeout) throws InterruptedException {
+        return inbox.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Listens to every event (joined, allowed, alive, dead, …) on the owner thread; keep the listener quick. */
+    public void onEvent(Consumer<RoadEvent> listener) {
+        listeners.add(listener);
+    }
+
+    /** Counters of the engine, refreshed by the owner thread. */
+    public Map<String, Long> stats() {
+        return statsSnapshot;
+    }
+
+    /** Runs {@code query} on the owner thread with the engine and returns its result. */
+    public <T> CompletableFuture<T> inspect(java.util.function.Function<RoadEngine, T> query) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        submit(now -> {
+            try {
+                f.complete(query.apply(engine));
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f;
+    }
+
+    private void submit(Consumer<Long> command) {
+        if (!running) {
+            throw new IllegalStateException("road stack is closed");
+        }
+        commands.add(command);
+        selector.wakeup();
+    }
+
+    @Override
+    public void close() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        selector.wakeup();
+        try {
+            owner.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            selector.close();
+            channel.close();
+        } catch (IOException e) {
+            LOG.debug("closing road socket", e);
+        }
+        for (CompletableFuture<Delivery> f : deliveries.values()) {
+            f.completeExceptionally(new DeliveryException(-1, "?", "road stack closed"));
+        }
+    }
+
+    // ------------------------------------------------------------------ owner thread
+
+    private void run() {
+        ByteBuffer buf = ByteBuffer.allocate(RECEIVE_BUFFER);
+        try {
+            SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
+            long lastStats = 0;
+            while (running) {
+                long now = System.nanoTime();
+                Consumer<Long> c;
+                while ((c = commands.poll()) != null) {
+                    try {
+                        c.accept(now);
+                    } catch (RuntimeException e) {
+                        LOG.warn("road command failed", e);
+                    }
+                }
+                engine.tick(now);
+                flush(key);
+                dispatchEvents();
+                if (now - lastStats > 100_000_000L) {
+                    statsSnapshot = engine.stats().snapshot();
+                    lastStats = now;
+                }
+                long wake = engine.nextWakeup();
+                long waitMillis = wake == Long.MIN_VALUE ? 0 : Math.max(0, (wake - System.nanoTime()) / 1_000_000L);
+                if (commands.isEmpty()) {
+                    if (waitMillis > 0) {
+                        selector.select(Math.min(waitMillis, 1000));
+                    } else {
+                        selector.selectNow();
+                    }
+                }
+                selector.selectedKeys().clear();
+                long rnow = System.nanoTime();
+                for (int i = 0; i < 256; i++) {
+                    buf.clear();
+                    InetSocketAddress src = (InetSocketAddress) channel.receive(buf);
+                    if (src == null) {
+                        break;
+                    }
+                    engine.receive(buf.array(), 0, buf.position(), src, rnow);
+                }
+            }
+        } catch (IOException e) {
+            if (running) {
+                LOG.error("road socket failed", e);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("road owner thread failed", e);
+        } finally {
+            statsSnapshot = engine.stats().snapshot();
+        }
+    }
+
+    private void flush(SelectionKey key) throws IOException {
+        Outgoing o;
+        while ((o = unsent.isEmpty() ? engine.pollOutgoing() : unsent.poll()) != null) {
+            int n;
+            try {
+                n = channel.send(ByteBuffer.wrap(o.data()), o.to());
+            } catch (IOException e) {
+                engine.stats.inc("send_error");
+                continue;
+            }
+            if (n == 0) {
+                unsent.addFirst(o);
+                key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                return;
+            }
+        }
+        if ((key.interestOps() & SelectionKey.OP_WRITE) != 0) {
+            key.interestOps(SelectionKey.OP_READ);
+        }
+    }
+
+    private void dispatchEvents() {
+        RoadEvent e;
+        while ((e = engine.pollEvent()) != null) {
+            switch (e) {
+                case RoadEvent.Message m -> inbox.add(m);
+                case RoadEvent.Delivered d -> {
+                    CompletableFuture<Delivery> f = deliveries.remove(d.messageId());
+                    if (f != null) {
+                        f.complete(new Delivery(d.messageId(), d.remote()));
+                    }
+                }
+                case RoadEvent.Undelivered u -> {
+                    CompletableFuture<Delivery> f = deliveries.remove(u.messageId());
+                    if (f != null) {
+                        f.completeExceptionally(new DeliveryException(u.messageId(), u.remote(), u.reason()));
+                    }
+                }
+                case RoadEvent.Joined j -> complete(joins.remove(j.address()), f -> f.complete(j.remote()));
+                case RoadEvent.JoinFailed j -> complete(joins.remove(j.address()),
+                        f -> f.completeExceptionally(new IllegalStateException("join failed: " + j.reason())));
+                case RoadEvent.Allowed a -> complete(allows.remove(a.remote()), f -> f.complete(null));
+                case RoadEvent.AllowFailed a -> complete(allows.remove(a.remote()),
+                        f -> f.completeExceptionally(new IllegalStateException("allow failed: " + a.reason())));
+                default -> {}
+            }
+            for (Consumer<RoadEvent> l : listeners) {
+                try {
+                    l.accept(e);
+                } catch (RuntimeException ex) {
+                    LOG.warn("road event listener failed", ex);
+                }
+            }
+        }
+    }
+
+    private static <T> void complete(List<CompletableFuture<T>> futures, Consumer<CompletableFuture<T>> action) {
+        if (futures != null) {
+            futures.forEach(action);
+        }
+    }
+
+    // ------------------------------------------------------------------ builder
+
+    /** Builds a road stack; every setting has a default but the name. */
+    public static final class Builder {
+        private String name;
+        private String role;
+        private boolean main;
+        private int kind;
+        private String host = "127.0.0.1";
+        private int port = 7530;
+        private Path keep;
+        private RoadStore store;
+        private SigningKey signer;
+        private BoxKeyPair boxKeys;
+        private RoadConfig config = RoadConfig.defaults();
+        private String fqdn = "localhost";
+
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        public Builder role(String role) {
+            this.role = role;
+            return this;
+        }
+
+        public Builder main(boolean main) {
+            this.main = main;
+            return this;
+        }
+
+        public Builder kind(int kind) {
+            this.kind = kind;
+            return this;
+        }
+
+        public Builder host(String host) {
+            this.host = host;
+            return this;
+        }
+
+        /** UDP port; 0 picks a free one. */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** Keep directory: keys and remotes persist there. Without one the stack keeps nothing on disk. */
+        public Builder keep(Path dir) {
+            this.keep = dir;
+            return this;
+        }
+
+        public Builder store(RoadStore store) {
+            this.store = store;
+            return this;
+        }
+
+        public Builder keys(SigningKey signer, BoxKeyPair boxKeys) {
+            this.signer = signer;
+            this.boxKeys = boxKeys;
+            return this;
+        }
+
+        public Builder auto(AutoMode auto) {
+            this.config = config.withAuto(auto);
+            return this;
+        }
+
+        public Builder bodyKind(BodyKind bk) {
+            this.config = config.withBodyKind(bk);
+            return this;
+        }
+
+        public Builder config(RoadConfig config) {
+            this.config = config;
+            return this;
+        }
+
+        public Builder fqdn(String fqdn) {
+            this.fqdn = fqdn;
+            return this;
+        }
+
+        public RoadStack build() {
+            if (name == null) {
+                throw new IllegalArgumentException("a road stack needs a name");
+            }
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port out of range: " + port);
+            }
+            try {
+                InetSocketAddress bind = new InetSocketAddress(InetAddress.getByName(host), port);
+                StackSetup setup = StackSetup.prepare(name, role, main, kind, signer, boxKeys, fqdn, keep, store);
+                DatagramChannel ch = DatagramChannel.open();
+                try {
+                    ch.setOption(StandardSocketOptions.SO_RCVBUF, 4 * 1024 * 1024);
+                    ch.setOption(StandardSocketOptions.SO_SNDBUF, 4 * 1024 * 1024);
+                    ch.bind(bind);
+                    ch.configureBlocking(false);
+                    InetSocketAddress bound = (InetSocketAddress) ch.getLocalAddress();
+                    RoadEngine engine = setup.engine(config, bound);
+                    return new RoadStack(engine, ch, Selector.open());
+                } catch (IOException | RuntimeException e) {
+                    ch.close();
+                    throw e;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot open road socket on " + host + ":" + port, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package io.raet.road;
+
+import io.raet.crypto.BoxKeyPair;
+import io.raet.crypto.SigningKey;
+import io.raet.keep.KeepProblem;
+import io.raet.keep.LocalEstateData;
+import io.raet.keep.LocalRoleData;
+import io.raet.keep.RemoteEstateData;
+import io.raet.keep.RemoteLoad;
+import io.raet.keep.RemoteRoleData;
+import io.raet.keep.RoadKeep;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the local estate and the engine from the keep (stored data wins over arguments, as in the reference)
+ * or from arguments alone.
+ */
+final class StackSetup {
+    private static final Logger LOG = LoggerFactory.getLogger(StackSetup.class);
+
+    private final LocalEstateParts local;
+    private final RoadStore store;
+    private final RoadKeep keep;
+    private final List<KeepProblem> problems = new ArrayList<>();
+
+    private record LocalEstateParts(String name, String role, boolean main, int kind, SigningKey signer,
+            BoxKeyPair boxKeys, String fqdn, long uid, long puid) {}
+
+    private StackSetup(LocalEstateParts local, RoadStore store, RoadKeep keep) {
+        this.local = local;
+        this.store = store;
+        this.keep = keep;
+    }
+
+    static StackSetup prepare(String name, String role, boolean main, int kind, SigningKey signer, BoxKeyPair boxKeys,
+            String fqdn, Path keepDir, RoadStore store) {
+        if (keepDir == null) {
+            SigningKey s = signer != null ? signer : SigningKey.generate();
+            BoxKeyPair b = boxKeys != null ? boxKeys : BoxKeyPair.generate();
+            return new StackSetup(new LocalEstateParts(name, role, main, kind, s, b, fqdn, 1, 1),
+                    store != null ? store : new MemoryRoadStore(), null);
+        }
+        RoadKeep keep = new RoadKeep(keepDir);
+        Optional<LocalEstateData> stored = keep.loadLocal();
+        Optional<LocalRoleData> storedRole = keep.loadLocalRole();
+        String n = stored.map(LocalEstateData::name).orElse(name);
+        String r = stored.map(LocalEstateData::role).orElse(role == null ? n : role);
+        SigningKey s;
+        BoxKeyPair b;
+        if (storedRole.isPresent()) {
+            s = storedRole.get().signingKey();
+            b = storedRole.get().boxKeyPair();
+        } else {
+            s = signer != null ? signer : SigningKey.generate();
+            b = boxKeys != null ? boxKeys : BoxKeyPair.generate();
+            keep.dumpLocalRole(LocalRoleData.of(r, s, b));
+        }
+        long uid = stored.map(LocalEstateData::uid).orElse(1L);
+        long puid = stored.map(LocalEstateData::puid).orElse(1L);
+        String f = stored.map(LocalEstateData::fqdn).orElse(fqdn);
+        return new StackSetup(new LocalEstateParts(n, r, main, kind, s, b, f, uid, puid),
+                store != null ? store : new KeepRoadStore(keep), keep);
+    }
+
+    RoadEngine engine(RoadConfig config, InetSocketAddress bound) {
+        LocalEstate l = new LocalEstate(local.name, local.role, local.main, local.kind, local.signer, local.boxKeys,
+                bound, local.fqdn, local.uid, local.puid);
+        RoadEngine engine = new RoadEngine(l, config, store);
+        if (keep != null) {
+            RemoteLoad load = keep.loadRemotes();
+            for (KeepProblem p : load.problems()) {
+                LOG.warn("keep: skipped {}: {}", p.file(), p.reason());
+                problems.add(p);
+                engine.stats.inc("keep_problem");
+            }
+            for (RemoteEstateData d : load.remotes()) {
+                Optional<RemoteRoleData> role = load.roleOf(d);
+                if (role.isEmpty()) {
+                    LOG.warn("keep: remote {} has no role file; skipped", d.name());
+                    engine.stats.inc("keep_problem");
+                    continue;
+                }
+                try {
+                    Remote rem = engine.restoreRemote(d.name(), d.uid(), d.fuid(),
+                            new InetSocketAddress(d.ha().host(), d.ha().port()), d.role(), d.main(), d.kind(),
+                            d.fqdn(), d.sid(), d.joined(), role.get().verifyKey(), role.get().publicKey());
+                    rem.acceptance = role.get().acceptance();
+                } catch (RuntimeException e) {
+                    LOG.warn("keep: remote {} not restored: {}", d.name(), e.getMessage());
+                    engine.stats.inc("keep_problem");
+                }
+            }
+            store.saveLocal(l);
+        }
+        return engine;
+    }
+}

@@ -1,0 +1,159 @@
+package io.raet.road;
+
+import io.raet.codec.BodyKind;
+import io.raet.codec.CoatKind;
+import io.raet.codec.FootKind;
+import io.raet.codec.PacketKind;
+import io.raet.codec.ParsedPacket;
+import io.raet.codec.RoadHead;
+import io.raet.codec.TransactionKind;
+import java.net.InetSocketAddress;
+
+/**
+ * One exchange with a remote: an initiator ("-er") or a correspondent ("-ent"). A pure state machine: it is fed
+ * packets and timer expiries with the current time, and produces packets through the engine.
+ */
+abstract class Transaction {
+    final RoadEngine engine;
+    final Remote remote;
+    final TransactionKind kind;
+    final boolean correspondent;
+    TxKey key;
+    long se;
+    long de;
+    long si;
+    long ti;
+    BodyKind bk;
+    CoatKind ck;
+    FootKind fk;
+    boolean wf;
+    InetSocketAddress to;
+
+    long redoAt = -1;
+    long timeoutAt = -1;
+    long redoInterval;
+    int timerGeneration;
+
+    Transaction(RoadEngine engine, Remote remote, TransactionKind kind, boolean correspondent) {
+        this.engine = engine;
+        this.remote = remote;
+        this.kind = kind;
+        this.correspondent = correspondent;
+        this.to = remote.ha;
+    }
+
+    /** Initiator set-up: ids from the remote, a fresh tid. */
+    void initiate(long sid) {
+        this.se = remote.uid;
+        this.de = remote.fuid;
+        this.si = sid;
+        this.ti = remote.nextTid();
+        this.key = new TxKey(false, remote.uid, remote.fuid != 0 ? remote.fuid : remote.ha, si, ti);
+    }
+
+    /** Correspondent set-up: ids echoed from the packet that opened the transaction. */
+    void correspond(RoadHead h, TxKey key, InetSocketAddress src) {
+        this.se = h.de();
+        this.de = h.se();
+        this.si = h.si();
+        this.ti = h.ti();
+        this.key = key;
+        this.to = src;
+    }
+
+    abstract void receive(ParsedPacket packet, InetSocketAddress src, long now);
+
+    /** The redo timer fired. */
+    void redo(long now) {}
+
+    /** The transaction timer fired; the default removes the transaction. */
+    void timeout(long now) {
+        remove();
+    }
+
+    /** Called when the transaction is dropped by a session change or the removal of its remote. */
+    void abort(String reason) {
+        nack(PacketKind.NACK);
+    }
+
+    RoadHead head(PacketKind pk) {
+        return new RoadHead().hk(engine.config.headKind()).pk(pk).tk(kind).se(se).de(de).si(si).ti(ti)
+                .cf(correspondent).bk(bk).ck(ck).fk(fk);
+    }
+
+    byte[] send(RoadHead head, byte[] coat) {
+        return engine.transmit(head, coat, to);
+    }
+
+    void sendEmpty(PacketKind pk) {
+        send(head(pk), RoadEngine.EMPTY);
+    }
+
+    void nack(PacketKind pk) {
+        sendEmpty(pk);
+    }
+
+    void remove() {
+        engine.removeTransaction(this);
+    }
+
+    // ---- timers ----
+
+    void startTimers(long now, double timeoutSeconds, double redoSeconds) {
+        timeoutAt = timeoutSeconds > 0 ? now + RoadEngine.nanos(timeoutSeconds) : -1;
+        redoInterval = RoadEngine.nanos(redoSeconds);
+        redoAt = redoSeconds > 0 ? now + redoInterval : -1;
+        engine.schedule(this);
+    }
+
+    /** Backs off the redo interval: {@code min(max(min, previous * 2), max)}. */
+    void backoff(long now, double minSeconds, double maxSeconds) {
+        long min = RoadEngine.nanos(minSeconds);
+        long max = RoadEngine.nanos(maxSeconds);
+        redoInterval = Math.min(Math.max(min, redoInterval * 2), max);
+        redoAt = now + redoInterval;
+        engine.schedule(this);
+    }
+
+    void setRedo(long at) {
+        redoAt = at;
+        engine.schedule(this);
+    }
+
+    void refreshTimeout(long now, double timeoutSeconds) {
+        if (timeoutSeconds > 0) {
+            timeoutAt = now + RoadEngine.nanos(timeoutSeconds);
+            engine.schedule(this);
+        }
+    }
+
+    long nextDeadline() {
+        if (redoAt < 0) {
+            return timeoutAt;
+        }
+        if (timeoutAt < 0) {
+            return redoAt;
+        }
+        return Math.min(redoAt, timeoutAt);
+    }
+
+    final void fire(long now) {
+        if (timeoutAt >= 0 && now >= timeoutAt) {
+            timeoutAt = -1;
+            redoAt = -1;
+            timeout(now);
+            return;
+        }
+        if (redoAt >= 0 && now >= redoAt) {
+            redoAt = -1;
+            redo(now);
+        }
+        if (engine.isActive(this)) {
+            engine.schedule(this);
+        }
+    }
+
+    String remoteLabel() {
+        return remote.name != null ? remote.name : String.valueOf(remote.ha);
+    }
+}

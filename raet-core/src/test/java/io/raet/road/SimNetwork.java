@@ -1,0 +1,167 @@
+package io.raet.road;
+
+import io.raet.crypto.BoxKeyPair;
+import io.raet.crypto.SigningKey;
+import io.raet.keep.AutoMode;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Random;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+
+/**
+ * A deterministic network of road engines on a virtual clock, with configurable loss, reordering, duplication
+ * and delay. Everything depends only on the seed.
+ */
+final class SimNetwork {
+    static final long MS = 1_000_000L;
+
+    private record InFlight(long at, long seq, byte[] data, InetSocketAddress from, InetSocketAddress to) {}
+
+    final Random random;
+    long now = 1_000 * MS;
+    double loss;
+    double reorder;
+    double duplicate;
+    long delay = MS / 2;
+    long reorderDelay = 15 * MS;
+    /** Extra per-packet filter: return false to drop a packet (after the random effects). */
+    Predicate<byte[]> filter = d -> true;
+
+    private final Map<InetSocketAddress, RoadEngine> nodes = new LinkedHashMap<>();
+    private final Map<InetSocketAddress, List<RoadEvent>> events = new HashMap<>();
+    private final PriorityQueue<InFlight> wire = new PriorityQueue<>((a, b) -> a.at != b.at
+            ? Long.compare(a.at, b.at) : Long.compare(a.seq, b.seq));
+    private long seq;
+    long delivered;
+    long dropped;
+
+    SimNetwork(long seed) {
+        this.random = new Random(seed);
+    }
+
+    SimNetwork conditions(double loss, double reorder, double duplicate) {
+        this.loss = loss;
+        this.reorder = reorder;
+        this.duplicate = duplicate;
+        return this;
+    }
+
+    static InetSocketAddress address(int port) {
+        return new InetSocketAddress("127.0.0.1", port);
+    }
+
+    RoadEngine estate(String name, int port, boolean main, RoadConfig config) {
+        return estate(name, port, main, config, SigningKey.generate(), BoxKeyPair.generate(), new MemoryRoadStore());
+    }
+
+    RoadEngine estate(String name, int port, boolean main, RoadConfig config, SigningKey signer, BoxKeyPair boxKeys,
+            RoadStore store) {
+        InetSocketAddress ha = address(port);
+        LocalEstate local = new LocalEstate(name, name, main, 0, signer, boxKeys, ha, "localhost", 1, 1);
+        RoadEngine e = new RoadEngine(local, config, store);
+        nodes.put(ha, e);
+        events.put(ha, new ArrayList<>());
+        return e;
+    }
+
+    /** Replaces the engine at an address (a restart). */
+    void replace(RoadEngine engine) {
+        nodes.put(engine.local().ha(), engine);
+    }
+
+    static RoadConfig config() {
+        return RoadConfig.defaults().withAuto(AutoMode.ALWAYS);
+    }
+
+    List<RoadEvent> events(RoadEngine e) {
+        return events.get(e.local().ha());
+    }
+
+    <T extends RoadEvent> List<T> events(RoadEngine e, Class<T> type) {
+        List<T> out = new ArrayList<>();
+        for (RoadEvent ev : events(e)) {
+            if (type.isInstance(ev)) {
+                out.add(type.cast(ev));
+            }
+        }
+        return out;
+    }
+
+    private void collect() {
+        for (RoadEngine e : nodes.values()) {
+            Outgoing o;
+            while ((o = e.pollOutgoing()) != null) {
+                emit(o.data(), e.local().ha(), o.to());
+            }
+            RoadEvent ev;
+            while ((ev = e.pollEvent()) != null) {
+                events.get(e.local().ha()).add(ev);
+            }
+        }
+    }
+
+    private void emit(byte[] data, InetSocketAddress from, InetSocketAddress to) {
+        if (random.nextDouble() < loss || !filter.test(data)) {
+            dropped++;
+            return;
+        }
+        int copies = random.nextDouble() < duplicate ? 2 : 1;
+        for (int i = 0; i < copies; i++) {
+            long at = now + delay + (random.nextDouble() < reorder ? (long) (random.nextDouble() * reorderDelay) : 0);
+            wire.add(new InFlight(at, seq++, data, from, to));
+        }
+    }
+
+    /** Advances the clock to the next due packet or timer (at most {@code maxStep}) and processes it. */
+    void step(long maxStep) {
+        collect();
+        long next = now + maxStep;
+        if (!wire.isEmpty()) {
+            next = Math.min(next, wire.peek().at);
+        }
+        for (RoadEngine e : nodes.values()) {
+            long w = e.nextWakeup();
+            if (w != Long.MIN_VALUE && w < next) {
+                next = Math.max(w, now);
+            }
+        }
+        now = Math.max(now, next);
+        while (!wire.isEmpty() && wire.peek().at <= now) {
+            InFlight p = wire.poll();
+            RoadEngine dst = nodes.get(p.to);
+            if (dst != null) {
+                delivered++;
+                dst.receive(p.data, 0, p.data.length, p.from, now);
+            }
+        }
+        for (RoadEngine e : nodes.values()) {
+            e.tick(now);
+        }
+        collect();
+    }
+
+    /** Runs until the condition holds or {@code maxNanos} of virtual time pass; returns whether it held. */
+    boolean runUntil(BooleanSupplier done, long maxNanos) {
+        long end = now + maxNanos;
+        while (now < end) {
+            if (done.getAsBoolean()) {
+                return true;
+            }
+            step(10 * MS);
+        }
+        return done.getAsBoolean();
+    }
+
+    void run(long nanos) {
+        long end = now + nanos;
+        while (now < end) {
+            step(Math.min(10 * MS, end - now));
+        }
+    }
+}
