@@ -374,7 +374,7 @@ public final class RoadStack implements AutoCloseable {
             return this;
         }
 
-        /** UDP port; 0 picks a free one. */
+        /** UDP port; 0 reuses the port kept from the last run, or picks a free one. */
         public Builder port(int port) {
             this.port = port;
             return this;
@@ -425,8 +425,10 @@ public final class RoadStack implements AutoCloseable {
                 throw new IllegalArgumentException("port out of range: " + port);
             }
             try {
-                InetSocketAddress bind = new InetSocketAddress(InetAddress.getByName(host), port);
                 StackSetup setup = StackSetup.prepare(name, role, main, kind, signer, boxKeys, fqdn, keep, store);
+                // Peers reply to the address they have on record: a restarted estate binds its kept port.
+                int bindPort = port == 0 ? setup.storedPort() : port;
+                InetSocketAddress bind = new InetSocketAddress(InetAddress.getByName(host), bindPort);
                 DatagramChannel ch = DatagramChannel.open();
                 try {
                     ch.setOption(StandardSocketOptions.SO_RCVBUF, 4 * 1024 * 1024);

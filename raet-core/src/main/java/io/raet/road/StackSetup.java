@@ -30,7 +30,7 @@ final class StackSetup {
     private final List<KeepProblem> problems = new ArrayList<>();
 
     private record LocalEstateParts(String name, String role, boolean main, int kind, SigningKey signer,
-            BoxKeyPair boxKeys, String fqdn, long uid, long puid) {}
+            BoxKeyPair boxKeys, String fqdn, long uid, long puid, int storedPort) {}
 
     private StackSetup(LocalEstateParts local, RoadStore store, RoadKeep keep) {
         this.local = local;
@@ -43,7 +43,7 @@ final class StackSetup {
         if (keepDir == null) {
             SigningKey s = signer != null ? signer : SigningKey.generate();
             BoxKeyPair b = boxKeys != null ? boxKeys : BoxKeyPair.generate();
-            return new StackSetup(new LocalEstateParts(name, role, main, kind, s, b, fqdn, 1, 1),
+            return new StackSetup(new LocalEstateParts(name, role, main, kind, s, b, fqdn, 1, 1, 0),
                     store != null ? store : new MemoryRoadStore(), null);
         }
         RoadKeep keep = new RoadKeep(keepDir);
@@ -64,8 +64,14 @@ final class StackSetup {
         long uid = stored.map(LocalEstateData::uid).orElse(1L);
         long puid = stored.map(LocalEstateData::puid).orElse(1L);
         String f = stored.map(LocalEstateData::fqdn).orElse(fqdn);
-        return new StackSetup(new LocalEstateParts(n, r, main, kind, s, b, f, uid, puid),
+        int storedPort = stored.map(d -> d.ha() == null ? 0 : d.ha().port()).orElse(0);
+        return new StackSetup(new LocalEstateParts(n, r, main, kind, s, b, f, uid, puid, storedPort),
                 store != null ? store : new KeepRoadStore(keep), keep);
+    }
+
+    /** The port the keep recorded for this estate (0 when none): peers know us there. */
+    int storedPort() {
+        return local.storedPort;
     }
 
     RoadEngine engine(RoadConfig config, InetSocketAddress bound) {
