@@ -36,14 +36,20 @@ final class SendCommand implements Callable<Integer> {
     @Option(names = "--wait-reply", description = "wait for one message back and print it")
     boolean waitReply;
 
-    @Parameters(arity = "1", description = "a JSON object, or text sent as {\"content\": text}")
+    @Option(names = "--body-file", description = "read the message (a JSON object) from this file")
+    java.nio.file.Path bodyFile;
+
+    @Parameters(arity = "0..1", description = "a JSON object, or text sent as {\"content\": text}")
     String message;
 
     @Override
     public Integer call() throws Exception {
         InetSocketAddress target = parseAddress(to);
-        Map<String, Object> body = message.strip().startsWith("{") ? Json.parseObject(message)
-                : Json.obj("content", message);
+        if ((message == null) == (bodyFile == null)) {
+            throw new IllegalArgumentException("give either a message or --body-file");
+        }
+        String text = message != null ? message : java.nio.file.Files.readString(bodyFile);
+        Map<String, Object> body = text.strip().startsWith("{") ? Json.parseObject(text) : Json.obj("content", text);
         try (RoadStack stack = estate.builder("sender-" + ProcessHandle.current().pid(), false).build()) {
             try {
                 String remote = stack.join(target).get(timeout, TimeUnit.SECONDS);
