@@ -369,10 +369,11 @@ class CodecProperties {
             assertThat(fresh).isEqualTo(seen.add(sn));
             highest = Math.max(highest, sn);
             assertThat(re.highest()).isEqualTo(highest);
-            int[] missing = re.missing(0, count);
-            assertThat(missing).hasSize(count - seen.size());
-            for (int m : missing) {
-                assertThat(seen).doesNotContain(m);
+            if (count <= 300 || r.nextInt(50) == 0) {
+                int[] expected = java.util.stream.IntStream.range(0, count).filter(i -> !seen.contains(i)).toArray();
+                if (!Arrays.equals(re.missing(0, count), expected)) {
+                    throw new AssertionError("missing " + Arrays.toString(re.missing(0, count)));
+                }
             }
         }
         assertThat(re.complete()).isTrue();
