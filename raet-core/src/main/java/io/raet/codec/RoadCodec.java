@@ -24,7 +24,8 @@ import java.nio.charset.StandardCharsets;
  * {@code bl}, {@code cl} and the flag names are not accepted as lines (flags travel only in {@code fg}). Numbers
  * are hex digits of either case, of any width, without sign or prefix; explicit default values are accepted.
  * {@code dt} is a plain decimal ({@code [+-]digits[.digits][e[+-]digits]}) in a RAET head and any JSON number in
- * a JSON head; it must be finite. Then, in this order: {@code hk} must match the detected kind, {@code hl} must be
+ * a JSON head; it must be finite. (The reference never sets {@code dt}; a RAET head carries it with six
+ * decimals, so only microsecond precision survives, while a JSON head carries the shortest exact spelling.) Then, in this order: {@code hk} must match the detected kind, {@code hl} must be
  * the real head length and {@code pl} the datagram length ({@link Reason#BAD_LENGTH}), {@code vn} must be 0, every
  * kind code must be known, {@code sc} must be at least 1, and the foot must fit {@code fk}: NACL needs
  * {@code fl = 64} and 64 bytes after the head, NADA needs {@code fl = 0}. The signature is not verified here: the

@@ -111,9 +111,9 @@ public final class RoadHead {
     /** Length of the whole coat of a segmented message. */
     public int ml() { return ml; }
     public RoadHead ml(int v) { ml = v; return this; }
-    /** Datetime stamp; never set by the reference. */
+    /** Datetime stamp; never set by the reference. -0.0 is stored as 0.0 (both are the default, never sent). */
     public double dt() { return dt; }
-    public RoadHead dt(double v) { dt = v; return this; }
+    public RoadHead dt(double v) { dt = v == 0.0 ? 0.0 : v; return this; }
     /** Order index; never set by the reference. */
     public long oi() { return oi; }
     public RoadHead oi(long v) { oi = v; return this; }
