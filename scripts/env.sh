@@ -40,12 +40,29 @@ raet_ensure_libsodium() {
 }
 
 # The Python reference (raet 0.6.8) for the interop tests and benchmarks, in a private virtualenv.
+# raet 0.6.8 only imports on Python >= 3.10 after aliasing collections.Mapping & co., so the check
+# below does that first (interop/python/raetshim.py does the same and more at run time).
+# msgpack<1 is required for raet's msgpack calls (encoding='utf-8'); on Python 3.11 its C
+# extension does not compile and pip silently installs the pure-Python fallback, which works.
+# libnacl loads the system libsodium (libsodium.so.23 is found without a dev symlink).
 raet_python_venv() {
     local root="$1"
     local venv="${RAET_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/raet/pyref-0.6.8}"
-    if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import raet, ioflo, libnacl, msgpack' >/dev/null 2>&1; then
+    local check='import collections, collections.abc as a
+for n in ("Mapping", "MutableMapping", "Sequence", "MutableSet", "Iterable", "Callable", "Set"):
+    setattr(collections, n, getattr(a, n))
+import raet, raet.road.stacking, raet.lane.stacking, ioflo, libnacl, msgpack, pytest
+assert raet.__version__ == "0.6.8", raet.__version__
+assert msgpack.version < (1,), msgpack.version
+libnacl.crypto_box_keypair()'
+    raet_ensure_libsodium || return 1
+    if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "$check" >/dev/null 2>&1; then
         python3 -m venv "$venv" >/dev/null 2>&1 || { raet_apt_install python3-venv && python3 -m venv "$venv"; }
-        "$venv/bin/python" -m pip install -q --disable-pip-version-check 'raet==0.6.8' ioflo libnacl 'msgpack<1' >&2
+        "$venv/bin/python" -m pip install -q --disable-pip-version-check 'raet==0.6.8' 'ioflo==2.0.3' 'libnacl==2.1.0' 'msgpack==0.6.2' pytest >&2
+        if ! "$venv/bin/python" -c "$check" >&2; then
+            echo "error: the raet 0.6.8 reference venv at $venv does not import" >&2
+            return 1
+        fi
     fi
     export RAET_PYTHON="$venv/bin/python"
 }

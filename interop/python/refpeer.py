@@ -1,0 +1,385 @@
+#!/usr/bin/env python3
+"""Reference road estate (raet 0.6.8 RoadStack) driven by JSON lines on stdin/stdout.
+
+See README.md in this directory for the protocol.
+"""
+
+import argparse
+import os
+import select
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import raetshim  # noqa: E402  (must precede raet imports)
+import peerio  # noqa: E402
+
+EVENTS = peerio.EventOut()  # redirect stdout before raet's console binds to it
+
+import json  # noqa: E402
+
+from ioflo.base.consoling import getConsole  # noqa: E402
+from ioflo.base.storing import Store  # noqa: E402
+from raet import raeting  # noqa: E402
+from raet.road import estating, stacking  # noqa: E402
+
+console = getConsole()
+
+BODY_KINDS = {"json": raeting.BodyKind.json.value, "msgpack": raeting.BodyKind.msgpack.value}
+HEAD_KINDS = {"raet": raeting.HeadKind.raet.value, "json": raeting.HeadKind.json.value}
+AUTO_MODES = {"never": raeting.AutoMode.never.value, "once": raeting.AutoMode.once.value,
+              "always": raeting.AutoMode.always.value}
+
+
+def _hex(v):
+    if isinstance(v, bytes):
+        return v.decode("ascii")
+    return v or ""
+
+
+class RefPeer:
+    def __init__(self, args):
+        self.args = args
+        self.t0 = time.monotonic()
+        self.store = Store(stamp=0.0)
+        self.tmpkeep = None
+        keep = args.keep
+        if not keep:
+            keep = self.tmpkeep = tempfile.mkdtemp(prefix="refpeer-keep-")
+        elif args.clean and os.path.exists(keep):
+            shutil.rmtree(keep)
+        self.keepdir = keep
+        self.digest_over = args.digest_over
+        self.digest_only = args.digest_only
+        self.manage_period = args.manage_period
+        self.last_manage = 0.0
+        kwargs = dict(store=self.store, name=args.name, ha=(args.host, args.port),
+                      main=args.main, auto=AUTO_MODES[args.auto], dirpath=keep,
+                      period=args.period, offset=args.offset)
+        if args.role:
+            kwargs["role"] = args.role
+        if args.sighex:
+            kwargs["sigkey"] = args.sighex
+        if args.prihex:
+            kwargs["prikey"] = args.prihex
+        self.stack = stacking.RoadStack(**kwargs)
+        if not self.stack.server.opened:
+            raise OSError("cannot bind UDP {0}:{1}".format(args.host, args.port))
+        self.stack.Bk = BODY_KINDS[args.bk]
+        self.stack.Hk = HEAD_KINDS[args.hk]
+        if args.burst is not None:
+            self.stack.BurstSize = args.burst
+        self.prev = {}  # uid -> dict(name, joined, allowed, alived)
+        self.rx_count = 0
+
+    # ---- helpers -------------------------------------------------------------------------
+    def now(self):
+        return time.monotonic() - self.t0
+
+    def emit(self, obj):
+        EVENTS.emit(obj)
+
+    def remote_info(self, r):
+        return {"name": r.name, "uid": r.uid, "fuid": r.fuid,
+                "ha": list(r.ha) if r.ha else None, "fqdn": r.fqdn,
+                "main": r.main, "role": r.role, "sid": r.sid, "rsid": r.rsid,
+                "joined": r.joined, "allowed": r.allowed, "alived": r.alived,
+                "reaped": r.reaped, "acceptance": r.acceptance,
+                "verhex": _hex(r.verfer.keyhex), "pubhex": _hex(r.pubber.keyhex),
+                "transactions": len(r.transactions)}
+
+    def find_remote(self, cmd):
+        """Remote named by cmd["name"], cmd["uid"] or cmd["host"]/cmd["port"]; else the only
+        (first) remote."""
+        st = self.stack
+        if cmd.get("uid") is not None:
+            r = st.remotes.get(int(cmd["uid"]))
+            if r is None:
+                raise KeyError("no remote with uid {0}".format(cmd["uid"]))
+            return r
+        if cmd.get("name") is not None:
+            r = st.nameRemotes.get(cmd["name"])
+            if r is None:
+                raise KeyError("no remote named {0!r}".format(cmd["name"]))
+            return r
+        if cmd.get("port") is not None:
+            ha = (cmd.get("host", "127.0.0.1"), int(cmd["port"]))
+            for r in st.remotes.values():
+                if tuple(r.ha) == ha:
+                    return r
+            raise KeyError("no remote at {0}".format(ha))
+        for r in st.remotes.values():
+            return r
+        raise KeyError("no remotes")
+
+    # ---- commands ------------------------------------------------------------------------
+    def cmd_join(self, cmd):
+        st = self.stack
+        remote = None
+        if cmd.get("name") is not None or cmd.get("uid") is not None:
+            remote = self.find_remote(cmd)
+        else:
+            ha = (cmd.get("host", "127.0.0.1"), int(cmd["port"]))
+            for r in st.remotes.values():
+                if tuple(r.ha) == ha:
+                    remote = r
+                    break
+            if remote is None:
+                kw = dict(stack=st, fuid=0, sid=0, ha=ha)
+                if cmd.get("fqdn"):
+                    kw["fqdn"] = cmd["fqdn"]
+                remote = estating.RemoteEstate(**kw)
+                st.addRemote(remote)
+                self.emit({"event": "remote_added", **self.remote_info(remote)})
+                self.prev[remote.uid] = {"name": remote.name, "joined": None,
+                                         "allowed": None, "alived": None}
+        st.join(uid=remote.uid, timeout=cmd.get("timeout"), cascade=bool(cmd.get("cascade")),
+                renewal=bool(cmd.get("renewal")))
+        self.emit({"event": "joining", "uid": remote.uid, "name": remote.name,
+                   "ha": list(remote.ha)})
+
+    def cmd_allow(self, cmd):
+        r = self.find_remote(cmd)
+        self.stack.allow(uid=r.uid, timeout=cmd.get("timeout"), cascade=bool(cmd.get("cascade")))
+        self.emit({"event": "allowing", "uid": r.uid, "name": r.name})
+
+    def cmd_alive(self, cmd):
+        r = self.find_remote(cmd)
+        self.stack.alive(uid=r.uid, timeout=cmd.get("timeout"), cascade=bool(cmd.get("cascade")))
+        self.emit({"event": "aliving", "uid": r.uid, "name": r.name})
+
+    def cmd_send(self, cmd):
+        r = self.find_remote(cmd)
+        body = peerio.build_body(cmd)
+        count = int(cmd.get("count", 1))
+        st = self.stack
+        bk = cmd.get("bk")
+        saved = st.__dict__.get("Bk")
+        if bk is not None:
+            st.Bk = BODY_KINDS[bk]
+        try:
+            for _ in range(count):
+                # message() builds the Messenger now, with this stack's current Bk.
+                st.message(body, uid=r.uid, timeout=cmd.get("timeout"))
+        finally:
+            if bk is not None:
+                st.Bk = saved
+        sha, length = peerio.digest(peerio.to_plain(body))
+        ev = {"event": "sent", "name": r.name, "uid": r.uid, "count": count,
+              "sha256": sha, "len": length}
+        if cmd.get("id") is not None:
+            ev["id"] = cmd["id"]
+        self.emit(ev)
+
+    def _acceptance(self, cmd, how):
+        try:
+            r = self.find_remote(cmd)
+        except KeyError:
+            r = None
+            for j in self.stack.joinees.values():
+                if j.name == cmd.get("name") or j.uid == cmd.get("uid"):
+                    r = j
+            if r is None:
+                raise
+        getattr(self.stack.keep, how + "Remote")(r)
+        self.emit({"event": how + "ed" if how != "pend" else "pended", "uid": r.uid,
+                   "name": r.name, "acceptance": r.acceptance})
+
+    def cmd_accept(self, cmd):
+        self._acceptance(cmd, "accept")
+
+    def cmd_reject(self, cmd):
+        self._acceptance(cmd, "reject")
+
+    def cmd_pend(self, cmd):
+        self._acceptance(cmd, "pend")
+
+    def cmd_manage(self, cmd):
+        self.do_manage(cascade=bool(cmd.get("cascade")), immediate=bool(cmd.get("immediate")))
+
+    def cmd_status(self, cmd):
+        st = self.stack
+        self.emit({"event": "status", "name": st.local.name, "uid": st.local.uid,
+                   "ha": list(st.local.ha), "main": st.main, "time": round(self.now(), 3),
+                   "rx_count": self.rx_count, "transactions": len(st.transactions),
+                   "remotes": [self.remote_info(r) for r in st.remotes.values()],
+                   "availables": sorted(st.availables),
+                   "stats": dict(st.stats)})
+
+    def cmd_config(self, cmd):
+        if "digest_over" in cmd:
+            self.digest_over = int(cmd["digest_over"])
+        if "digest_only" in cmd:
+            self.digest_only = bool(cmd["digest_only"])
+        if "manage_period" in cmd:
+            self.manage_period = float(cmd["manage_period"])
+        if "burst" in cmd:
+            self.stack.BurstSize = int(cmd["burst"])
+        if "bk" in cmd:
+            self.stack.Bk = BODY_KINDS[cmd["bk"]]
+        self.emit({"event": "config", "digest_over": self.digest_over,
+                   "digest_only": self.digest_only, "manage_period": self.manage_period,
+                   "burst": self.stack.BurstSize, "bk": self.stack.Bk})
+
+    def cmd_ping(self, cmd):
+        self.emit({"event": "pong", "id": cmd.get("id"), "time": round(self.now(), 3)})
+
+    # ---- loop ----------------------------------------------------------------------------
+    def do_manage(self, cascade=False, immediate=False):
+        st = self.stack
+        st.manage(cascade=cascade, immediate=immediate)
+        ch = getattr(st, "changeds", None) or {}
+        plus, minus = sorted(ch.get("plus", ())), sorted(ch.get("minus", ()))
+        if plus or minus:
+            self.emit({"event": "presence", "plus": plus, "minus": minus,
+                       "availables": sorted(st.availables)})
+
+    def check_changes(self):
+        for uid, r in list(self.stack.remotes.items()):
+            cur = {"name": r.name, "joined": r.joined, "allowed": r.allowed, "alived": r.alived}
+            old = self.prev.get(uid)
+            if old is None:  # e.g. created by an incoming (vacuous) join
+                old = {"name": r.name, "joined": None, "allowed": None, "alived": None}
+                self.emit({"event": "remote_added", **self.remote_info(r)})
+            base = {"name": r.name, "uid": uid, "ha": list(r.ha) if r.ha else None}
+            if old["name"] != cur["name"]:
+                self.emit({"event": "renamed", "old": old["name"], **base})
+            for attr, yes, no in (("joined", "joined", "unjoined"),
+                                  ("allowed", "allowed", "unallowed"),
+                                  ("alived", "alive", "dead")):
+                if bool(cur[attr]) != bool(old[attr]):
+                    ev = {"event": yes if cur[attr] else no, **base}
+                    if attr == "joined" and cur[attr]:
+                        ev.update(verhex=_hex(r.verfer.keyhex), pubhex=_hex(r.pubber.keyhex),
+                                  fuid=r.fuid, role=r.role, main=r.main)
+                    self.emit(ev)
+            self.prev[uid] = cur
+        for uid in list(self.prev):
+            if uid not in self.stack.remotes:
+                self.emit({"event": "remote_removed", "uid": uid, "name": self.prev[uid]["name"]})
+                del self.prev[uid]
+
+    def drain_rx(self):
+        st = self.stack
+        while st.rxMsgs:
+            body, name = st.rxMsgs.popleft()
+            self.rx_count += 1
+            self.emit(peerio.message_event(body, name, self.digest_over, self.digest_only))
+
+    def handle(self, line):
+        try:
+            cmd = json.loads(line)
+        except ValueError as ex:
+            self.emit({"event": "error", "error": "bad json: {0}".format(ex), "line": line[:200]})
+            return True
+        name = cmd.get("cmd") if isinstance(cmd, dict) else None
+        if name == "quit":
+            return False
+        fn = getattr(self, "cmd_" + str(name), None)
+        if fn is None:
+            self.emit({"event": "error", "cmd": name, "error": "unknown command"})
+            return True
+        try:
+            fn(cmd)
+        except Exception as ex:  # report and go on
+            traceback.print_exc(file=sys.stderr)
+            self.emit({"event": "error", "cmd": name, "error": "{0}: {1}".format(
+                type(ex).__name__, ex)})
+        return True
+
+    def run(self):
+        st = self.stack
+        local = st.local
+        self.emit({"event": "ready", "name": local.name, "uid": local.uid,
+                   "host": local.ha[0], "port": local.ha[1], "main": bool(st.main),
+                   "role": local.role, "fqdn": local.fqdn,
+                   "verhex": _hex(local.signer.verhex), "pubhex": _hex(local.priver.pubhex),
+                   "keep": self.keepdir, "pid": os.getpid(), "shim": raetshim.shim_info()})
+        reader = peerio.LineReader(0)
+        sock = st.server.ss
+        running = True
+        while running:
+            rlist = [sock] if reader.eof else [0, sock]
+            try:
+                ready, _, _ = select.select(rlist, [], [], self.args.interval)
+            except InterruptedError:
+                ready = []
+            if 0 in ready:
+                for line in reader.read_lines():
+                    if not self.handle(line):
+                        running = False
+                        break
+                if reader.eof and self.args.exit_on_eof:
+                    running = False
+            self.store.changeStamp(self.now())
+            try:
+                st.serviceAll()
+            except Exception as ex:
+                traceback.print_exc(file=sys.stderr)
+                self.emit({"event": "error", "where": "serviceAll",
+                           "error": "{0}: {1}".format(type(ex).__name__, ex)})
+            if self.manage_period > 0 and self.now() - self.last_manage >= self.manage_period:
+                self.last_manage = self.now()
+                self.do_manage()
+            self.drain_rx()
+            self.check_changes()
+        self.shutdown()
+
+    def shutdown(self):
+        try:
+            self.stack.server.close()
+        except Exception:
+            pass
+        self.emit({"event": "bye", "name": self.stack.local.name, "rx_count": self.rx_count})
+        if self.tmpkeep:
+            shutil.rmtree(self.tmpkeep, ignore_errors=True)
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description="raet 0.6.8 reference road estate over JSON lines")
+    p.add_argument("--name", required=True)
+    p.add_argument("--port", type=int, required=True)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--main", action="store_true")
+    p.add_argument("--auto", choices=sorted(AUTO_MODES), default="always")
+    p.add_argument("--keep", default="", help="keep dir (default: fresh temp dir, removed at exit)")
+    p.add_argument("--clean", action="store_true", help="delete --keep dir before start")
+    p.add_argument("--role", default="")
+    p.add_argument("--sighex", default="")
+    p.add_argument("--prihex", default="")
+    p.add_argument("--bk", choices=sorted(BODY_KINDS), default="json")
+    p.add_argument("--hk", choices=sorted(HEAD_KINDS), default="raet")
+    p.add_argument("--burst", type=int, default=None)
+    p.add_argument("--period", type=float, default=None, help="heartbeat period (1.0)")
+    p.add_argument("--offset", type=float, default=None, help="first-heartbeat offset (0.5)")
+    p.add_argument("--interval", type=float, default=0.01, help="service loop select timeout")
+    p.add_argument("--manage-period", type=float, default=0.1,
+                   help="seconds between manage() calls; 0 disables presence")
+    p.add_argument("--digest-over", type=int, default=4096,
+                   help="message events omit 'msg' when canonical JSON is longer")
+    p.add_argument("--digest-only", action="store_true")
+    p.add_argument("--no-exit-on-eof", dest="exit_on_eof", action="store_false")
+    p.add_argument("--verbosity", type=int, default=1, help="raet console level to stderr 0..4")
+    return p.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    peerio.route_consoles(args.verbosity)
+    try:
+        peer = RefPeer(args)
+    except Exception as ex:
+        traceback.print_exc(file=sys.stderr)
+        EVENTS.emit({"event": "error", "where": "start",
+                     "error": "{0}: {1}".format(type(ex).__name__, ex)})
+        return 2
+    peer.run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
