@@ -11,4 +11,8 @@ if [ "${RAET_SKIP_INTEROP:-}" != 1 ]; then
     raet_python_venv "$root" || { echo "warning: could not install the Python reference; interop tests will be skipped" >&2; }
 fi
 cd "$root"
-exec ./mvnw -B -ntp verify "$@"
+./mvnw -B -ntp verify "$@"
+if [ -n "${RAET_PYTHON:-}" ]; then
+    echo "== reference harness self-test (interop/python)"
+    "$RAET_PYTHON" -m pytest interop/python -q -p no:cacheprovider
+fi
