@@ -166,8 +166,18 @@ public final class RoadStack implements AutoCloseable {
         listeners.add(listener);
     }
 
-    /** Counters of the engine, refreshed by the owner thread. */
+    /** Counters of the engine (packets, drops by reason, messages), read on the owner thread. */
     public Map<String, Long> stats() {
+        if (running && Thread.currentThread() != owner) {
+            try {
+                return inspect(e -> e.stats().snapshot()).get(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+                    | IllegalStateException e) {
+                // closing: fall back to the last snapshot
+            }
+        }
         return statsSnapshot;
     }
 
