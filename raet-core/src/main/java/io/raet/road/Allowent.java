@@ -30,6 +30,11 @@ final class Allowent extends Transaction {
 
     static void start(RoadEngine engine, Remote remote, ParsedPacket packet, TxKey key, InetSocketAddress src,
             long now) {
+        if (!src.equals(remote.ha) && engine.config.mutable() && remote.isJoined()) {
+            // The hello is signed by the remote's long-term key: it moved (restart on a new port, new address).
+            engine.moveRemote(remote, src);
+            engine.stats.inc("remote_moved");
+        }
         Allowent a = new Allowent(engine, remote);
         a.correspond(packet.head(), key, src);
         a.to = remote.ha;

@@ -200,6 +200,28 @@ class RoadEngineSimTest {
     }
 
     @Test
+    void remoteThatRestartsOnANewPortIsFollowedAfterItsSignedHello() {
+        SimNetwork net = new SimNetwork(15);
+        SigningKey betaSigner = SigningKey.generate();
+        BoxKeyPair betaBox = BoxKeyPair.generate();
+        RoadEngine alpha = net.estate("alpha", 7540, true, SimNetwork.config());
+        RoadEngine beta = net.estate("beta", 7541, false, SimNetwork.config(), betaSigner, betaBox,
+                new MemoryRoadStore());
+        beta.join(SimNetwork.address(7540), net.now);
+        assertThat(net.runUntil(() -> alpha.remote("beta") != null && alpha.remote("beta").isJoined()
+                && beta.remote("alpha") != null && beta.remote("alpha").isJoined(), 10 * S)).isTrue();
+        Remote old = beta.remote("alpha");
+        RoadEngine moved = net.estate("beta", 7542, false, SimNetwork.config(), betaSigner, betaBox,
+                new MemoryRoadStore());
+        moved.restoreRemote("alpha", old.uid, old.fuid, old.ha, old.role, old.main, old.kind, old.fqdn, old.sid,
+                true, old.verifyKey, old.publicKey);
+        moved.send("alpha", body("from a new port"), null, net.now);
+        assertThat(net.runUntil(() -> net.events(moved, RoadEvent.Delivered.class).size() == 1, 20 * S)).isTrue();
+        assertThat(alpha.remote("beta").ha()).isEqualTo(SimNetwork.address(7542));
+        assertThat(alpha.stats().get("remote_moved")).isEqualTo(1);
+    }
+
+    @Test
     void silentRemoteTurnsDeadAndBackAlive() {
         SimNetwork net = new SimNetwork(10);
         RoadEngine[] p = pair(net);
