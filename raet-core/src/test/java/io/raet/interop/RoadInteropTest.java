@@ -49,13 +49,14 @@ class RoadInteropTest {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
     }
 
-    private RefPeer python(String name, int port, boolean main, String bk) throws Exception {
+    private RefPeer python(String name, int port, boolean main, String bk, String... extra) throws Exception {
         List<String> args = new java.util.ArrayList<>(List.of("--name", name, "--port", String.valueOf(port),
                 "--auto", "always", "--keep", tmp.resolve("py-" + name).toString(), "--bk", bk, "--digest-over",
                 "400000"));
         if (main) {
             args.add("--main");
         }
+        args.addAll(List.of(extra));
         return new RefPeer(args);
     }
 
@@ -124,6 +125,21 @@ class RoadInteropTest {
             j.allow("pymain").get(30, TimeUnit.SECONDS);
             py.awaitEvent("allowed", "name", "jjoiner", WAIT);
             j.alive("pymain");
+            exchange(j, py, "pymain", "jjoiner");
+        }
+    }
+
+    @Test
+    void referenceSendingJsonHeadsAndJavaSendingJsonHeads() throws Exception {
+        int port = freePort();
+        try (RefPeer py = python("pymain", port, true, "json", "--hk", "json");
+                RoadStack j = RoadStack.builder().name("jjoiner").port(0).auto(AutoMode.ALWAYS)
+                        .config(io.raet.road.RoadConfig.defaults().withAuto(AutoMode.ALWAYS)
+                                .withHeadKind(io.raet.codec.HeadKind.JSON))
+                        .keep(tmp.resolve("java-jjoiner")).build()) {
+            j.join(new InetSocketAddress("127.0.0.1", port)).get(30, TimeUnit.SECONDS);
+            j.allow("pymain").get(30, TimeUnit.SECONDS);
+            py.awaitEvent("allowed", "name", "jjoiner", WAIT);
             exchange(j, py, "pymain", "jjoiner");
         }
     }
