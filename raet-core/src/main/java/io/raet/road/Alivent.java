@@ -12,7 +12,7 @@ final class Alivent extends Transaction {
     }
 
     static void answer(RoadEngine engine, Remote remote, ParsedPacket packet, TxKey key, InetSocketAddress src,
-            long now) {
+            long now, boolean fresh) {
         Alivent a = new Alivent(engine, remote);
         a.correspond(packet.head(), key, src);
         a.to = remote.ha;
@@ -25,7 +25,9 @@ final class Alivent extends Transaction {
             a.sendEmpty(PacketKind.UNALLOWED);
         } else {
             a.sendEmpty(PacketKind.ACK);
-            engine.setAlive(remote, true);
+            if (fresh) {
+                engine.setAlive(remote, true);
+            }
         }
     }
 

@@ -14,6 +14,8 @@ import java.net.InetSocketAddress;
 /** Correspondent of a join (§6.4): accepts or refuses the joiner's keys and gives it its id. */
 final class Joinent extends Transaction {
     private final boolean vacuous;
+    /** The remote was created for this join and is forgotten if the join never completes. */
+    private boolean provisional;
     private boolean pended;
     private byte[] response;
 
@@ -37,6 +39,11 @@ final class Joinent extends Transaction {
         }
         if (d == null) {
             engine.drop("invalid_join_body");
+            return;
+        }
+        if (!io.raet.keep.KeepNames.isValid(d.name()) || !io.raet.keep.KeepNames.isValid(d.role())) {
+            // Names and roles become file names in the keep: unpaired surrogates, separators, controls are refused.
+            engine.drop("invalid_join_name");
             return;
         }
         Remote remote = candidate;
@@ -110,6 +117,7 @@ final class Joinent extends Transaction {
                 return;
             }
             engine.addRemote(remote);
+            j.provisional = true;
         } else if (!sameAll) {
             if (!d.name().equals(remote.name)) {
                 Remote other = engine.remote(d.name());
@@ -218,5 +226,9 @@ final class Joinent extends Transaction {
     void timeout(long now) {
         sendEmpty(PacketKind.NACK);
         end();
+        if (provisional && remote.joined == null && remote.transactions.isEmpty()) {
+            // Nothing ever came back from the joiner: do not keep a remote per unanswered request.
+            engine.removeRemote(remote, true);
+        }
     }
 }

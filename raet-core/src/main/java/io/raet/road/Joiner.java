@@ -93,6 +93,11 @@ final class Joiner extends Transaction {
             engine.drop("invalid_join_body");
             return;
         }
+        if (!io.raet.keep.KeepNames.isValid(d.name()) || !io.raet.keep.KeepNames.isValid(d.role())) {
+            // Names and roles become file names in the keep: unpaired surrogates, separators, controls are refused.
+            engine.drop("invalid_join_name");
+            return;
+        }
         if (vacuous) {
             remote.fuid = d.uid();
             if (!renewal) {

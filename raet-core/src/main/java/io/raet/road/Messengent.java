@@ -107,6 +107,9 @@ final class Messengent extends Transaction {
         sendEmpty(PacketKind.DONE);
         remove();
         remote.completedTids.put(ti, now + engine.config.staleTidWindow().toNanos());
+        if (si == remote.rsid) {
+            remote.replay.mark(remote.rsid, ti);
+        }
         engine.setAlive(remote, true);
         engine.stats.inc("messages_received");
         engine.emit(new RoadEvent.Message(remote.name, body));

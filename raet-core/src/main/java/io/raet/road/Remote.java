@@ -43,6 +43,8 @@ public final class Remote {
     final Set<Transaction> transactions = new LinkedHashSet<>();
     /** Message tids the remote initiated and we completed, with their expiry time. */
     final Map<Long, Long> completedTids = new HashMap<>();
+    /** Transaction ids the remote initiated in its current session: replays are refused for the whole session. */
+    final ReplayWindow replay = new ReplayWindow();
     /** Messages waiting for the remote to be allowed. */
     final ArrayDeque<Messenger.Pending> pending = new ArrayDeque<>();
     long nextHeartbeat;

@@ -32,6 +32,11 @@ import java.util.PriorityQueue;
  */
 public final class RoadEngine {
     static final byte[] EMPTY = new byte[0];
+    /**
+     * Largest datagram accepted: the reference sends at most 1024 bytes and receives into 2048; anything larger is
+     * dropped before parsing (a larger {@link RoadConfig#maxPacketSize()} raises the limit to match).
+     */
+    public static final int MAX_RECEIVE_SIZE = 2048;
 
     final LocalEstate local;
     final RoadConfig config;
@@ -44,6 +49,8 @@ public final class RoadEngine {
     /** Remotes of vacuous joins we answer, by source address, until the join ends. */
     final Map<InetSocketAddress, Remote> joinees = new HashMap<>();
     private final Map<TxKey, Transaction> transactions = new HashMap<>();
+    /** Limits on what unauthenticated join requests may start. */
+    final JoinGuard joinGuard = new JoinGuard();
 
     private final ArrayDeque<Outgoing> outbox = new ArrayDeque<>();
     private final ArrayDeque<RoadEvent> events = new ArrayDeque<>();
@@ -188,13 +195,22 @@ public final class RoadEngine {
     // ------------------------------------------------------------------ transactions and timers
 
     void addTransaction(Transaction tx) {
-        transactions.put(tx.key, tx);
+        Transaction before = transactions.put(tx.key, tx);
+        if (before instanceof Joinent) {
+            joinGuard.ended(before.to);
+        }
+        if (tx instanceof Joinent) {
+            joinGuard.started(tx.to);
+        }
         tx.remote.transactions.add(tx);
     }
 
     void removeTransaction(Transaction tx) {
         if (transactions.get(tx.key) == tx) {
             transactions.remove(tx.key);
+            if (tx instanceof Joinent) {
+                joinGuard.ended(tx.to);
+            }
         }
         tx.remote.transactions.remove(tx);
         tx.timerGeneration++;
@@ -332,6 +348,10 @@ public final class RoadEngine {
     /** Processes one received datagram. Never throws for bad input: every rejection is counted in the stats. */
     public void receive(byte[] buf, int off, int len, InetSocketAddress src, long now) {
         stats.inc("packets_received");
+        if (len > Math.max(MAX_RECEIVE_SIZE, config.maxPacketSize())) {
+            drop("oversized");
+            return;
+        }
         ParsedPacket packet;
         try {
             packet = RoadCodec.parse(buf, off, len);
@@ -377,6 +397,15 @@ public final class RoadEngine {
                 if (h.se() == 0) {
                     drop("invalid_join_ids");
                     return;
+                }
+                if ((h.pk() == PacketKind.REQUEST || h.de() != 0 && remotes.get(h.de()) == null)
+                        && !transactions.containsKey(txKey(h, src))) {
+                    // A new join request (or one that would be answered with a renew): bounded per host.
+                    String refused = joinGuard.admit(src, now);
+                    if (refused != null) {
+                        drop(refused);
+                        return;
+                    }
                 }
                 if (h.de() == 0) {
                     remote = joinees.get(src);
@@ -437,8 +466,7 @@ public final class RoadEngine {
             remote.reaped = false;
         }
 
-        Object remoteId = (h.se() == 0 && h.cf()) || (h.de() == 0 && !h.cf()) ? src : (Object) h.se();
-        TxKey key = new TxKey(!h.cf(), h.de(), remoteId, h.si(), h.ti());
+        TxKey key = txKey(h, src);
         Transaction tx = transactions.get(key);
         if (tx != null) {
             tx.receive(packet, src, now);
@@ -458,14 +486,29 @@ public final class RoadEngine {
             }
             case ALLOW -> {
                 if (h.pk() == PacketKind.HELLO) {
+                    if (remote.replay.check(remote.rsid, h.ti()) != ReplayWindow.Verdict.FRESH) {
+                        // A hello of an allow that already ran: restarting it would tear down the session.
+                        drop("replay");
+                        return;
+                    }
                     Allowent.start(this, remote, packet, key, src, now);
+                    if (transactions.containsKey(key)) {
+                        remote.replay.mark(remote.rsid, h.ti());
+                    }
                 } else {
                     drop("stale_packet");
                 }
             }
             case ALIVE -> {
                 if (h.pk() == PacketKind.REQUEST) {
-                    Alivent.answer(this, remote, packet, key, src, now);
+                    // A repeated request is answered (its ack may have been lost) but proves no presence.
+                    boolean fresh = remote.replay.check(remote.rsid, h.ti()) == ReplayWindow.Verdict.FRESH;
+                    if (fresh) {
+                        remote.replay.mark(remote.rsid, h.ti());
+                    } else {
+                        drop("replay");
+                    }
+                    Alivent.answer(this, remote, packet, key, src, now, fresh);
                 } else {
                     drop("stale_packet");
                 }
@@ -477,6 +520,13 @@ public final class RoadEngine {
                     // Already delivered: answer done again (the reference nacks, which fails a delivered message).
                     drop("duplicate_message");
                     stalent(packet, src, PacketKind.DONE);
+                } else if (remote.replay.check(remote.rsid, h.ti()) == ReplayWindow.Verdict.SEEN) {
+                    // Delivered earlier in this session (beyond the stale-tid window): never deliver it again.
+                    drop("replay");
+                    stalent(packet, src, PacketKind.DONE);
+                } else if (remote.replay.check(remote.rsid, h.ti()) == ReplayWindow.Verdict.TOO_OLD) {
+                    drop("replay");
+                    stalent(packet, src, PacketKind.NACK);
                 } else if (h.af()) {
                     drop("stale_message");
                     stalent(packet, src, PacketKind.NACK);
@@ -486,6 +536,11 @@ public final class RoadEngine {
             }
             default -> drop("unsupported_transaction");
         }
+    }
+
+    private static TxKey txKey(RoadHead h, InetSocketAddress src) {
+        Object remoteId = (h.se() == 0 && h.cf()) || (h.de() == 0 && !h.cf()) ? src : (Object) h.se();
+        return new TxKey(!h.cf(), h.de(), remoteId, h.si(), h.ti());
     }
 
     /** The remote opened a new session: end correspondents of the old one (§5.3). */

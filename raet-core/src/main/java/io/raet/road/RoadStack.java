@@ -166,16 +166,20 @@ public final class RoadStack implements AutoCloseable {
         listeners.add(listener);
     }
 
-    /** Counters of the engine (packets, drops by reason, messages), read on the owner thread. */
+    /**
+     * Counters of the engine ({@code packets_received}, {@code dropped}, {@code drop_<reason>}, …): a current copy
+     * taken on the owner thread, or the last one it published when the stack is closed or does not answer within
+     * a second.
+     */
     public Map<String, Long> stats() {
         if (running && Thread.currentThread() != owner) {
             try {
-                return inspect(e -> e.stats().snapshot()).get(2, TimeUnit.SECONDS);
+                return inspect(e -> e.stats().snapshot()).get(1, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (IllegalStateException | java.util.concurrent.ExecutionException
+                    | java.util.concurrent.TimeoutException e) {
+                // fall through to the published copy
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
-                    | IllegalStateException e) {
-                // closing: fall back to the last snapshot
             }
         }
         return statsSnapshot;
