@@ -16,3 +16,7 @@ if [ -n "${RAET_PYTHON:-}" ]; then
     echo "== reference harness self-test (interop/python)"
     "$RAET_PYTHON" -m pytest interop/python -q -p no:cacheprovider
 fi
+if [ "${RAET_SKIP_NETEM:-}" != 1 ]; then
+    echo "== lossy network across namespaces (scripts/netem-test.sh)"
+    timeout 600 bash "$root/scripts/netem-test.sh"
+fi

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code raet} command: key generation, a listening estate, and a one-shot sender. */
 @Command(name = "raet", mixinStandardHelpOptions = true, version = "raet 0.1.0",
         description = "RAET road estates on UDP, wire-compatible with raet 0.6.8. Output is JSON lines.",
-        subcommands = {KeygenCommand.class, ListenCommand.class, SendCommand.class})
+        subcommands = {KeygenCommand.class, ListenCommand.class, SendCommand.class, SoakCommand.class})
 public final class RaetCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -55,8 +55,10 @@ final class Allower extends Transaction {
                 fail("rejected");
             }
             case UNJOINED -> {
+                // The remote lost our join (or its last ack): join again, then allow (cascade). The allow is
+                // not reported failed; a failed join is.
                 remote.joined = false;
-                fail("remote does not know us: joining again");
+                remove();
                 engine.join(remote, now, true);
             }
             default -> engine.drop("unexpected_allow_packet");

@@ -164,20 +164,7 @@ final class Joinent extends Transaction {
                     engine.drop("ack_while_pending");
                     return;
                 }
-                if (remote.sid == 0) {
-                    remote.nextSid();
-                }
-                if (vacuous) {
-                    remote.rsid = 0;
-                }
-                remote.joined = true;
-                engine.store.saveRemote(remote);
-                engine.store.saveLocal(engine.local);
-                end();
-                engine.emit(new RoadEvent.Joined(remote.name, remote.ha));
-                if (!remote.pending.isEmpty()) {
-                    engine.allow(remote, now, false);
-                }
+                acknowledged(now);
             }
             case PEND -> {
                 pended = true;
@@ -190,6 +177,34 @@ final class Joinent extends Transaction {
                 engine.removeRemote(remote, true);
             }
             default -> engine.drop("unexpected_join_packet");
+        }
+    }
+
+    /**
+     * A packet signed with the key the joiner presented shows that it accepted our response, even when its ack
+     * was lost: the join is complete.
+     */
+    void acknowledgedBySignedTraffic(long now) {
+        if (!pended && response != null) {
+            engine.stats.inc("join_completed_by_traffic");
+            acknowledged(now);
+        }
+    }
+
+    private void acknowledged(long now) {
+        if (remote.sid == 0) {
+            remote.nextSid();
+        }
+        if (vacuous) {
+            remote.rsid = 0;
+        }
+        remote.joined = true;
+        engine.store.saveRemote(remote);
+        engine.store.saveLocal(engine.local);
+        end();
+        engine.emit(new RoadEvent.Joined(remote.name, remote.ha));
+        if (!remote.pending.isEmpty()) {
+            engine.allow(remote, now, false);
         }
     }
 

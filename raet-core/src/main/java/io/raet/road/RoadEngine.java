@@ -453,6 +453,12 @@ public final class RoadEngine {
                 drop("bad_signature");
                 return;
             }
+            if (!remote.isJoined()) {
+                Joinent joinent = find(remote, Joinent.class);
+                if (joinent != null) {
+                    joinent.acknowledgedBySignedTraffic(now);
+                }
+            }
             if (!h.cf()) {
                 if (!Remote.validSid(h.si(), remote.rsid)) {
                     drop("stale_session");

@@ -323,8 +323,14 @@ public final class RoadStack implements AutoCloseable {
                     }
                 }
                 case RoadEvent.Joined j -> complete(joins.remove(j.address()), f -> f.complete(j.remote()));
-                case RoadEvent.JoinFailed j -> complete(joins.remove(j.address()),
-                        f -> f.completeExceptionally(new IllegalStateException("join failed: " + j.reason())));
+                case RoadEvent.JoinFailed j -> {
+                    complete(joins.remove(j.address()),
+                            f -> f.completeExceptionally(new IllegalStateException("join failed: " + j.reason())));
+                    if (j.remote() != null) {
+                        complete(allows.remove(j.remote()),
+                                f -> f.completeExceptionally(new IllegalStateException("join failed: " + j.reason())));
+                    }
+                }
                 case RoadEvent.Allowed a -> complete(allows.remove(a.remote()), f -> f.complete(null));
                 case RoadEvent.AllowFailed a -> complete(allows.remove(a.remote()),
                         f -> f.completeExceptionally(new IllegalStateException("allow failed: " + a.reason())));

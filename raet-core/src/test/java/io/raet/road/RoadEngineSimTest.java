@@ -222,6 +222,31 @@ class RoadEngineSimTest {
     }
 
     @Test
+    void lostFinalJoinAckIsMadeUpByTheSignedHello() {
+        SimNetwork net = new SimNetwork(16);
+        RoadEngine alpha = net.estate("alpha", 7540, true, SimNetwork.config());
+        RoadEngine beta = net.estate("beta", 7541, false, SimNetwork.config());
+        boolean[] dropped = {false};
+        net.filter = d -> {
+            String head = new String(d, 0, Math.min(d.length, 80), java.nio.charset.StandardCharsets.ISO_8859_1);
+            if (!dropped[0] && head.contains("fg 00\npk 1\n") && head.contains("tk 1\n")) {
+                dropped[0] = true;
+                return false;
+            }
+            return true;
+        };
+        beta.join(SimNetwork.address(7540), net.now);
+        assertThat(net.runUntil(() -> beta.remote("alpha") != null && beta.remote("alpha").isJoined(), 5 * S))
+                .isTrue();
+        beta.allow("alpha", net.now);
+        assertThat(net.runUntil(() -> beta.remote("alpha").isAllowed() && alpha.remote("beta").isAllowed(), 5 * S))
+                .isTrue();
+        assertThat(dropped[0]).isTrue();
+        assertThat(alpha.stats().get("join_completed_by_traffic")).isEqualTo(1);
+        assertThat(net.events(beta, RoadEvent.AllowFailed.class)).isEmpty();
+    }
+
+    @Test
     void silentRemoteTurnsDeadAndBackAlive() {
         SimNetwork net = new SimNetwork(10);
         RoadEngine[] p = pair(net);
