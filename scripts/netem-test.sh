@@ -79,6 +79,7 @@ set +e
 ip netns exec "$a" "${java[@]}" soak --send --host 10.210.0.1 --to "$target" --count "$count" \
     --timeout "$limit" | cut -c1-400
 send_rc=${PIPESTATUS[0]}
+[ "$send_rc" = 0 ] || kill "$recv_pid" 2>/dev/null
 wait "$recv_pid"
 recv_rc=$?
 recv_pid=
