@@ -52,6 +52,24 @@ final class SoakCommand implements Callable<Integer> {
     @Option(names = "--window", defaultValue = "32", description = "messages in flight")
     int window;
 
+    @Option(names = "--size", defaultValue = "-1", description = "exact content size of every message (default: mixed)")
+    int size;
+
+    @Option(names = "--any", description = "receiver: count any message, without checking its digest")
+    boolean any;
+
+    @Option(names = "--name", description = "estate name")
+    String name;
+
+    @Option(names = "--warmup", defaultValue = "0",
+            description = "sender: messages sent before the timed run, and a warm join+allow measured after them")
+    int warmup;
+
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
     @Option(names = "--seed", defaultValue = "1")
     long seed;
 
@@ -84,7 +102,8 @@ final class SoakCommand implements Callable<Integer> {
     }
 
     private int receiver() throws Exception {
-        try (RoadStack stack = RoadStack.builder().name("soakmain").main(true).host(host).port(port)
+        try (RoadStack stack = RoadStack.builder().name(name != null ? name : "soakmain").main(true).host(host)
+                .port(port)
                 .auto(AutoMode.ALWAYS).build()) {
             Json.line(System.out, Json.obj("event", "ready", "port", stack.address().getPort()));
             Set<Long> seen = new HashSet<>();
@@ -95,6 +114,17 @@ final class SoakCommand implements Callable<Integer> {
             while (seen.size() < count && System.nanoTime() < end) {
                 RoadEvent.Message m = stack.receive(Duration.ofMillis(500));
                 if (m == null) {
+                    continue;
+                }
+                if (seen.isEmpty() && duplicates == 0) {
+                    start = System.nanoTime();
+                }
+                Object iv = m.body().get("i");
+                if (iv instanceof Number num && num.longValue() < 0) {
+                    continue;
+                }
+                if (any) {
+                    seen.add((long) seen.size());
                     continue;
                 }
                 long i = ((Number) m.body().get("i")).longValue();
@@ -108,7 +138,7 @@ final class SoakCommand implements Callable<Integer> {
             double secs = (System.nanoTime() - start) / 1e9;
             boolean ok = seen.size() == count && duplicates == 0 && corrupt == 0;
             Json.line(System.out, Json.obj("event", "soak_received", "ok", ok, "received", seen.size(), "expected",
-                    count, "duplicates", duplicates, "corrupt", corrupt, "seconds", Math.round(secs * 10) / 10.0,
+                    count, "duplicates", duplicates, "corrupt", corrupt, "seconds", Math.round(secs * 1000) / 1000.0,
                     "stats", stack.stats()));
             // Linger so the last done answers are re-sent if they were lost.
             Thread.sleep(3000);
@@ -121,20 +151,44 @@ final class SoakCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--send needs --to host:port");
         }
         InetSocketAddress target = SendCommand.parseAddress(to);
-        try (RoadStack stack = RoadStack.builder().name("soaksender").host(host).port(port).auto(AutoMode.ALWAYS)
-                .build()) {
+        try (RoadStack stack = RoadStack.builder().name(name != null ? name : "soaksender").host(host).port(port)
+                .auto(AutoMode.ALWAYS).build()) {
+            long j0 = System.nanoTime();
             String remote = stack.join(target).get(60, TimeUnit.SECONDS);
             stack.allow(remote).get(60, TimeUnit.SECONDS);
+            double joinAllowMs = (System.nanoTime() - j0) / 1e6;
+            MessageOptions opts = MessageOptions.DEFAULT.withTimeout(Duration.ofSeconds(timeout));
+            if (warmup > 0) {
+                Random w = new Random(seed + 1);
+                Semaphore win = new Semaphore(window);
+                CompletableFuture<?>[] warm = new CompletableFuture<?>[warmup];
+                for (int i = 0; i < warmup; i++) {
+                    win.acquire();
+                    warm[i] = stack.send(remote, Map.of("i", (long) -1 - i, "content",
+                            "w".repeat(size >= 0 ? Math.min(size, 4096) : w.nextInt(900))), opts)
+                            .whenComplete((d, e) -> win.release());
+                }
+                CompletableFuture.allOf(warm).handle((v, e) -> null).get(timeout, TimeUnit.SECONDS);
+                try (RoadStack second = RoadStack.builder().name(stack.name() + "2").host(host).port(0)
+                        .auto(AutoMode.ALWAYS).build()) {
+                    long w0 = System.nanoTime();
+                    String r2 = second.join(target).get(60, TimeUnit.SECONDS);
+                    second.allow(r2).get(60, TimeUnit.SECONDS);
+                    joinAllowMs = (System.nanoTime() - w0) / 1e6;
+                }
+            }
+            Json.line(System.out, Json.obj("event", "timed_start"));
+            long cpu0 = processCpuNanos();
+            long[] latencies = new long[count];
             Random r = new Random(seed);
             Semaphore inFlight = new Semaphore(window);
             AtomicInteger delivered = new AtomicInteger();
             AtomicInteger failed = new AtomicInteger();
-            MessageOptions opts = MessageOptions.DEFAULT.withTimeout(Duration.ofSeconds(timeout));
             long start = System.nanoTime();
             CompletableFuture<?>[] all = new CompletableFuture<?>[count];
             for (int i = 0; i < count; i++) {
                 StringBuilder sb = new StringBuilder();
-                int n = size(r, maxSize);
+                int n = size >= 0 ? size : size(r, maxSize);
                 for (int k = 0; k < n; k++) {
                     sb.append((char) ('a' + r.nextInt(26)));
                 }
@@ -144,15 +198,23 @@ final class SoakCommand implements Callable<Integer> {
                 body.put("sha", sha256(content));
                 body.put("content", content);
                 inFlight.acquire();
+                final int idx = i;
+                final long sentAt = System.nanoTime();
                 all[i] = stack.send(remote, body, opts).whenComplete((d, e) -> {
+                    latencies[idx] = System.nanoTime() - sentAt;
                     (e == null ? delivered : failed).incrementAndGet();
                     inFlight.release();
                 });
             }
             CompletableFuture.allOf(all).handle((v, e) -> null).get(timeout, TimeUnit.SECONDS);
             double secs = (System.nanoTime() - start) / 1e9;
+            long[] sorted = latencies.clone();
+            java.util.Arrays.sort(sorted);
             Json.line(System.out, Json.obj("event", "soak_sent", "ok", failed.get() == 0, "delivered", delivered.get(),
-                    "failed", failed.get(), "seconds", Math.round(secs * 10) / 10.0, "stats", stack.stats()));
+                    "failed", failed.get(), "seconds", Math.round(secs * 1000) / 1000.0, "join_allow_ms",
+                    Math.round(joinAllowMs * 100) / 100.0, "p50_us", sorted[sorted.length / 2] / 1000,
+                    "p99_us", sorted[(int) (sorted.length * 0.99)] / 1000, "cpu_seconds",
+                    (processCpuNanos() - cpu0) / 1e9, "stats", stack.stats()));
             return failed.get() == 0 ? 0 : 1;
         }
     }

@@ -254,7 +254,9 @@ public final class RoadStack implements AutoCloseable {
                     lastStats = now;
                 }
                 long wake = engine.nextWakeup();
-                long waitMillis = wake == Long.MIN_VALUE ? 0 : Math.max(0, (wake - System.nanoTime()) / 1_000_000L);
+                // Round up: a timer less than a millisecond away is served by a 1 ms wait, not by spinning.
+                long waitMillis = wake == Long.MIN_VALUE ? 0
+                        : Math.max(0, (wake - System.nanoTime() + 999_999L) / 1_000_000L);
                 if (commands.isEmpty()) {
                     if (waitMillis > 0) {
                         selector.select(Math.min(waitMillis, 1000));
