@@ -229,6 +229,25 @@ def main():
             else:
                 ratio.append("%.1fx less" % (b / a))
         print("| Java vs reference | " + " | ".join(ratio) + " |")
+    idle = {}
+    cp = subprocess.run([os.path.join(ROOT, "mvnw"), "-q", "-B", "-ntp", "-pl", "raet-bench",
+                         "dependency:build-classpath", "-Dmdep.outputFile=/dev/stdout"], cwd=ROOT,
+                        capture_output=True, text=True).stdout.strip()
+    if cp:
+        out = subprocess.run(JAVA[:-2] + ["-cp", os.path.join(ROOT, "raet-bench", "target", "classes") + ":" + cp,
+                                          "io.raet.bench.IdleRemotesMemory", "10000"], capture_output=True, text=True)
+        idle["Java"] = json.loads(out.stdout.strip().splitlines()[-1])["bytes_per_remote"]
+    out = subprocess.run([PY, os.path.join(ROOT, "raet-bench", "python", "idle_remotes.py"), "10000"],
+                         capture_output=True, text=True)
+    try:
+        idle["reference"] = json.loads(out.stdout.strip().splitlines()[-1])["bytes_per_remote"]
+    except (ValueError, IndexError):
+        pass
+    print()
+    print("| memory per idle remote (10,000 remotes) | Java | reference | ratio |")
+    print("|---|---|---|---|")
+    j, r = idle.get("Java"), idle.get("reference")
+    print("| bytes | %s | %s | %s |" % (j, r, "%.1fx less" % (r / j) if j and r else "n/a"))
 
 
 if __name__ == "__main__":
