@@ -162,13 +162,7 @@ final class Allowent extends Transaction {
         }
         last = send(head(PacketKind.ACK), RoadEngine.EMPTY);
         acked = true;
-        remote.allowed = true;
-        remote.sessionKey = remote.shortKeys.sharedKey(remote.peerShortKey);
-        remote.nextSid();
-        engine.renewInitiatorSession(remote);
-        engine.store.saveRemote(remote);
-        engine.emit(new RoadEvent.Allowed(remote.name));
-        engine.setAlive(remote, true);
+        engine.openSession(remote);
     }
 
     private void fail(String reason) {

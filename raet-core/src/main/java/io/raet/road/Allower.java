@@ -114,13 +114,7 @@ final class Allower extends Transaction {
         }
         sendEmpty(PacketKind.ACK);
         remove();
-        remote.allowed = true;
-        remote.sessionKey = remote.shortKeys.sharedKey(remote.peerShortKey);
-        remote.nextSid();
-        engine.renewInitiatorSession(remote);
-        engine.store.saveRemote(remote);
-        engine.emit(new RoadEvent.Allowed(remote.name));
-        engine.setAlive(remote, true);
+        engine.openSession(remote);
         engine.flushPending(remote, now);
         if (cascade) {
             engine.alive(remote, now, false);

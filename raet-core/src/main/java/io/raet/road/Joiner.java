@@ -101,14 +101,8 @@ final class Joiner extends Transaction {
         if (vacuous) {
             remote.fuid = d.uid();
             if (!renewal) {
-                if (!d.name().equals(remote.name)) {
-                    Remote other = engine.remote(d.name());
-                    if (other != null && other != remote) {
-                        sendEmpty(PacketKind.REJECT);
-                        fail("name " + d.name() + " already used by another remote");
-                        return;
-                    }
-                    engine.renameRemote(remote, d.name());
+                if (!takeName(d.name())) {
+                    return;
                 }
                 d.adopt(remote);
             }
@@ -133,14 +127,8 @@ final class Joiner extends Transaction {
             return;
         }
         if (!sameAll) {
-            if (!d.name().equals(remote.name)) {
-                Remote other = engine.remote(d.name());
-                if (other != null && other != remote) {
-                    sendEmpty(PacketKind.REJECT);
-                    fail("name " + d.name() + " already used by another remote");
-                    return;
-                }
-                engine.renameRemote(remote, d.name());
+            if (!takeName(d.name())) {
+                return;
             }
             remote.fuid = d.uid();
             d.adopt(remote);
@@ -153,6 +141,20 @@ final class Joiner extends Transaction {
             return;
         }
         complete(now);
+    }
+
+    /** Renames the remote to the name it answered with; rejects the join when another remote has that name. */
+    private boolean takeName(String name) {
+        if (!name.equals(remote.name)) {
+            Remote other = engine.remote(name);
+            if (other != null && other != remote) {
+                sendEmpty(PacketKind.REJECT);
+                fail("name " + name + " already used by another remote");
+                return false;
+            }
+            engine.renameRemote(remote, name);
+        }
+        return true;
     }
 
     private void complete(long now) {

@@ -574,6 +574,20 @@ public final class RoadEngine {
         }
     }
 
+    /**
+     * The allow handshake succeeded on our side: the session keys take effect, our session id advances (ending
+     * initiators of the old session, whose messages wait to be re-sent), and the remote is allowed and alive.
+     */
+    void openSession(Remote remote) {
+        remote.allowed = true;
+        remote.sessionKey = remote.shortKeys.sharedKey(remote.peerShortKey);
+        remote.nextSid();
+        renewInitiatorSession(remote);
+        store.saveRemote(remote);
+        emit(new RoadEvent.Allowed(remote.name));
+        setAlive(remote, true);
+    }
+
     /** A reply for an initiator we no longer have: tell the correspondent to stop. */
     private void staler(ParsedPacket packet, InetSocketAddress src, Remote remote) {
         RoadHead h = packet.head();
