@@ -56,10 +56,14 @@ final class RefPeer implements AutoCloseable {
     }
 
     RefPeer(List<String> args) throws IOException, InterruptedException {
+        this("refpeer.py", args);
+    }
+
+    RefPeer(String scriptName, List<String> args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(python());
         cmd.add("-u");
-        cmd.add(script("refpeer.py").toString());
+        cmd.add(script(scriptName).toString());
         cmd.addAll(args);
         process = new ProcessBuilder(cmd).start();
         stdin = process.getOutputStream();
