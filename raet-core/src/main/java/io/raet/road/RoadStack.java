@@ -62,6 +62,7 @@ public final class RoadStack implements AutoCloseable {
     private final Map<String, List<CompletableFuture<Void>>> allows = new HashMap<>();
     private final ArrayDeque<Outgoing> unsent = new ArrayDeque<>();
     private volatile boolean running = true;
+    private final java.util.concurrent.atomic.AtomicBoolean selecting = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile Map<String, Long> statsSnapshot = Map.of();
 
     private RoadStack(RoadEngine engine, DatagramChannel channel, Selector selector) throws IOException {
@@ -203,7 +204,10 @@ public final class RoadStack implements AutoCloseable {
             throw new IllegalStateException("road stack is closed");
         }
         commands.add(command);
-        selector.wakeup();
+        // Only a blocked owner needs the wake-up system call; it re-checks the queue after announcing itself.
+        if (selecting.get()) {
+            selector.wakeup();
+        }
     }
 
     @Override
@@ -257,13 +261,13 @@ public final class RoadStack implements AutoCloseable {
                 // Round up: a timer less than a millisecond away is served by a 1 ms wait, not by spinning.
                 long waitMillis = wake == Long.MIN_VALUE ? 0
                         : Math.max(0, (wake - System.nanoTime() + 999_999L) / 1_000_000L);
-                if (commands.isEmpty()) {
-                    if (waitMillis > 0) {
-                        selector.select(Math.min(waitMillis, 1000));
-                    } else {
-                        selector.selectNow();
-                    }
+                selecting.set(true);
+                if (commands.isEmpty() && waitMillis > 0) {
+                    selector.select(Math.min(waitMillis, 1000));
+                } else {
+                    selector.selectNow();
                 }
+                selecting.set(false);
                 selector.selectedKeys().clear();
                 long rnow = System.nanoTime();
                 for (int i = 0; i < 256; i++) {
