@@ -51,8 +51,8 @@ public final class LaneStack implements AutoCloseable {
     private final Map<String, Long> bookIds = new HashMap<>();
     private final Map<String, String> sessionFrom = new HashMap<>();
     private final LinkedHashMap<LaneBook.Key, LaneBook> books = new LinkedHashMap<>();
-    private final Map<String, Long> stats = new TreeMap<>();
-    private volatile Map<String, Long> statsCopy = Map.of();
+    /** Counters, written by the owner thread only; readers take a copy. */
+    private final Map<String, Long> stats = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean running = true;
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -123,8 +123,9 @@ public final class LaneStack implements AutoCloseable {
         return inbox.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
+    /** A copy of the counters: pages and messages sent and received, drops by reason. */
     public Map<String, Long> stats() {
-        return statsCopy;
+        return new TreeMap<>(stats);
     }
 
     private void count(String key) {
@@ -147,11 +148,9 @@ public final class LaneStack implements AutoCloseable {
                 while (n++ < 1024 && (d = socket.receive()) != null) {
                     receivePage(d);
                 }
-                statsCopy = new TreeMap<>(stats);
             }
         } catch (RuntimeException e) {
             count("owner_failed");
-            statsCopy = new TreeMap<>(stats);
         }
     }
 
@@ -259,8 +258,8 @@ public final class LaneStack implements AutoCloseable {
             }
             if (book.add(page)) {
                 books.remove(key);
-                inbox.add(new LaneMessage(sn, book.message()));
                 count("messages_received");
+                inbox.add(new LaneMessage(sn, book.message()));
             }
         } catch (PacketException e) {
             books.remove(key);
