@@ -54,6 +54,36 @@ public final class Body {
     private Body() {}
 
     /** Serializes {@code body} per {@code bk}; see the class description. {@code null} is an empty mapping. */
+    /**
+     * Appends {@code s} as a JSON string spelled as Python's {@code json.dumps} with {@code ensure_ascii} writes it:
+     * short escapes for quote, backslash and the five control characters, {@code \\uXXXX} (lowercase hex, UTF-16
+     * units) for everything else outside 0x20..0x7e.
+     */
+    public static void appendJsonString(StringBuilder sb, String s) {
+        sb.append('"');
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                case '\b' -> sb.append("\\b");
+                case '\f' -> sb.append("\\f");
+                default -> {
+                    if (c >= 0x20 && c < 0x7f) {
+                        sb.append(c);
+                    } else {
+                        sb.append("\\u").append(HEX[c >>> 12]).append(HEX[(c >>> 8) & 0xf])
+                                .append(HEX[(c >>> 4) & 0xf]).append(HEX[c & 0xf]);
+                    }
+                }
+            }
+        }
+        sb.append('"');
+    }
+
     public static byte[] encode(BodyKind bk, Object body) throws PacketException {
         return switch (bk) {
             case NADA -> EMPTY;
@@ -134,7 +164,7 @@ public final class Body {
         }
         switch (v) {
             case null -> sb.append("null");
-            case String s -> writeJsonString(sb, s);
+            case String s -> appendJsonString(sb, s);
             case Boolean b -> sb.append(b ? "true" : "false");
             case Long n -> sb.append(n.longValue());
             case Integer n -> sb.append(n.intValue());
@@ -151,7 +181,7 @@ public final class Body {
                         sb.append(',');
                     }
                     first = false;
-                    writeJsonString(sb, jsonKey(e.getKey()));
+                    appendJsonString(sb, jsonKey(e.getKey()));
                     sb.append(':');
                     writeJson(sb, e.getValue(), depth + 1);
                 }
@@ -193,30 +223,6 @@ public final class Body {
         };
     }
 
-    private static void writeJsonString(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0, n = s.length(); i < n; i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                case '\b' -> sb.append("\\b");
-                case '\f' -> sb.append("\\f");
-                default -> {
-                    if (c >= 0x20 && c < 0x7f) {
-                        sb.append(c);
-                    } else {
-                        sb.append("\\u").append(HEX[c >>> 12]).append(HEX[(c >>> 8) & 0xf])
-                                .append(HEX[(c >>> 4) & 0xf]).append(HEX[c & 0xf]);
-                    }
-                }
-            }
-        }
-        sb.append('"');
-    }
 
     private static Map<String, Object> decodeJson(byte[] buf, int off, int len) throws PacketException {
         if (len == 0) {

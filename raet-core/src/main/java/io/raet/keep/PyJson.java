@@ -10,7 +10,6 @@ import java.util.Map;
  * {@link Integer}, {@link Long}, {@link String}, {@link List} and {@link Map} with string keys (insertion order).
  */
 final class PyJson {
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private PyJson() {}
 
@@ -73,32 +72,8 @@ final class PyJson {
         }
     }
 
-    /** Python's {@code ensure_ascii} escaping: everything outside 0x20..0x7e is escaped, as UTF-16 units. */
+    /** Python's {@code ensure_ascii} escaping, shared with message bodies. */
     private static void string(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                case '\b' -> sb.append("\\b");
-                case '\f' -> sb.append("\\f");
-                default -> {
-                    if (c >= 0x20 && c < 0x7f) {
-                        sb.append(c);
-                    } else {
-                        sb.append("\\u")
-                                .append(HEX[(c >> 12) & 0xf])
-                                .append(HEX[(c >> 8) & 0xf])
-                                .append(HEX[(c >> 4) & 0xf])
-                                .append(HEX[c & 0xf]);
-                    }
-                }
-            }
-        }
-        sb.append('"');
+        io.raet.codec.Body.appendJsonString(sb, s);
     }
 }

@@ -24,6 +24,30 @@ record JoinBody(String name, boolean main, int kind, long uid, VerifyKey verifyK
         return m;
     }
 
+    /**
+     * Decodes and validates the body of a received join packet; null (counted as a drop) when it is malformed,
+     * a field is missing or invalid, or the name or role could not be a keep file name.
+     */
+    static JoinBody receive(RoadEngine engine, io.raet.codec.ParsedPacket packet, boolean response) {
+        JoinBody d;
+        try {
+            d = parse(io.raet.codec.Body.decode(packet.head().bk(), packet.buffer(), packet.coatOffset(),
+                    packet.coatLength()), response);
+        } catch (io.raet.codec.PacketException e) {
+            d = null;
+        }
+        if (d == null) {
+            engine.drop("invalid_join_body");
+            return null;
+        }
+        if (!io.raet.keep.KeepNames.isValid(d.name()) || !io.raet.keep.KeepNames.isValid(d.role())) {
+            // Names and roles become file names in the keep: unpaired surrogates, separators, controls are refused.
+            engine.drop("invalid_join_name");
+            return null;
+        }
+        return d;
+    }
+
     /** Validates a received body; null when any field is missing or invalid (the reference drops silently). */
     static JoinBody parse(Object decoded, boolean response) {
         if (!(decoded instanceof Map<?, ?> m)) {

@@ -31,19 +31,8 @@ final class Joinent extends Transaction {
             long now) {
         RoadHead h = packet.head();
         boolean vacuous = h.de() == 0;
-        JoinBody d;
-        try {
-            d = JoinBody.parse(Body.decode(h.bk(), packet.buffer(), packet.coatOffset(), packet.coatLength()), false);
-        } catch (PacketException e) {
-            d = null;
-        }
+        JoinBody d = JoinBody.receive(engine, packet, false);
         if (d == null) {
-            engine.drop("invalid_join_body");
-            return;
-        }
-        if (!io.raet.keep.KeepNames.isValid(d.name()) || !io.raet.keep.KeepNames.isValid(d.role())) {
-            // Names and roles become file names in the keep: unpaired surrogates, separators, controls are refused.
-            engine.drop("invalid_join_name");
             return;
         }
         Remote remote = candidate;

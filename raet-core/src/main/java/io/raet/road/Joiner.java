@@ -82,20 +82,8 @@ final class Joiner extends Transaction {
         if (pended) {
             return;
         }
-        JoinBody d;
-        try {
-            d = JoinBody.parse(Body.decode(packet.head().bk(), packet.buffer(), packet.coatOffset(),
-                    packet.coatLength()), true);
-        } catch (PacketException e) {
-            d = null;
-        }
+        JoinBody d = JoinBody.receive(engine, packet, true);
         if (d == null) {
-            engine.drop("invalid_join_body");
-            return;
-        }
-        if (!io.raet.keep.KeepNames.isValid(d.name()) || !io.raet.keep.KeepNames.isValid(d.role())) {
-            // Names and roles become file names in the keep: unpaired surrogates, separators, controls are refused.
-            engine.drop("invalid_join_name");
             return;
         }
         if (vacuous) {
