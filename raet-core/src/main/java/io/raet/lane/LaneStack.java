@@ -159,6 +159,14 @@ public final class LaneStack implements AutoCloseable {
         }
     }
 
+    /** The session id last received from {@code yard}, or null when none yet or unknown. */
+    public String remoteSessionId(String yard) {
+        synchronized (engine) {
+            LaneYard y = engine.yard(yard);
+            return y == null ? null : y.rsid();
+        }
+    }
+
     /** Sends {@code body} to {@code yard} with the configured pack kind. */
     public CompletableFuture<Void> send(String yard, Map<String, ?> body) {
         return send(yard, body, engine.config().packKind());
