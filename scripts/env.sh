@@ -1,13 +1,19 @@
 # Sourced by the scripts: selects the JDK 25 and makes sure the native and Python dependencies are installed.
 # Safe to source repeatedly; installs only what is missing.
 
+raet_is_jdk25() {
+    local out
+    out="$("$1/bin/java" -version 2>&1)" || return 1
+    case "$out" in *'version "25'*) return 0 ;; *) return 1 ;; esac
+}
+
 raet_select_jdk() {
     local candidate
-    if [ -n "${JAVA_HOME:-}" ] && "$JAVA_HOME/bin/java" -version 2>&1 | grep -q 'version "25'; then
+    if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ] && raet_is_jdk25 "$JAVA_HOME"; then
         return 0
     fi
     for candidate in /usr/lib/jvm/temurin-25-jdk-* /usr/lib/jvm/temurin-25* /usr/lib/jvm/java-25-*; do
-        if [ -x "$candidate/bin/java" ] && "$candidate/bin/java" -version 2>&1 | grep -q 'version "25'; then
+        if [ -x "$candidate/bin/java" ] && raet_is_jdk25 "$candidate"; then
             export JAVA_HOME="$candidate"
             export PATH="$JAVA_HOME/bin:$PATH"
             return 0
@@ -32,7 +38,12 @@ raet_apt_install() {
 }
 
 raet_ensure_libsodium() {
-    if ldconfig -p 2>/dev/null | grep -q 'libsodium.so.23'; then
+    local lib
+    for lib in /usr/lib/*/libsodium.so.23 /usr/lib/libsodium.so.23 /usr/local/lib/libsodium.so.23; do
+        [ -e "$lib" ] && return 0
+    done
+    # (no `grep -q` after a pipe: under pipefail the writer's SIGPIPE would count as a failure)
+    if [ "$(ldconfig -p 2>/dev/null | grep -c 'libsodium.so.23')" != 0 ]; then
         return 0
     fi
     echo "installing libsodium23 (Debian package)" >&2
