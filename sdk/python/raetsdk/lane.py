@@ -380,6 +380,7 @@ class LaneSocket:
             self.sock.close()
             raise LaneError("cannot bind yard socket {0}: {1}".format(path, ex)) from ex
         self.closed = False
+        self.busy = 0  # sends retried because the receiver's queue was full
 
     def fileno(self):
         return self.sock.fileno()
@@ -400,6 +401,7 @@ class LaneSocket:
                     err = LaneError("cannot send to {0}: {1}".format(path, ex))
                     err.errno = ex.errno
                     raise err from ex
+            self.busy += 1
             if time.monotonic() >= deadline:
                 err = LaneError("send to {0} timed out (receiver queue full)".format(path))
                 err.errno = errno.EAGAIN

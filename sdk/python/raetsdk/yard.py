@@ -295,6 +295,7 @@ class Yard:
                 self.stats["send_error"] += 1
                 raise
         self.stats["sent"] += 1
+        self.stats["busy_transmit_yard"] = self._sock.busy
         self.stats["pages_sent"] += len(pages)
 
     def request(self, dst, data=None, timeout=5.0, share="", channel="", **fields):
