@@ -254,7 +254,10 @@ def unpack_body(data, pk=PK_JSON):
         elif pk == PK_MSGPACK:
             if msgpack is None:
                 raise PageError("msgpack body received but msgpack is not installed")
-            body = msgpack.unpackb(data, raw=False, strict_map_key=False)
+            try:
+                body = msgpack.unpackb(data, raw=False, strict_map_key=False)
+            except TypeError:  # msgpack < 1.0 has no strict_map_key
+                body = msgpack.unpackb(data, raw=False)
         else:
             raise PageError("unknown pack kind {0}".format(pk))
     except PageError:

@@ -251,7 +251,8 @@ class Yard:
     def build(self, dst, data=None, kind="msg", share="", channel="", id=None, **fields):
         """The routed body ``send`` would send (without sending it)."""
         dst = address(dst)
-        if channel and not dst[3]:
+        channel = channel or dst[3]
+        if not dst[3]:
             dst[3] = channel
         body = {"route": {"src": ["", self.name, share, channel], "dst": dst},
                 "kind": kind, "id": id if id is not None else self.new_id(), "data": data}
