@@ -367,7 +367,8 @@ class Yard:
         if timeout:
             self._exchange(body, ("ack", "rsp"), timeout)
         else:
-            self._remember(self._quiet, body["id"])
+            with self._lock:
+                self._remember(self._quiet, body["id"])
             self.transmit(body, self.router)
         return body["id"]
 
@@ -404,9 +405,8 @@ class Yard:
             item = self._auto.get()
             if item is None or self._closing:
                 return
-            body = item
             try:
-                self.transmit(body, self.router)
+                self.transmit(item, self.router)
             except Exception:
                 self.stats["auto_reply_failed"] += 1
 
