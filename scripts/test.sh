@@ -16,6 +16,13 @@ if [ -n "${RAET_PYTHON:-}" ]; then
     echo "== reference harness self-test (interop/python)"
     "$RAET_PYTHON" -m pytest interop/python -q -p no:cacheprovider
 fi
+echo "== Python SDK (sdk/python)"
+sdk_python="${RAET_PYTHON:-python3}"
+if "$sdk_python" -c 'import pytest' >/dev/null 2>&1; then
+    "$sdk_python" -m pytest sdk/python/tests -q -p no:cacheprovider
+else
+    "$sdk_python" -m unittest discover -s sdk/python/tests
+fi
 if [ "${RAET_SKIP_NETEM:-}" != 1 ]; then
     echo "== lossy network across namespaces (scripts/netem-test.sh)"
     timeout 600 bash "$root/scripts/netem-test.sh"
