@@ -87,8 +87,9 @@ set -e
 grep soak_received "$out" | cut -c1-400
 rm -f "$out"
 if [ "$send_rc" = 0 ] && [ "$recv_rc" = 0 ]; then
-    echo "netem test: 1 passed, 0 failed"
+    echo "netem: 1 passed, 0 failed"
 else
-    echo "netem test: 0 passed, 1 failed (sender $send_rc, receiver $recv_rc)"
+    echo "netem: sender exit $send_rc, receiver exit $recv_rc"
+    echo "netem: 0 passed, 1 failed"
     exit 1
 fi
