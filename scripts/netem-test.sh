@@ -70,7 +70,7 @@ fi
 
 java=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -jar "$jar")
 out="$(mktemp)"
-echo "netem: $netem on both ends; $count messages up to 1 MiB"
+echo "lossy network: $netem; $count messages up to 1 MiB"
 ip netns exec "$b" "${java[@]}" soak --receive --host "${recv_host:-10.210.0.2}" --port 7540 --count "$count" \
     --timeout "$limit" >"$out" 2>&1 &
 recv_pid=$!
