@@ -64,9 +64,12 @@ public final class AckedSender {
      * none (other fields, such as {@code seq}, are kept).
      */
     public synchronized Pending send(FlowMessage m, long now) {
-        FlowMessage msg = m.kind() == Kind.ACKD ? m : m.with("kind", Kind.ACKD.wire());
-        if (msg.id() == null) {
-            msg = msg.with("id", ids.get());
+        FlowMessage msg = m;
+        if (m.kind() != Kind.ACKD || m.id() == null) {
+            Map<String, Object> body = m.toBody();
+            body.put("kind", Kind.ACKD.wire());
+            body.putIfAbsent("id", ids.get());
+            msg = FlowMessage.parse(body);
         }
         if (pending.containsKey(msg.id())) {
             throw new IllegalArgumentException("id already pending: " + msg.id());
