@@ -1,0 +1,37 @@
+package io.raet.route;
+
+import java.util.Optional;
+
+/** The {@code code} of an {@code err} message. */
+public enum ErrorCode {
+    /** The authorization table refused the destination for the sender's role. */
+    DENIED("denied"),
+    /** No such estate (not a known remote) or no such yard on the destination estate. */
+    UNKNOWN_DESTINATION("unknown_destination"),
+    /** The destination yard has no share by that name. */
+    UNKNOWN_SHARE("unknown_share"),
+    /** The message is not a valid routed message (missing or malformed {@code route}, fields of a wrong type). */
+    BAD_ROUTE("bad_route"),
+    /** No answer in time (produced locally by the service helpers). */
+    TIMEOUT("timeout");
+
+    private final String wire;
+
+    ErrorCode(String wire) {
+        this.wire = wire;
+    }
+
+    /** The spelling in messages. */
+    public String wire() {
+        return wire;
+    }
+
+    public static Optional<ErrorCode> fromWire(String s) {
+        for (ErrorCode c : values()) {
+            if (c.wire.equals(s)) {
+                return Optional.of(c);
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,293 @@
+package io.raet.route;
+
+import java.math.BigInteger;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A routed message: a validated, immutable view over a RAET body mapping with its {@code route}, {@code kind},
+ * {@code id}, {@code re}, {@code seq}, {@code data}, {@code error} and {@code code}. Fields this class does not know
+ * (and keys inside {@code route} other than {@code src} and {@code dst}) are kept and written back unchanged.
+ */
+public final class FlowMessage {
+    private final Map<String, Object> body;
+    private final Route route;
+    private final Kind kind;
+    private final String id;
+    private final String re;
+    private final Long seq;
+
+    private FlowMessage(Map<String, Object> body, Route route, Kind kind, String id, String re, Long seq) {
+        this.body = body;
+        this.route = route;
+        this.kind = kind;
+        this.id = id;
+        this.re = re;
+        this.seq = seq;
+    }
+
+    /**
+     * Validates a body.
+     *
+     * @throws FlowException {@link ErrorCode#BAD_ROUTE} with the reason when the body is not a valid routed message
+     */
+    public static FlowMessage parse(Map<String, ?> body) {
+        if (body == null) {
+            throw new FlowException(ErrorCode.BAD_ROUTE, "body is missing");
+        }
+        Route route = Route.parse(body.get("route"));
+        Object k = body.get("kind");
+        Kind kind;
+        if (k == null) {
+            kind = Kind.MSG;
+        } else if (k instanceof String s) {
+            kind = Kind.fromWire(s).orElseThrow(() -> new FlowException(ErrorCode.BAD_ROUTE, "unknown kind '" + s + "'"));
+        } else {
+            throw new FlowException(ErrorCode.BAD_ROUTE, "kind must be a string, not " + Address.describe(k));
+        }
+        String id = optString(body, "id");
+        String re = optString(body, "re");
+        optString(body, "error");
+        optString(body, "code");
+        Long seq = null;
+        Object s = body.get("seq");
+        if (s != null) {
+            long v = switch (s) {
+                case Long l -> l;
+                case Integer i -> i;
+                case Short sh -> sh;
+                case Byte b -> b;
+                case BigInteger b -> throw new FlowException(ErrorCode.BAD_ROUTE, "seq out of range: " + b);
+                default -> throw new FlowException(ErrorCode.BAD_ROUTE,
+                        "seq must be an integer, not " + Address.describe(s));
+            };
+            if (v < 0) {
+                throw new FlowException(ErrorCode.BAD_ROUTE, "seq must not be negative: " + v);
+            }
+            seq = v;
+        }
+        if (id == null && (kind == Kind.REQ || kind == Kind.ACKD)) {
+            throw new FlowException(ErrorCode.BAD_ROUTE, kind.wire() + " needs an id");
+        }
+        if (id == null && seq != null) {
+            throw new FlowException(ErrorCode.BAD_ROUTE, "a sequential message needs an id");
+        }
+        if (re == null && (kind == Kind.RSP || kind == Kind.ACK)) {
+            throw new FlowException(ErrorCode.BAD_ROUTE, kind.wire() + " needs re");
+        }
+        Map<String, Object> copy = new LinkedHashMap<>();
+        for (Map.Entry<String, ?> e : body.entrySet()) {
+            if (e.getKey() == null) {
+                throw new FlowException(ErrorCode.BAD_ROUTE, "field names must not be null");
+            }
+            copy.put(e.getKey(), e.getValue());
+        }
+        return new FlowMessage(Collections.unmodifiableMap(copy), route, kind, id, re, seq);
+    }
+
+    private static String optString(Map<String, ?> body, String field) {
+        Object v = body.get(field);
+        if (v == null || v instanceof String) {
+            return (String) v;
+        }
+        throw new FlowException(ErrorCode.BAD_ROUTE, field + " must be a string, not " + Address.describe(v));
+    }
+
+    /** A builder for a new message of this kind from {@code src} to {@code dst}. */
+    public static Builder builder(Kind kind, Address src, Address dst) {
+        return new Builder(kind, new Route(src, dst));
+    }
+
+    /** A plain {@code msg}. */
+    public static FlowMessage msg(Address src, Address dst, Object data) {
+        return builder(Kind.MSG, src, dst).data(data).build();
+    }
+
+    /**
+     * The {@code err} answering {@code original}, from {@code from} to the original's {@code src}.
+     *
+     * @throws IllegalArgumentException when {@code original} is itself an {@code err}: errors are never answered
+     */
+    public static FlowMessage errorFor(FlowMessage original, Address from, ErrorCode code, String text) {
+        if (original.kind == Kind.ERR) {
+            throw new IllegalArgumentException("an err is never answered with an err");
+        }
+        return errorTo(original.route.src(), from, original.id, code, text);
+    }
+
+    /** An {@code err} to {@code to} answering the message with id {@code re} (may be null). */
+    public static FlowMessage errorTo(Address to, Address from, String re, ErrorCode code, String text) {
+        Builder b = builder(Kind.ERR, from, to).error(code, text);
+        if (re != null) {
+            b.re(re);
+        }
+        return b.build();
+    }
+
+    /** The body as it was parsed, with any changes made through the {@code with} methods. Unmodifiable. */
+    public Map<String, Object> body() {
+        return body;
+    }
+
+    /** A fresh mutable copy of the body, ready to send. */
+    public Map<String, Object> toBody() {
+        return new LinkedHashMap<>(body);
+    }
+
+    public Route route() {
+        return route;
+    }
+
+    public Address src() {
+        return route.src();
+    }
+
+    public Address dst() {
+        return route.dst();
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The sender's id of this message, or null. */
+    public String id() {
+        return id;
+    }
+
+    /** The id this message answers, or null. */
+    public String re() {
+        return re;
+    }
+
+    /** The sequence number, or null when the message is not sequential. */
+    public Long seq() {
+        return seq;
+    }
+
+    /** The payload, or null. */
+    public Object data() {
+        return body.get("data");
+    }
+
+    /** The error text of an {@code err}, or null. */
+    public String error() {
+        return (String) body.get("error");
+    }
+
+    /** The error code as spelled in the message, or null. */
+    public String code() {
+        return (String) body.get("code");
+    }
+
+    /** The error code when it is one this implementation knows, else null. */
+    public ErrorCode errorCode() {
+        String c = code();
+        return c == null ? null : ErrorCode.fromWire(c).orElse(null);
+    }
+
+    /** Any field, including ones this class does not interpret. */
+    public Object get(String field) {
+        return body.get(field);
+    }
+
+    /** This message with another route; other keys inside {@code route} and all other fields are kept. */
+    public FlowMessage withRoute(Route r) {
+        Map<String, Object> copy = new LinkedHashMap<>(body);
+        Map<String, Object> rm = new LinkedHashMap<>();
+        if (body.get("route") instanceof Map<?, ?> old) {
+            for (Map.Entry<?, ?> e : old.entrySet()) {
+                rm.put(String.valueOf(e.getKey()), e.getValue());
+            }
+        }
+        rm.putAll(r.toMap());
+        copy.put("route", rm);
+        return new FlowMessage(Collections.unmodifiableMap(copy), r, kind, id, re, seq);
+    }
+
+    public FlowMessage withSrc(Address src) {
+        return withRoute(route.withSrc(src));
+    }
+
+    public FlowMessage withDst(Address dst) {
+        return withRoute(route.withDst(dst));
+    }
+
+    /**
+     * This message with a field set ({@code null} removes it), validated again.
+     *
+     * @throws FlowException {@link ErrorCode#BAD_ROUTE} when the result is not valid
+     */
+    public FlowMessage with(String field, Object value) {
+        Map<String, Object> copy = new LinkedHashMap<>(body);
+        if (value == null) {
+            copy.remove(field);
+        } else {
+            copy.put(field, value);
+        }
+        return parse(copy);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FlowMessage m && body.equals(m.body);
+    }
+
+    @Override
+    public int hashCode() {
+        return body.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "FlowMessage" + body;
+    }
+
+    /** Builds a new message; {@link #build()} validates it. */
+    public static final class Builder {
+        private final Map<String, Object> body = new LinkedHashMap<>();
+
+        private Builder(Kind kind, Route route) {
+            body.put("route", route.toMap());
+            body.put("kind", kind.wire());
+        }
+
+        public Builder id(String id) {
+            return field("id", id);
+        }
+
+        public Builder re(String re) {
+            return field("re", re);
+        }
+
+        public Builder seq(long seq) {
+            return field("seq", seq);
+        }
+
+        public Builder data(Object data) {
+            return field("data", data);
+        }
+
+        public Builder error(ErrorCode code, String text) {
+            field("error", text == null ? code.wire() : text);
+            return field("code", code.wire());
+        }
+
+        /** Any field; {@code null} removes it. */
+        public Builder field(String name, Object value) {
+            Objects.requireNonNull(name, "name");
+            if (value == null) {
+                body.remove(name);
+            } else {
+                body.put(name, value);
+            }
+            return this;
+        }
+
+        public FlowMessage build() {
+            return parse(body);
+        }
+    }
+}

@@ -1,0 +1,228 @@
+package io.raet.route;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The authorization table (docs/routing.md): an immutable list of rules, first match wins, and a default effect
+ * when nothing matches. A router holds one snapshot and replaces it whole at run time.
+ *
+ * <p>A rule matches when its {@code role} glob matches the sender's role ({@code local} for yards on the same host,
+ * otherwise the authenticated road role; an unknown role is matched as {@code ""}) and its {@code dst} glob matches
+ * {@code estate/yard/share} of the destination, empty levels written as the router's own names
+ * ({@link Address#policyKey}). In globs {@code *} matches any run of characters (including none, {@code /} and
+ * {@code .}); every other character matches itself.
+ */
+public final class Policy {
+    /** What a rule or the default does. */
+    public enum Effect {
+        ALLOW, DENY;
+
+        public String wire() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static Effect parse(Object v) {
+            if (v instanceof String s) {
+                switch (s.toLowerCase(Locale.ROOT)) {
+                    case "allow" -> {
+                        return ALLOW;
+                    }
+                    case "deny" -> {
+                        return DENY;
+                    }
+                    default -> { }
+                }
+            }
+            throw new IllegalArgumentException("action must be \"allow\" or \"deny\", not " + v);
+        }
+    }
+
+    /** One row of the table. */
+    public record Rule(String role, String dst, Effect action) {
+        public Rule {
+            Objects.requireNonNull(role, "role");
+            Objects.requireNonNull(dst, "dst");
+            Objects.requireNonNull(action, "action");
+        }
+
+        public static Rule allow(String role, String dst) {
+            return new Rule(role, dst, Effect.ALLOW);
+        }
+
+        public static Rule deny(String role, String dst) {
+            return new Rule(role, dst, Effect.DENY);
+        }
+
+        public boolean matches(String senderRole, String dstKey) {
+            return glob(role, senderRole == null ? "" : senderRole) && glob(dst, dstKey);
+        }
+    }
+
+    /**
+     * The outcome of {@link #decide}.
+     *
+     * @param effect allow or deny
+     * @param rule the index of the matching rule, or -1 when the default applied
+     * @param dstKey the {@code estate/yard/share} that was matched
+     */
+    public record Decision(Effect effect, int rule, String dstKey) {
+        public boolean allowed() {
+            return effect == Effect.ALLOW;
+        }
+    }
+
+    private static final Policy ALLOW_ALL = new Policy(List.of(), Effect.ALLOW);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final List<Rule> rules;
+    private final Effect defaultEffect;
+
+    public Policy(List<Rule> rules, Effect defaultEffect) {
+        this.rules = List.copyOf(rules);
+        this.defaultEffect = Objects.requireNonNull(defaultEffect, "defaultEffect");
+    }
+
+    /** No rules, default allow (the default when nothing is configured). */
+    public static Policy allowAll() {
+        return ALLOW_ALL;
+    }
+
+    /**
+     * A table from its JSON form: a list of {@code {"role": glob, "dst": glob, "action": "allow"|"deny"}}. A missing
+     * {@code role} or {@code dst} is {@code "*"}; {@code action} is required.
+     *
+     * @throws IllegalArgumentException naming the row that is malformed
+     */
+    public static Policy fromRules(List<? extends Map<String, ?>> rows, Effect defaultEffect) {
+        List<Rule> rules = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            Map<String, ?> row = rows.get(i);
+            try {
+                if (row == null) {
+                    throw new IllegalArgumentException("rule must be a mapping");
+                }
+                rules.add(new Rule(globField(row, "role"), globField(row, "dst"), Effect.parse(row.get("action"))));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("policy rule " + i + ": " + e.getMessage(), e);
+            }
+        }
+        return new Policy(rules, defaultEffect);
+    }
+
+    private static String globField(Map<String, ?> row, String name) {
+        Object v = row.get(name);
+        if (v == null) {
+            return "*";
+        }
+        if (v instanceof String s) {
+            return s;
+        }
+        throw new IllegalArgumentException(name + " must be a string, not " + Address.describe(v));
+    }
+
+    /**
+     * Parses JSON text: either the list of rules (default allow), or {@code {"default": "deny", "rules": [...]}}.
+     *
+     * @throws IllegalArgumentException when the text is not a valid table
+     */
+    @SuppressWarnings("unchecked")
+    public static Policy parseJson(String json) {
+        Object tree;
+        try {
+            tree = JSON.readValue(json, Object.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("policy is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+        Effect def = Effect.ALLOW;
+        Object rows = tree;
+        if (tree instanceof Map<?, ?> m) {
+            if (m.get("default") != null) {
+                def = Effect.parse(m.get("default"));
+            }
+            rows = m.get("rules") == null ? List.of() : m.get("rules");
+        }
+        if (!(rows instanceof List<?> list)) {
+            throw new IllegalArgumentException("policy must be a list of rules");
+        }
+        for (Object o : list) {
+            if (!(o instanceof Map<?, ?>)) {
+                throw new IllegalArgumentException("policy rule must be a mapping, not " + Address.describe(o));
+            }
+        }
+        return fromRules((List<Map<String, ?>>) list, def);
+    }
+
+    public List<Rule> rules() {
+        return rules;
+    }
+
+    public Effect defaultEffect() {
+        return defaultEffect;
+    }
+
+    /** This table with another default. */
+    public Policy withDefault(Effect effect) {
+        return new Policy(rules, effect);
+    }
+
+    /** The decision for a message from a sender with {@code role} to {@code dst}, at a router of {@code localEstate}. */
+    public Decision decide(String role, Address dst, String localEstate) {
+        String key = dst.policyKey(localEstate);
+        for (int i = 0; i < rules.size(); i++) {
+            if (rules.get(i).matches(role, key)) {
+                return new Decision(rules.get(i).action(), i, key);
+            }
+        }
+        return new Decision(defaultEffect, -1, key);
+    }
+
+    /** The table in its JSON-ready form (a list of mappings). */
+    public List<Map<String, Object>> toRules() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Rule r : rules) {
+            Map<String, Object> row = new java.util.LinkedHashMap<>();
+            row.put("role", r.role());
+            row.put("dst", r.dst());
+            row.put("action", r.action().wire());
+            out.add(row);
+        }
+        return out;
+    }
+
+    /** Whether {@code pattern}, with {@code *} matching any run of characters, matches all of {@code text}. */
+    public static boolean glob(String pattern, String text) {
+        int p = 0;
+        int t = 0;
+        int star = -1;
+        int mark = 0;
+        while (t < text.length()) {
+            if (p < pattern.length() && pattern.charAt(p) == '*') {
+                star = p++;
+                mark = t;
+            } else if (p < pattern.length() && pattern.charAt(p) == text.charAt(t)) {
+                p++;
+                t++;
+            } else if (star >= 0) {
+                p = star + 1;
+                t = ++mark;
+            } else {
+                return false;
+            }
+        }
+        while (p < pattern.length() && pattern.charAt(p) == '*') {
+            p++;
+        }
+        return p == pattern.length();
+    }
+
+    @Override
+    public String toString() {
+        return "Policy" + rules + " default " + defaultEffect.wire();
+    }
+}

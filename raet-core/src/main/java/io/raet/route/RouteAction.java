@@ -1,0 +1,18 @@
+package io.raet.route;
+
+import java.util.Map;
+
+/** What a {@link FlowRouter} asks its driver to do with a message. */
+public sealed interface RouteAction {
+    /** Send {@code body} on the road to the remote estate {@code estate}. */
+    record ToRoad(String estate, Map<String, Object> body) implements RouteAction {}
+
+    /** Send {@code body} on the lane to the yard {@code yard}. */
+    record ToLane(String yard, Map<String, Object> body) implements RouteAction {}
+
+    /** Deliver {@code message} to the router's own share {@code share} (see {@link FlowRouter#settle}). */
+    record ToShare(String share, FlowMessage message) implements RouteAction {}
+
+    /** Nothing is sent; the reason says why (already counted in the router's statistics). */
+    record Drop(String reason) implements RouteAction {}
+}

@@ -1,0 +1,143 @@
+package io.raet.route;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A publish/subscribe share. {@code sub} adds the message's {@code src} (as it arrives, so resolved by the first
+ * router) to the subscribers, {@code unsub} removes it; both are idempotent. A {@code pub} is copied to every
+ * subscriber: each copy is a {@code msg} from this topic's address (channel of the {@code pub}'s {@code dst}) to the
+ * subscriber, with the {@code data} and any fields this implementation does not interpret, without {@code id} and
+ * {@code seq}, and with {@code "topic"} = this share's name and {@code "origin"} = {@code {"src": publisher,
+ * "id": its id}}. Copies are plain {@code msg}s so that a topic subscribed to another topic cannot loop. Other kinds
+ * are ignored (counted).
+ */
+public final class TopicShare implements Share {
+    /** The subscriber bound when none is given. */
+    public static final int DEFAULT_MAX_SUBSCRIBERS = 1024;
+
+    private final String name;
+    private final Address self;
+    private final int maxSubscribers;
+    private final Set<Address> subscribers = new LinkedHashSet<>();
+    private long delivered;
+    private long published;
+    private long refused;
+    private long ignored;
+
+    /**
+     * @param self this share's address ({@code [estate, yard, name]}), the {@code src} of the copies
+     */
+    public TopicShare(Address self, int maxSubscribers) {
+        this.name = Shares.checkName(self.share());
+        this.self = self;
+        if (maxSubscribers < 1) {
+            throw new IllegalArgumentException("maxSubscribers must be at least 1: " + maxSubscribers);
+        }
+        this.maxSubscribers = maxSubscribers;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    public Address address() {
+        return self;
+    }
+
+    @Override
+    public synchronized List<FlowMessage> deliver(FlowMessage m) {
+        delivered++;
+        switch (m.kind()) {
+            case SUB -> {
+                if (!subscribers.contains(m.src())) {
+                    if (subscribers.size() >= maxSubscribers) {
+                        refused++;
+                    } else {
+                        subscribers.add(m.src());
+                    }
+                }
+                return List.of();
+            }
+            case UNSUB -> {
+                subscribers.remove(m.src());
+                return List.of();
+            }
+            case PUB -> {
+                published++;
+                List<FlowMessage> out = new ArrayList<>(subscribers.size());
+                Address from = self.withChannel(m.dst().channel());
+                for (Address sub : subscribers) {
+                    out.add(copy(m, from, sub));
+                }
+                return out;
+            }
+            default -> {
+                ignored++;
+                return List.of();
+            }
+        }
+    }
+
+    private FlowMessage copy(FlowMessage pub, Address from, Address to) {
+        Map<String, Object> body = pub.toBody();
+        body.remove("id");
+        body.remove("seq");
+        body.put("kind", Kind.MSG.wire());
+        body.put("topic", name);
+        Map<String, Object> origin = new LinkedHashMap<>();
+        origin.put("src", pub.src().toList());
+        if (pub.id() != null) {
+            origin.put("id", pub.id());
+        }
+        body.put("origin", origin);
+        return FlowMessage.parse(body).withRoute(new Route(from, to));
+    }
+
+    /** The subscribers, in subscription order. */
+    public synchronized List<Address> subscribers() {
+        return List.copyOf(subscribers);
+    }
+
+    /** Adds a subscriber directly (as a {@code sub} would); false when already there or over the bound. */
+    public synchronized boolean subscribe(Address subscriber) {
+        if (subscribers.contains(subscriber) || subscribers.size() >= maxSubscribers) {
+            return false;
+        }
+        return subscribers.add(subscriber);
+    }
+
+    public synchronized boolean unsubscribe(Address subscriber) {
+        return subscribers.remove(subscriber);
+    }
+
+    @Override
+    public synchronized long delivered() {
+        return delivered;
+    }
+
+    /** {@code pub} messages fanned out. */
+    public synchronized long published() {
+        return published;
+    }
+
+    /** {@code sub}s refused because the subscriber bound was reached. */
+    public synchronized long refused() {
+        return refused;
+    }
+
+    /** Messages of other kinds, ignored. */
+    public synchronized long ignored() {
+        return ignored;
+    }
+
+    @Override
+    public String toString() {
+        return "TopicShare[" + name + ", " + subscribers().size() + " subscribers]";
+    }
+}

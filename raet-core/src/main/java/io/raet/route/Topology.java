@@ -1,0 +1,41 @@
+package io.raet.route;
+
+import java.util.Set;
+
+/**
+ * What a router knows about the world around it: its own estate name, the remote estates it can reach on the road,
+ * and the yards on its lane. Consulted on every message, so an implementation may answer from live state (the road
+ * engine's remotes, the lane's yards).
+ */
+public interface Topology {
+    /** Whether {@code estate} is a known remote estate on the road. */
+    boolean hasEstate(String estate);
+
+    /** Whether {@code yard} is a yard on this host's lane (other than the router's own). */
+    boolean hasYard(String yard);
+
+    /** This estate's name. */
+    String localEstate();
+
+    /** A fixed topology (the sets are copied). */
+    static Topology of(String localEstate, Set<String> estates, Set<String> yards) {
+        Set<String> e = Set.copyOf(estates);
+        Set<String> y = Set.copyOf(yards);
+        return new Topology() {
+            @Override
+            public boolean hasEstate(String estate) {
+                return e.contains(estate);
+            }
+
+            @Override
+            public boolean hasYard(String yard) {
+                return y.contains(yard);
+            }
+
+            @Override
+            public String localEstate() {
+                return localEstate;
+            }
+        };
+    }
+}
