@@ -112,7 +112,7 @@ final class Messengent extends Transaction {
         }
         engine.setAlive(remote, true);
         engine.stats.inc("messages_received");
-        engine.emit(new RoadEvent.Message(remote.name, body));
+        engine.emit(new RoadEvent.Message(remote.name, remote.role, body));
     }
 
     /** Asks for the gaps below the highest segment received, or acks to ask for more. */

@@ -23,8 +23,10 @@ public sealed interface RoadEvent {
     /** The remote stopped answering heartbeats. Emitted on the change only. */
     record Dead(String remote) implements RoadEvent {}
 
-    /** A message arrived from the authenticated remote {@code from}. */
-    record Message(String from, Map<String, Object> body) implements RoadEvent {}
+    /**
+     * A message arrived from the authenticated remote {@code from}, whose role (from its join) is {@code role}.
+     */
+    record Message(String from, String role, Map<String, Object> body) implements RoadEvent {}
 
     /** The remote acknowledged the whole message with this id. */
     record Delivered(long messageId, String remote) implements RoadEvent {}
