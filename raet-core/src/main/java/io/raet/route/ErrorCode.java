@@ -12,8 +12,13 @@ public enum ErrorCode {
     UNKNOWN_SHARE("unknown_share"),
     /** The message is not a valid routed message (missing or malformed {@code route}, fields of a wrong type). */
     BAD_ROUTE("bad_route"),
-    /** No answer in time (produced locally by the service helpers). */
-    TIMEOUT("timeout");
+    /**
+     * No answer in time (produced locally by the service helpers), or a router could not hand the message on in
+     * time (the next estate or yard did not take it).
+     */
+    TIMEOUT("timeout"),
+    /** The service that received the request failed while handling it. */
+    FAILED("failed");
 
     private final String wire;
 

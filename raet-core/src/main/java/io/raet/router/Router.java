@@ -1,0 +1,546 @@
+package io.raet.router;
+
+import io.raet.lane.LaneException;
+import io.raet.lane.LaneMessage;
+import io.raet.lane.LaneNames;
+import io.raet.lane.LaneStack;
+import io.raet.lane.UxdException;
+import io.raet.road.DeliveryException;
+import io.raet.road.Remote;
+import io.raet.road.RoadEvent;
+import io.raet.road.RoadStack;
+import io.raet.route.Address;
+import io.raet.route.ErrorCode;
+import io.raet.route.FlowException;
+import io.raet.route.FlowMessage;
+import io.raet.route.FlowRouter;
+import io.raet.route.Kind;
+import io.raet.route.Policy;
+import io.raet.route.RouteAction;
+import io.raet.route.Shares;
+import io.raet.route.Topology;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The router of one host: a road estate, the main lane yard {@value Address#ROUTER_YARD} and a {@link FlowRouter}
+ * between them (docs/routing.md). Programs on the host are yards of the lane (the Python SDK, {@link Yard}, or any
+ * program that speaks lane pages); other hosts are estates on the road.
+ *
+ * <p>Two virtual threads carry messages: one takes what the road delivers (authenticated, with the sender's role),
+ * one what the lane delivers; each asks the flow router and hands the results to the road or the lane without
+ * waiting. A message that cannot be handed on (the estate does not acknowledge it, the yard is gone or does not drain
+ * its socket) is answered with an {@code err} to its source. The policy file, when configured, is re-read whenever
+ * it changes; an invalid file is reported and the table in force stays.
+ *
+ * <pre>{@code
+ * try (Router r = Router.start(RouterConfig.builder("alpha").port(7530).laneDir(dir).build(), System.out::println)) {
+ *     r.awaitClose();
+ * }
+ * }</pre>
+ */
+public final class Router implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Router.class);
+    private static final long ATTEMPT_SECONDS = 10;
+
+    /** Counters of the router itself (the flow router and the stacks have their own). */
+    private enum Count { FORWARD_FAILED_ROAD, FORWARD_FAILED_LANE, DROPPED, ERRORS_UNSENT, POLICY_RELOADS, POLICY_REJECTED }
+
+    private final RouterConfig config;
+    private final RoadStack road;
+    private final LaneStack lane;
+    private final FlowRouter flows;
+    private final Set<String> estates = ConcurrentHashMap.newKeySet();
+    private final List<Consumer<RouterEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final LongAdder[] counts = new LongAdder[Count.values().length];
+    private final List<Thread> threads = new ArrayList<>();
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private volatile boolean running = true;
+    private byte[] policyBytes;
+
+    private Router(RouterConfig config, RoadStack road, LaneStack lane, Consumer<RouterEvent> listener) {
+        this.config = config;
+        this.road = road;
+        this.lane = lane;
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = new LongAdder();
+        }
+        if (listener != null) {
+            listeners.add(listener);
+        }
+        String self = road.name();
+        Topology topology = new Topology() {
+            @Override
+            public boolean hasEstate(String estate) {
+                return estates.contains(estate);
+            }
+
+            @Override
+            public boolean hasYard(String yard) {
+                return !Address.ROUTER_YARD.equals(yard) && (lane.yards().contains(yard) || discoverYard(yard));
+            }
+
+            @Override
+            public String localEstate() {
+                return self;
+            }
+        };
+        Shares shares = new Shares(Address.of(self, Address.ROUTER_YARD));
+        for (Map.Entry<String, RouterConfig.ShareKind> e : config.shares().entrySet()) {
+            switch (e.getValue()) {
+                case QUEUE -> shares.queue(e.getKey());
+                case BEST -> shares.bestValue(e.getKey());
+                case TOPIC -> shares.topic(e.getKey());
+            }
+        }
+        this.flows = new FlowRouter(topology, shares, config.policy());
+    }
+
+    /** Starts a router with no listener. */
+    public static Router start(RouterConfig config) throws IOException {
+        return start(config, null);
+    }
+
+    /**
+     * Binds the road and the lane, reads the policy file, and starts routing; {@code listener} (may be null) hears
+     * every {@link RouterEvent} from the first one on.
+     *
+     * @throws IOException when the road or the lane cannot be bound
+     * @throws IllegalArgumentException when the policy file is missing or invalid
+     */
+    public static Router start(RouterConfig config, Consumer<RouterEvent> listener) throws IOException {
+        Objects.requireNonNull(config, "config");
+        Policy fromFile = null;
+        byte[] fileBytes = null;
+        if (config.policyFile() != null) {
+            try {
+                fileBytes = Files.readAllBytes(config.policyFile());
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read policy file " + config.policyFile() + ": " + e, e);
+            }
+            try {
+                fromFile = Policy.parseJson(new String(fileBytes, java.nio.charset.StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("policy file " + config.policyFile() + ": " + e.getMessage(), e);
+            }
+        }
+        RoadStack.Builder rb = RoadStack.builder().name(config.name()).role(config.role()).main(config.main())
+                .host(config.host()).port(config.port()).auto(config.auto());
+        if (config.keep() != null) {
+            rb.keep(config.keep());
+        }
+        RoadStack road = rb.build();
+        LaneStack lane;
+        try {
+            LaneStack.Builder lb = LaneStack.builder().lane(config.lane()).name(Address.ROUTER_YARD);
+            if (config.laneDir() != null) {
+                lb.dir(config.laneDir());
+            }
+            if (!config.yards().isEmpty()) {
+                lb.allowOnly(config.yards().toArray(String[]::new));
+            }
+            lane = lb.build();
+        } catch (UxdException e) {
+            road.close();
+            throw new IOException("lane: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            road.close();
+            throw e;
+        }
+        Router r = new Router(config, road, lane, listener);
+        if (fromFile != null) {
+            r.flows.policy(fromFile);
+            r.policyBytes = fileBytes;
+        }
+        r.begin(fromFile);
+        return r;
+    }
+
+    private void begin(Policy fromFile) {
+        road.onEvent(this::onRoadEvent);
+        try {
+            for (String name : road.inspect(e -> e.remotes().stream().filter(Remote::isJoined).map(Remote::name)
+                    .toList()).get(ATTEMPT_SECONDS, TimeUnit.SECONDS)) {
+                estates.add(name);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("could not list the kept remotes: {}", e.toString());
+        }
+        emit(new RouterEvent.Ready(road.name(), road.address(), lane.ha()));
+        Policy p = flows.policy();
+        emit(new RouterEvent.PolicyLoaded(fromFile != null ? config.policyFile() : null, p.rules().size(),
+                p.defaultEffect().wire()));
+        threads.add(Thread.ofVirtual().name("router-road-" + road.name()).start(this::roadLoop));
+        threads.add(Thread.ofVirtual().name("router-lane-" + road.name()).start(this::laneLoop));
+        if (config.policyFile() != null) {
+            threads.add(Thread.ofVirtual().name("router-policy-" + road.name()).start(this::policyLoop));
+        }
+        for (InetSocketAddress a : config.join()) {
+            threads.add(Thread.ofVirtual().name("router-join-" + a).start(() -> joinLoop(a)));
+        }
+    }
+
+    // ------------------------------------------------------------------ application API
+
+    public RouterConfig config() {
+        return config;
+    }
+
+    public String name() {
+        return road.name();
+    }
+
+    /** The router's road address. */
+    public InetSocketAddress address() {
+        return road.address();
+    }
+
+    /** The path of the router yard's socket. */
+    public Path lanePath() {
+        return lane.ha();
+    }
+
+    public RoadStack road() {
+        return road;
+    }
+
+    public LaneStack lane() {
+        return lane;
+    }
+
+    /** The router's own shares ({@code [estate, "router", share]}). */
+    public Shares shares() {
+        return flows.shares();
+    }
+
+    public Policy policy() {
+        return flows.policy();
+    }
+
+    /** Replaces the authorization table now (a policy file, when configured, replaces it again when it changes). */
+    public void policy(Policy next) {
+        flows.policy(next);
+        emit(new RouterEvent.PolicyLoaded(null, next.rules().size(), next.defaultEffect().wire()));
+    }
+
+    /** Estates that messages can be routed to (joined remotes). */
+    public Set<String> estates() {
+        return Set.copyOf(estates);
+    }
+
+    /** Adds a listener for events from now on. */
+    public void onEvent(Consumer<RouterEvent> listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Routes a message from the router's own yard (an application inside the router process). */
+    public void send(FlowMessage message) {
+        dispatch(flows.fromShares(message));
+    }
+
+    /**
+     * Every counter: the flow router's ({@code route_<outcome>}), the router's own ({@code forward_failed_road},
+     * …), the road's ({@code road_<name>}) and the lane's ({@code lane_<name>}).
+     */
+    public Map<String, Long> stats() {
+        Map<String, Long> m = new TreeMap<>();
+        flows.stats().forEach((k, v) -> m.put("route_" + k.name().toLowerCase(Locale.ROOT), v));
+        for (Count c : Count.values()) {
+            m.put(c.name().toLowerCase(Locale.ROOT), counts[c.ordinal()].sum());
+        }
+        road.stats().forEach((k, v) -> m.put("road_" + k, v));
+        lane.stats().forEach((k, v) -> m.put("lane_" + k, v));
+        return m;
+    }
+
+    /** Waits until the router is closed. */
+    public void awaitClose() throws InterruptedException {
+        try {
+            closed.get();
+        } catch (ExecutionException e) {
+            // never completed exceptionally
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        for (Thread t : threads) {
+            t.interrupt();
+        }
+        lane.close();
+        road.close();
+        for (Thread t : threads) {
+            try {
+                t.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        closed.complete(null);
+    }
+
+    // ------------------------------------------------------------------ message paths
+
+    private void roadLoop() {
+        while (running) {
+            RoadEvent.Message m;
+            try {
+                m = road.receive();
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                dispatch(flows.fromRoad(m.from(), m.role() == null ? "" : m.role(), m.body()));
+            } catch (RuntimeException e) {
+                count(Count.DROPPED);
+                LOG.warn("message from estate {} not routed: {}", m.from(), e.toString());
+            }
+        }
+    }
+
+    private void laneLoop() {
+        while (running) {
+            LaneMessage m;
+            try {
+                m = lane.receive();
+            } catch (InterruptedException e) {
+                return;
+            } catch (IllegalStateException e) {
+                return; // closed
+            }
+            try {
+                dispatch(flows.fromLane(m.from(), m.body()));
+            } catch (RuntimeException e) {
+                count(Count.DROPPED);
+                LOG.warn("message from yard {} not routed: {}", m.from(), e.toString());
+            }
+        }
+    }
+
+    private void dispatch(List<RouteAction> actions) {
+        for (RouteAction a : flows.settle(actions)) {
+            switch (a) {
+                case RouteAction.ToRoad r -> toRoad(r.estate(), r.body());
+                case RouteAction.ToLane l -> toLane(l.yard(), l.body());
+                case RouteAction.Drop d -> {
+                    count(Count.DROPPED);
+                    LOG.debug("dropped: {}", d.reason());
+                }
+                case RouteAction.ToShare s -> throw new IllegalStateException("settle left a share delivery");
+            }
+        }
+    }
+
+    private void toRoad(String estate, Map<String, Object> body) {
+        CompletableFuture<?> f;
+        try {
+            f = road.send(estate, body);
+        } catch (IllegalStateException e) {
+            return; // closing
+        }
+        f.whenComplete((d, ex) -> {
+            if (ex != null && running) {
+                Throwable cause = ex instanceof CompletionException && ex.getCause() != null ? ex.getCause() : ex;
+                ErrorCode code = cause instanceof DeliveryException ? ErrorCode.TIMEOUT : ErrorCode.UNKNOWN_DESTINATION;
+                count(Count.FORWARD_FAILED_ROAD);
+                failed("road", estate, body, code, "estate '" + estate + "' did not take the message: "
+                        + cause.getMessage());
+            }
+        });
+    }
+
+    private void toLane(String yard, Map<String, Object> body) {
+        CompletableFuture<Void> f;
+        try {
+            f = lane.send(yard, body);
+        } catch (IllegalStateException e) {
+            return; // closing
+        }
+        f.whenComplete((v, ex) -> {
+            if (ex != null && running) {
+                Throwable cause = ex instanceof CompletionException && ex.getCause() != null ? ex.getCause() : ex;
+                ErrorCode code = ErrorCode.TIMEOUT;
+                if (cause instanceof LaneException le) {
+                    code = switch (le.kind()) {
+                        case PEER_GONE, UNKNOWN_YARD -> ErrorCode.UNKNOWN_DESTINATION;
+                        case BAD_BODY, TOO_LARGE -> ErrorCode.BAD_ROUTE;
+                        default -> ErrorCode.TIMEOUT;
+                    };
+                    if (le.kind() == LaneException.Kind.CLOSED) {
+                        return;
+                    }
+                }
+                count(Count.FORWARD_FAILED_LANE);
+                failed("lane", yard, body, code, "yard '" + yard + "' did not take the message: " + cause.getMessage());
+            }
+        });
+    }
+
+    /** Answers a message that could not be handed on with an {@code err} to its source. */
+    private void failed(String via, String to, Map<String, Object> body, ErrorCode code, String text) {
+        emit(new RouterEvent.ForwardFailed(via, to, code.wire(), text));
+        FlowMessage m;
+        try {
+            m = FlowMessage.parse(body);
+        } catch (FlowException e) {
+            count(Count.ERRORS_UNSENT);
+            return;
+        }
+        if (m.kind() == Kind.ERR) {
+            count(Count.ERRORS_UNSENT);
+            return;
+        }
+        Map<String, Object> about = new LinkedHashMap<>();
+        about.put("kind", m.kind().wire());
+        about.put("dst", m.dst().toList());
+        FlowMessage err = FlowMessage.errorTo(m.src(), flows.address(), m.id(), code, text).with("data", about);
+        try {
+            dispatch(flows.fromShares(err));
+        } catch (RuntimeException e) {
+            count(Count.ERRORS_UNSENT);
+            LOG.debug("error for {} not sent: {}", m.src(), e.toString());
+        }
+    }
+
+    /**
+     * A yard the lane has not heard from yet is known when its socket is in the lane directory (and, with a list of
+     * admitted yards, it is on the list): a service yard can be addressed before it has sent anything.
+     */
+    private boolean discoverYard(String yard) {
+        if (!config.yards().isEmpty() && !config.yards().contains(yard)) {
+            return false;
+        }
+        Path path;
+        try {
+            path = LaneNames.ha(lane.ha().getParent(), lane.lane(), yard);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        try {
+            if (!Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS).isOther()) {
+                return false; // not a socket
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        lane.addYard(yard, path);
+        return true;
+    }
+
+    // ------------------------------------------------------------------ road events, joins, policy
+
+    private void onRoadEvent(RoadEvent e) {
+        switch (e) {
+            case RoadEvent.Message m -> {
+                return; // routed by roadLoop
+            }
+            case RoadEvent.Joined j -> estates.add(j.remote());
+            case RoadEvent.Allowed a -> estates.add(a.remote());
+            default -> { }
+        }
+        emit(new RouterEvent.Road(e));
+    }
+
+    private void joinLoop(InetSocketAddress address) {
+        while (running) {
+            try {
+                String name = road.join(address).get(ATTEMPT_SECONDS, TimeUnit.SECONDS);
+                estates.add(name);
+                road.allow(name).get(ATTEMPT_SECONDS, TimeUnit.SECONDS);
+                emit(new RouterEvent.Connected(name, address));
+                return;
+            } catch (InterruptedException e) {
+                return;
+            } catch (ExecutionException | TimeoutException | RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+                Throwable c = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+                emit(new RouterEvent.JoinRetry(address, c instanceof TimeoutException ? "no answer" : c.getMessage()));
+            }
+            try {
+                Thread.sleep(config.joinRetry());
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void policyLoop() {
+        Path file = config.policyFile();
+        while (running) {
+            try {
+                Thread.sleep(config.policyPoll());
+            } catch (InterruptedException e) {
+                return;
+            }
+            byte[] now;
+            try {
+                now = Files.readAllBytes(file);
+            } catch (NoSuchFileException e) {
+                continue; // being replaced; keep the table in force
+            } catch (IOException e) {
+                LOG.debug("policy file {} not readable: {}", file, e.toString());
+                continue;
+            }
+            if (Arrays.equals(now, policyBytes)) {
+                continue;
+            }
+            policyBytes = now;
+            try {
+                Policy p = Policy.parseJson(new String(now, java.nio.charset.StandardCharsets.UTF_8));
+                flows.policy(p);
+                count(Count.POLICY_RELOADS);
+                emit(new RouterEvent.PolicyLoaded(file, p.rules().size(), p.defaultEffect().wire()));
+            } catch (IllegalArgumentException e) {
+                count(Count.POLICY_REJECTED);
+                emit(new RouterEvent.PolicyRejected(file, e.getMessage()));
+            }
+        }
+    }
+
+    private void emit(RouterEvent e) {
+        for (Consumer<RouterEvent> l : listeners) {
+            try {
+                l.accept(e);
+            } catch (RuntimeException ex) {
+                LOG.warn("router event listener failed: {}", ex.toString());
+            }
+        }
+    }
+
+    private void count(Count c) {
+        counts[c.ordinal()].increment();
+    }
+}

@@ -1,0 +1,495 @@
+package io.raet.router;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.raet.keep.AutoMode;
+import io.raet.lane.LaneNames;
+import io.raet.route.Policy;
+import io.raet.route.Shares;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Settings of a {@link Router}: the road estate, the lane, the estates to join, the authorization table and the
+ * router's own shares. Built in code with {@link #builder(String)} or read from a JSON file with {@link #load(Path)}:
+ *
+ * <pre>{@code
+ * {"name": "alpha", "role": "router", "host": "127.0.0.1", "port": 7530, "keep": "/var/lib/raet/alpha",
+ *  "auto": "once", "lane": "lane", "laneDir": "/var/cache/raet", "yards": ["worker1", "worker2"],
+ *  "join": ["10.0.0.2:7530"], "policyFile": "/etc/raet/policy.json",
+ *  "policy": {"default": "allow", "rules": [{"role": "*", "dst": "alpha/router/admin.*", "action": "deny"}]},
+ *  "shares": {"status": "best", "events": "topic", "inbox": "queue"}}
+ * }</pre>
+ *
+ * <p>Only {@code name} is required. Unknown keys are an error, so a misspelt setting is never silently ignored.
+ */
+public final class RouterConfig {
+    /** The kinds of share a router may hold itself. */
+    public enum ShareKind { QUEUE, BEST, TOPIC }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> KEYS = Set.of("name", "role", "host", "port", "main", "keep", "auto", "lane",
+            "laneDir", "yards", "join", "policy", "policyFile", "shares", "policyPollMillis", "joinRetryMillis");
+
+    private final String name;
+    private final String role;
+    private final String host;
+    private final int port;
+    private final boolean main;
+    private final Path keep;
+    private final AutoMode auto;
+    private final String lane;
+    private final Path laneDir;
+    private final List<String> yards;
+    private final List<InetSocketAddress> join;
+    private final Policy policy;
+    private final Path policyFile;
+    private final Map<String, ShareKind> shares;
+    private final Duration policyPoll;
+    private final Duration joinRetry;
+
+    private RouterConfig(Builder b) {
+        this.name = b.name;
+        this.role = b.role;
+        this.host = b.host;
+        this.port = b.port;
+        this.main = b.main;
+        this.keep = b.keep;
+        this.auto = b.auto;
+        this.lane = b.lane;
+        this.laneDir = b.laneDir;
+        this.yards = List.copyOf(b.yards);
+        this.join = List.copyOf(b.join);
+        this.policy = b.policy;
+        this.policyFile = b.policyFile;
+        this.shares = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.shares));
+        this.policyPoll = b.policyPoll;
+        this.joinRetry = b.joinRetry;
+    }
+
+    public static Builder builder(String name) {
+        return new Builder().name(name);
+    }
+
+    /** A builder with the settings of this configuration. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.name = name;
+        b.role = role;
+        b.host = host;
+        b.port = port;
+        b.main = main;
+        b.keep = keep;
+        b.auto = auto;
+        b.lane = lane;
+        b.laneDir = laneDir;
+        b.yards.addAll(yards);
+        b.join.addAll(join);
+        b.policy = policy;
+        b.policyFile = policyFile;
+        b.shares.putAll(shares);
+        b.policyPoll = policyPoll;
+        b.joinRetry = joinRetry;
+        return b;
+    }
+
+    /**
+     * Reads a configuration file (JSON object, keys as in the class description); relative paths in it are taken
+     * from the file's directory.
+     *
+     * @throws IllegalArgumentException naming the file and the setting that is wrong
+     */
+    public static Builder load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read router configuration " + file + ": " + e.getMessage(), e);
+        }
+        try {
+            return parse(text, file.toAbsolutePath().getParent());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Parses configuration JSON; relative paths are resolved against {@code base} (null: as they are). */
+    public static Builder parse(String json, Path base) {
+        Object tree;
+        try {
+            tree = JSON.readValue(json, Object.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not valid JSON: " + e.getOriginalMessage(), e);
+        }
+        if (!(tree instanceof Map<?, ?> m)) {
+            throw new IllegalArgumentException("the configuration must be a JSON object");
+        }
+        for (Object k : m.keySet()) {
+            if (!KEYS.contains(k)) {
+                throw new IllegalArgumentException("unknown setting '" + k + "' (known: " + new java.util.TreeSet<>(KEYS)
+                        + ")");
+            }
+        }
+        Builder b = new Builder();
+        if (m.containsKey("name")) {
+            b.name(str(m, "name"));
+        }
+        if (m.containsKey("role")) {
+            b.role(str(m, "role"));
+        }
+        if (m.containsKey("host")) {
+            b.host(str(m, "host"));
+        }
+        if (m.containsKey("port")) {
+            b.port(integer(m, "port"));
+        }
+        if (m.containsKey("main")) {
+            if (!(m.get("main") instanceof Boolean v)) {
+                throw new IllegalArgumentException("'main' must be true or false");
+            }
+            b.main(v);
+        }
+        if (m.containsKey("keep")) {
+            b.keep(path(base, str(m, "keep")));
+        }
+        if (m.containsKey("auto")) {
+            b.auto(parseAuto(str(m, "auto")));
+        }
+        if (m.containsKey("lane")) {
+            b.lane(str(m, "lane"));
+        }
+        if (m.containsKey("laneDir")) {
+            b.laneDir(path(base, str(m, "laneDir")));
+        }
+        for (Object y : list(m, "yards")) {
+            if (!(y instanceof String s)) {
+                throw new IllegalArgumentException("'yards' must be a list of yard names");
+            }
+            b.yard(s);
+        }
+        for (Object j : list(m, "join")) {
+            if (!(j instanceof String s)) {
+                throw new IllegalArgumentException("'join' must be a list of \"host:port\" strings");
+            }
+            b.join(parseHostPort(s));
+        }
+        if (m.containsKey("policy")) {
+            try {
+                b.policy(Policy.parseJson(JSON.writeValueAsString(m.get("policy"))));
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException("'policy': " + e.getOriginalMessage(), e);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("'policy': " + e.getMessage(), e);
+            }
+        }
+        if (m.containsKey("policyFile")) {
+            b.policyFile(path(base, str(m, "policyFile")));
+        }
+        if (m.containsKey("shares")) {
+            if (!(m.get("shares") instanceof Map<?, ?> sm)) {
+                throw new IllegalArgumentException("'shares' must map share names to queue, best or topic");
+            }
+            for (Map.Entry<?, ?> e : sm.entrySet()) {
+                if (!(e.getValue() instanceof String kind)) {
+                    throw new IllegalArgumentException("share '" + e.getKey() + "': kind must be queue, best or topic");
+                }
+                b.share(String.valueOf(e.getKey()), parseShareKind(kind));
+            }
+        }
+        if (m.containsKey("policyPollMillis")) {
+            b.policyPoll(Duration.ofMillis(integer(m, "policyPollMillis")));
+        }
+        if (m.containsKey("joinRetryMillis")) {
+            b.joinRetry(Duration.ofMillis(integer(m, "joinRetryMillis")));
+        }
+        return b;
+    }
+
+    private static String str(Map<?, ?> m, String key) {
+        if (!(m.get(key) instanceof String s)) {
+            throw new IllegalArgumentException("'" + key + "' must be a string");
+        }
+        return s;
+    }
+
+    private static int integer(Map<?, ?> m, String key) {
+        if (!(m.get(key) instanceof Integer i)) {
+            throw new IllegalArgumentException("'" + key + "' must be an integer");
+        }
+        return i;
+    }
+
+    private static List<?> list(Map<?, ?> m, String key) {
+        Object v = m.get(key);
+        if (v == null) {
+            return List.of();
+        }
+        if (!(v instanceof List<?> l)) {
+            throw new IllegalArgumentException("'" + key + "' must be a list");
+        }
+        return l;
+    }
+
+    private static Path path(Path base, String p) {
+        Path path = Path.of(p);
+        return base == null || path.isAbsolute() ? path : base.resolve(path);
+    }
+
+    /** {@code never}, {@code once} or {@code always}. */
+    public static AutoMode parseAuto(String s) {
+        return switch (s.toLowerCase(Locale.ROOT)) {
+            case "never" -> AutoMode.NEVER;
+            case "once" -> AutoMode.ONCE;
+            case "always" -> AutoMode.ALWAYS;
+            default -> throw new IllegalArgumentException("auto must be never, once or always, not '" + s + "'");
+        };
+    }
+
+    /** {@code queue}, {@code best} or {@code topic}. */
+    public static ShareKind parseShareKind(String s) {
+        return switch (s.toLowerCase(Locale.ROOT)) {
+            case "queue" -> ShareKind.QUEUE;
+            case "best" -> ShareKind.BEST;
+            case "topic" -> ShareKind.TOPIC;
+            default -> throw new IllegalArgumentException("share kind must be queue, best or topic, not '" + s + "'");
+        };
+    }
+
+    /** {@code host:port} (an IPv6 host in brackets). */
+    public static InetSocketAddress parseHostPort(String s) {
+        int colon = s.lastIndexOf(':');
+        if (colon <= 0 || colon == s.length() - 1) {
+            throw new IllegalArgumentException("address must be host:port, not '" + s + "'");
+        }
+        String host = s.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(s.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("address must be host:port, not '" + s + "'", e);
+        }
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port must be 1..65535 in '" + s + "'");
+        }
+        return new InetSocketAddress(host, port);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String role() {
+        return role;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public boolean main() {
+        return main;
+    }
+
+    /** The keep directory, or null for a router that keeps nothing on disk. */
+    public Path keep() {
+        return keep;
+    }
+
+    public AutoMode auto() {
+        return auto;
+    }
+
+    public String lane() {
+        return lane;
+    }
+
+    /** The lane's socket directory, or null for the lane's default. */
+    public Path laneDir() {
+        return laneDir;
+    }
+
+    /** The yards admitted on the lane; empty: any yard whose socket is in the lane directory. */
+    public List<String> yards() {
+        return yards;
+    }
+
+    /** Estates joined (and allowed) at start, retried until they answer. */
+    public List<InetSocketAddress> join() {
+        return join;
+    }
+
+    /** The table used when there is no policy file (or before it is first read). */
+    public Policy policy() {
+        return policy;
+    }
+
+    /** A policy file re-read whenever it changes, or null. */
+    public Path policyFile() {
+        return policyFile;
+    }
+
+    public Map<String, ShareKind> shares() {
+        return shares;
+    }
+
+    public Duration policyPoll() {
+        return policyPoll;
+    }
+
+    public Duration joinRetry() {
+        return joinRetry;
+    }
+
+    @Override
+    public String toString() {
+        return "RouterConfig[" + name + " role=" + role + " " + host + ":" + port + " lane=" + lane + " dir=" + laneDir
+                + " join=" + join + " policyFile=" + policyFile + "]";
+    }
+
+    /** Builds a {@link RouterConfig}; defaults: role {@code router}, 127.0.0.1:7530, main, auto {@code once}. */
+    public static final class Builder {
+        private String name;
+        private String role = "router";
+        private String host = "127.0.0.1";
+        private int port = 7530;
+        private boolean main = true;
+        private Path keep;
+        private AutoMode auto = AutoMode.ONCE;
+        private String lane = LaneNames.DEFAULT_LANE;
+        private Path laneDir;
+        private final Set<String> yards = new LinkedHashSet<>();
+        private final List<InetSocketAddress> join = new ArrayList<>();
+        private Policy policy = Policy.allowAll();
+        private Path policyFile;
+        private final Map<String, ShareKind> shares = new LinkedHashMap<>();
+        private Duration policyPoll = Duration.ofMillis(500);
+        private Duration joinRetry = Duration.ofSeconds(2);
+
+        private Builder() {}
+
+        /** The estate name on the road. */
+        public Builder name(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /** The road role other estates see (and authorize by); default {@code router}. */
+        public Builder role(String role) {
+            this.role = Objects.requireNonNull(role, "role");
+            return this;
+        }
+
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /** UDP port; 0 reuses the kept port or picks a free one. */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be 0..65535, not " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** Whether other estates may join this one (default true: routers join each other). */
+        public Builder main(boolean main) {
+            this.main = main;
+            return this;
+        }
+
+        public Builder keep(Path keep) {
+            this.keep = keep;
+            return this;
+        }
+
+        public Builder auto(AutoMode auto) {
+            this.auto = Objects.requireNonNull(auto, "auto");
+            return this;
+        }
+
+        public Builder lane(String lane) {
+            this.lane = LaneNames.checkLane(lane);
+            return this;
+        }
+
+        public Builder laneDir(Path dir) {
+            this.laneDir = dir;
+            return this;
+        }
+
+        /** Admits only the named yards (call once per yard); without any, every yard of the lane directory. */
+        public Builder yard(String name) {
+            yards.add(LaneNames.checkYard(name));
+            return this;
+        }
+
+        public Builder join(InetSocketAddress estate) {
+            join.add(Objects.requireNonNull(estate, "estate"));
+            return this;
+        }
+
+        public Builder policy(Policy policy) {
+            this.policy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        public Builder policyFile(Path file) {
+            this.policyFile = file;
+            return this;
+        }
+
+        /** A share of the router's own yard ({@code [estate, "router", name]}). */
+        public Builder share(String name, ShareKind kind) {
+            if (!Shares.isValidName(name)) {
+                throw new IllegalArgumentException("invalid share name '" + name + "'");
+            }
+            shares.put(name, Objects.requireNonNull(kind, "kind"));
+            return this;
+        }
+
+        /** How often the policy file is checked for changes (default 500 ms). */
+        public Builder policyPoll(Duration every) {
+            if (every.isNegative() || every.isZero()) {
+                throw new IllegalArgumentException("policy poll interval must be positive");
+            }
+            this.policyPoll = every;
+            return this;
+        }
+
+        /** Pause between attempts to join an estate that does not answer (default 2 s). */
+        public Builder joinRetry(Duration every) {
+            if (every.isNegative() || every.isZero()) {
+                throw new IllegalArgumentException("join retry interval must be positive");
+            }
+            this.joinRetry = every;
+            return this;
+        }
+
+        public RouterConfig build() {
+            if (name == null || name.isEmpty()) {
+                throw new IllegalArgumentException("a router needs a name");
+            }
+            return new RouterConfig(this);
+        }
+    }
+}

@@ -1,0 +1,348 @@
+package io.raet.router;
+
+import io.raet.codec.PackKind;
+import io.raet.lane.LaneMessage;
+import io.raet.lane.LaneStack;
+import io.raet.lane.UxdException;
+import io.raet.route.AckedReceiver;
+import io.raet.route.Address;
+import io.raet.route.BestValueShare;
+import io.raet.route.ErrorCode;
+import io.raet.route.FlowException;
+import io.raet.route.FlowMessage;
+import io.raet.route.Ids;
+import io.raet.route.Kind;
+import io.raet.route.QueueShare;
+import io.raet.route.Requester;
+import io.raet.route.Responder;
+import io.raet.route.Shares;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Java program as a yard of a {@link Router}'s lane: routed messages to and from shares, requests with
+ * responses, services that answer requests. The Java counterpart of the Python SDK's {@code raetsdk.Yard}.
+ *
+ * <pre>{@code
+ * try (Yard svc = Yard.builder("svc").dir(laneDir).build()) {
+ *     svc.serve("jobs", data -> Map.of("done", data));                 // answers req to ["", "svc", "jobs"]
+ *     FlowMessage rsp = svc.request(Address.of("beta", "db", "query"), "select").get();
+ * }
+ * }</pre>
+ *
+ * <p>Only the router yard is heard. Answers ({@code rsp}, {@code err}) to pending requests complete their
+ * futures; incoming {@code ackd} messages are acknowledged and de-duplicated; everything else goes to the share
+ * named by its {@code dst} share, and a routed message for a share this yard does not have is answered with
+ * {@code unknown_share}. One virtual thread reads the lane; each served share has its own virtual thread, so a slow
+ * service delays only its own share.
+ */
+public final class Yard implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Yard.class);
+    private static final long TICK_NANOS = Duration.ofMillis(50).toNanos();
+
+    private enum Count { RECEIVED, SENT, BAD_MESSAGES, LATE_ANSWERS, DUPLICATES, SEND_FAILED, HANDLER_FAILED }
+
+    private final String name;
+    private final String router;
+    private final LaneStack lane;
+    private final Shares shares;
+    private final Requester requester;
+    private final AckedReceiver acked = new AckedReceiver(Duration.ofMinutes(5).toNanos(), 100_000);
+    private final Ids ids;
+    private final Duration requestTimeout;
+    private final LongAdder[] counts = new LongAdder[Count.values().length];
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean running = true;
+
+    private Yard(Builder b, LaneStack lane) {
+        this.name = b.name;
+        this.router = b.router;
+        this.lane = lane;
+        this.requestTimeout = b.requestTimeout;
+        this.ids = new Ids(b.name);
+        this.shares = new Shares(Address.of("", b.name));
+        this.requester = new Requester(Address.of("", b.name), b.requestTimeout.toNanos(), ids);
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = new LongAdder();
+        }
+        threads.add(Thread.ofVirtual().name("yard-" + name).start(this::readLoop));
+    }
+
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** This yard's relative address {@code ["", name, "", ""]}; the router fills the estate. */
+    public Address address() {
+        return Address.of("", name);
+    }
+
+    /** The path of this yard's socket. */
+    public Path path() {
+        return lane.ha();
+    }
+
+    /** The lane stack underneath (plain bodies to other yards, counters). */
+    public LaneStack lane() {
+        return lane;
+    }
+
+    /** The shares of this yard. */
+    public Shares shares() {
+        return shares;
+    }
+
+    /** A queue share (created on first use): every message to {@code ["", name, share]}, in order. */
+    public QueueShare queue(String share) {
+        return shares.get(share).map(s -> {
+            if (s instanceof QueueShare q) {
+                return q;
+            }
+            throw new IllegalArgumentException("share '" + share + "' is not a queue");
+        }).orElseGet(() -> shares.queue(share));
+    }
+
+    /** A best-value share (created on first use): only the latest message is kept. */
+    public BestValueShare best(String share) {
+        return shares.get(share).map(s -> {
+            if (s instanceof BestValueShare v) {
+                return v;
+            }
+            throw new IllegalArgumentException("share '" + share + "' is not a best-value share");
+        }).orElseGet(() -> shares.bestValue(share));
+    }
+
+    /**
+     * Answers every {@code req} addressed to {@code share} with {@code handler(data)}. A {@link FlowException} from
+     * the handler becomes an {@code err} with its code, any other exception an {@code err} with code
+     * {@code failed}. Other kinds of message on the share are dropped and counted.
+     */
+    public void serve(String share, Function<Object, Object> handler) {
+        Objects.requireNonNull(handler, "handler");
+        QueueShare q = shares.queue(share);
+        threads.add(Thread.ofVirtual().name("yard-" + name + "-" + share).start(() -> {
+            while (running) {
+                FlowMessage m;
+                try {
+                    m = q.take();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (m.kind() != Kind.REQ) {
+                    count(Count.BAD_MESSAGES);
+                    continue;
+                }
+                FlowMessage answer;
+                try {
+                    answer = Responder.handle(m, handler);
+                } catch (RuntimeException e) {
+                    count(Count.HANDLER_FAILED);
+                    answer = Responder.fail(m, ErrorCode.FAILED, String.valueOf(e.getMessage()));
+                }
+                send(answer);
+            }
+        }));
+    }
+
+    /** Sends a plain message ({@code msg}) from this yard to {@code dst}. */
+    public CompletableFuture<Void> send(Address dst, Object data) {
+        return send(FlowMessage.builder(Kind.MSG, address(), dst).id(ids.get()).data(data).build());
+    }
+
+    /** Sends a routed message through the router; completes when it is in the router's socket queue. */
+    public CompletableFuture<Void> send(FlowMessage m) {
+        count(Count.SENT);
+        CompletableFuture<Void> f = lane.send(router, m.toBody());
+        f.whenComplete((v, ex) -> {
+            if (ex != null) {
+                count(Count.SEND_FAILED);
+            }
+        });
+        return f;
+    }
+
+    /** A request with the default timeout; the future has the {@code rsp}, or fails with a {@link FlowException}. */
+    public CompletableFuture<FlowMessage> request(Address dst, Object data) {
+        return request(dst, data, requestTimeout);
+    }
+
+    /**
+     * Sends a {@code req} to {@code dst}; the future completes with the {@code rsp}, or fails with a
+     * {@link FlowException} carrying the {@code err}'s code ({@code timeout} when nothing came in time).
+     */
+    public CompletableFuture<FlowMessage> request(Address dst, Object data, Duration timeout) {
+        Requester.Pending p = requester.request(dst, data, timeout.toNanos(), System.nanoTime());
+        send(p.request()).whenComplete((v, ex) -> {
+            if (ex != null) {
+                requester.cancel(p.request().id());
+                p.response().completeExceptionally(new FlowException(ErrorCode.UNKNOWN_DESTINATION,
+                        "router yard '" + router + "' did not take the request: " + ex.getMessage()));
+            }
+        });
+        return p.response();
+    }
+
+    /** Counters: received, sent, bad messages, late answers, duplicates, failures. */
+    public Map<String, Long> stats() {
+        Map<String, Long> m = new TreeMap<>();
+        for (Count c : Count.values()) {
+            m.put(c.name().toLowerCase(Locale.ROOT), counts[c.ordinal()].sum());
+        }
+        m.put("unknown_share", shares.unknown());
+        m.put("timeouts", requester.timeouts());
+        return m;
+    }
+
+    @Override
+    public void close() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        for (Thread t : threads) {
+            t.interrupt();
+        }
+        lane.close();
+        requester.tick(Long.MAX_VALUE);
+    }
+
+    private void readLoop() {
+        while (running) {
+            LaneMessage lm;
+            try {
+                lm = lane.receive(Duration.ofNanos(TICK_NANOS));
+            } catch (InterruptedException e) {
+                return;
+            }
+            long now = System.nanoTime();
+            requester.tick(now);
+            if (lm == null) {
+                continue;
+            }
+            count(Count.RECEIVED);
+            try {
+                onMessage(FlowMessage.parse(lm.body()), now);
+            } catch (FlowException e) {
+                count(Count.BAD_MESSAGES);
+                LOG.debug("yard {}: bad message from {}: {}", name, lm.from(), e.getMessage());
+            } catch (RuntimeException e) {
+                count(Count.BAD_MESSAGES);
+                LOG.warn("yard {}: message from {} not handled: {}", name, lm.from(), e.toString());
+            }
+        }
+    }
+
+    private void onMessage(FlowMessage m, long now) {
+        if (requester.onMessage(m)) {
+            return;
+        }
+        switch (m.kind()) {
+            case RSP, ACK, ERR -> {
+                if (!shares.has(m.dst().share())) {
+                    count(Count.LATE_ANSWERS);
+                    return;
+                }
+            }
+            case ACKD -> {
+                AckedReceiver.Receipt r = acked.receive(m, now);
+                send(r.ack());
+                if (!r.deliver()) {
+                    count(Count.DUPLICATES);
+                    return;
+                }
+            }
+            default -> { }
+        }
+        for (FlowMessage out : shares.deliver(m)) {
+            send(out);
+        }
+    }
+
+    private void count(Count c) {
+        counts[c.ordinal()].increment();
+    }
+
+    /** Builds a {@link Yard}; defaults: lane {@code lane}, router yard {@code router}, JSON, 5 s requests. */
+    public static final class Builder {
+        private final String name;
+        private String lane = io.raet.lane.LaneNames.DEFAULT_LANE;
+        private Path dir;
+        private String router = Address.ROUTER_YARD;
+        private PackKind packKind = PackKind.JSON;
+        private Duration requestTimeout = Duration.ofSeconds(5);
+        private Duration sendTimeout = Duration.ofSeconds(10);
+
+        private Builder(String name) {
+            this.name = io.raet.lane.LaneNames.checkYard(name);
+        }
+
+        public Builder lane(String lane) {
+            this.lane = io.raet.lane.LaneNames.checkLane(lane);
+            return this;
+        }
+
+        /** The lane's socket directory (the router's). */
+        public Builder dir(Path dir) {
+            this.dir = dir;
+            return this;
+        }
+
+        /** The router's yard name (default {@code router}). */
+        public Builder router(String router) {
+            this.router = io.raet.lane.LaneNames.checkYard(router);
+            return this;
+        }
+
+        public Builder packKind(PackKind pk) {
+            this.packKind = Objects.requireNonNull(pk, "pk");
+            return this;
+        }
+
+        public Builder requestTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("request timeout must be positive");
+            }
+            this.requestTimeout = timeout;
+            return this;
+        }
+
+        public Builder sendTimeout(Duration timeout) {
+            this.sendTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * Binds {@code <dir>/<lane>.<name>.uxd} and starts reading.
+         *
+         * @throws IOException when the socket cannot be bound
+         */
+        public Yard build() throws IOException {
+            LaneStack.Builder b = LaneStack.builder().lane(lane).name(name).allowOnly(router).yards(router)
+                    .packKind(packKind).sendTimeout(sendTimeout);
+            if (dir != null) {
+                b.dir(dir);
+            }
+            try {
+                return new Yard(this, b.build());
+            } catch (UxdException e) {
+                throw new IOException("yard " + name + ": " + e.getMessage(), e);
+            }
+        }
+    }
+}
