@@ -7,7 +7,7 @@ __all__ = [
 
 KINDS = ("msg", "req", "rsp", "ack", "ackd", "pub", "sub", "unsub", "err")
 ANSWER_KINDS = ("rsp", "ack", "err")
-ERROR_CODES = ("denied", "unknown_destination", "unknown_share", "bad_route", "timeout")
+ERROR_CODES = ("denied", "unknown_destination", "unknown_share", "bad_route", "timeout", "failed")
 LEVELS = 4
 
 

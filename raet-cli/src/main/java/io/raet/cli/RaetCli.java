@@ -3,10 +3,11 @@ package io.raet.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code raet} command: key generation, a listening estate, and a one-shot sender. */
+/** The {@code raet} command: key generation, estates, the load generator, the router and yards. */
 @Command(name = "raet", mixinStandardHelpOptions = true, version = "raet 0.1.0",
         description = "RAET road estates on UDP, wire-compatible with raet 0.6.8. Output is JSON lines.",
-        subcommands = {KeygenCommand.class, ListenCommand.class, SendCommand.class, SoakCommand.class})
+        subcommands = {KeygenCommand.class, ListenCommand.class, SendCommand.class, SoakCommand.class,
+            RouterCommand.class, YardCommand.class})
 public final class RaetCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

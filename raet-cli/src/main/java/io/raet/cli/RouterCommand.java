@@ -1,0 +1,153 @@
+package io.raet.cli;
+
+import io.raet.road.RoadEvent;
+import io.raet.router.Router;
+import io.raet.router.RouterConfig;
+import io.raet.router.RouterEvent;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Runs a router: a road estate, the main lane yard {@code router} and the flow router (docs/routing.md). */
+@Command(name = "router", mixinStandardHelpOptions = true,
+        description = "Run a router: road estate + main lane yard 'router' + flow router. Events as JSON lines.")
+final class RouterCommand implements Callable<Integer> {
+    @Option(names = "--config", description = "JSON configuration file; the flags below override it")
+    Path config;
+
+    @Option(names = "--name", description = "estate name (required here or in the file)")
+    String name;
+
+    @Option(names = "--role", description = "road role (default router)")
+    String role;
+
+    @Option(names = "--host", description = "address to bind (default 127.0.0.1)")
+    String host;
+
+    @Option(names = "--port", description = "UDP port (default 7530; 0 for the kept or any free port)")
+    Integer port;
+
+    @Option(names = "--keep", description = "keep directory: keys and remotes persist there")
+    Path keep;
+
+    @Option(names = "--auto", description = "key acceptance: never, once (default), always")
+    String auto;
+
+    @Option(names = "--lane", description = "lane name (default lane)")
+    String lane;
+
+    @Option(names = "--lane-dir", description = "socket directory of the lane")
+    Path laneDir;
+
+    @Option(names = "--yard", description = "admit only this yard (repeat for more); default: every yard of the lane")
+    List<String> yards = List.of();
+
+    @Option(names = "--join", description = "host:port of an estate to join at start (repeatable)")
+    List<String> join = List.of();
+
+    @Option(names = "--policy", description = "policy file (JSON table), re-read when it changes")
+    Path policy;
+
+    @Option(names = "--share", description = "a share of the router yard, NAME=queue|best|topic (repeatable)")
+    List<String> shares = List.of();
+
+    @Option(names = "--stats", description = "print the counters every this many seconds (0: only at exit)",
+            defaultValue = "0")
+    int statsEvery;
+
+    @Override
+    public Integer call() throws Exception {
+        RouterConfig.Builder b = config != null ? RouterConfig.load(config) : RouterConfig.parse("{}", null);
+        if (name != null) {
+            b.name(name);
+        }
+        if (role != null) {
+            b.role(role);
+        }
+        if (host != null) {
+            b.host(host);
+        }
+        if (port != null) {
+            b.port(port);
+        }
+        if (keep != null) {
+            b.keep(keep);
+        }
+        if (auto != null) {
+            b.auto(RouterConfig.parseAuto(auto));
+        }
+        if (lane != null) {
+            b.lane(lane);
+        }
+        if (laneDir != null) {
+            b.laneDir(laneDir);
+        }
+        yards.forEach(b::yard);
+        for (String j : join) {
+            b.join(RouterConfig.parseHostPort(j));
+        }
+        if (policy != null) {
+            b.policyFile(policy);
+        }
+        for (String s : shares) {
+            int eq = s.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("--share must be NAME=queue|best|topic, not '" + s + "'");
+            }
+            b.share(s.substring(0, eq), RouterConfig.parseShareKind(s.substring(eq + 1)));
+        }
+        if (statsEvery < 0) {
+            throw new IllegalArgumentException("--stats must be 0 or more seconds");
+        }
+        RouterConfig cfg = b.build();
+        Router router = Router.start(cfg, e -> Json.line(System.out, toJson(e)));
+        CountDownLatch done = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                Json.line(System.out, Json.obj("event", "stats", "stats", router.stats()));
+            } catch (RuntimeException e) {
+                System.err.println("raet router: counters not printed: " + e);
+            }
+            router.close();
+            done.countDown();
+        }));
+        if (statsEvery > 0) {
+            Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        Thread.sleep(statsEvery * 1000L);
+                        Json.line(System.out, Json.obj("event", "stats", "stats", router.stats()));
+                    }
+                } catch (InterruptedException | IllegalStateException e) {
+                    // closed
+                }
+            });
+        }
+        done.await();
+        return 0;
+    }
+
+    static Map<String, Object> toJson(RouterEvent e) {
+        return switch (e) {
+            case RouterEvent.Ready r -> Json.obj("event", "ready", "name", r.name(), "host",
+                    r.address().getAddress().getHostAddress(), "port", r.address().getPort(), "lane",
+                    r.lanePath().toString());
+            case RouterEvent.Road r -> r.event() instanceof RoadEvent.Message ? Json.obj("event", "message")
+                    : Events.toJson(r.event());
+            case RouterEvent.Connected c -> Json.obj("event", "connected", "estate", c.estate(), "address",
+                    c.address().getHostString() + ":" + c.address().getPort());
+            case RouterEvent.JoinRetry j -> Json.obj("event", "join_retry", "address",
+                    j.address().getHostString() + ":" + j.address().getPort(), "reason", j.reason());
+            case RouterEvent.PolicyLoaded p -> Json.obj("event", "policy", "file",
+                    p.file() == null ? null : p.file().toString(), "rules", p.rules(), "default", p.defaultEffect());
+            case RouterEvent.PolicyRejected p -> Json.obj("event", "policy_rejected", "file", p.file().toString(),
+                    "error", p.error());
+            case RouterEvent.ForwardFailed f -> Json.obj("event", "forward_failed", "via", f.via(), "to", f.to(),
+                    "code", f.code(), "reason", f.reason());
+        };
+    }
+}
