@@ -2,6 +2,8 @@
 
     e2e_yard.py DIR ask NAME DST JSON...   one request per DST/JSON pair; prints one JSON line per answer
     e2e_yard.py DIR serve NAME SHARE       answers requests to SHARE with {"sum": sum(data)} until stdin closes
+    e2e_yard.py DIR sub NAME TOPIC         subscribes (waiting for the ack), prints the first copy received
+    e2e_yard.py DIR pub NAME TOPIC JSON    publishes once
 """
 import json
 import os
@@ -48,6 +50,28 @@ def serve(lane_dir, name, share):
         t.join()
 
 
+def sub(lane_dir, name, topic):
+    with Yard(name, dir=lane_dir) as y:
+        feed = y.share("feed", kind="queue")
+        try:
+            y.subscribe(topic.split("/"), share="feed", timeout=5)
+        except RouteError as e:
+            line(event="refused", code=e.code, error=e.error)
+            return
+        line(event="subscribed")
+        m = feed.receive(timeout=20)
+        if m is None:
+            line(event="nothing")
+        else:
+            line(event="copy", data=m.data, topic=m.get("topic"), src=m.src)
+
+
+def pub(lane_dir, name, topic, data):
+    with Yard(name, dir=lane_dir) as y:
+        y.publish(topic.split("/"), json.loads(data))
+        line(event="published")
+
+
 if __name__ == "__main__":
     lane_dir, mode, name = sys.argv[1], sys.argv[2], sys.argv[3]
     if mode == "ask":
@@ -55,5 +79,9 @@ if __name__ == "__main__":
         ask(lane_dir, name, list(zip(rest[0::2], rest[1::2])))
     elif mode == "serve":
         serve(lane_dir, name, sys.argv[4])
+    elif mode == "sub":
+        sub(lane_dir, name, sys.argv[4])
+    elif mode == "pub":
+        pub(lane_dir, name, sys.argv[4], sys.argv[5])
     else:
-        sys.exit("mode must be ask or serve")
+        sys.exit("mode must be ask, serve, sub or pub")

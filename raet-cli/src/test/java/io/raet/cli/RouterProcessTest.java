@@ -154,7 +154,7 @@ class RouterProcessTest {
                 {"default": "allow", "rules": [{"role": "*", "dst": "*/*/admin.*", "action": "deny"}]}""");
 
         Proc routerB = java("router-b", "router", "--name", "beta", "--role", "master", "--port", "0",
-                "--lane-dir", b.toString(), "--policy", policy.toString());
+                "--lane-dir", b.toString(), "--policy", policy.toString(), "--share", "events=topic");
         Object port = routerB.await(event("ready")).get("port");
         Proc routerA = java("router-a", "router", "--name", "alpha", "--role", "minion1", "--port", "0",
                 "--lane-dir", a.toString(), "--join", "127.0.0.1:" + port);
@@ -193,6 +193,13 @@ class RouterProcessTest {
         assertThat(jr).singleElement().satisfies(m -> assertThat(m).containsEntry("event", "response")
                 .containsEntry("data", Map.of("sum", 10, "by", "pysvc"))
                 .containsEntry("src", List.of("alpha", "pysvc", "calc", "")));
+
+        // publish/subscribe across the road: a topic share of router B, SDK yards behind A
+        Proc subscriber = python("py-sub", a.toString(), "sub", "pysub", "beta//events");
+        subscriber.await(event("subscribed"));
+        python("py-pub", a.toString(), "pub", "pypub", "beta//events", "{\"temp\": 21}").finish();
+        assertThat(subscriber.await(event("copy"))).containsEntry("data", Map.of("temp", 21))
+                .containsEntry("topic", "events").containsEntry("src", List.of("beta", "router", "events", ""));
 
         // the policy file changes while the routers run: minions may no longer reach jobs on beta
         writePolicy(policy, """

@@ -13,8 +13,10 @@ import java.util.Set;
  * subscriber: each copy is a {@code msg} from this topic's address (channel of the {@code pub}'s {@code dst}) to the
  * subscriber, with the {@code data} and any fields this implementation does not interpret, without {@code id} and
  * {@code seq}, and with {@code "topic"} = this share's name and {@code "origin"} = {@code {"src": publisher,
- * "id": its id}}. Copies are plain {@code msg}s so that a topic subscribed to another topic cannot loop. Other kinds
- * are ignored (counted).
+ * "id": its id}}. Copies are plain {@code msg}s so that a topic subscribed to another topic cannot loop. A
+ * {@code sub} or {@code unsub} with an {@code id} is answered with an {@code ack} ({@code re} = its id), or, when the
+ * topic has all the subscribers it may hold, an {@code err} with code {@code denied}. Other kinds are ignored
+ * (counted).
  */
 public final class TopicShare implements Share {
     /** The subscriber bound when none is given. */
@@ -58,15 +60,16 @@ public final class TopicShare implements Share {
                 if (!subscribers.contains(m.src())) {
                     if (subscribers.size() >= maxSubscribers) {
                         refused++;
-                    } else {
-                        subscribers.add(m.src());
+                        return m.id() == null ? List.of() : List.of(FlowMessage.errorFor(m, self, ErrorCode.DENIED,
+                                "topic '" + name + "' has its " + maxSubscribers + " subscribers"));
                     }
+                    subscribers.add(m.src());
                 }
-                return List.of();
+                return acknowledge(m);
             }
             case UNSUB -> {
                 subscribers.remove(m.src());
-                return List.of();
+                return acknowledge(m);
             }
             case PUB -> {
                 published++;
@@ -82,6 +85,14 @@ public final class TopicShare implements Share {
                 return List.of();
             }
         }
+    }
+
+    /** The {@code ack} of a {@code sub} or {@code unsub} that has an id (the SDKs wait for it); none without. */
+    private List<FlowMessage> acknowledge(FlowMessage m) {
+        if (m.id() == null) {
+            return List.of();
+        }
+        return List.of(FlowMessage.builder(Kind.ACK, self.withChannel(m.dst().channel()), m.src()).re(m.id()).build());
     }
 
     private FlowMessage copy(FlowMessage pub, Address from, Address to) {

@@ -64,6 +64,8 @@ public final class Yard implements AutoCloseable {
     private final Duration requestTimeout;
     private final LongAdder[] counts = new LongAdder[Count.values().length];
     private final List<Thread> threads = new ArrayList<>();
+    /** {@code sub}/{@code unsub} waiting for their {@code ack}, by id. */
+    private final Map<String, CompletableFuture<FlowMessage>> controls = new java.util.HashMap<>();
     private volatile boolean running = true;
 
     private Yard(Builder b, LaneStack lane) {
@@ -198,6 +200,53 @@ public final class Yard implements AutoCloseable {
         return p.response();
     }
 
+    /**
+     * Subscribes this yard's share {@code share} to the topic share at {@code topic}: every {@code pub} to the topic
+     * then arrives there as a {@code msg}. The future completes with the topic's {@code ack}, or fails with a
+     * {@link FlowException} ({@code denied}, {@code unknown_share}, {@code timeout}, …).
+     */
+    public CompletableFuture<FlowMessage> subscribe(Address topic, String share) {
+        return control(Kind.SUB, topic, share);
+    }
+
+    /** Cancels {@link #subscribe}. */
+    public CompletableFuture<FlowMessage> unsubscribe(Address topic, String share) {
+        return control(Kind.UNSUB, topic, share);
+    }
+
+    /** Publishes {@code data} to the topic share at {@code topic}. */
+    public CompletableFuture<Void> publish(Address topic, Object data) {
+        return send(FlowMessage.builder(Kind.PUB, address(), topic).id(ids.get()).data(data).build());
+    }
+
+    private CompletableFuture<FlowMessage> control(Kind kind, Address topic, String share) {
+        FlowMessage m = FlowMessage.builder(kind, address().withShare(share), topic).id(ids.get()).build();
+        CompletableFuture<FlowMessage> f = new CompletableFuture<>();
+        synchronized (controls) {
+            controls.put(m.id(), f);
+        }
+        f.orTimeout(requestTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).whenComplete((v, ex) -> {
+            synchronized (controls) {
+                controls.remove(m.id());
+            }
+        });
+        send(m).whenComplete((v, ex) -> {
+            if (ex != null) {
+                f.completeExceptionally(new FlowException(ErrorCode.UNKNOWN_DESTINATION,
+                        "router yard '" + router + "' did not take the " + kind.wire() + ": " + ex.getMessage()));
+            }
+        });
+        return f.exceptionallyCompose(ex -> {
+            Throwable c = ex instanceof java.util.concurrent.CompletionException && ex.getCause() != null
+                    ? ex.getCause() : ex;
+            if (c instanceof java.util.concurrent.TimeoutException) {
+                return CompletableFuture.failedFuture(new FlowException(ErrorCode.TIMEOUT,
+                        "no answer to " + kind.wire() + " " + m.id()));
+            }
+            return CompletableFuture.failedFuture(c);
+        });
+    }
+
     /** Counters: received, sent, bad messages, late answers, duplicates, failures. */
     public Map<String, Long> stats() {
         Map<String, Long> m = new TreeMap<>();
@@ -251,6 +300,20 @@ public final class Yard implements AutoCloseable {
     private void onMessage(FlowMessage m, long now) {
         if (requester.onMessage(m)) {
             return;
+        }
+        if ((m.kind() == Kind.ACK || m.kind() == Kind.ERR) && m.re() != null) {
+            CompletableFuture<FlowMessage> c;
+            synchronized (controls) {
+                c = controls.remove(m.re());
+            }
+            if (c != null) {
+                if (m.kind() == Kind.ACK) {
+                    c.complete(m);
+                } else {
+                    c.completeExceptionally(FlowException.of(m));
+                }
+                return;
+            }
         }
         switch (m.kind()) {
             case RSP, ACK, ERR -> {

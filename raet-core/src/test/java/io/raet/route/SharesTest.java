@@ -156,4 +156,31 @@ class SharesTest {
         assertThat(t.deliver(FlowMessage.msg(Address.of("e", "a"), t.address(), 1L))).isEmpty();
         assertThat(t.ignored()).isEqualTo(1);
     }
+
+    @Test
+    void subscriptionsWithAnIdAreAcknowledgedAndARefusalIsAnError() {
+        TopicShare t = new TopicShare(Address.of("e", "y", "t"), 1);
+        Address a = Address.of("e", "a", "in");
+        List<FlowMessage> ack = t.deliver(FlowMessage.builder(Kind.SUB, a, t.address().withChannel("c")).id("s1")
+                .build());
+        assertThat(ack).singleElement().satisfies(m -> {
+            assertThat(m.kind()).isEqualTo(Kind.ACK);
+            assertThat(m.re()).isEqualTo("s1");
+            assertThat(m.src()).isEqualTo(Address.of("e", "y", "t", "c"));
+            assertThat(m.dst()).isEqualTo(a);
+        });
+        // again: still one subscription, acknowledged again
+        assertThat(t.deliver(FlowMessage.builder(Kind.SUB, a, t.address()).id("s2").build()))
+                .singleElement().satisfies(m -> assertThat(m.re()).isEqualTo("s2"));
+        List<FlowMessage> full = t.deliver(FlowMessage.builder(Kind.SUB, Address.of("e", "b"), t.address()).id("s3")
+                .build());
+        assertThat(full).singleElement().satisfies(m -> {
+            assertThat(m.kind()).isEqualTo(Kind.ERR);
+            assertThat(m.errorCode()).isEqualTo(ErrorCode.DENIED);
+            assertThat(m.re()).isEqualTo("s3");
+        });
+        assertThat(t.deliver(FlowMessage.builder(Kind.UNSUB, a, t.address()).id("u1").build()))
+                .singleElement().satisfies(m -> assertThat(m.kind()).isEqualTo(Kind.ACK));
+        assertThat(t.subscribers()).isEmpty();
+    }
 }

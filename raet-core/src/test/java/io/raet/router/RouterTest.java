@@ -52,6 +52,7 @@ class RouterTest {
         Files.createDirectories(tmp.resolve("b"));
         beta = Router.start(RouterConfig.builder("beta").role("master").port(0).laneDir(tmp.resolve("b"))
                 .policyFile(policyFile).policyPoll(Duration.ofMillis(50)).share("status", RouterConfig.ShareKind.BEST)
+                .share("events", RouterConfig.ShareKind.TOPIC)
                 .build(), betaEvents::add);
         CompletableFuture<String> connected = new CompletableFuture<>();
         alpha = Router.start(RouterConfig.builder("alpha").role("minion1").port(0).laneDir(tmp.resolve("a"))
@@ -217,5 +218,24 @@ class RouterTest {
         assertThat(err.kind()).isEqualTo(Kind.ERR);
         assertThat(err.code()).isEqualTo("bad_route");
         assertThat(ask(w1, Address.of("beta", "svc", "jobs.high"), 2).kind()).isEqualTo(Kind.RSP);
+    }
+
+    @Test
+    void publishAndSubscribeThroughATopicOfTheOtherRouter() throws Exception {
+        Address topic = Address.of("beta", "", "events");
+        FlowMessage ack = w1.subscribe(topic, "feed").get(10, TimeUnit.SECONDS);
+        assertThat(ack.kind()).isEqualTo(Kind.ACK);
+        QueueShare feed = w1.queue("feed");
+        svc.publish(Address.of("", "", "events"), Map.of("temp", 21)).get(10, TimeUnit.SECONDS);
+        FlowMessage copy = feed.take(WAIT).orElseThrow();
+        assertThat(copy.data()).isEqualTo(Map.of("temp", 21L));
+        assertThat(copy.get("topic")).isEqualTo("events");
+        assertThat(copy.src()).isEqualTo(Address.of("beta", "router", "events"));
+        assertThat(w1.unsubscribe(topic, "feed").get(10, TimeUnit.SECONDS).kind()).isEqualTo(Kind.ACK);
+        svc.publish(Address.of("", "", "events"), Map.of("temp", 22)).get(10, TimeUnit.SECONDS);
+        assertThat(feed.take(Duration.ofMillis(300))).isEmpty();
+        // a topic that does not exist is an error, not a silent subscription
+        FlowException none = failure(w1.subscribe(Address.of("beta", "", "nothing"), "feed"));
+        assertThat(none.code()).isEqualTo(ErrorCode.UNKNOWN_SHARE);
     }
 }
