@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job on a fresh machine: builds RAET, starts a main estate on 127.0.0.1:7540 that echoes messages,
 # and has a second estate join it, open a session, send three messages (small JSON, msgpack, 200 KB segmented)
-# and print the echoes. Everything is printed as JSON lines.
+# and print the echoes; then runs scripts/router-demo.sh (two routers, a Java and a Python yard). Everything is
+# printed as JSON lines.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 # shellcheck source=env.sh
@@ -28,3 +29,6 @@ scripts/raet send --to "127.0.0.1:$port" --name delta --body-file "$big"
 rm -f "$big"
 echo "# what the main estate saw (first 200 characters of each line):"
 cut -c1-200 "$out"
+echo
+echo "# ---- routed flows: two routers, a Java service yard and a Python SDK yard"
+bash "$root/scripts/router-demo.sh"
