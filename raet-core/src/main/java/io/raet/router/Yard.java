@@ -5,6 +5,7 @@ import io.raet.lane.LaneMessage;
 import io.raet.lane.LaneStack;
 import io.raet.lane.UxdException;
 import io.raet.route.AckedReceiver;
+import io.raet.route.AckedSender;
 import io.raet.route.Address;
 import io.raet.route.BestValueShare;
 import io.raet.route.ErrorCode;
@@ -13,8 +14,11 @@ import io.raet.route.FlowMessage;
 import io.raet.route.Ids;
 import io.raet.route.Kind;
 import io.raet.route.QueueShare;
+import io.raet.route.Repeater;
 import io.raet.route.Requester;
+import io.raet.route.Resequencer;
 import io.raet.route.Responder;
+import io.raet.route.Sequencer;
 import io.raet.route.Shares;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -42,8 +46,13 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>Only the router yard is heard. Answers ({@code rsp}, {@code err}) to pending requests complete their
- * futures; incoming {@code ackd} messages are acknowledged and de-duplicated; everything else goes to the share
+ * <p>Service types: request/response ({@link #request}, {@link #serve}), acknowledged with retry
+ * ({@link #sendAcked}), sequential per flow ({@link #sendSequential}), repeated ({@link #repeat}) and
+ * publish/subscribe ({@link #publish}, {@link #subscribe}).
+ *
+ * <p>Only the router yard is heard. Answers ({@code rsp}, {@code ack}, {@code err}) to pending requests and
+ * acknowledged messages complete their futures; incoming {@code ackd} messages are acknowledged and de-duplicated,
+ * messages with a {@code seq} are put back in order per flow; everything else goes to the share
  * named by its {@code dst} share, and a routed message for a share this yard does not have is answered with
  * {@code unknown_share}. One virtual thread reads the lane; each served share has its own virtual thread, so a slow
  * service delays only its own share.
@@ -60,6 +69,10 @@ public final class Yard implements AutoCloseable {
     private final Shares shares;
     private final Requester requester;
     private final AckedReceiver acked = new AckedReceiver(Duration.ofMinutes(5).toNanos(), 100_000);
+    private final AckedSender ackedSender;
+    private final Sequencer sequencer;
+    private final Resequencer resequencer = new Resequencer(1024);
+    private final Repeater repeater = new Repeater();
     private final Ids ids;
     private final Duration requestTimeout;
     private final LongAdder[] counts = new LongAdder[Count.values().length];
@@ -76,6 +89,8 @@ public final class Yard implements AutoCloseable {
         this.ids = new Ids(b.name);
         this.shares = new Shares(Address.of("", b.name));
         this.requester = new Requester(Address.of("", b.name), b.requestTimeout.toNanos(), ids);
+        this.ackedSender = new AckedSender(Address.of("", b.name), b.retryEvery.toNanos(), b.retries, ids);
+        this.sequencer = new Sequencer(ids);
         for (int i = 0; i < counts.length; i++) {
             counts[i] = new LongAdder();
         }
@@ -179,6 +194,47 @@ public final class Yard implements AutoCloseable {
         return f;
     }
 
+    /**
+     * Acknowledged delivery: sends an {@code ackd} and sends it again (same id) every retry period until the
+     * receiving yard's {@code ack} comes; the receiver delivers it once however many copies arrive. The future
+     * completes with the {@code ack}, or fails with a {@link FlowException} ({@code timeout} after the last retry, or
+     * the code of an {@code err}).
+     */
+    public CompletableFuture<FlowMessage> sendAcked(Address dst, Object data) {
+        return track(ackedSender.send(dst, data, System.nanoTime()));
+    }
+
+    /**
+     * Sequential delivery: acknowledged messages numbered {@code seq} 0, 1, 2, … on the flow from this yard to
+     * {@code dst}; a receiving {@link Yard} delivers each flow in order, whatever order the copies arrive in.
+     */
+    public CompletableFuture<FlowMessage> sendSequential(Address dst, Object data) {
+        FlowMessage m = sequencer.next(address(), dst, data);
+        return track(ackedSender.send(m, System.nanoTime()));
+    }
+
+    private CompletableFuture<FlowMessage> track(AckedSender.Pending p) {
+        send(p.message());
+        return p.acked();
+    }
+
+    /**
+     * Repeated delivery: sends a {@code msg} to {@code dst} now and again every {@code period}, {@code times} times
+     * in all (0: until {@link #cancelRepeat}). Returns the handle to cancel it.
+     */
+    public long repeat(Address dst, Object data, Duration period, long times) {
+        FlowMessage m = FlowMessage.builder(Kind.MSG, address(), dst).id(ids.get()).data(data).build();
+        long handle = times > 0 ? repeater.start(m, period.toNanos(), times, System.nanoTime())
+                : repeater.start(m, period.toNanos(), System.nanoTime());
+        send(m);
+        return handle;
+    }
+
+    /** Stops a {@link #repeat}; false when it is not active. */
+    public boolean cancelRepeat(long handle) {
+        return repeater.cancel(handle);
+    }
+
     /** A request with the default timeout; the future has the {@code rsp}, or fails with a {@link FlowException}. */
     public CompletableFuture<FlowMessage> request(Address dst, Object data) {
         return request(dst, data, requestTimeout);
@@ -255,6 +311,9 @@ public final class Yard implements AutoCloseable {
         }
         m.put("unknown_share", shares.unknown());
         m.put("timeouts", requester.timeouts());
+        m.put("resent", ackedSender.resent());
+        m.put("acked_failed", ackedSender.failed());
+        m.put("out_of_order_buffered", (long) resequencer.buffered());
         return m;
     }
 
@@ -281,6 +340,12 @@ public final class Yard implements AutoCloseable {
             }
             long now = System.nanoTime();
             requester.tick(now);
+            for (FlowMessage again : ackedSender.tick(now)) {
+                send(again);
+            }
+            for (FlowMessage again : repeater.tick(now)) {
+                send(again);
+            }
             if (lm == null) {
                 continue;
             }
@@ -298,7 +363,7 @@ public final class Yard implements AutoCloseable {
     }
 
     private void onMessage(FlowMessage m, long now) {
-        if (requester.onMessage(m)) {
+        if (requester.onMessage(m) || ackedSender.onMessage(m)) {
             return;
         }
         if ((m.kind() == Kind.ACK || m.kind() == Kind.ERR) && m.re() != null) {
@@ -323,6 +388,9 @@ public final class Yard implements AutoCloseable {
                 }
             }
             case ACKD -> {
+                if (!shares.has(m.dst().share())) {
+                    break; // answered unknown_share below, not acknowledged
+                }
                 AckedReceiver.Receipt r = acked.receive(m, now);
                 send(r.ack());
                 if (!r.deliver()) {
@@ -332,8 +400,11 @@ public final class Yard implements AutoCloseable {
             }
             default -> { }
         }
-        for (FlowMessage out : shares.deliver(m)) {
-            send(out);
+        List<FlowMessage> ready = m.seq() == null ? List.of(m) : resequencer.receive(m);
+        for (FlowMessage r : ready) {
+            for (FlowMessage out : shares.deliver(r)) {
+                send(out);
+            }
         }
     }
 
@@ -350,6 +421,8 @@ public final class Yard implements AutoCloseable {
         private PackKind packKind = PackKind.JSON;
         private Duration requestTimeout = Duration.ofSeconds(5);
         private Duration sendTimeout = Duration.ofSeconds(10);
+        private Duration retryEvery = Duration.ofSeconds(1);
+        private int retries = 5;
 
         private Builder(String name) {
             this.name = io.raet.lane.LaneNames.checkYard(name);
@@ -382,6 +455,16 @@ public final class Yard implements AutoCloseable {
                 throw new IllegalArgumentException("request timeout must be positive");
             }
             this.requestTimeout = timeout;
+            return this;
+        }
+
+        /** Acknowledged and sequential messages: pause before a copy is sent again, and how many copies at most. */
+        public Builder retries(Duration every, int retries) {
+            if (every.isNegative() || every.isZero() || retries < 0) {
+                throw new IllegalArgumentException("retry period must be positive and retries not negative");
+            }
+            this.retryEvery = every;
+            this.retries = retries;
             return this;
         }
 

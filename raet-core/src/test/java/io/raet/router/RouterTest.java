@@ -238,4 +238,32 @@ class RouterTest {
         FlowException none = failure(w1.subscribe(Address.of("beta", "", "nothing"), "feed"));
         assertThat(none.code()).isEqualTo(ErrorCode.UNKNOWN_SHARE);
     }
+
+    @Test
+    void acknowledgedSequentialAndRepeatedDeliveryAcrossTheRoad() throws Exception {
+        QueueShare log = svc.queue("log");
+        List<CompletableFuture<FlowMessage>> acks = new java.util.ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            acks.add(w1.sendSequential(Address.of("beta", "svc", "log"), i));
+        }
+        for (CompletableFuture<FlowMessage> a : acks) {
+            assertThat(a.get(10, TimeUnit.SECONDS).kind()).isEqualTo(Kind.ACK);
+        }
+        for (long i = 0; i < 50; i++) {
+            FlowMessage m = log.take(WAIT).orElseThrow();
+            assertThat(m.seq()).isEqualTo(i);
+            assertThat(m.data()).isEqualTo(i);
+        }
+        assertThat(w1.sendAcked(Address.of("beta", "svc", "log"), "once").get(10, TimeUnit.SECONDS).re()).isNotNull();
+        assertThat(log.take(WAIT).orElseThrow().data()).isEqualTo("once");
+        FlowException nowhere = failure(w1.sendAcked(Address.of("beta", "svc", "none"), 1));
+        assertThat(nowhere.code()).isEqualTo(ErrorCode.UNKNOWN_SHARE);
+
+        w1.repeat(Address.of("beta", "svc", "log"), "tick", Duration.ofMillis(100), 3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(log.take(WAIT).orElseThrow().data()).isEqualTo("tick");
+        }
+        assertThat(log.take(Duration.ofMillis(400))).isEmpty();
+        assertThat(svc.stats()).containsEntry("duplicates", 0L);
+    }
 }
