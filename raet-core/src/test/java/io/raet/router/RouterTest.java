@@ -266,4 +266,28 @@ class RouterTest {
         assertThat(log.take(Duration.ofMillis(400))).isEmpty();
         assertThat(svc.stats()).containsEntry("duplicates", 0L);
     }
+
+    @Test
+    void aRestartedRouterRoutesToTheEstatesInItsKeep() throws Exception {
+        Path keep = tmp.resolve("keep-gamma");
+        RouterConfig cfg = RouterConfig.builder("gamma").role("minion2").port(0).keep(keep)
+                .laneDir(Files.createDirectories(tmp.resolve("g"))).join(beta.address())
+                .joinRetry(Duration.ofMillis(200)).build();
+        CompletableFuture<String> first = new CompletableFuture<>();
+        try (Router gamma = Router.start(cfg, e -> {
+            if (e instanceof RouterEvent.Connected c) {
+                first.complete(c.estate());
+            }
+        })) {
+            assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("beta");
+        }
+        // again from the keep, without anything to join: beta is known and the session is opened on first use
+        try (Router gamma = Router.start(RouterConfig.builder("gamma").role("minion2").port(0).keep(keep)
+                .laneDir(tmp.resolve("g")).build());
+             Yard g1 = Yard.builder("g1").dir(tmp.resolve("g")).build()) {
+            assertThat(gamma.estates()).contains("beta");
+            FlowMessage rsp = ask(g1, Address.of("beta", "svc", "jobs.high"), "after restart");
+            assertThat(rsp.data()).isEqualTo(Map.of("done", "after restart", "by", "svc"));
+        }
+    }
 }
