@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing with Jazzer of every target in raet-core's RaetFuzzTest, one after the other.
 # Usage: scripts/fuzz.sh [seconds per target, default 60] [target ...]
-# Targets: packetParser pageParser engineReceive engineMutation. New interesting inputs go to
+# Targets: packetParser pageParser engineReceive engineMutation laneEngine. New interesting inputs go to
 # raet-core/.cifuzz-corpus/; a failing input is written to
 # raet-core/src/test/resources/io/raet/road/RaetFuzzTestInputs/<target>/crash-* and replays in every build.
 set -euo pipefail
@@ -13,7 +13,7 @@ raet_ensure_libsodium
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(packetParser pageParser engineReceive engineMutation)
+[ ${#targets[@]} -gt 0 ] || targets=(packetParser pageParser engineReceive engineMutation laneEngine)
 cd "$root"
 ./mvnw -B -ntp -q -pl raet-core test-compile
 status=0

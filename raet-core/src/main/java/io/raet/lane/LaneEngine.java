@@ -39,6 +39,8 @@ public final class LaneEngine {
     /** Ready-to-send pages of one message. */
     /** Largest page count: {@code pn} and {@code pc} are written as four hex digits. */
     public static final int MAX_PAGE_COUNT = 0xffff;
+    /** Most yards admitted on first contact; beyond it a new yard is refused ({@code yard_capacity}). */
+    public static final int MAX_ADMITTED_YARDS = 4096;
 
     public record Outgoing(String yard, String ha, long bi, List<byte[]> pages) {}
 
@@ -255,6 +257,10 @@ public final class LaneEngine {
             LaneNames.checkYard(sn);
         } catch (IllegalArgumentException e) {
             count("invalid_source_yard");
+            return null;
+        }
+        if (byName.size() >= MAX_ADMITTED_YARDS) {
+            count("yard_capacity");
             return null;
         }
         count("yards_added");

@@ -236,6 +236,22 @@ class LaneEngineTest {
     }
 
     @Test
+    void yardsAdmittedOnFirstContactAreBounded() throws Exception {
+        LaneEngine open = engine("main");
+        for (int i = 0; i <= LaneEngine.MAX_ADMITTED_YARDS; i++) {
+            LaneEngine y = engine("y" + i);
+            y.addYard("main");
+            deliver(open, y, y.message("main", Map.of("i", (long) i)).pages().get(0));
+        }
+        assertThat(open.yardNames()).hasSize(LaneEngine.MAX_ADMITTED_YARDS);
+        assertThat(open.stats()).containsEntry("yard_capacity", 1L);
+        // a known yard is still heard
+        LaneEngine y0 = engine("y0");
+        y0.addYard("main");
+        assertThat(deliver(open, y0, y0.message("main", Map.of("again", true)).pages().get(0))).isNotNull();
+    }
+
+    @Test
     void badPagesAreCountedNeverThrown() throws Exception {
         LaneEngine b = engine("other");
         String src = DIR.resolve("cherry.main.uxd").toString();

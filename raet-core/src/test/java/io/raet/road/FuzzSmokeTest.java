@@ -116,12 +116,13 @@ class FuzzSmokeTest {
             case "pageParser" -> FuzzTargets::page;
             case "engineReceive" -> FuzzTargets::engineBytes;
             case "engineMutation" -> FuzzTargets::engineMutation;
+            case "laneEngine" -> FuzzTargets::laneEngine;
             default -> throw new IllegalArgumentException(name);
         };
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"packetParser", "pageParser", "engineReceive", "engineMutation"})
+    @ValueSource(strings = {"packetParser", "pageParser", "engineReceive", "engineMutation", "laneEngine"})
     void fuzz(String name) throws Exception {
         Consumer<byte[]> t = target(name);
         List<byte[]> corpus = corpus(name);

@@ -93,6 +93,56 @@ final class FuzzTargets {
         }
     }
 
+    static final int LANE_MAX_BOOKS = 8;
+    static final long LANE_MAX_BYTES = io.raet.lane.LaneConfig.DEFAULT_MAX_PARTIAL_BYTES;
+    private static io.raet.lane.LaneEngine laneEngine;
+    private static String[] laneSenders;
+
+    /**
+     * {@code LaneEngine.receive} of one long-lived main yard (accepting unknown yards, small bounds on partial books):
+     * the input is cut into pages as for {@link #page}, each received from one of a few source paths in turn (the
+     * known yard, other yards of the lane, the main yard's own path, another directory, junk, none). Messages must
+     * have bodies, and the partial books must stay within their bounds however many inputs came before.
+     */
+    static synchronized void laneEngine(byte[] data) {
+        if (laneEngine == null) {
+            java.nio.file.Path dir = java.nio.file.Path.of("/tmp/raet-fuzz-lane");
+            laneEngine = new io.raet.lane.LaneEngine(new io.raet.lane.LaneConfig("lane", "main", dir, true,
+                    java.util.Set.of(), io.raet.codec.PackKind.JSON, LANE_MAX_BOOKS, LANE_MAX_BYTES));
+            laneEngine.addYard("w1");
+            laneSenders = new String[] {dir.resolve("lane.w1.uxd").toString(), dir.resolve("lane.w2.uxd").toString(),
+                dir.resolve("lane.main.uxd").toString(), "/elsewhere/lane.w3.uxd", "junk", null};
+        }
+        int i = data.length;
+        for (byte[] chunk : split(data, 8)) {
+            int pick = i++ % (laneSenders.length + 3);
+            // most often the path that matches the page's own sn, as a well-behaved yard sends
+            String sender = pick < laneSenders.length ? laneSenders[pick] : "/tmp/raet-fuzz-lane/lane." + sn(chunk) + ".uxd";
+            io.raet.lane.LaneMessage m = laneEngine.receive(chunk, 0, chunk.length, sender);
+            if (m != null && (m.body() == null || m.from() == null)) {
+                throw new IllegalStateException("message without body or sender");
+            }
+            if (laneEngine.partialBooks() > LANE_MAX_BOOKS || laneEngine.partialBytes() > LANE_MAX_BYTES + 70_000) {
+                throw new IllegalStateException("partial books over their bounds: " + laneEngine.partialBooks()
+                        + " books, " + laneEngine.partialBytes() + " bytes");
+            }
+        }
+        if (laneEngine.yardNames().size() > io.raet.lane.LaneEngine.MAX_ADMITTED_YARDS) {
+            throw new IllegalStateException("yards keep growing: " + laneEngine.yardNames());
+        }
+    }
+
+    /** The text after {@code "\nsn "} up to the end of its line, or {@code "x"}. */
+    static String sn(byte[] page) {
+        String head = new String(page, 0, Math.min(page.length, 200), java.nio.charset.StandardCharsets.ISO_8859_1);
+        int at = head.indexOf("\nsn ");
+        if (at < 0) {
+            return "x";
+        }
+        int end = head.indexOf('\n', at + 4);
+        return end < 0 ? "x" : head.substring(at + 4, end);
+    }
+
     static List<byte[]> split(byte[] data, int max) {
         List<byte[]> out = new ArrayList<>();
         int start = 0;

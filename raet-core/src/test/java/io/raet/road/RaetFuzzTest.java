@@ -3,7 +3,7 @@ package io.raet.road;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 /**
- * Jazzer fuzz tests of the packet parser, the page parser and the engine's receive path (targets in
+ * Jazzer fuzz tests of the packet parser, the page parser, the engine's receive path and the lane engine (targets in
  * {@link FuzzTargets}). In a normal build they replay their seed corpus (the reference vectors, under
  * {@code src/test/resources/io/raet/road/RaetFuzzTestInputs/<method>/}). To fuzz one target for a minute:
  *
@@ -32,5 +32,10 @@ class RaetFuzzTest {
     @FuzzTest(maxDuration = "10s")
     void engineMutation(byte[] data) {
         FuzzTargets.engineMutation(data);
+    }
+
+    @FuzzTest(maxDuration = "10s")
+    void laneEngine(byte[] data) {
+        FuzzTargets.laneEngine(data);
     }
 }
