@@ -111,7 +111,7 @@ final class Messengent extends Transaction {
             remote.replay.mark(remote.rsid, ti);
         }
         engine.setAlive(remote, true);
-        engine.stats.inc("messages_received");
+        engine.stats.inc(RoadStats.Counter.MESSAGES_RECEIVED);
         engine.emit(new RoadEvent.Message(remote.name, remote.role, body));
     }
 

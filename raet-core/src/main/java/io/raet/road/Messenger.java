@@ -161,7 +161,7 @@ final class Messenger extends Transaction {
             case DONE -> {
                 remove();
                 engine.setAlive(remote, true);
-                engine.stats.inc("messages_delivered");
+                engine.stats.inc(RoadStats.Counter.MESSAGES_DELIVERED);
                 engine.emit(new RoadEvent.Delivered(pending.id(), remote.name));
             }
             case NACK, REFUSE, REJECT, UNJOINED, UNALLOWED, RENEW -> {

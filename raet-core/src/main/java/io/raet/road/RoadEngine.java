@@ -299,7 +299,7 @@ public final class RoadEngine {
         try {
             byte[] data = RoadCodec.encode(head, coat, 0, coat.length, local.signer, config.maxPacketSize());
             outbox.add(new Outgoing(data, to));
-            stats.inc("packets_sent");
+            stats.inc(RoadStats.Counter.PACKETS_SENT);
             return data;
         } catch (PacketException e) {
             stats.inc("pack_error");
@@ -309,14 +309,14 @@ public final class RoadEngine {
 
     void enqueue(byte[] data, InetSocketAddress to) {
         outbox.add(new Outgoing(data, to));
-        stats.inc("packets_sent");
+        stats.inc(RoadStats.Counter.PACKETS_SENT);
     }
 
     void resend(byte[] data, InetSocketAddress to) {
         if (data != null) {
             outbox.add(new Outgoing(data, to));
-            stats.inc("packets_sent");
-            stats.inc("packets_resent");
+            stats.inc(RoadStats.Counter.PACKETS_SENT);
+            stats.inc(RoadStats.Counter.PACKETS_RESENT);
         }
     }
 
@@ -339,15 +339,14 @@ public final class RoadEngine {
     }
 
     void drop(String reason) {
-        stats.inc("drop_" + reason);
-        stats.inc("dropped");
+        stats.drop(reason);
     }
 
     // ------------------------------------------------------------------ receive
 
     /** Processes one received datagram. Never throws for bad input: every rejection is counted in the stats. */
     public void receive(byte[] buf, int off, int len, InetSocketAddress src, long now) {
-        stats.inc("packets_received");
+        stats.inc(RoadStats.Counter.PACKETS_RECEIVED);
         if (len > Math.max(MAX_RECEIVE_SIZE, config.maxPacketSize())) {
             drop("oversized");
             return;
