@@ -106,7 +106,7 @@ final class Messengent extends Transaction {
         }
         sendEmpty(PacketKind.DONE);
         remove();
-        remote.completedTids.put(ti, now + engine.config.staleTidWindow().toNanos());
+        remote.completedTids.add(ti, now + engine.config.staleTidWindow().toNanos());
         if (si == remote.rsid) {
             remote.replay.mark(remote.rsid, ti);
         }

@@ -7,9 +7,7 @@ import io.raet.crypto.VerifyKey;
 import io.raet.keep.Acceptance;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
-import java.util.Map;
 import java.util.Set;
 
 /** A peer estate as this stack knows it ("RemoteEstate" in the reference). Owned by the engine thread. */
@@ -41,8 +39,8 @@ public final class Remote {
     SharedKey sessionKey;
 
     final Set<Transaction> transactions = new LinkedHashSet<>();
-    /** Message tids the remote initiated and we completed, with their expiry time. */
-    final Map<Long, Long> completedTids = new HashMap<>();
+    /** Message tids the remote initiated and we completed, until the stale-tid window expires them. */
+    final CompletedTids completedTids = new CompletedTids();
     /** Transaction ids the remote initiated in its current session: replays are refused for the whole session. */
     final ReplayWindow replay = new ReplayWindow();
     /** Messages waiting for the remote to be allowed. */

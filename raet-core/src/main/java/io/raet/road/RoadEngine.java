@@ -274,7 +274,7 @@ public final class RoadEngine {
         long interval = config.aliveInterval().toNanos();
         for (Remote r : new ArrayList<>(remotes.values())) {
             if (!r.completedTids.isEmpty()) {
-                r.completedTids.values().removeIf(expiry -> expiry <= now);
+                r.completedTids.expire(now);
             }
             if (!r.pending.isEmpty()) {
                 expirePending(r, now);
@@ -521,7 +521,7 @@ public final class RoadEngine {
             case MESSAGE -> {
                 if (h.pk() != PacketKind.MESSAGE) {
                     drop("stale_packet");
-                } else if (remote.completedTids.containsKey(h.ti())) {
+                } else if (remote.completedTids.contains(h.ti())) {
                     // Already delivered: answer done again (the reference nacks, which fails a delivered message).
                     drop("duplicate_message");
                     stalent(packet, src, PacketKind.DONE);
