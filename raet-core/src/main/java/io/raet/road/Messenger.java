@@ -30,6 +30,8 @@ final class Messenger extends Transaction {
     private int segmentSize;
     private int segmentCount;
     private int cursor;
+    /** Highest segment the receiver acknowledged holding with none missing below it (-1: none yet). */
+    private int acked = -1;
     private final ArrayDeque<Integer> resends = new ArrayDeque<>();
     private int lastSent = -1;
     private boolean lastWf;
@@ -100,25 +102,30 @@ final class Messenger extends Transaction {
         }
     }
 
+    /**
+     * Sends what the window allows. With a burst size of zero every remaining segment goes at once (the
+     * reference's default). Otherwise segments go in bursts of that size, each ending with {@code wf}, and up to
+     * two bursts are in flight beyond the last acknowledged segment: the receiver checks and acks one burst while
+     * the next one is on its way, and a slow receiver's socket buffer is not flooded.
+     */
     private void sendBurst() {
         if (!resends.isEmpty()) {
             sendResends();
             return;
         }
-        int remaining = segmentCount - cursor;
-        if (remaining <= 0) {
-            return;
-        }
         int burst = pending.options().burst();
-        int n = burst == 0 ? remaining : Math.min(burst, remaining);
-        for (int k = 0; k < n; k++) {
-            int sn = cursor + k;
-            boolean wf = k == n - 1;
-            segment(sn, wf, false);
-            lastSent = sn;
-            lastWf = wf;
+        int limit = burst == 0 ? segmentCount : (int) Math.min(segmentCount, acked + 1 + 2L * burst);
+        while (cursor < limit) {
+            int n = burst == 0 ? limit - cursor : Math.min(burst, limit - cursor);
+            for (int k = 0; k < n; k++) {
+                int sn = cursor + k;
+                boolean wf = k == n - 1;
+                segment(sn, wf, false);
+                lastSent = sn;
+                lastWf = wf;
+            }
+            cursor += n;
         }
-        cursor += n;
     }
 
     private void sendResends() {
@@ -139,9 +146,14 @@ final class Messenger extends Transaction {
         switch (h.pk()) {
             case ACK -> {
                 heard();
-                if (resends.isEmpty() && h.sn() + 1 < cursor) {
-                    cursor = (int) h.sn() + 1;
+                int sn = (int) Math.min(h.sn(), segmentCount - 1);
+                acked = Math.max(acked, sn);
+                if (pending.options().burst() == 0 && resends.isEmpty() && sn + 1 < cursor) {
+                    // Everything went at once and the receiver asks for more: what follows sn was lost.
+                    cursor = sn + 1;
                 }
+                // With bursts, segments after sn may still be on their way: a lost tail is found by the redo
+                // timer re-sending the last segment (wf), after which the receiver asks for the gaps by number.
                 sendBurst();
             }
             case RESEND -> {
