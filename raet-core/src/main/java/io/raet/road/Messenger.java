@@ -147,13 +147,20 @@ final class Messenger extends Transaction {
             case ACK -> {
                 heard();
                 int sn = (int) Math.min(h.sn(), segmentCount - 1);
+                boolean progress = sn > acked;
                 acked = Math.max(acked, sn);
-                if (pending.options().burst() == 0 && resends.isEmpty() && sn + 1 < cursor) {
-                    // Everything went at once and the receiver asks for more: what follows sn was lost.
-                    cursor = sn + 1;
+                if (pending.options().burst() == 0) {
+                    if (resends.isEmpty() && sn + 1 < cursor) {
+                        // Everything went at once and the receiver asks for more: what follows sn was lost.
+                        cursor = sn + 1;
+                    }
+                } else if (!progress && resends.isEmpty() && sn + 1 < cursor) {
+                    // The receiver has nothing beyond sn although more was sent: those segments are lost or still
+                    // on their way. Re-send the highest one (wf); the receiver then asks for the gaps by number.
+                    segment(cursor - 1, true, true);
+                    lastSent = cursor - 1;
+                    lastWf = true;
                 }
-                // With bursts, segments after sn may still be on their way: a lost tail is found by the redo
-                // timer re-sending the last segment (wf), after which the receiver asks for the gaps by number.
                 sendBurst();
             }
             case RESEND -> {
@@ -225,6 +232,9 @@ final class Messenger extends Transaction {
         redos++;
         if (segmentCount == 1 && !answered) {
             engine.resend(single, to);
+        } else if (segmentCount > 1 && pending.options().burst() > 0 && cursor > 0) {
+            // The highest segment sent, asking for an answer: the receiver reports every gap below it.
+            segment(cursor - 1, true, answered);
         } else if (lastSent >= 0) {
             segment(lastSent, lastWf || segmentCount == 1, answered);
         }

@@ -97,4 +97,19 @@ class BurstPacingTest {
         SimNetwork net = new SimNetwork(50).conditions(0.1, 0.05, 0.02);
         transfer(net, body(RoadEngineSimTest.text(new Random(50), 400_000)), null);
     }
+
+    @Test
+    void aLostTailOfTheWindowIsAskedForAgain() {
+        SimNetwork net = new SimNetwork(60);
+        java.util.Set<Integer> dropped = new java.util.HashSet<>();
+        net.filter = d -> {
+            RoadHead h = head(d);
+            // The first copy of every segment of the second burst and of the last segment is lost.
+            boolean tail = h.sn() >= MessageOptions.DEFAULT_BURST && h.sn() < 2 * MessageOptions.DEFAULT_BURST
+                    || h.sc() > 1 && h.sn() == h.sc() - 1;
+            return !(h.tk() == TransactionKind.MESSAGE && !h.cf() && h.sf() && tail && dropped.add(h.sn()));
+        };
+        transfer(net, body(RoadEngineSimTest.text(new Random(60), 300_000)), null);
+        assertThat(dropped).hasSizeGreaterThan(MessageOptions.DEFAULT_BURST);
+    }
 }
