@@ -37,6 +37,11 @@ public final class Remote {
     BoxKeyPair shortKeys;
     PublicKey peerShortKey;
     SharedKey sessionKey;
+    /** {@code shortKeys} with {@code peerShortKey}: the next session key, computed once per handshake. */
+    SharedKey shortShared;
+    /** Our long-term box key with the remote's, and the remote key it was computed for. */
+    private SharedKey longShared;
+    private PublicKey longSharedFor;
 
     final Set<Transaction> transactions = new LinkedHashSet<>();
     /** Message tids the remote initiated and we completed, until the stale-tid window expires them. */
@@ -52,6 +57,15 @@ public final class Remote {
         this.uid = uid;
         this.fuid = fuid;
         this.ha = ha;
+    }
+
+    /** The box key between our long-term key and the remote's current one (computed once per remote key). */
+    SharedKey longShared(BoxKeyPair local) {
+        if (longShared == null || longSharedFor != publicKey) {
+            longShared = local.sharedKey(publicKey);
+            longSharedFor = publicKey;
+        }
+        return longShared;
     }
 
     long nextTid() {

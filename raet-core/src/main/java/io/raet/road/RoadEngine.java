@@ -579,7 +579,8 @@ public final class RoadEngine {
      */
     void openSession(Remote remote) {
         remote.allowed = true;
-        remote.sessionKey = remote.shortKeys.sharedKey(remote.peerShortKey);
+        remote.sessionKey = remote.shortShared != null ? remote.shortShared
+                : remote.shortKeys.sharedKey(remote.peerShortKey);
         remote.nextSid();
         renewInitiatorSession(remote);
         store.saveRemote(remote);
