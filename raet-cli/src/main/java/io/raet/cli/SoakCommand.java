@@ -70,6 +70,10 @@ final class SoakCommand implements Callable<Integer> {
                 .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
+    @Option(names = "--burst", defaultValue = "-1",
+            description = "sender: segments per burst of a large message (0: all at once; default: the stack's)")
+    int burst;
+
     @Option(names = "--seed", defaultValue = "1")
     long seed;
 
@@ -158,6 +162,9 @@ final class SoakCommand implements Callable<Integer> {
             stack.allow(remote).get(60, TimeUnit.SECONDS);
             double joinAllowMs = (System.nanoTime() - j0) / 1e6;
             MessageOptions opts = MessageOptions.DEFAULT.withTimeout(Duration.ofSeconds(timeout));
+            if (burst >= 0) {
+                opts = opts.withBurst(burst);
+            }
             if (warmup > 0) {
                 Random w = new Random(seed + 1);
                 Semaphore win = new Semaphore(window);

@@ -62,8 +62,10 @@ final class Allowent extends Transaction {
         }
         PublicKey peerShort = PublicKey.of(body, 64);
         byte[] plain;
+        io.raet.crypto.SharedKey longToShort;
         try {
-            plain = engine.local.boxKeys.sharedKey(peerShort).open(body, 96, 80, body, 176);
+            longToShort = engine.local.boxKeys.sharedKey(peerShort);
+            plain = longToShort.open(body, 96, 80, body, 176);
         } catch (CryptoException e) {
             a.refuseWith(PacketKind.REJECT, "hello_box");
             return;
@@ -73,6 +75,7 @@ final class Allowent extends Transaction {
             return;
         }
         remote.shortKeys = BoxKeyPair.generate();
+        remote.shortShared = null;
         remote.peerShortKey = peerShort;
         remote.allowed = null;
         a.oreo = AllowBodies.nonce();
@@ -82,7 +85,7 @@ final class Allowent extends Transaction {
         AllowBodies.putUint32(stuff, 36, remote.fuid);
         System.arraycopy(a.oreo, 0, stuff, 40, 24);
         byte[] n2 = AllowBodies.nonce();
-        byte[] cipher = engine.local.boxKeys.sharedKey(peerShort).seal(stuff, n2);
+        byte[] cipher = longToShort.seal(stuff, n2);
         engine.addTransaction(a);
         a.last = a.send(a.head(PacketKind.COOKIE), concat(cipher, n2));
         a.startTimers(now, RoadEngine.seconds(engine.config.allowTimeout()), 0.25);
@@ -134,7 +137,8 @@ final class Allowent extends Transaction {
         }
         byte[] stuff;
         try {
-            stuff = remote.shortKeys.sharedKey(remote.peerShortKey).open(body, 56, 248, body, 304);
+            remote.shortShared = remote.shortKeys.sharedKey(remote.peerShortKey);
+            stuff = remote.shortShared.open(body, 56, 248, body, 304);
         } catch (CryptoException e) {
             fail("initiate_box");
             return;
@@ -146,7 +150,7 @@ final class Allowent extends Transaction {
         }
         byte[] vouched;
         try {
-            vouched = engine.local.boxKeys.sharedKey(remote.publicKey).open(stuff, 32, 48, stuff, 80);
+            vouched = remote.longShared(engine.local.boxKeys).open(stuff, 32, 48, stuff, 80);
         } catch (CryptoException e) {
             fail("initiate_vouch");
             return;

@@ -34,6 +34,7 @@ final class Allower extends Transaction {
         Allower a = new Allower(engine, remote, cascade);
         a.initiate(remote.sid);
         remote.shortKeys = BoxKeyPair.generate();
+        remote.shortShared = null;
         remote.allowed = null;
         a.shortToLong = remote.shortKeys.sharedKey(remote.publicKey);
         byte[] n1 = AllowBodies.nonce();
@@ -92,10 +93,11 @@ final class Allower extends Transaction {
         remote.peerShortKey = peerShort;
         byte[] shortPub = remote.shortKeys.publicKey().bytes();
         byte[] n3 = AllowBodies.nonce();
-        byte[] vouch = engine.local.boxKeys.sharedKey(remote.publicKey).seal(shortPub, n3);
+        byte[] vouch = remote.longShared(engine.local.boxKeys).seal(shortPub, n3);
         byte[] inner = concat(engine.local.boxKeys.publicKey().bytes(), vouch, n3, AllowBodies.fqdnField(remote.fqdn));
         byte[] n4 = AllowBodies.nonce();
-        byte[] cipher = remote.shortKeys.sharedKey(peerShort).seal(inner, n4);
+        remote.shortShared = remote.shortKeys.sharedKey(peerShort);
+        byte[] cipher = remote.shortShared.seal(inner, n4);
         initiate = send(head(PacketKind.INITIATE), concat(shortPub, oreo, cipher, n4));
         last = initiate;
     }

@@ -8,10 +8,13 @@ import java.time.Duration;
  * @param timeout give up after this long (zero: never)
  * @param retries give up after this many retransmissions of the last packet without any answer (negative:
  *     unlimited)
- * @param burst segments sent before waiting for an acknowledgement (zero: all)
+ * @param burst segments of a large message per burst, the last one asking for an acknowledgement; up to two
+ *     bursts are in flight (zero: every segment at once, as the reference does by default)
  */
 public record MessageOptions(Duration timeout, int retries, int burst) {
-    public static final MessageOptions DEFAULT = new MessageOptions(Duration.ofSeconds(30), -1, 0);
+    /** Segments per burst unless a message says otherwise. */
+    public static final int DEFAULT_BURST = 64;
+    public static final MessageOptions DEFAULT = new MessageOptions(Duration.ofSeconds(30), -1, DEFAULT_BURST);
 
     public MessageOptions {
         if (timeout == null || timeout.isNegative()) {

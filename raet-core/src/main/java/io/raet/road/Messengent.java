@@ -106,12 +106,12 @@ final class Messengent extends Transaction {
         }
         sendEmpty(PacketKind.DONE);
         remove();
-        remote.completedTids.put(ti, now + engine.config.staleTidWindow().toNanos());
+        remote.completedTids.add(ti, now + engine.config.staleTidWindow().toNanos());
         if (si == remote.rsid) {
             remote.replay.mark(remote.rsid, ti);
         }
         engine.setAlive(remote, true);
-        engine.stats.inc("messages_received");
+        engine.stats.inc(RoadStats.Counter.MESSAGES_RECEIVED);
         engine.emit(new RoadEvent.Message(remote.name, remote.role, body));
     }
 

@@ -30,6 +30,8 @@ final class Messenger extends Transaction {
     private int segmentSize;
     private int segmentCount;
     private int cursor;
+    /** Highest segment the receiver acknowledged holding with none missing below it (-1: none yet). */
+    private int acked = -1;
     private final ArrayDeque<Integer> resends = new ArrayDeque<>();
     private int lastSent = -1;
     private boolean lastWf;
@@ -100,25 +102,30 @@ final class Messenger extends Transaction {
         }
     }
 
+    /**
+     * Sends what the window allows. With a burst size of zero every remaining segment goes at once (the
+     * reference's default). Otherwise segments go in bursts of that size, each ending with {@code wf}, and up to
+     * two bursts are in flight beyond the last acknowledged segment: the receiver checks and acks one burst while
+     * the next one is on its way, and a slow receiver's socket buffer is not flooded.
+     */
     private void sendBurst() {
         if (!resends.isEmpty()) {
             sendResends();
             return;
         }
-        int remaining = segmentCount - cursor;
-        if (remaining <= 0) {
-            return;
-        }
         int burst = pending.options().burst();
-        int n = burst == 0 ? remaining : Math.min(burst, remaining);
-        for (int k = 0; k < n; k++) {
-            int sn = cursor + k;
-            boolean wf = k == n - 1;
-            segment(sn, wf, false);
-            lastSent = sn;
-            lastWf = wf;
+        int limit = burst == 0 ? segmentCount : (int) Math.min(segmentCount, acked + 1 + 2L * burst);
+        while (cursor < limit) {
+            int n = burst == 0 ? limit - cursor : Math.min(burst, limit - cursor);
+            for (int k = 0; k < n; k++) {
+                int sn = cursor + k;
+                boolean wf = k == n - 1;
+                segment(sn, wf, false);
+                lastSent = sn;
+                lastWf = wf;
+            }
+            cursor += n;
         }
-        cursor += n;
     }
 
     private void sendResends() {
@@ -139,8 +146,20 @@ final class Messenger extends Transaction {
         switch (h.pk()) {
             case ACK -> {
                 heard();
-                if (resends.isEmpty() && h.sn() + 1 < cursor) {
-                    cursor = (int) h.sn() + 1;
+                int sn = (int) Math.min(h.sn(), segmentCount - 1);
+                boolean progress = sn > acked;
+                acked = Math.max(acked, sn);
+                if (pending.options().burst() == 0) {
+                    if (resends.isEmpty() && sn + 1 < cursor) {
+                        // Everything went at once and the receiver asks for more: what follows sn was lost.
+                        cursor = sn + 1;
+                    }
+                } else if (!progress && resends.isEmpty() && sn + 1 < cursor) {
+                    // The receiver has nothing beyond sn although more was sent: those segments are lost or still
+                    // on their way. Re-send the highest one (wf); the receiver then asks for the gaps by number.
+                    segment(cursor - 1, true, true);
+                    lastSent = cursor - 1;
+                    lastWf = true;
                 }
                 sendBurst();
             }
@@ -161,7 +180,7 @@ final class Messenger extends Transaction {
             case DONE -> {
                 remove();
                 engine.setAlive(remote, true);
-                engine.stats.inc("messages_delivered");
+                engine.stats.inc(RoadStats.Counter.MESSAGES_DELIVERED);
                 engine.emit(new RoadEvent.Delivered(pending.id(), remote.name));
             }
             case NACK, REFUSE, REJECT, UNJOINED, UNALLOWED, RENEW -> {
@@ -213,6 +232,9 @@ final class Messenger extends Transaction {
         redos++;
         if (segmentCount == 1 && !answered) {
             engine.resend(single, to);
+        } else if (segmentCount > 1 && pending.options().burst() > 0 && cursor > 0) {
+            // The highest segment sent, asking for an answer: the receiver reports every gap below it.
+            segment(cursor - 1, true, answered);
         } else if (lastSent >= 0) {
             segment(lastSent, lastWf || segmentCount == 1, answered);
         }

@@ -7,9 +7,7 @@ import io.raet.crypto.VerifyKey;
 import io.raet.keep.Acceptance;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
-import java.util.Map;
 import java.util.Set;
 
 /** A peer estate as this stack knows it ("RemoteEstate" in the reference). Owned by the engine thread. */
@@ -39,10 +37,15 @@ public final class Remote {
     BoxKeyPair shortKeys;
     PublicKey peerShortKey;
     SharedKey sessionKey;
+    /** {@code shortKeys} with {@code peerShortKey}: the next session key, computed once per handshake. */
+    SharedKey shortShared;
+    /** Our long-term box key with the remote's, and the remote key it was computed for. */
+    private SharedKey longShared;
+    private PublicKey longSharedFor;
 
     final Set<Transaction> transactions = new LinkedHashSet<>();
-    /** Message tids the remote initiated and we completed, with their expiry time. */
-    final Map<Long, Long> completedTids = new HashMap<>();
+    /** Message tids the remote initiated and we completed, until the stale-tid window expires them. */
+    final CompletedTids completedTids = new CompletedTids();
     /** Transaction ids the remote initiated in its current session: replays are refused for the whole session. */
     final ReplayWindow replay = new ReplayWindow();
     /** Messages waiting for the remote to be allowed. */
@@ -54,6 +57,15 @@ public final class Remote {
         this.uid = uid;
         this.fuid = fuid;
         this.ha = ha;
+    }
+
+    /** The box key between our long-term key and the remote's current one (computed once per remote key). */
+    SharedKey longShared(BoxKeyPair local) {
+        if (longShared == null || longSharedFor != publicKey) {
+            longShared = local.sharedKey(publicKey);
+            longSharedFor = publicKey;
+        }
+        return longShared;
     }
 
     long nextTid() {

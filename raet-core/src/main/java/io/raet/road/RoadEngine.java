@@ -274,7 +274,7 @@ public final class RoadEngine {
         long interval = config.aliveInterval().toNanos();
         for (Remote r : new ArrayList<>(remotes.values())) {
             if (!r.completedTids.isEmpty()) {
-                r.completedTids.values().removeIf(expiry -> expiry <= now);
+                r.completedTids.expire(now);
             }
             if (!r.pending.isEmpty()) {
                 expirePending(r, now);
@@ -299,7 +299,7 @@ public final class RoadEngine {
         try {
             byte[] data = RoadCodec.encode(head, coat, 0, coat.length, local.signer, config.maxPacketSize());
             outbox.add(new Outgoing(data, to));
-            stats.inc("packets_sent");
+            stats.inc(RoadStats.Counter.PACKETS_SENT);
             return data;
         } catch (PacketException e) {
             stats.inc("pack_error");
@@ -309,14 +309,14 @@ public final class RoadEngine {
 
     void enqueue(byte[] data, InetSocketAddress to) {
         outbox.add(new Outgoing(data, to));
-        stats.inc("packets_sent");
+        stats.inc(RoadStats.Counter.PACKETS_SENT);
     }
 
     void resend(byte[] data, InetSocketAddress to) {
         if (data != null) {
             outbox.add(new Outgoing(data, to));
-            stats.inc("packets_sent");
-            stats.inc("packets_resent");
+            stats.inc(RoadStats.Counter.PACKETS_SENT);
+            stats.inc(RoadStats.Counter.PACKETS_RESENT);
         }
     }
 
@@ -339,15 +339,14 @@ public final class RoadEngine {
     }
 
     void drop(String reason) {
-        stats.inc("drop_" + reason);
-        stats.inc("dropped");
+        stats.drop(reason);
     }
 
     // ------------------------------------------------------------------ receive
 
     /** Processes one received datagram. Never throws for bad input: every rejection is counted in the stats. */
     public void receive(byte[] buf, int off, int len, InetSocketAddress src, long now) {
-        stats.inc("packets_received");
+        stats.inc(RoadStats.Counter.PACKETS_RECEIVED);
         if (len > Math.max(MAX_RECEIVE_SIZE, config.maxPacketSize())) {
             drop("oversized");
             return;
@@ -522,7 +521,7 @@ public final class RoadEngine {
             case MESSAGE -> {
                 if (h.pk() != PacketKind.MESSAGE) {
                     drop("stale_packet");
-                } else if (remote.completedTids.containsKey(h.ti())) {
+                } else if (remote.completedTids.contains(h.ti())) {
                     // Already delivered: answer done again (the reference nacks, which fails a delivered message).
                     drop("duplicate_message");
                     stalent(packet, src, PacketKind.DONE);
@@ -580,7 +579,8 @@ public final class RoadEngine {
      */
     void openSession(Remote remote) {
         remote.allowed = true;
-        remote.sessionKey = remote.shortKeys.sharedKey(remote.peerShortKey);
+        remote.sessionKey = remote.shortShared != null ? remote.shortShared
+                : remote.shortKeys.sharedKey(remote.peerShortKey);
         remote.nextSid();
         renewInitiatorSession(remote);
         store.saveRemote(remote);

@@ -48,6 +48,8 @@ import org.slf4j.LoggerFactory;
 public final class RoadStack implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RoadStack.class);
     private static final int RECEIVE_BUFFER = 64 * 1024;
+    /** Datagrams read per selector wake-up before timers and the selector get a turn again. */
+    private static final int MAX_READS_PER_WAKEUP = 256;
 
     private final RoadEngine engine;
     private final DatagramChannel channel;
@@ -62,6 +64,8 @@ public final class RoadStack implements AutoCloseable {
     private final Map<String, List<CompletableFuture<Void>>> allows = new HashMap<>();
     private final ArrayDeque<Outgoing> unsent = new ArrayDeque<>();
     private volatile boolean running = true;
+    /** Owner thread only: the socket refused a datagram and we wait for OP_WRITE. */
+    private boolean writeBlocked;
     private final java.util.concurrent.atomic.AtomicBoolean selecting = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile Map<String, Long> statsSnapshot = Map.of();
 
@@ -237,22 +241,13 @@ public final class RoadStack implements AutoCloseable {
 
     private void run() {
         ByteBuffer buf = ByteBuffer.allocate(RECEIVE_BUFFER);
+        byte[] array = buf.array();
         try {
             SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
             long lastStats = 0;
             while (running) {
                 long now = System.nanoTime();
-                Consumer<Long> c;
-                while ((c = commands.poll()) != null) {
-                    try {
-                        c.accept(now);
-                    } catch (RuntimeException e) {
-                        LOG.warn("road command failed", e);
-                    }
-                }
-                engine.tick(now);
-                flush(key);
-                dispatchEvents();
+                service(key, now);
                 if (now - lastStats > 100_000_000L) {
                     statsSnapshot = engine.stats().snapshot();
                     lastStats = now;
@@ -269,14 +264,17 @@ public final class RoadStack implements AutoCloseable {
                 }
                 selecting.set(false);
                 selector.selectedKeys().clear();
-                long rnow = System.nanoTime();
-                for (int i = 0; i < 256; i++) {
+                // Drain the socket, answering each datagram at once: the peer works on our reply while we read
+                // the next one, instead of the two sides taking turns at whole batches.
+                for (int i = 0; i < MAX_READS_PER_WAKEUP && running; i++) {
                     buf.clear();
                     InetSocketAddress src = (InetSocketAddress) channel.receive(buf);
                     if (src == null) {
                         break;
                     }
-                    engine.receive(buf.array(), 0, buf.position(), src, rnow);
+                    long rnow = System.nanoTime();
+                    engine.receive(array, 0, buf.position(), src, rnow);
+                    service(key, rnow);
                 }
             }
         } catch (IOException e) {
@@ -290,7 +288,31 @@ public final class RoadStack implements AutoCloseable {
         }
     }
 
+    /** Runs queued commands and due timers, sends what the engine produced and hands out its events. */
+    private void service(SelectionKey key, long now) throws IOException {
+        Consumer<Long> c;
+        while ((c = commands.poll()) != null) {
+            try {
+                c.accept(now);
+            } catch (RuntimeException e) {
+                LOG.warn("road command failed", e);
+            }
+        }
+        if (engine.nextWakeup() <= now) {
+            engine.tick(now);
+        }
+        flush(key);
+        dispatchEvents();
+    }
+
     private void flush(SelectionKey key) throws IOException {
+        if (unsent.isEmpty() && !engine.hasOutgoing()) {
+            if (writeBlocked) {
+                writeBlocked = false;
+                key.interestOps(SelectionKey.OP_READ);
+            }
+            return;
+        }
         Outgoing o;
         while ((o = unsent.isEmpty() ? engine.pollOutgoing() : unsent.poll()) != null) {
             int n;
@@ -302,11 +324,15 @@ public final class RoadStack implements AutoCloseable {
             }
             if (n == 0) {
                 unsent.addFirst(o);
-                key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                if (!writeBlocked) {
+                    writeBlocked = true;
+                    key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                }
                 return;
             }
         }
-        if ((key.interestOps() & SelectionKey.OP_WRITE) != 0) {
+        if (writeBlocked) {
+            writeBlocked = false;
             key.interestOps(SelectionKey.OP_READ);
         }
     }

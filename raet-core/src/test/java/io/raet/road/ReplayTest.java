@@ -68,7 +68,7 @@ class ReplayTest {
 
         // Within the reference's window the duplicates are answered done (existing behaviour).
         net.run(601 * S);
-        assertThat(alpha.remote("beta").completedTids).isEmpty();
+        assertThat(alpha.remote("beta").completedTids.isEmpty()).isTrue();
         assertThat(alpha.remote("beta").isAllowed()).isTrue();
         long session = alpha.remote("beta").rsid;
 
