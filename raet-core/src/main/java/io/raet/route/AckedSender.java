@@ -81,22 +81,12 @@ public final class AckedSender {
 
     /** Consumes a matching {@code ack} or {@code err}; false when it answers nothing pending. */
     public boolean onMessage(FlowMessage m) {
-        if ((m.kind() != Kind.ACK && m.kind() != Kind.ERR) || m.re() == null) {
-            return false;
-        }
-        Entry e;
-        synchronized (this) {
-            e = pending.remove(m.re());
-        }
-        if (e == null) {
-            return false;
-        }
-        if (m.kind() == Kind.ACK) {
-            e.future.complete(m);
-        } else {
-            e.future.completeExceptionally(FlowException.of(m));
-        }
-        return true;
+        return Answers.settle(m, Kind.ACK, this::take);
+    }
+
+    private synchronized CompletableFuture<FlowMessage> take(String id) {
+        Entry e = pending.remove(id);
+        return e == null ? null : e.future;
     }
 
     /** The copies to send again now; fails the ones out of retries. */

@@ -70,22 +70,12 @@ public final class Requester {
 
     /** Consumes a matching {@code rsp} or {@code err}; false when the message is not an answer to a pending request. */
     public boolean onMessage(FlowMessage m) {
-        if ((m.kind() != Kind.RSP && m.kind() != Kind.ERR) || m.re() == null) {
-            return false;
-        }
-        Entry e;
-        synchronized (this) {
-            e = pending.remove(m.re());
-        }
-        if (e == null) {
-            return false;
-        }
-        if (m.kind() == Kind.RSP) {
-            e.future.complete(m);
-        } else {
-            e.future.completeExceptionally(FlowException.of(m));
-        }
-        return true;
+        return Answers.settle(m, Kind.RSP, this::take);
+    }
+
+    private synchronized CompletableFuture<FlowMessage> take(String id) {
+        Entry e = pending.remove(id);
+        return e == null ? null : e.future;
     }
 
     /** Fails the requests whose deadline is at or before {@code now}; returns how many. */

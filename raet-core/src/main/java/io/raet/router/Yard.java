@@ -7,6 +7,7 @@ import io.raet.lane.UxdException;
 import io.raet.route.AckedReceiver;
 import io.raet.route.AckedSender;
 import io.raet.route.Address;
+import io.raet.route.Answers;
 import io.raet.route.BestValueShare;
 import io.raet.route.ErrorCode;
 import io.raet.route.FlowException;
@@ -366,19 +367,12 @@ public final class Yard implements AutoCloseable {
         if (requester.onMessage(m) || ackedSender.onMessage(m)) {
             return;
         }
-        if ((m.kind() == Kind.ACK || m.kind() == Kind.ERR) && m.re() != null) {
-            CompletableFuture<FlowMessage> c;
+        if (Answers.settle(m, Kind.ACK, id -> {
             synchronized (controls) {
-                c = controls.remove(m.re());
+                return controls.remove(id);
             }
-            if (c != null) {
-                if (m.kind() == Kind.ACK) {
-                    c.complete(m);
-                } else {
-                    c.completeExceptionally(FlowException.of(m));
-                }
-                return;
-            }
+        })) {
+            return;
         }
         switch (m.kind()) {
             case RSP, ACK, ERR -> {
