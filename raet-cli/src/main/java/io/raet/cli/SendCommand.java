@@ -5,6 +5,7 @@ import io.raet.road.MessageOptions;
 import io.raet.road.Remote;
 import io.raet.road.RoadEvent;
 import io.raet.road.RoadStack;
+import io.raet.router.RouterConfig;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
@@ -90,19 +91,6 @@ final class SendCommand implements Callable<Integer> {
     }
 
     static InetSocketAddress parseAddress(String hostPort) {
-        int colon = hostPort.lastIndexOf(':');
-        if (colon <= 0 || colon == hostPort.length() - 1) {
-            throw new IllegalArgumentException("--to must be host:port, not " + hostPort);
-        }
-        int port;
-        try {
-            port = Integer.parseInt(hostPort.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--to has a bad port: " + hostPort);
-        }
-        if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("--to port must be 1..65535: " + hostPort);
-        }
-        return new InetSocketAddress(hostPort.substring(0, colon), port);
+        return RouterConfig.parseHostPort("--to", hostPort);
     }
 }

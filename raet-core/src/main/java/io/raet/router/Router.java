@@ -81,7 +81,8 @@ public final class Router implements AutoCloseable {
     private volatile boolean running = true;
     private byte[] policyBytes;
 
-    private Router(RouterConfig config, RoadStack road, LaneStack lane, Consumer<RouterEvent> listener) {
+    private Router(RouterConfig config, RoadStack road, LaneStack lane, Policy policy, byte[] policyBytes,
+            Consumer<RouterEvent> listener) {
         this.config = config;
         this.road = road;
         this.lane = lane;
@@ -116,7 +117,8 @@ public final class Router implements AutoCloseable {
                 case TOPIC -> shares.topic(e.getKey());
             }
         }
-        this.flows = new FlowRouter(topology, shares, config.policy());
+        this.flows = new FlowRouter(topology, shares, policy);
+        this.policyBytes = policyBytes;
     }
 
     /** Starts a router with no listener. */
@@ -133,7 +135,7 @@ public final class Router implements AutoCloseable {
      */
     public static Router start(RouterConfig config, Consumer<RouterEvent> listener) throws IOException {
         Objects.requireNonNull(config, "config");
-        Policy fromFile = null;
+        Policy policy = config.policy();
         byte[] fileBytes = null;
         if (config.policyFile() != null) {
             try {
@@ -142,7 +144,7 @@ public final class Router implements AutoCloseable {
                 throw new IllegalArgumentException("cannot read policy file " + config.policyFile() + ": " + e, e);
             }
             try {
-                fromFile = Policy.parseJson(new String(fileBytes, java.nio.charset.StandardCharsets.UTF_8));
+                policy = parsePolicy(fileBytes);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("policy file " + config.policyFile() + ": " + e.getMessage(), e);
             }
@@ -170,16 +172,21 @@ public final class Router implements AutoCloseable {
             road.close();
             throw e;
         }
-        Router r = new Router(config, road, lane, listener);
-        if (fromFile != null) {
-            r.flows.policy(fromFile);
-            r.policyBytes = fileBytes;
-        }
-        r.begin(fromFile);
+        Router r = new Router(config, road, lane, policy, fileBytes, listener);
+        r.begin();
         return r;
     }
 
-    private void begin(Policy fromFile) {
+    private static Policy parsePolicy(byte[] json) {
+        return Policy.parseJson(new String(json, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** The cause a failed future carries (unwrapped from {@link CompletionException}). */
+    static Throwable cause(Throwable ex) {
+        return ex instanceof CompletionException && ex.getCause() != null ? ex.getCause() : ex;
+    }
+
+    private void begin() {
         road.onEvent(this::onRoadEvent);
         try {
             for (String name : road.inspect(e -> e.remotes().stream().filter(Remote::isJoined).map(Remote::name)
@@ -193,7 +200,7 @@ public final class Router implements AutoCloseable {
         }
         emit(new RouterEvent.Ready(road.name(), road.address(), lane.ha()));
         Policy p = flows.policy();
-        emit(new RouterEvent.PolicyLoaded(fromFile != null ? config.policyFile() : null, p.rules().size(),
+        emit(new RouterEvent.PolicyLoaded(config.policyFile(), p.rules().size(),
                 p.defaultEffect().wire()));
         threads.add(Thread.ofVirtual().name("router-road-" + road.name()).start(this::roadLoop));
         threads.add(Thread.ofVirtual().name("router-lane-" + road.name()).start(this::laneLoop));
@@ -370,7 +377,7 @@ public final class Router implements AutoCloseable {
         }
         f.whenComplete((d, ex) -> {
             if (ex != null && running) {
-                Throwable cause = ex instanceof CompletionException && ex.getCause() != null ? ex.getCause() : ex;
+                Throwable cause = cause(ex);
                 ErrorCode code = cause instanceof DeliveryException ? ErrorCode.TIMEOUT : ErrorCode.UNKNOWN_DESTINATION;
                 count(Count.FORWARD_FAILED_ROAD);
                 failed("road", estate, body, code, "estate '" + estate + "' did not take the message: "
@@ -388,18 +395,16 @@ public final class Router implements AutoCloseable {
         }
         f.whenComplete((v, ex) -> {
             if (ex != null && running) {
-                Throwable cause = ex instanceof CompletionException && ex.getCause() != null ? ex.getCause() : ex;
-                ErrorCode code = ErrorCode.TIMEOUT;
-                if (cause instanceof LaneException le) {
-                    code = switch (le.kind()) {
-                        case PEER_GONE, UNKNOWN_YARD -> ErrorCode.UNKNOWN_DESTINATION;
-                        case BAD_BODY, TOO_LARGE -> ErrorCode.BAD_ROUTE;
-                        default -> ErrorCode.TIMEOUT;
-                    };
-                    if (le.kind() == LaneException.Kind.CLOSED) {
-                        return;
-                    }
+                Throwable cause = cause(ex);
+                LaneException.Kind kind = cause instanceof LaneException le ? le.kind() : null;
+                if (kind == LaneException.Kind.CLOSED) {
+                    return;
                 }
+                ErrorCode code = kind == null ? ErrorCode.TIMEOUT : switch (kind) {
+                    case PEER_GONE, UNKNOWN_YARD -> ErrorCode.UNKNOWN_DESTINATION;
+                    case BAD_BODY, TOO_LARGE -> ErrorCode.BAD_ROUTE;
+                    default -> ErrorCode.TIMEOUT;
+                };
                 count(Count.FORWARD_FAILED_LANE);
                 failed("lane", yard, body, code, "yard '" + yard + "' did not take the message: " + cause.getMessage());
             }
@@ -519,7 +524,7 @@ public final class Router implements AutoCloseable {
             }
             policyBytes = now;
             try {
-                Policy p = Policy.parseJson(new String(now, java.nio.charset.StandardCharsets.UTF_8));
+                Policy p = parsePolicy(now);
                 flows.policy(p);
                 count(Count.POLICY_RELOADS);
                 emit(new RouterEvent.PolicyLoaded(file, p.rules().size(), p.defaultEffect().wire()));

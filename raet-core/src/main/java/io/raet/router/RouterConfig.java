@@ -268,9 +268,18 @@ public final class RouterConfig {
 
     /** {@code host:port} (an IPv6 host in brackets). */
     public static InetSocketAddress parseHostPort(String s) {
+        return parseHostPort("address", s);
+    }
+
+    /**
+     * {@code host:port} (an IPv6 host in brackets); errors name the setting {@code what} (e.g. {@code --to}).
+     *
+     * @throws IllegalArgumentException when it is not host:port with a port 1..65535
+     */
+    public static InetSocketAddress parseHostPort(String what, String s) {
         int colon = s.lastIndexOf(':');
         if (colon <= 0 || colon == s.length() - 1) {
-            throw new IllegalArgumentException("address must be host:port, not '" + s + "'");
+            throw new IllegalArgumentException(what + " must be host:port, not '" + s + "'");
         }
         String host = s.substring(0, colon);
         if (host.startsWith("[") && host.endsWith("]")) {
@@ -280,10 +289,10 @@ public final class RouterConfig {
         try {
             port = Integer.parseInt(s.substring(colon + 1));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("address must be host:port, not '" + s + "'", e);
+            throw new IllegalArgumentException(what + " must be host:port, not '" + s + "'", e);
         }
         if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("port must be 1..65535 in '" + s + "'");
+            throw new IllegalArgumentException(what + ": port must be 1..65535 in '" + s + "'");
         }
         return new InetSocketAddress(host, port);
     }

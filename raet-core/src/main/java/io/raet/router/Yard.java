@@ -294,8 +294,7 @@ public final class Yard implements AutoCloseable {
             }
         });
         return f.exceptionallyCompose(ex -> {
-            Throwable c = ex instanceof java.util.concurrent.CompletionException && ex.getCause() != null
-                    ? ex.getCause() : ex;
+            Throwable c = Router.cause(ex);
             if (c instanceof java.util.concurrent.TimeoutException) {
                 return CompletableFuture.failedFuture(new FlowException(ErrorCode.TIMEOUT,
                         "no answer to " + kind.wire() + " " + m.id()));
