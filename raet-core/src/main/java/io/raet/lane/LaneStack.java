@@ -470,15 +470,7 @@ public final class LaneStack implements AutoCloseable {
                     }
                     case ERROR -> {
                         count("error_transmit_yard");
-                        txLock.lock();
-                        try {
-                            ArrayDeque<Pending> q = txQueues.get(dest);
-                            if (q != null) {
-                                q.remove(p);
-                            }
-                        } finally {
-                            txLock.unlock();
-                        }
+                        dequeue(dest, p);
                         p.future.completeExceptionally(new LaneException(LaneException.Kind.SEND_FAILED,
                                 "sending to yard '" + p.out.yard() + "' failed: " + r.message()));
                         p = null;
@@ -489,18 +481,23 @@ public final class LaneStack implements AutoCloseable {
                 }
             }
             if (p != null) {
-                txLock.lock();
-                try {
-                    ArrayDeque<Pending> q = txQueues.get(dest);
-                    if (q != null) {
-                        q.remove(p);
-                    }
-                } finally {
-                    txLock.unlock();
-                }
+                dequeue(dest, p);
                 count("messages_sent");
                 p.future.complete(null);
             }
+        }
+    }
+
+    /** Takes a finished message off its destination's queue. */
+    private void dequeue(String dest, Pending p) {
+        txLock.lock();
+        try {
+            ArrayDeque<Pending> q = txQueues.get(dest);
+            if (q != null) {
+                q.remove(p);
+            }
+        } finally {
+            txLock.unlock();
         }
     }
 

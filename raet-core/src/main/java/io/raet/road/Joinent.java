@@ -181,15 +181,7 @@ final class Joinent extends Transaction {
     }
 
     private void acknowledged(long now) {
-        if (remote.sid == 0) {
-            remote.nextSid();
-        }
-        if (vacuous) {
-            remote.rsid = 0;
-        }
-        remote.joined = true;
-        engine.store.saveRemote(remote);
-        engine.store.saveLocal(engine.local);
+        engine.recordJoin(remote, vacuous);
         end();
         engine.emit(new RoadEvent.Joined(remote.name, remote.ha));
         if (!remote.pending.isEmpty()) {

@@ -146,15 +146,7 @@ final class Joiner extends Transaction {
     }
 
     private void complete(long now) {
-        if (remote.sid == 0) {
-            remote.nextSid();
-        }
-        if (vacuous) {
-            remote.rsid = 0;
-        }
-        remote.joined = true;
-        engine.store.saveRemote(remote);
-        engine.store.saveLocal(engine.local);
+        engine.recordJoin(remote, vacuous);
         sendEmpty(PacketKind.ACK);
         remove();
         engine.emit(new RoadEvent.Joined(remote.name, remote.ha));

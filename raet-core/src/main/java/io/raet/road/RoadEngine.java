@@ -560,6 +560,22 @@ public final class RoadEngine {
         remote.completedTids.clear();
     }
 
+    /**
+     * Records a completed join on both sides: a session id when there is none yet, the remote's session id reset
+     * after a vacuous join, the remote joined, and the remote and the local estate kept.
+     */
+    void recordJoin(Remote remote, boolean vacuous) {
+        if (remote.sid == 0) {
+            remote.nextSid();
+        }
+        if (vacuous) {
+            remote.rsid = 0;
+        }
+        remote.joined = true;
+        store.saveRemote(remote);
+        store.saveLocal(local);
+    }
+
     /** Our session with the remote advanced (allow): end initiators of the old one, keeping their messages. */
     void renewInitiatorSession(Remote remote) {
         for (Transaction tx : new ArrayList<>(remote.transactions)) {
