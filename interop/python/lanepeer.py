@@ -6,11 +6,9 @@ See README.md in this directory for the protocol.
 
 import argparse
 import os
-import select
 import stat
 import sys
 import time
-import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -18,8 +16,6 @@ import raetshim  # noqa: E402  (must precede raet imports)
 import peerio  # noqa: E402
 
 EVENTS = peerio.EventOut()
-
-import json  # noqa: E402
 
 from ioflo.base.consoling import getConsole  # noqa: E402
 from ioflo.base.storing import Store  # noqa: E402
@@ -112,27 +108,6 @@ class LanePeer:
     def cmd_ping(self, cmd):
         self.emit({"event": "pong", "id": cmd.get("id")})
 
-    def handle(self, line):
-        try:
-            cmd = json.loads(line)
-        except ValueError as ex:
-            self.emit({"event": "error", "error": "bad json: {0}".format(ex), "line": line[:200]})
-            return True
-        name = cmd.get("cmd") if isinstance(cmd, dict) else None
-        if name == "quit":
-            return False
-        fn = getattr(self, "cmd_" + str(name), None)
-        if fn is None:
-            self.emit({"event": "error", "cmd": name, "error": "unknown command"})
-            return True
-        try:
-            fn(cmd)
-        except Exception as ex:
-            traceback.print_exc(file=sys.stderr)
-            self.emit({"event": "error", "cmd": name, "error": "{0}: {1}".format(
-                type(ex).__name__, ex)})
-        return True
-
     def run(self):
         st = self.stack
         self.emit({"event": "ready", "yard": st.local.name, "lane": st.local.lanename,
@@ -141,30 +116,12 @@ class LanePeer:
         reader = peerio.LineReader(0)
         sock = st.server.ss
         running = True
-        while running:
-            rlist = [sock] if reader.eof else [0, sock]
-            try:
-                ready, _, _ = select.select(rlist, [], [], self.args.interval)
-            except InterruptedError:
-                ready = []
-            if 0 in ready:
-                for line in reader.read_lines():
-                    if not self.handle(line):
-                        running = False
-                        break
-                if reader.eof and self.args.exit_on_eof:
-                    running = False
+        while running:  # one more service round after quit, so that commands before it take effect
+            running = peerio.wait_and_dispatch(self, reader, sock, self.args.interval,
+                                               self.args.exit_on_eof)
             self.store.changeStamp(time.monotonic() - self.t0)
-            try:
-                st.serviceAll()
-            except Exception as ex:
-                traceback.print_exc(file=sys.stderr)
-                self.emit({"event": "error", "where": "serviceAll",
-                           "error": "{0}: {1}".format(type(ex).__name__, ex)})
-            while st.rxMsgs:
-                body, name = st.rxMsgs.popleft()
-                self.rx_count += 1
-                self.emit(peerio.message_event(body, name, self.digest_over, self.digest_only))
+            peerio.service(self)
+            peerio.drain_messages(self)
             for uid, y in list(st.remotes.items()):
                 if uid not in self.known:
                     self.known.add(uid)
@@ -195,17 +152,7 @@ def parse_args(argv=None):
 
 
 def main(argv=None):
-    args = parse_args(argv)
-    peerio.route_consoles(args.verbosity)
-    try:
-        peer = LanePeer(args)
-    except Exception as ex:
-        traceback.print_exc(file=sys.stderr)
-        EVENTS.emit({"event": "error", "where": "start",
-                     "error": "{0}: {1}".format(type(ex).__name__, ex)})
-        return 2
-    peer.run()
-    return 0
+    return peerio.main(LanePeer, parse_args(argv), EVENTS)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,9 @@ import errno
 import hashlib
 import json
 import os
+import select
 import sys
+import traceback
 
 BYTES_MARKER = "__bytes__"
 PAD_ALPHABET = "abcdefghijklmnopqrstuvwxyz"
@@ -150,3 +152,78 @@ class LineReader:
             lines.append(self.buf.strip().decode("utf-8"))
             self.buf = b""
         return lines
+
+
+# ---- the peers' common loop -------------------------------------------------------------------
+
+def dispatch(peer, line):
+    """Runs one command line on ``peer`` (its ``cmd_<name>`` method). Returns False on ``quit``.
+    Bad JSON, unknown commands and failing commands are reported as ``error`` events."""
+    try:
+        cmd = json.loads(line)
+    except ValueError as ex:
+        peer.emit({"event": "error", "error": "bad json: {0}".format(ex), "line": line[:200]})
+        return True
+    name = cmd.get("cmd") if isinstance(cmd, dict) else None
+    if name == "quit":
+        return False
+    fn = getattr(peer, "cmd_" + str(name), None)
+    if fn is None:
+        peer.emit({"event": "error", "cmd": name, "error": "unknown command"})
+        return True
+    try:
+        fn(cmd)
+    except Exception as ex:  # report and go on
+        traceback.print_exc(file=sys.stderr)
+        peer.emit({"event": "error", "cmd": name, "error": "{0}: {1}".format(type(ex).__name__, ex)})
+    return True
+
+
+def wait_and_dispatch(peer, reader, sock, interval, exit_on_eof):
+    """Waits up to ``interval`` for stdin or the stack's socket, runs the commands that arrived.
+    Returns False when the peer should stop (``quit``, or end of stdin with ``exit_on_eof``)."""
+    rlist = [sock] if reader.eof else [0, sock]
+    try:
+        ready, _, _ = select.select(rlist, [], [], interval)
+    except InterruptedError:
+        ready = []
+    if 0 in ready:
+        for line in reader.read_lines():
+            if not dispatch(peer, line):
+                return False
+        if reader.eof and exit_on_eof:
+            return False
+    return True
+
+
+def service(peer):
+    """``serviceAll()`` of the peer's stack; an exception out of it is reported, not fatal."""
+    try:
+        peer.stack.serviceAll()
+    except Exception as ex:
+        traceback.print_exc(file=sys.stderr)
+        peer.emit({"event": "error", "where": "serviceAll",
+                   "error": "{0}: {1}".format(type(ex).__name__, ex)})
+
+
+def drain_messages(peer):
+    """Emits a ``message`` event for every message the peer's stack received."""
+    st = peer.stack
+    while st.rxMsgs:
+        body, name = st.rxMsgs.popleft()
+        peer.rx_count += 1
+        peer.emit(message_event(body, name, peer.digest_over, peer.digest_only))
+
+
+def main(peer_class, args, events):
+    """Starts ``peer_class(args)`` and runs it; a failure to start is an ``error`` event and exit 2."""
+    route_consoles(args.verbosity)
+    try:
+        peer = peer_class(args)
+    except Exception as ex:
+        traceback.print_exc(file=sys.stderr)
+        events.emit({"event": "error", "where": "start",
+                     "error": "{0}: {1}".format(type(ex).__name__, ex)})
+        return 2
+    peer.run()
+    return 0

@@ -6,12 +6,10 @@ See README.md in this directory for the protocol.
 
 import argparse
 import os
-import select
 import shutil
 import sys
 import tempfile
 import time
-import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -20,7 +18,6 @@ import peerio  # noqa: E402
 
 EVENTS = peerio.EventOut()  # redirect stdout before raet's console binds to it
 
-import json  # noqa: E402
 
 from ioflo.base.consoling import getConsole  # noqa: E402
 from ioflo.base.storing import Store  # noqa: E402
@@ -263,34 +260,6 @@ class RefPeer:
                 self.emit({"event": "remote_removed", "uid": uid, "name": self.prev[uid]["name"]})
                 del self.prev[uid]
 
-    def drain_rx(self):
-        st = self.stack
-        while st.rxMsgs:
-            body, name = st.rxMsgs.popleft()
-            self.rx_count += 1
-            self.emit(peerio.message_event(body, name, self.digest_over, self.digest_only))
-
-    def handle(self, line):
-        try:
-            cmd = json.loads(line)
-        except ValueError as ex:
-            self.emit({"event": "error", "error": "bad json: {0}".format(ex), "line": line[:200]})
-            return True
-        name = cmd.get("cmd") if isinstance(cmd, dict) else None
-        if name == "quit":
-            return False
-        fn = getattr(self, "cmd_" + str(name), None)
-        if fn is None:
-            self.emit({"event": "error", "cmd": name, "error": "unknown command"})
-            return True
-        try:
-            fn(cmd)
-        except Exception as ex:  # report and go on
-            traceback.print_exc(file=sys.stderr)
-            self.emit({"event": "error", "cmd": name, "error": "{0}: {1}".format(
-                type(ex).__name__, ex)})
-        return True
-
     def run(self):
         st = self.stack
         local = st.local
@@ -302,30 +271,15 @@ class RefPeer:
         reader = peerio.LineReader(0)
         sock = st.server.ss
         running = True
-        while running:
-            rlist = [sock] if reader.eof else [0, sock]
-            try:
-                ready, _, _ = select.select(rlist, [], [], self.args.interval)
-            except InterruptedError:
-                ready = []
-            if 0 in ready:
-                for line in reader.read_lines():
-                    if not self.handle(line):
-                        running = False
-                        break
-                if reader.eof and self.args.exit_on_eof:
-                    running = False
+        while running:  # one more service round after quit, so that commands before it take effect
+            running = peerio.wait_and_dispatch(self, reader, sock, self.args.interval,
+                                               self.args.exit_on_eof)
             self.store.changeStamp(self.now())
-            try:
-                st.serviceAll()
-            except Exception as ex:
-                traceback.print_exc(file=sys.stderr)
-                self.emit({"event": "error", "where": "serviceAll",
-                           "error": "{0}: {1}".format(type(ex).__name__, ex)})
+            peerio.service(self)
             if self.manage_period > 0 and self.now() - self.last_manage >= self.manage_period:
                 self.last_manage = self.now()
                 self.do_manage()
-            self.drain_rx()
+            peerio.drain_messages(self)
             self.check_changes()
         self.shutdown()
 
@@ -368,17 +322,7 @@ def parse_args(argv=None):
 
 
 def main(argv=None):
-    args = parse_args(argv)
-    peerio.route_consoles(args.verbosity)
-    try:
-        peer = RefPeer(args)
-    except Exception as ex:
-        traceback.print_exc(file=sys.stderr)
-        EVENTS.emit({"event": "error", "where": "start",
-                     "error": "{0}: {1}".format(type(ex).__name__, ex)})
-        return 2
-    peer.run()
-    return 0
+    return peerio.main(RefPeer, parse_args(argv), EVENTS)
 
 
 if __name__ == "__main__":
