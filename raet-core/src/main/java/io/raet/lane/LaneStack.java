@@ -144,6 +144,13 @@ public final class LaneStack implements AutoCloseable {
         }
     }
 
+    /** Whether {@code name} is a known yard (without copying the list). */
+    public boolean hasYard(String name) {
+        synchronized (engine) {
+            return engine.yard(name) != null;
+        }
+    }
+
     /** Names of the known yards. */
     public List<String> yards() {
         synchronized (engine) {

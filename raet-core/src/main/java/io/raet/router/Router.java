@@ -101,7 +101,7 @@ public final class Router implements AutoCloseable {
 
             @Override
             public boolean hasYard(String yard) {
-                return !Address.ROUTER_YARD.equals(yard) && (lane.yards().contains(yard) || discoverYard(yard));
+                return !Address.ROUTER_YARD.equals(yard) && (lane.hasYard(yard) || discoverYard(yard));
             }
 
             @Override
