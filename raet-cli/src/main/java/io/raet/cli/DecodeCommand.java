@@ -26,11 +26,13 @@ import picocli.CommandLine.Parameters;
 /**
  * Prints the fields of road datagrams given in hex, parsed by the codec's strict parser ({@link RoadCodec#parse}):
  * every head field named as on the wire, the kinds by name, the flags, the coat and foot, and a plain body (join
- * packets) decoded. A datagram that does not parse gives one line naming what is wrong, on stderr, and exit 1.
+ * packets) decoded. A datagram that does not parse gives one line naming what is wrong, on stderr, and exit 1; with
+ * {@code --json} also {@code {"datagram":N,"error":"…"}} on stdout, so that output lines match input datagrams.
  */
 @Command(name = "decode", mixinStandardHelpOptions = true,
         description = {"Print the fields of road datagrams given in hex (as arguments, or on standard input, one a line).",
-            "A malformed datagram gives one line on stderr naming what is wrong, and exit status 1."})
+            "A malformed datagram gives one line on stderr naming what is wrong (with --json also an error object",
+            "on stdout, so that output lines match input datagrams), and exit status 1."})
 final class DecodeCommand implements Callable<Integer> {
     /** Exit status when at least one datagram does not parse. */
     static final int MALFORMED = 1;
@@ -45,7 +47,6 @@ final class DecodeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintStream out = System.out;
-        PrintStream err = System.err;
         List<String> inputs = new ArrayList<>(datagrams);
         if (inputs.isEmpty() || inputs.equals(List.of("-"))) {
             inputs.clear();
@@ -75,17 +76,25 @@ final class DecodeCommand implements Callable<Integer> {
                 }
             } catch (PacketException e) {
                 bad++;
-                err.println("raet decode: datagram " + n + ": " + describe(e));
+                malformed(n, describe(e));
             } catch (IllegalArgumentException e) {
                 bad++;
-                err.println("raet decode: datagram " + n + ": not hex: " + e.getMessage());
+                malformed(n, "not hex: " + e.getMessage());
             }
         }
         if (n == 0) {
-            err.println("raet decode: no datagram given (hex as arguments, or on standard input one a line)");
+            System.err.println("raet decode: no datagram given (hex as arguments, or on standard input one a line)");
             return MALFORMED;
         }
         return bad == 0 ? 0 : MALFORMED;
+    }
+
+    /** One line on stderr; with {@code --json} also an {@code error} object on stdout, so lines match datagrams. */
+    private void malformed(int n, String problem) {
+        System.err.println("raet decode: datagram " + n + ": " + problem);
+        if (json) {
+            Json.line(System.out, Json.obj("datagram", n, "error", problem));
+        }
     }
 
     private static byte[] hexBytes(String hex) {

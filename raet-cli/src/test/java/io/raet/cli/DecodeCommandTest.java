@@ -13,6 +13,7 @@ import io.raet.codec.TransactionKind;
 import io.raet.crypto.Hex;
 import io.raet.crypto.SigningKey;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -78,8 +79,11 @@ class DecodeCommandTest {
                 .replace("pl 0090", "pl 0091").getBytes(StandardCharsets.ISO_8859_1));
         CliRun r = CliRun.withInput(good + "\n\n" + bad + "\n", "decode", "--json");
         assertThat(r.code()).isEqualTo(DecodeCommand.MALFORMED);
-        assertThat(r.out().strip().lines()).hasSize(1);
-        assertThat(Json.parseObject(r.out().strip())).containsEntry("hk", 1).containsEntry("tk", 1);
+        List<String> lines = r.out().strip().lines().toList();
+        assertThat(lines).hasSize(2);
+        assertThat(Json.parseObject(lines.get(0))).containsEntry("hk", 1).containsEntry("tk", 1);
+        assertThat(Json.parseObject(lines.get(1))).containsEntry("datagram", 2)
+                .containsEntry("error", "bad length: head field pl = 145 but the datagram is 144 bytes");
         assertThat(r.err().strip()).isEqualTo(
                 "raet decode: datagram 2: bad length: head field pl = 145 but the datagram is 144 bytes");
     }
