@@ -1,9 +1,9 @@
 package io.raet.metrics;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.raet.lane.LaneStack;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -15,14 +15,11 @@ import java.util.Set;
  * {@code raet_lane_pages_received_total}). Gauges, from {@link LaneStack#levels()}: {@code raet.lane.yards},
  * {@code raet.lane.partial.books|bytes}, {@code raet.lane.queue.inbox|outgoing}.
  */
-public final class LaneMetrics implements StatsBinder {
+public final class LaneMetrics extends CompositeBinder {
     /** Lane counters that count a received page or message that was discarded. */
     static final Set<String> DROPS = Set.of("invalid_page_header", "invalid_destination", "invalid_source_yard",
             "unaccepted_source_yard", "yard_capacity", "invalid_body", "missed_page", "duplicate_page",
             "invalid_page", "book_evicted", "stale_book", "oversize_page", "dropped_on_close");
-
-    private final MapMeters counters;
-    private final MapMeters levels;
 
     public LaneMetrics(LaneStack stack) {
         this(stack, Tags.empty());
@@ -31,8 +28,8 @@ public final class LaneMetrics implements StatsBinder {
     /** With {@code tags} added to every meter. */
     public LaneMetrics(LaneStack stack, Iterable<Tag> tags) {
         Tags t = Tags.of("lane", stack.lane(), "yard", stack.name()).and(tags);
-        this.counters = MapMeters.counters(stack, stack::stats, t, LaneMetrics::counter);
-        this.levels = MapMeters.gauges(stack, stack::levels, t, "raet.lane", "lane level");
+        super(List.of(MapMeters.counters(stack, stack::stats, t, LaneMetrics::counter),
+                MapMeters.gauges(stack, stack::levels, t, "raet.lane", "lane level")));
     }
 
     static MapMeters.Target counter(String key) {
@@ -42,17 +39,5 @@ public final class LaneMetrics implements StatsBinder {
                     "lane pages and messages dropped, by reason");
         }
         return new MapMeters.Target(MapMeters.dotted("raet.lane", key), Tags.empty(), "lane counter " + key);
-    }
-
-    @Override
-    public void bindTo(MeterRegistry registry) {
-        counters.bindTo(registry);
-        levels.bindTo(registry);
-    }
-
-    @Override
-    public void refresh() {
-        counters.refresh();
-        levels.refresh();
     }
 }

@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  * {@link #refresh()}. Like Micrometer's own binders, the meters hold the monitored object weakly: they report
  * nothing (NaN) once it is gone.
  */
-final class MapMeters {
+final class MapMeters implements StatsBinder {
     static final long MAX_AGE_MILLIS = 1000;
 
     /** Where a name of the map goes: a meter name and the tags that set it apart (null: the name is left out). */
@@ -65,13 +65,14 @@ final class MapMeters {
         return prefix + "." + key.replace('_', '.');
     }
 
-    synchronized void bindTo(MeterRegistry registry) {
+    @Override
+    public synchronized void bindTo(MeterRegistry registry) {
         bound.add(new Bound(registry, new HashSet<>()));
         refresh();
     }
 
-    /** Reads the map now and registers a meter for every name not seen before. */
-    synchronized void refresh() {
+    @Override
+    public synchronized void refresh() {
         Map<String, Long> now = read();
         for (Bound b : bound) {
             for (String key : now.keySet()) {

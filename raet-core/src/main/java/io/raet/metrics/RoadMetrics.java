@@ -1,9 +1,9 @@
 package io.raet.metrics;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.raet.road.RoadStack;
+import java.util.List;
 
 /**
  * The meters of a road estate ({@link RoadStack}), tagged {@code estate=<name>}.
@@ -14,10 +14,7 @@ import io.raet.road.RoadStack;
  * Gauges, from {@link RoadStack#levels()}: {@code raet.road.remotes}, {@code raet.road.remotes.joined|allowed|alive},
  * {@code raet.road.messages.in.flight}, {@code raet.road.queue.inbox|waiting.allow|commands|unsent}.
  */
-public final class RoadMetrics implements StatsBinder {
-    private final MapMeters counters;
-    private final MapMeters levels;
-
+public final class RoadMetrics extends CompositeBinder {
     public RoadMetrics(RoadStack stack) {
         this(stack, Tags.empty());
     }
@@ -25,8 +22,8 @@ public final class RoadMetrics implements StatsBinder {
     /** With {@code tags} added to every meter. */
     public RoadMetrics(RoadStack stack, Iterable<Tag> tags) {
         Tags t = Tags.of("estate", stack.name()).and(tags);
-        this.counters = MapMeters.counters(stack, stack::stats, t, RoadMetrics::counter);
-        this.levels = MapMeters.gauges(stack, stack::levels, t, "raet.road", "road level");
+        super(List.of(MapMeters.counters(stack, stack::stats, t, RoadMetrics::counter),
+                MapMeters.gauges(stack, stack::levels, t, "raet.road", "road level")));
     }
 
     static MapMeters.Target counter(String key) {
@@ -35,17 +32,5 @@ public final class RoadMetrics implements StatsBinder {
                     "road datagrams dropped, by reason");
         }
         return new MapMeters.Target(MapMeters.dotted("raet.road", key), Tags.empty(), "road counter " + key);
-    }
-
-    @Override
-    public void bindTo(MeterRegistry registry) {
-        counters.bindTo(registry);
-        levels.bindTo(registry);
-    }
-
-    @Override
-    public void refresh() {
-        counters.refresh();
-        levels.refresh();
     }
 }

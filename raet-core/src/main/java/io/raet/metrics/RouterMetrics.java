@@ -1,9 +1,9 @@
 package io.raet.metrics;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.raet.router.Router;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,24 +14,18 @@ import java.util.Map;
  * ({@code forward_failed_lane} → {@code raet_router_forward_failed_lane_total}), and the gauge
  * {@code raet.router.estates} (estates messages can be routed to).
  */
-public final class RouterMetrics implements StatsBinder {
-    private final RoadMetrics road;
-    private final LaneMetrics lane;
-    private final MapMeters counters;
-    private final MapMeters levels;
-
+public final class RouterMetrics extends CompositeBinder {
     public RouterMetrics(Router router) {
         this(router, Tags.empty());
     }
 
     /** With {@code tags} added to every meter. */
     public RouterMetrics(Router router, Iterable<Tag> tags) {
-        this.road = new RoadMetrics(router.road(), tags);
-        this.lane = new LaneMetrics(router.lane(), tags);
         Tags t = Tags.of("estate", router.name()).and(tags);
-        this.counters = MapMeters.counters(router, router::stats, t, RouterMetrics::counter);
-        this.levels = MapMeters.gauges(router, () -> Map.of("estates", (long) router.estates().size()), t,
-                "raet.router", "router level");
+        super(List.of(new RoadMetrics(router.road(), tags), new LaneMetrics(router.lane(), tags),
+                MapMeters.counters(router, router::stats, t, RouterMetrics::counter),
+                MapMeters.gauges(router, () -> Map.of("estates", (long) router.estates().size()), t,
+                        "raet.router", "router level")));
     }
 
     static MapMeters.Target counter(String key) {
@@ -43,21 +37,5 @@ public final class RouterMetrics implements StatsBinder {
                     "messages routed, by outcome");
         }
         return new MapMeters.Target(MapMeters.dotted("raet.router", key), Tags.empty(), "router counter " + key);
-    }
-
-    @Override
-    public void bindTo(MeterRegistry registry) {
-        road.bindTo(registry);
-        lane.bindTo(registry);
-        counters.bindTo(registry);
-        levels.bindTo(registry);
-    }
-
-    @Override
-    public void refresh() {
-        road.refresh();
-        lane.refresh();
-        counters.refresh();
-        levels.refresh();
     }
 }
