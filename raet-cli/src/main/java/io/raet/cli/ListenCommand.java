@@ -3,7 +3,6 @@ package io.raet.cli;
 import io.raet.metrics.RoadMetrics;
 import io.raet.road.RoadEvent;
 import io.raet.road.RoadStack;
-import java.io.IOException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -38,13 +37,7 @@ final class ListenCommand implements Callable<Integer> {
         Json.line(System.out, Json.obj("event", "ready", "name", stack.name(), "host",
                 stack.address().getAddress().getHostAddress(), "port", stack.address().getPort(), "verhex",
                 stack.signingKey().verifyKey().hex(), "pubhex", stack.boxKeys().publicKey().hex()));
-        MetricsServer metrics;
-        try {
-            metrics = metricsOptions.start(new RoadMetrics(stack));
-        } catch (IOException | RuntimeException e) {
-            stack.close();
-            throw e;
-        }
+        MetricsServer metrics = metricsOptions.start(new RoadMetrics(stack), stack);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (metrics != null) {
                 metrics.close();

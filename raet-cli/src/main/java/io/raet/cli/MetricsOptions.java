@@ -15,12 +15,21 @@ final class MetricsOptions {
     @Option(names = "--jmx", description = "register the metrics over JMX (domain raet) even without --metrics")
     boolean jmx;
 
-    /** Starts what the options ask for and prints where; null when they ask for nothing. */
-    MetricsServer start(StatsBinder binder) throws IOException {
+    /**
+     * Starts what the options ask for and prints where; null when they ask for nothing. When it cannot start,
+     * {@code stack} is closed before the error is thrown.
+     */
+    MetricsServer start(StatsBinder binder, AutoCloseable stack) throws Exception {
         if (metrics == null && !jmx) {
             return null;
         }
-        MetricsServer server = MetricsServer.start(binder, metrics == null ? null : address(metrics), true);
+        MetricsServer server;
+        try {
+            server = MetricsServer.start(binder, metrics == null ? null : address(metrics), true);
+        } catch (IOException | RuntimeException e) {
+            stack.close();
+            throw e;
+        }
         InetSocketAddress a = server.address();
         Json.line(System.out, Json.obj("event", "metrics", "url",
                 a == null ? null : "http://" + a.getAddress().getHostAddress() + ":" + a.getPort() + "/metrics",

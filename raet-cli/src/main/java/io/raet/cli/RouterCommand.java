@@ -5,7 +5,6 @@ import io.raet.road.RoadEvent;
 import io.raet.router.Router;
 import io.raet.router.RouterConfig;
 import io.raet.router.RouterEvent;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -111,13 +110,7 @@ final class RouterCommand implements Callable<Integer> {
         }
         RouterConfig cfg = b.build();
         Router router = Router.start(cfg, e -> Json.line(System.out, toJson(e)));
-        MetricsServer metrics;
-        try {
-            metrics = metricsOptions.start(new RouterMetrics(router));
-        } catch (IOException | RuntimeException e) {
-            router.close();
-            throw e;
-        }
+        MetricsServer metrics = metricsOptions.start(new RouterMetrics(router), router);
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (metrics != null) {
