@@ -65,7 +65,7 @@ if [ "$mode" != relay ]; then
     done
     if ! kill -0 "$capture_pid" 2>/dev/null || ! grep -q "File:" "$tmp/capture.err"; then
         [ "$mode" = dumpcap ] && { cat "$tmp/capture.err" >&2; echo "dissector test: dumpcap cannot capture on lo" >&2; exit 1; }
-        echo "dissector test: cannot capture on lo ($(grep -v '^Running as' "$tmp/capture.err" | head -1)); recording through a relay" >&2
+        echo "dissector test: cannot capture on lo ($(grep -v '^Running as\|^Capturing on\|^$' "$tmp/capture.err" | head -1)); recording through a relay" >&2
         kill "$capture_pid" 2>/dev/null || true
         capture_pid=""
         mode=relay
