@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: unit, property, vector replay and live interop with the Python reference.
+# Runs every test: unit, property, vector replay, live interop with the Python reference, the Wireshark dissector
+# and the lossy network.
 # Works on a fresh machine: installs libsodium23 and the Python reference when missing.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -22,6 +23,10 @@ if "$sdk_python" -c 'import pytest' >/dev/null 2>&1; then
     "$sdk_python" -m pytest sdk/python/tests -q -p no:cacheprovider
 else
     "$sdk_python" -m unittest discover -s sdk/python/tests
+fi
+if [ "${RAET_SKIP_DISSECTOR:-}" != 1 ]; then
+    echo "== Wireshark dissector on a loopback capture (tools/wireshark/test.sh)"
+    timeout 300 bash "$root/tools/wireshark/test.sh"
 fi
 if [ "${RAET_SKIP_NETEM:-}" != 1 ]; then
     echo "== lossy network across namespaces (scripts/netem-test.sh)"

@@ -1,5 +1,6 @@
 package io.raet.cli;
 
+import io.raet.metrics.RoadMetrics;
 import io.raet.road.RoadEvent;
 import io.raet.road.RoadStack;
 import java.util.concurrent.Callable;
@@ -21,14 +22,13 @@ final class ListenCommand implements Callable<Integer> {
     @Option(names = "--not-main", description = "run as a non-main estate (refuses vacuous joins)")
     boolean notMain;
 
+    @Mixin
+    MetricsOptions metricsOptions;
+
     @Override
     public Integer call() throws Exception {
         RoadStack stack = estate.builder("main", !notMain).build();
         CountDownLatch done = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stack.close();
-            done.countDown();
-        }));
         stack.onEvent(e -> {
             if (!(e instanceof RoadEvent.Message)) {
                 Json.line(System.out, Events.toJson(e));
@@ -37,6 +37,14 @@ final class ListenCommand implements Callable<Integer> {
         Json.line(System.out, Json.obj("event", "ready", "name", stack.name(), "host",
                 stack.address().getAddress().getHostAddress(), "port", stack.address().getPort(), "verhex",
                 stack.signingKey().verifyKey().hex(), "pubhex", stack.boxKeys().publicKey().hex()));
+        MetricsServer metrics = metricsOptions.start(new RoadMetrics(stack), stack);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (metrics != null) {
+                metrics.close();
+            }
+            stack.close();
+            done.countDown();
+        }));
         Thread.ofVirtual().start(() -> {
             try {
                 while (true) {

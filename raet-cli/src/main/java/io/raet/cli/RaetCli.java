@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "raet", mixinStandardHelpOptions = true, version = "raet 0.1.0",
         description = "RAET road estates on UDP, wire-compatible with raet 0.6.8. Output is JSON lines.",
         subcommands = {KeygenCommand.class, ListenCommand.class, SendCommand.class, SoakCommand.class,
-            RouterCommand.class, YardCommand.class})
+            RouterCommand.class, YardCommand.class, DecodeCommand.class})
 public final class RaetCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

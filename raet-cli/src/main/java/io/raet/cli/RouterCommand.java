@@ -1,5 +1,6 @@
 package io.raet.cli;
 
+import io.raet.metrics.RouterMetrics;
 import io.raet.road.RoadEvent;
 import io.raet.router.Router;
 import io.raet.router.RouterConfig;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Runs a router: a road estate, the main lane yard {@code router} and the flow router (docs/routing.md). */
@@ -59,6 +61,9 @@ final class RouterCommand implements Callable<Integer> {
             defaultValue = "0")
     int statsEvery;
 
+    @Mixin
+    MetricsOptions metricsOptions;
+
     @Override
     public Integer call() throws Exception {
         RouterConfig.Builder b = config != null ? RouterConfig.load(config) : RouterConfig.parse("{}", null);
@@ -105,8 +110,12 @@ final class RouterCommand implements Callable<Integer> {
         }
         RouterConfig cfg = b.build();
         Router router = Router.start(cfg, e -> Json.line(System.out, toJson(e)));
+        MetricsServer metrics = metricsOptions.start(new RouterMetrics(router), router);
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (metrics != null) {
+                metrics.close();
+            }
             try {
                 Json.line(System.out, Json.obj("event", "stats", "stats", router.stats()));
             } catch (RuntimeException e) {

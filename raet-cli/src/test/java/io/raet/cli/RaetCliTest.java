@@ -4,35 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.raet.road.RoadStack;
 import io.raet.road.RoadEvent;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RaetCliTest {
-    private record Run(int code, String out, String err) {}
-
-    private static synchronized Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = RaetCli.execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.run(args);
     }
 
     @Test
     void keygenPrintsFourHexKeys() throws Exception {
-        Run r = run("keygen");
+        CliRun r = run("keygen");
         assertThat(r.code()).isZero();
         Map<String, Object> keys = Json.parseObject(r.out().strip());
         assertThat(keys).containsOnlyKeys("sighex", "verhex", "prihex", "pubhex");
@@ -42,15 +25,15 @@ class RaetCliTest {
     @Test
     void badArgumentsExitNonZeroWithAMessage() {
         assertThat(run().code()).isNotZero();
-        Run unknown = run("send", "--to", "127.0.0.1:9", "--bogus", "x");
+        CliRun unknown = run("send", "--to", "127.0.0.1:9", "--bogus", "x");
         assertThat(unknown.code()).isEqualTo(2);
         assertThat(unknown.err()).contains("Unknown option");
-        Run badTo = run("send", "--to", "nohostport", "hi");
+        CliRun badTo = run("send", "--to", "nohostport", "hi");
         assertThat(badTo.code()).isEqualTo(2);
         assertThat(badTo.err()).contains("--to must be host:port");
-        Run badAuto = run("send", "--to", "127.0.0.1:9", "--auto", "sometimes", "hi");
+        CliRun badAuto = run("send", "--to", "127.0.0.1:9", "--auto", "sometimes", "hi");
         assertThat(badAuto.err()).contains("--auto must be never, once or always");
-        Run badKey = run("send", "--to", "127.0.0.1:9", "--sighex", "zz", "--prihex", "zz", "hi");
+        CliRun badKey = run("send", "--to", "127.0.0.1:9", "--sighex", "zz", "--prihex", "zz", "hi");
         assertThat(badKey.code()).isEqualTo(2);
         assertThat(badKey.err()).contains("sighex");
     }
@@ -58,13 +41,13 @@ class RaetCliTest {
     @Test
     void sendJoinsAListenerAndPrintsTheDelivery() throws Exception {
         try (RoadStack main = RoadStack.builder().name("main").main(true).port(0).build()) {
-            Run r = run("send", "--to", "127.0.0.1:" + main.address().getPort(), "--name", "clisender",
+            CliRun r = run("send", "--to", "127.0.0.1:" + main.address().getPort(), "--name", "clisender",
                     "--main-key", main.signingKey().verifyKey().hex(), "{\"content\":\"from the cli\"}");
             assertThat(r.code()).as(r.out() + r.err()).isZero();
             assertThat(r.out()).contains("\"event\":\"delivered\"");
             RoadEvent.Message m = main.receive(Duration.ofSeconds(5));
             assertThat(m.body()).containsEntry("content", "from the cli");
-            Run wrongKey = run("send", "--to", "127.0.0.1:" + main.address().getPort(), "--name", "clisender2",
+            CliRun wrongKey = run("send", "--to", "127.0.0.1:" + main.address().getPort(), "--name", "clisender2",
                     "--main-key", "00".repeat(32), "x");
             assertThat(wrongKey.code()).isEqualTo(3);
             assertThat(wrongKey.out()).contains("main key mismatch");

@@ -245,6 +245,32 @@ public final class LaneStack implements AutoCloseable {
         }
     }
 
+    /**
+     * Current levels, by name: {@code yards} (known yards), {@code partial_books} and {@code partial_bytes}
+     * (incomplete multi-page messages held), and the queue depths {@code queue_inbox} (messages received and not
+     * yet taken) and {@code queue_outgoing} (messages waiting to be written).
+     */
+    public Map<String, Long> levels() {
+        Map<String, Long> m = new java.util.LinkedHashMap<>();
+        synchronized (engine) {
+            m.put("yards", (long) engine.yardNames().size());
+            m.put("partial_books", (long) engine.partialBooks());
+            m.put("partial_bytes", engine.partialBytes());
+        }
+        m.put("queue_inbox", (long) inbox.size());
+        long queued = 0;
+        txLock.lock();
+        try {
+            for (ArrayDeque<Pending> q : txQueues.values()) {
+                queued += q.size();
+            }
+        } finally {
+            txLock.unlock();
+        }
+        m.put("queue_outgoing", queued);
+        return m;
+    }
+
     /** Number of incomplete multi-page messages being collected. */
     public int partialBooks() {
         synchronized (engine) {

@@ -68,6 +68,7 @@ public final class RoadStack implements AutoCloseable {
     private boolean writeBlocked;
     private final java.util.concurrent.atomic.AtomicBoolean selecting = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile Map<String, Long> statsSnapshot = Map.of();
+    private volatile Map<String, Long> levelsSnapshot = Map.of();
 
     private RoadStack(RoadEngine engine, DatagramChannel channel, Selector selector) throws IOException {
         this.engine = engine;
@@ -177,9 +178,53 @@ public final class RoadStack implements AutoCloseable {
      * a second.
      */
     public Map<String, Long> stats() {
+        return onOwner(e -> e.stats().snapshot(), () -> statsSnapshot);
+    }
+
+    /**
+     * Current levels, by name: {@code remotes}, {@code remotes_joined}, {@code remotes_allowed},
+     * {@code remotes_alive}, {@code messages_in_flight} (sent and not yet delivered or failed), and the queue depths
+     * {@code queue_inbox} (messages received and not yet taken by {@link #receive()}), {@code queue_waiting_allow}
+     * (messages waiting for their remote to be allowed), {@code queue_commands} (calls waiting for the owner
+     * thread) and {@code queue_unsent} (datagrams the socket has not taken yet). Taken on the owner thread like
+     * {@link #stats()}; the last levels taken when the stack is closed or does not answer within a second.
+     */
+    public Map<String, Long> levels() {
+        Map<String, Long> m = onOwner(this::levelsNow, () -> levelsSnapshot);
+        levelsSnapshot = m;
+        return m;
+    }
+
+    /** Owner thread only. */
+    private Map<String, Long> levelsNow(RoadEngine e) {
+        long joined = 0;
+        long allowed = 0;
+        long alive = 0;
+        long waiting = 0;
+        for (Remote r : e.remotes()) {
+            joined += r.isJoined() ? 1 : 0;
+            allowed += r.isAllowed() ? 1 : 0;
+            alive += r.isAlive() ? 1 : 0;
+            waiting += r.pending.size();
+        }
+        Map<String, Long> m = new java.util.LinkedHashMap<>();
+        m.put("remotes", (long) e.remotes().size());
+        m.put("remotes_joined", joined);
+        m.put("remotes_allowed", allowed);
+        m.put("remotes_alive", alive);
+        m.put("messages_in_flight", (long) deliveries.size());
+        m.put("queue_inbox", (long) inbox.size());
+        m.put("queue_waiting_allow", waiting);
+        m.put("queue_commands", (long) commands.size());
+        m.put("queue_unsent", (long) unsent.size());
+        return m;
+    }
+
+    /** {@code query} answered on the owner thread, or {@code fallback} when closed, on the owner, or after a second. */
+    private <T> T onOwner(java.util.function.Function<RoadEngine, T> query, java.util.function.Supplier<T> fallback) {
         if (running && Thread.currentThread() != owner) {
             try {
-                return inspect(e -> e.stats().snapshot()).get(1, java.util.concurrent.TimeUnit.SECONDS);
+                return inspect(query).get(1, java.util.concurrent.TimeUnit.SECONDS);
             } catch (IllegalStateException | java.util.concurrent.ExecutionException
                     | java.util.concurrent.TimeoutException e) {
                 // fall through to the published copy
@@ -187,7 +232,7 @@ public final class RoadStack implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        return statsSnapshot;
+        return fallback.get();
     }
 
     /** Runs {@code query} on the owner thread with the engine and returns its result. */
