@@ -9,4 +9,4 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 raet_select_jdk
 cd "$root"
 ./mvnw -B -ntp -q -DskipTests package "$@"
-echo "built raet-core/target/raet-core-*.jar and raet-cli/target/raet.jar (JDK: $JAVA_HOME)"
+echo "build finished with the JDK in $JAVA_HOME"
