@@ -18,19 +18,8 @@ from raetsdk import lane  # noqa: E402
 
 
 def vectors_dir():
-    """The reference lane vectors: $RAET_VECTORS, else shared/vectors/raet-reference next to or
-    above the repository. None when not found."""
-    env = os.environ.get("RAET_VECTORS")
-    if env:
-        return env if os.path.isdir(env) else None
-    d = REPO_ROOT
-    for _ in range(4):
-        cand = os.path.join(d, "shared", "vectors", "raet-reference")
-        if os.path.isfile(os.path.join(cand, "lane_page.jsonl")):
-            return cand
-        d = os.path.dirname(d)
-    cand = "/work/shared/vectors/raet-reference"
-    return cand if os.path.isfile(os.path.join(cand, "lane_page.jsonl")) else None
+    """The reference wire vectors, kept in the repository as test data (testdata/raet-reference)."""
+    return os.path.join(REPO_ROOT, "testdata", "raet-reference")
 
 
 def reference_python():

@@ -85,6 +85,18 @@ class RouterProcessTest {
                     + (Files.exists(err) ? Files.readString(err) : ""));
         }
 
+        /** Stops the processes (SIGTERM, then SIGKILL after 10 s). */
+        static void stop(List<Proc> procs) throws InterruptedException {
+            for (Proc p : procs) {
+                p.process.destroy();
+            }
+            for (Proc p : procs) {
+                if (!p.process.waitFor(10, TimeUnit.SECONDS)) {
+                    p.process.destroyForcibly();
+                }
+            }
+        }
+
         List<Map<String, Object>> finish() throws Exception {
             assertThat(process.waitFor(60, TimeUnit.SECONDS)).as(name + " ends").isTrue();
             eof.await(10, TimeUnit.SECONDS);
@@ -125,14 +137,7 @@ class RouterProcessTest {
 
     @AfterEach
     void stopAll() throws Exception {
-        for (Proc p : procs) {
-            p.process.destroy();
-        }
-        for (Proc p : procs) {
-            if (!p.process.waitFor(10, TimeUnit.SECONDS)) {
-                p.process.destroyForcibly();
-            }
-        }
+        Proc.stop(procs);
     }
 
     static Predicate<Map<String, Object>> event(String name) {

@@ -4,7 +4,9 @@ import io.raet.codec.PackKind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -182,6 +184,10 @@ public final class LaneStack implements AutoCloseable {
     /**
      * Queues {@code body} for {@code yard}. The future completes when every page is in the destination's socket
      * queue, or fails with a {@link LaneException}.
+     *
+     * <p>A yard not known yet (never heard from, not added) is added when its socket {@code <dir>/<lane>.<yard>.uxd}
+     * exists, so a program can send to another yard of its lane by name; otherwise the future fails with
+     * {@link LaneException.Kind#UNKNOWN_YARD}.
      */
     public CompletableFuture<Void> send(String yard, Map<String, ?> body, PackKind pk) {
         Objects.requireNonNull(pk, "pk");
@@ -191,6 +197,9 @@ public final class LaneStack implements AutoCloseable {
         LaneEngine.Outgoing out;
         try {
             synchronized (engine) {
+                if (engine.yard(yard) == null) {
+                    addListening(yard);
+                }
                 out = engine.message(yard, body, pk);
             }
         } catch (LaneException e) {
@@ -209,6 +218,37 @@ public final class LaneStack implements AutoCloseable {
             txLock.unlock();
         }
         return p.future;
+    }
+
+    /**
+     * Adds the unknown yard {@code yard} of this lane when a socket is bound at its path. Caller holds the engine.
+     *
+     * @throws LaneException {@link LaneException.Kind#UNKNOWN_YARD} when the name is not a yard name, is this yard,
+     *     or no socket is there
+     */
+    private void addListening(String yard) throws LaneException {
+        LaneConfig c = engine.config();
+        Path path;
+        try {
+            path = LaneNames.ha(c.dir(), c.lane(), LaneNames.checkYard(yard));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new LaneException(LaneException.Kind.UNKNOWN_YARD, "unknown yard '" + yard + "': " + e.getMessage());
+        }
+        boolean socketThere;
+        try {
+            socketThere = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther();
+        } catch (IOException e) {
+            socketThere = false;
+        }
+        if (!socketThere) {
+            throw new LaneException(LaneException.Kind.UNKNOWN_YARD, "unknown yard '" + yard
+                    + "': not heard from, not added, and no socket at " + path);
+        }
+        try {
+            engine.addYard(yard, path);
+        } catch (IllegalArgumentException e) {
+            throw new LaneException(LaneException.Kind.UNKNOWN_YARD, "unknown yard '" + yard + "': " + e.getMessage());
+        }
     }
 
     /**
@@ -597,8 +637,9 @@ public final class LaneStack implements AutoCloseable {
         }
 
         /**
-         * Hears only yards added explicitly and the yards named here (added on first contact when their socket path
-         * matches their name); turns {@link #accept(boolean)} off.
+         * Hears only yards added explicitly (by {@link #yards}, {@link LaneStack#addYard} or a send to them) and the
+         * yards named here (added on first contact when their socket path matches their name); turns
+         * {@link #accept(boolean)} off.
          */
         public Builder allowOnly(String... names) {
             this.accept = false;

@@ -6,6 +6,8 @@ import io.raet.crypto.BoxKeyPair;
 import io.raet.crypto.Hex;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,25 +17,26 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /** The reference wire vectors (JSON lines) and the keys needed to check them. */
-final class Vectors {
+public final class Vectors {
     static final ObjectMapper MAPPER = new ObjectMapper();
 
     private Vectors() {}
 
-    static Path dir() {
-        String prop = System.getProperty("raet.vectors");
-        List<Path> candidates = new ArrayList<>();
-        if (prop != null) {
-            candidates.add(Path.of(prop));
+    /**
+     * The directory of the reference vectors: {@code testdata/raet-reference} of the repository, which the build
+     * puts on the test classpath as {@code vectors/raet-reference}.
+     */
+    public static Path dir() {
+        URL keys = Vectors.class.getResource("/vectors/raet-reference/keys.json");
+        if (keys == null) {
+            throw new IllegalStateException("reference vectors missing from the test classpath "
+                    + "(testdata/raet-reference in the repository, copied to vectors/raet-reference by the build)");
         }
-        candidates.add(Path.of("../shared/vectors/raet-reference"));
-        candidates.add(Path.of("../../shared/vectors/raet-reference"));
-        for (Path p : candidates) {
-            if (Files.isRegularFile(p.resolve("keys.json"))) {
-                return p;
-            }
+        try {
+            return Path.of(keys.toURI()).getParent();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
         }
-        throw new IllegalStateException("reference vectors not found (system property raet.vectors = " + prop + ")");
     }
 
     static List<Path> files(String glob) {

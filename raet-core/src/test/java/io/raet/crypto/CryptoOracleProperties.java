@@ -1,17 +1,18 @@
 package io.raet.crypto;
 
+import static io.raet.Quick.qt;
+import static io.raet.Quick.seeds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
-
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.api.Pair;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
+import org.quicktheories.generators.SourceDSL;
 
 /**
  * libsodium (through {@link Sodium}) against the independent Bouncy Castle oracle {@link BcNacl}, byte for byte,
@@ -22,15 +23,14 @@ import net.jqwik.api.Tuple;
 class CryptoOracleProperties {
     private static final int LIMIT = Sodium.CRITICAL_LIMIT;
 
-    @Provide
-    Arbitrary<Integer> lengths() {
-        Arbitrary<Integer> boundaries = Arbitraries.of(0, 1, 15, 16, 17, 63, 64, 65, 1024,
+    static Gen<Integer> lengths() {
+        Gen<Integer> boundaries = Generate.pick(List.of(0, 1, 15, 16, 17, 63, 64, 65, 1024,
                 LIMIT - Sodium.BOX_MAC_BYTES - 1, LIMIT - Sodium.BOX_MAC_BYTES, LIMIT - Sodium.BOX_MAC_BYTES + 1,
-                LIMIT - 1, LIMIT, LIMIT + 1, 70000);
-        return Arbitraries.frequencyOf(
-                Tuple.of(2, boundaries),
-                Tuple.of(3, Arbitraries.integers().between(0, 2048)),
-                Tuple.of(1, Arbitraries.integers().between(0, 70000)));
+                LIMIT - 1, LIMIT, LIMIT + 1, 70000));
+        return Generate.frequency(
+                Pair.of(2, boundaries),
+                Pair.of(3, SourceDSL.integers().between(0, 2048)),
+                Pair.of(1, SourceDSL.integers().between(0, 70000)));
     }
 
     private static byte[] bytes(SplittableRandom rnd, int n) {
@@ -39,8 +39,12 @@ class CryptoOracleProperties {
         return b;
     }
 
-    @Property(tries = 300)
-    void boxIsByteIdenticalAndOpensBothWays(@ForAll("lengths") int len, @ForAll long seed) {
+    @Test
+    void boxIsByteIdenticalAndOpensBothWays() {
+        qt(300).forAll(lengths(), seeds()).checkAssert(this::boxIsByteIdenticalAndOpensBothWays);
+    }
+
+    private void boxIsByteIdenticalAndOpensBothWays(int len, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         byte[] aliceSecret = bytes(rnd, 32);
         byte[] bobSecret = bytes(rnd, 32);
@@ -64,8 +68,12 @@ class CryptoOracleProperties {
         assertThat(aliceToBob.open(sodiumBox, nonce)).isEqualTo(plain);
     }
 
-    @Property(tries = 200)
-    void flippedBitNeverOpens(@ForAll("lengths") int len, @ForAll long seed) {
+    @Test
+    void flippedBitNeverOpens() {
+        qt(200).forAll(lengths(), seeds()).checkAssert(this::flippedBitNeverOpens);
+    }
+
+    private void flippedBitNeverOpens(int len, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         byte[] key = bytes(rnd, 32);
         byte[] nonce = bytes(rnd, 24);
@@ -81,8 +89,12 @@ class CryptoOracleProperties {
         assertThat(BcNacl.secretboxOpen(box, nonce, key)).isNull();
     }
 
-    @Property(tries = 200)
-    void slicedSealAndOpenMatchTheOracle(@ForAll("lengths") int len, @ForAll long seed) {
+    @Test
+    void slicedSealAndOpenMatchTheOracle() {
+        qt(200).forAll(lengths(), seeds()).checkAssert(this::slicedSealAndOpenMatchTheOracle);
+    }
+
+    private void slicedSealAndOpenMatchTheOracle(int len, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         byte[] key = bytes(rnd, 32);
         int plainOff = rnd.nextInt(40);
@@ -112,8 +124,12 @@ class CryptoOracleProperties {
                 .isEqualTo(Arrays.copyOfRange(openedBefore, 3 + len, openedBefore.length));
     }
 
-    @Property(tries = 100)
-    void coatLayoutRoundTrip(@ForAll("lengths") int len, @ForAll long seed) {
+    @Test
+    void coatLayoutRoundTrip() {
+        qt(100).forAll(lengths(), seeds()).checkAssert(this::coatLayoutRoundTrip);
+    }
+
+    private void coatLayoutRoundTrip(int len, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         BoxKeyPair a = BoxKeyPair.fromSecret(bytes(rnd, 32));
         BoxKeyPair b = BoxKeyPair.fromSecret(bytes(rnd, 32));
@@ -126,8 +142,12 @@ class CryptoOracleProperties {
         assertThat(b.sharedKey(a.publicKey()).openWithNonce(coat, 0, coat.length)).isEqualTo(plain);
     }
 
-    @Property(tries = 300)
-    void signaturesAreIdenticalAndCrossVerify(@ForAll("lengths") int len, @ForAll long seed) {
+    @Test
+    void signaturesAreIdenticalAndCrossVerify() {
+        qt(300).forAll(lengths(), seeds()).checkAssert(this::signaturesAreIdenticalAndCrossVerify);
+    }
+
+    private void signaturesAreIdenticalAndCrossVerify(int len, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         byte[] seedBytes = bytes(rnd, 32);
         byte[] msg = bytes(rnd, len);
@@ -162,8 +182,12 @@ class CryptoOracleProperties {
         assertThat(otherKey.verify(sig, msg)).isFalse();
     }
 
-    @Property(tries = 100)
-    void slicedSignAndVerify(@ForAll("lengths") int len, @ForAll long seed) {
+    @Test
+    void slicedSignAndVerify() {
+        qt(100).forAll(lengths(), seeds()).checkAssert(this::slicedSignAndVerify);
+    }
+
+    private void slicedSignAndVerify(int len, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         byte[] seedBytes = bytes(rnd, 32);
         int off = rnd.nextInt(50);

@@ -17,6 +17,8 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.raet.codec.Vectors;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -51,10 +53,7 @@ class ReferenceVectorCryptoTest {
 
     @BeforeAll
     static void load() throws IOException {
-        String prop = System.getProperty("raet.vectors");
-        dir = Path.of(prop != null ? prop : "../../shared/vectors/raet-reference");
-        assertThat(dir.resolve("keys.json"))
-                .as("reference vectors (system property raet.vectors=%s)", prop).isRegularFile();
+        dir = Vectors.dir();
         keys = JSON.readTree(dir.resolve("keys.json").toFile());
         for (String estate : List.of("alpha", "beta")) {
             String prihex = keys.path(estate).path("prihex").asText();

@@ -10,6 +10,7 @@ import io.raet.codec.LaneHead;
 import io.raet.codec.PackKind;
 import io.raet.codec.ParsedPage;
 import io.raet.codec.RoadCodec;
+import io.raet.codec.Vectors;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -367,7 +368,7 @@ class LaneEngineTest {
 
     @Test
     void referenceVectorsReassemble() throws Exception {
-        Path dir = vectors();
+        Path dir = Vectors.dir();
         for (String name : List.of("lane_page.jsonl", "lane_paged.jsonl")) {
             ObjectMapper mapper = new ObjectMapper();
             List<JsonNode> lines = new ArrayList<>();
@@ -397,16 +398,5 @@ class LaneEngineTest {
                 assertThat((JsonNode) mapper.valueToTree(m.body())).isEqualTo(meta.get("received_body"));
             }
         }
-    }
-
-    static Path vectors() {
-        String prop = System.getProperty("raet.vectors");
-        for (Path p : new Path[] {prop == null ? null : Path.of(prop), Path.of("../shared/vectors/raet-reference"),
-                Path.of("../../shared/vectors/raet-reference")}) {
-            if (p != null && Files.isRegularFile(p.resolve("lane_paged.jsonl"))) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("reference vectors not found");
     }
 }

@@ -107,6 +107,35 @@ class LaneStackTest {
     }
 
     @Test
+    void aYardOfTheLaneIsReachedByNameBeforeItHasSpoken() throws Exception {
+        try (LaneStack a = stack("worker1"); LaneStack b = stack("worker2")) {
+            assertThat(a.hasYard("worker2")).isFalse();
+            a.send("worker2", Map.of("job", 7)).get(10, TimeUnit.SECONDS);
+            assertThat(a.hasYard("worker2")).isTrue();
+            LaneMessage m = b.receive(WAIT);
+            assertThat(m.from()).isEqualTo("worker1");
+            assertThat(m.body()).containsEntry("job", 7L);
+            b.send("worker1", Map.of("done", 7)).get(10, TimeUnit.SECONDS);
+            assertThat(a.receive(WAIT).body()).containsEntry("done", 7L);
+        }
+    }
+
+    @Test
+    void aNameWithoutSocketIsAnUnknownYardNamingThePath() throws Exception {
+        try (LaneStack main = stack("main")) {
+            Files.createFile(dir.resolve("cherry.plain.uxd"));
+            for (String name : new String[] {"ghost", "plain", "main", "a/b", ""}) {
+                LaneException e = failure(main.send(name, Map.of()));
+                assertThat(e.kind()).as(name).isEqualTo(LaneException.Kind.UNKNOWN_YARD);
+                assertThat(e.getMessage()).as(name).startsWith("unknown yard '" + name + "'");
+            }
+            assertThat(failure(main.send("ghost", Map.of())).getMessage())
+                    .endsWith("no socket at " + dir.resolve("cherry.ghost.uxd").toAbsolutePath());
+            assertThat(main.yards()).isEmpty();
+        }
+    }
+
+    @Test
     void aYardWithoutSocketIsReportedAndRemoved() throws Exception {
         try (LaneStack main = stack("main")) {
             main.addYard("ghost");

@@ -1,14 +1,15 @@
 package io.raet.route;
 
+import static io.raet.Quick.qt;
+import static io.raet.Quick.seeds;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.generators.SourceDSL.integers;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
 
 /** Sequential delivery under reordering and duplication. */
 class ResequencerProperties {
@@ -43,9 +44,13 @@ class ResequencerProperties {
         return l;
     }
 
-    @Property(tries = 300)
-    void shuffledFlowsAreDeliveredInOrderExactlyOnce(@ForAll @IntRange(min = 0, max = 80) int n,
-            @ForAll @IntRange(min = 0, max = 40) int m, @ForAll long seed) {
+    @Test
+    void shuffledFlowsAreDeliveredInOrderExactlyOnce() {
+        qt(300).forAll(integers().between(0, 80), integers().between(0, 40), seeds())
+                .checkAssert(this::shuffledFlowsAreDeliveredInOrderExactlyOnce);
+    }
+
+    private void shuffledFlowsAreDeliveredInOrderExactlyOnce(int n, int m, long seed) {
         Random rnd = new Random(seed);
         Sequencer s = new Sequencer(new Ids("p"));
         Address dst2 = DST.withChannel("other");
@@ -65,9 +70,13 @@ class ResequencerProperties {
         assertThat(r.overflow()).isZero();
     }
 
-    @Property(tries = 300)
-    void aSmallWindowStillDeliversAnOrderedPrefixWithoutDuplicates(@ForAll @IntRange(min = 0, max = 60) int n,
-            @ForAll @IntRange(min = 1, max = 8) int window, @ForAll long seed) {
+    @Test
+    void aSmallWindowStillDeliversAnOrderedPrefixWithoutDuplicates() {
+        qt(300).forAll(integers().between(0, 60), integers().between(1, 8), seeds())
+                .checkAssert(this::aSmallWindowStillDeliversAnOrderedPrefixWithoutDuplicates);
+    }
+
+    private void aSmallWindowStillDeliversAnOrderedPrefixWithoutDuplicates(int n, int window, long seed) {
         Random rnd = new Random(seed);
         Resequencer r = new Resequencer(window);
         List<Long> got = new ArrayList<>();
