@@ -12,6 +12,8 @@ count="${RAET_NETEM_COUNT:-1000}"
 limit="${RAET_NETEM_SECONDS:-420}"
 
 skip() { echo "netem test skipped: $*"; exit 0; }
+# ip and tc live in the administrator's directories, which a minimal PATH leaves out.
+export PATH="$PATH:/usr/sbin:/sbin"
 [ "$(id -u)" = 0 ] || skip "needs root to create network namespaces"
 command -v ip >/dev/null && command -v tc >/dev/null || skip "ip/tc (iproute2) not installed"
 raet_select_jdk
