@@ -69,7 +69,7 @@ final class Messengent extends Transaction {
                 return;
             }
             if (!engine.admitIncomplete(remote)) {
-                engine.stalent(packet, src, PacketKind.NACK, remote);
+                // No answer: the sender's retries get the message in once there is room.
                 return;
             }
         }
@@ -145,7 +145,11 @@ final class Messengent extends Transaction {
         if (!reassembly.has(h.sn())) {
             long bytes = (long) packet.coatLength() + RoadLimits.SEGMENT_OVERHEAD;
             if (!engine.holdIncomplete(remote, bytes)) {
-                refuse();
+                if (reassembly.received() == 0) {
+                    remove(); // a new message: unanswered, like one beyond the count
+                } else {
+                    refuse();
+                }
                 return;
             }
             try {

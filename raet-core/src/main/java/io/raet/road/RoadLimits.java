@@ -12,13 +12,15 @@ import java.time.Duration;
  *     ({@code ml}) is refused with one nack and counted {@code drop_message_too_large}; {@link RoadEngine#send}
  *     refuses a larger body. It also gives the largest segment count, {@link #maxSegmentCount()}.
  * @param maxIncompletePerRemote incoming messages of one remote being reassembled at once. A new message beyond
- *     is refused with a nack, counted {@code drop_incomplete_limit}; its sender may try again later.
+ *     is not admitted: its packet is dropped unanswered, counted {@code drop_incomplete_limit}, and the sender's
+ *     retries get it in once there is room.
  * @param maxIncompleteBytesPerRemote bytes held for one remote's incoming messages being reassembled (segment
  *     data plus {@value #SEGMENT_OVERHEAD} bytes per segment). A segment that would go beyond ends its message
- *     with a nack, counted {@code drop_incomplete_bytes_limit}. At least {@code maxMessageSize}.
+ *     with a nack (the first segment of a new message is dropped unanswered instead), counted
+ *     {@code drop_incomplete_bytes_limit}. At least {@code maxMessageSize}.
  * @param maxIncomplete incoming messages being reassembled, all remotes together. When full, a message of the
  *     remote holding the most is ended with a nack to make room for a remote holding fewer (counted
- *     {@code incomplete_evicted}); otherwise the new message is refused like one beyond the per-remote bound.
+ *     {@code incomplete_evicted}); otherwise the new message is dropped like one beyond the per-remote bound.
  * @param maxIncompleteBytes bytes held for incoming messages being reassembled, all remotes together; made room
  *     for like {@code maxIncomplete}, by bytes. At least {@code maxIncompleteBytesPerRemote}.
  * @param incompleteDeadline the longest an incoming message may take from its first segment: neither new
@@ -112,13 +114,13 @@ public record RoadLimits(
     }
 
     /**
-     * Defaults: 16 MiB messages; 64 incomplete messages and 32 MiB per remote, 1,024 and 64 MiB in all, none open
+     * Defaults: 16 MiB messages; 256 incomplete messages and 32 MiB per remote, 4,096 and 64 MiB in all, none open
      * longer than 2 minutes; an inbox of 4,096 messages or 32 MiB; 4,096 outgoing messages per remote; 256 missing
      * segments asked for per redo; answers of at most 3× what was received (64 KiB of credit at most); re-sent
      * segments at most twice a message's segment count.
      */
     public static RoadLimits defaults() {
-        return new RoadLimits(16 * MIB, 64, 32L * MIB, 1024, 64L * MIB, Duration.ofMinutes(2), 4096, 32L * MIB,
+        return new RoadLimits(16 * MIB, 256, 32L * MIB, 4096, 64L * MIB, Duration.ofMinutes(2), 4096, 32L * MIB,
                 4096, 256, 3, 64 * 1024, 2);
     }
 
