@@ -50,8 +50,15 @@ final class Messengent extends Transaction {
     static void start(RoadEngine engine, Remote remote, ParsedPacket packet, TxKey key, InetSocketAddress src,
             long now) {
         RoadHead h = packet.head();
+        Messengent m = new Messengent(engine, remote);
+        m.correspond(h, key, src);
+        m.to = remote.ha;
+        m.bk = engine.bodyKind();
+        m.ck = h.ck();
+        m.fk = h.fk();
+        m.wf = h.wf();
         if (!remote.isAllowed() || remote.sessionKey == null) {
-            engine.stalent(packet, src, PacketKind.NACK, remote);
+            m.sendEmpty(PacketKind.NACK);
             engine.drop("message_unallowed");
             return;
         }
@@ -65,7 +72,7 @@ final class Messengent extends Transaction {
             String bad = badSegmentation(h, engine.config.limits());
             if (bad != null) {
                 engine.drop(bad);
-                engine.stalent(packet, src, PacketKind.NACK, remote);
+                m.sendEmpty(PacketKind.NACK);
                 return;
             }
             if (!engine.admitIncomplete(remote)) {
@@ -73,13 +80,6 @@ final class Messengent extends Transaction {
                 return;
             }
         }
-        Messengent m = new Messengent(engine, remote);
-        m.correspond(h, key, src);
-        m.to = remote.ha;
-        m.bk = engine.bodyKind();
-        m.ck = h.ck();
-        m.fk = h.fk();
-        m.wf = h.wf();
         m.admitted = segmented;
         m.deadline = now + engine.config.limits().incompleteDeadline().toNanos();
         m.missedLeft = engine.config.limits().maxMissedPerRedo();

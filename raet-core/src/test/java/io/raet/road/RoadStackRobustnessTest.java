@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.raet.codec.ParsedPacket;
 import io.raet.codec.TransactionKind;
 import io.raet.keep.AutoMode;
+import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -95,6 +96,31 @@ class RoadStackRobustnessTest {
             alpha.send("beta", Map.of("n", 3L)).get(10, TimeUnit.SECONDS);
             assertThat(alpha.receive(Duration.ofSeconds(5)).body()).containsEntry("n", 2L);
             assertThat(beta.receive(Duration.ofSeconds(5)).body()).containsEntry("n", 3L);
+        }
+    }
+
+    @Test
+    void oneSegmentClaimingTwoBillionSegmentsLeavesTheStackServing() throws Exception {
+        try (RoadStack alpha = estate("alpha", true, quiet()); RoadStack beta = estate("beta", false, quiet());
+                DatagramSocket attacker = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            joinAndAllow(beta, alpha);
+            for (int sn : new int[] {0, Integer.MAX_VALUE - 1}) {
+                // Made with beta's keys and session: what a joined peer can send.
+                byte[] d = beta.inspect(e -> {
+                    Forge f = new Forge(e, "alpha");
+                    return f.segment(f.message().ti(), sn, Integer.MAX_VALUE, 1000, true, 100);
+                }).get(5, TimeUnit.SECONDS);
+                attacker.send(new DatagramPacket(d, d.length, alpha.address()));
+            }
+            long until = System.nanoTime() + 5_000_000_000L;
+            while (alpha.stats().getOrDefault("drop_segment_count", 0L) < 2 && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
+            assertThat(alpha.stats().get("drop_segment_count")).isEqualTo(2L);
+            assertThat(alpha.isOpen()).isTrue();
+            beta.send("alpha", Map.of("n", 1L)).get(10, TimeUnit.SECONDS);
+            assertThat(alpha.receive(Duration.ofSeconds(5)).body()).containsEntry("n", 1L);
+            assertThat(alpha.inspect(RoadEngine::incompleteMessages).get(5, TimeUnit.SECONDS)).isZero();
         }
     }
 
