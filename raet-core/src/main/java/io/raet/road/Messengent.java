@@ -40,7 +40,10 @@ final class Messengent extends Transaction {
     private long held;
     /** When the message ends whatever arrives (nanoseconds). */
     private long deadline;
-    /** Missing segment numbers that may still be asked for in this redo interval. */
+    /**
+     * Missing segment numbers that may still be asked for: reset at each redo, one more for each new segment
+     * received, never more than {@link RoadLimits#maxMissedPerRedo()}.
+     */
     private int missedLeft;
 
     private Messengent(RoadEngine engine, Remote remote) {
@@ -160,6 +163,8 @@ final class Messengent extends Transaction {
                 return;
             }
             held += bytes;
+            // What arrived may be asked for again: one more missing segment per new one, up to the redo's share.
+            missedLeft = Math.min(missedLeft + 1, engine.config.limits().maxMissedPerRedo());
             // Only a new segment keeps the message open, and never beyond its deadline.
             refreshTimeout(now, RoadEngine.seconds(engine.config.receiveTimeout()));
             capTimeout();
@@ -238,7 +243,8 @@ final class Messengent extends Transaction {
 
     /**
      * Asks for the gaps below the highest segment received, or acks to ask for more. At most
-     * {@link RoadLimits#maxMissedPerRedo()} missing segments are asked for per redo interval; gaps beyond wait.
+     * {@link RoadLimits#maxMissedPerRedo()} missing segments are asked for per redo interval, plus one for each
+     * new segment received; gaps beyond wait.
      */
     private void respond() {
         int highest = reassembly.highest();

@@ -38,8 +38,9 @@ import java.time.Duration;
  *     beyond fails its future with an {@link OutgoingLimitException} (counted {@code outgoing_limit}).
  * @param maxMissedPerRedo missing segments that one incoming message asks its sender for per redo interval
  *     (in resend requests of at most {@value Messengent#MAX_MISSEDS} numbers each, only segments below the
- *     highest one received). When the gaps are wider the rest waits for the next interval, counted
- *     {@code missed_requests_paced}.
+ *     highest one received), and one more for each new segment received (never more than this at once), so
+ *     that a transfer recovers from loss as fast as its segments arrive while a peer that sends little gets
+ *     little asked of it. When the gaps are wider the rest waits, counted {@code missed_requests_paced}.
  * @param answerFactor what the stack sends in answer to a remote (every packet of its correspondent
  *     transactions: join, allow and alive answers, message acks, resend requests, done and nacks) is at most this
  *     many times the bytes it received from that remote (QUIC's rule against amplification). Answers beyond are

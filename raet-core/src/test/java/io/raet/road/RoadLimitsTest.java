@@ -225,6 +225,21 @@ RoadLimits limits = RoadLimits.defaults().withMaxMissedPerRedo(128);
     }
 
     @Test
+    void pacedRequestsStillRecoverAHeavilyLossyTransferSentAllAtOnce() {
+        start(302, SimNetwork.config(), SimNetwork.config());
+        net.conditions(0.3, 0.02, 0.01);
+        Map<String, Object> big = body(RoadEngineSimTest.text(new Random(302), 1_000_000));
+        long t0 = net.now;
+        beta.send("alpha", big, MessageOptions.DEFAULT.withBurst(0).withTimeout(Duration.ofSeconds(60)), net.now);
+        assertThat(net.runUntil(() -> !net.events(beta, RoadEvent.Delivered.class).isEmpty(), 60 * S)).isTrue();
+        System.out.printf("1 MB sent all at once over 30%% loss: %.1f s virtual, stats %s%n",
+                (net.now - t0) / 1e9, alpha.stats());
+        assertThat(net.events(alpha, RoadEvent.Message.class)).singleElement()
+                .satisfies(m -> assertThat(m.body()).isEqualTo(big));
+        assertThat(net.now - t0).isLessThan(10 * S);
+    }
+
+    @Test
     void incompleteMessagesAreBoundedPerRemoteAndInAll() {
 RoadLimits limits = RoadLimits.defaults().withMaxMessageSize(32 * 1024)
                 .withIncomplete(8, 64 * 1024, 20, 160 * 1024);
