@@ -271,14 +271,16 @@ public final class RoadStack implements AutoCloseable {
     }
 
     /**
-     * Counters of the engine ({@code packets_received}, {@code dropped}, {@code drop_<reason>}, …): a current copy
+     * Counters of the engine ({@code packets_received}, {@code dropped}, {@code drop_<reason>}, …) and how full the
+     * bounded queues are ({@code incomplete_messages}, {@code incomplete_bytes}, {@code inbox_messages},
+     * {@code inbox_bytes}; see {@link RoadLimits}): a current copy
      * taken on the owner thread, or the last one it published when the stack is closed or does not answer within
      * a second.
      */
     public Map<String, Long> stats() {
         if (running && Thread.currentThread() != owner) {
             try {
-                return inspect(e -> e.stats().snapshot()).get(1, java.util.concurrent.TimeUnit.SECONDS);
+                return inspect(e -> snapshot()).get(1, java.util.concurrent.TimeUnit.SECONDS);
             } catch (IllegalStateException | java.util.concurrent.ExecutionException
                     | java.util.concurrent.TimeoutException e) {
                 // fall through to the published copy
@@ -287,6 +289,16 @@ public final class RoadStack implements AutoCloseable {
             }
         }
         return statsSnapshot;
+    }
+
+    /** Owner thread: the engine's counters and the current fill of the bounded queues. */
+    private Map<String, Long> snapshot() {
+        Map<String, Long> m = engine.stats().snapshot();
+        m.put("incomplete_messages", (long) engine.incompleteMessages());
+        m.put("incomplete_bytes", engine.incompleteBytes());
+        m.put("inbox_messages", (long) inboxSize());
+        m.put("inbox_bytes", inboxBytes.get());
+        return m;
     }
 
     /** Runs {@code query} on the owner thread with the engine and returns its result. */
@@ -372,7 +384,7 @@ public final class RoadStack implements AutoCloseable {
             cause = t;
         } finally {
             try {
-                statsSnapshot = engine.stats().snapshot();
+                statsSnapshot = snapshot();
             } catch (RuntimeException | Error e) {
                 // keep the last published copy
             }
@@ -395,7 +407,7 @@ public final class RoadStack implements AutoCloseable {
             long now = System.nanoTime();
             service(key, now);
             if (now - lastStats > 100_000_000L) {
-                statsSnapshot = engine.stats().snapshot();
+                statsSnapshot = snapshot();
                 lastStats = now;
             }
             long wake = engine.nextWakeup();
