@@ -13,6 +13,9 @@ import java.util.Map;
  * ignores {@code ml}, and so does this class.
  */
 public final class Reassembly {
+    /** Most numbers {@link #missing(int, int)} lists. */
+    public static final int MAX_LISTED = 1 << 16;
+
     private final int sc;
     private final int ml;
     private final Map<Integer, byte[]> segments = new HashMap<>();
@@ -112,26 +115,40 @@ public final class Reassembly {
         return segments.containsKey(sn);
     }
 
-    /** The missing segment numbers in {@code [from, toExclusive)}, clipped to {@code [0, sc)}, ascending. */
+    /**
+     * The first {@value #MAX_LISTED} missing segment numbers in {@code [from, toExclusive)}, clipped to
+     * {@code [0, sc)}, ascending.
+     */
     public int[] missing(int from, int toExclusive) {
-        return missing(from, toExclusive, Integer.MAX_VALUE);
+        return missing(from, toExclusive, MAX_LISTED);
     }
 
-    /** At most {@code max} of the missing segment numbers in {@code [from, toExclusive)}, ascending. */
+    /**
+     * At most {@code max} of the missing segment numbers in {@code [from, toExclusive)}, ascending. Memory and
+     * time grow with what is returned and with the segments held, never with {@code sc} or the width of the range.
+     */
     public int[] missing(int from, int toExclusive, int max) {
         int lo = Math.max(0, from);
         int hi = Math.min(sc, toExclusive);
-        if (hi <= lo) {
+        if (hi <= lo || max <= 0) {
             return new int[0];
         }
-        int[] out = new int[Math.max(0, Math.min(max, Math.min(hi - lo, sc - segments.size())))];
+        int[] out = new int[(int) Math.min(Math.min(max, 64), (long) hi - lo)];
         int n = 0;
-        for (int i = lo; i < hi && n < out.length; i++) {
+        for (int i = lo; i < hi && n < max; i++) {
             if (!segments.containsKey(i)) {
+                if (n == out.length) {
+                    out = Arrays.copyOf(out, (int) Math.min((long) max, 2L * out.length));
+                }
                 out[n++] = i;
             }
         }
         return n == out.length ? out : Arrays.copyOf(out, n);
+    }
+
+    /** Bytes of segment data held. */
+    public long bytes() {
+        return total;
     }
 
     /**

@@ -1,8 +1,9 @@
 package io.raet.road;
 
-import io.raet.codec.Reason;
 import io.raet.codec.Body;
+import io.raet.codec.BodyKind;
 import io.raet.codec.Coat;
+import io.raet.codec.CoatKind;
 import io.raet.codec.PacketException;
 import io.raet.codec.PacketKind;
 import io.raet.codec.ParsedPacket;
@@ -15,13 +16,35 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Receiver of one message (§9.2): reassembles segments, asks for the missing ones, answers done. */
+/**
+ * Receiver of one message (§9.2): reassembles segments, asks for the missing ones, answers done.
+ *
+ * <p>Everything a segment announces is checked against {@link RoadLimits} before anything is held: the segment
+ * count and message length of a new message (a count above {@link RoadLimits#maxSegmentCount()}, a length above
+ * {@link RoadLimits#maxMessageSize()}, or a count and length that cannot belong together are refused with one
+ * nack), the number of incoming messages and the bytes held for them. Memory grows with the segments that arrive.
+ * Requests for missing segments are paced ({@link RoadLimits#maxMissedPerRedo()}) and the message has an absolute
+ * deadline ({@link RoadLimits#incompleteDeadline()}) that no segment extends.
+ */
 final class Messengent extends Transaction {
     static final int MAX_MISSEDS = 64;
+    /** Fewer bytes than any resend request takes (head, sealed body and signature). */
+    static final int MIN_RESEND_PACKET = 200;
 
     private Reassembly reassembly;
-    private io.raet.codec.BodyKind bodyKind;
-    private io.raet.codec.CoatKind coatKind;
+    private BodyKind bodyKind;
+    private CoatKind coatKind;
+    /** Admitted as an incoming message being reassembled: counted in the engine's bounds until it ends. */
+    private boolean admitted;
+    /** Bytes held in the engine's bounds for the segments received. */
+    private long held;
+    /** When the message ends whatever arrives (nanoseconds). */
+    private long deadline;
+    /**
+     * Missing segment numbers that may still be asked for: reset at each redo, one more for each new segment
+     * received, never more than {@link RoadLimits#maxMissedPerRedo()}.
+     */
+    private int missedLeft;
 
     private Messengent(RoadEngine engine, Remote remote) {
         super(engine, remote, TransactionKind.MESSAGE, true);
@@ -42,9 +65,55 @@ final class Messengent extends Transaction {
             engine.drop("message_unallowed");
             return;
         }
+        if (!engine.acceptingMessages()) {
+            // The application's inbox is full: no answer, so the sender tries again later.
+            engine.drop("inbox_full");
+            return;
+        }
+        boolean segmented = h.sc() > 1 || h.sf();
+        if (segmented) {
+            String bad = badSegmentation(h, engine.config.limits());
+            if (bad != null) {
+                engine.drop(bad);
+                m.sendEmpty(PacketKind.NACK);
+                return;
+            }
+            if (!engine.admitIncomplete(remote)) {
+                // No answer: the sender's retries get the message in once there is room.
+                return;
+            }
+        }
+        m.admitted = segmented;
+        m.deadline = now + engine.config.limits().incompleteDeadline().toNanos();
+        m.missedLeft = engine.config.limits().maxMissedPerRedo();
         engine.addTransaction(m);
         m.startTimers(now, RoadEngine.seconds(engine.config.receiveTimeout()), 0.2);
+        m.capTimeout();
         m.segment(packet, now);
+    }
+
+    /**
+     * Why the first segment of a message cannot start one, or null: a segment count above the limit, a segment
+     * number not below the count, a message length above the limit, or a count and length that cannot belong
+     * together (every segment carries at least one byte and at most one datagram). With one segment the length
+     * is not used (as in the reference).
+     */
+    static String badSegmentation(RoadHead h, RoadLimits limits) {
+        long sc = h.sc();
+        long ml = h.ml();
+        if (sc > limits.maxSegmentCount()) {
+            return "segment_count";
+        }
+        if (h.sn() < 0 || h.sn() >= sc) {
+            return "bad_segment";
+        }
+        if (sc > 1 && ml > limits.maxMessageSize()) {
+            return "message_too_large";
+        }
+        if (sc > 1 && (ml < sc || ml > sc * RoadEngine.MAX_RECEIVE_SIZE)) {
+            return "segment_count_length";
+        }
+        return null;
     }
 
     @Override
@@ -63,31 +132,89 @@ final class Messengent extends Transaction {
 
     private void segment(ParsedPacket packet, long now) {
         RoadHead h = packet.head();
-        if (reassembly == null && h.sc() <= 1 && !h.sf()) {
+        if (reassembly == null && !admitted) {
             deliver(h.bk(), h.ck(), packet.buffer(), packet.coatOffset(), packet.coatLength(), now);
             return;
         }
-        try {
-            if (reassembly == null) {
-                reassembly = new Reassembly(h.sc(), h.ml());
-                bodyKind = h.bk();
-                coatKind = h.ck();
-            }
-            reassembly.add(h.sn(), packet.buffer(), packet.coatOffset(), packet.coatLength());
-            refreshTimeout(now, RoadEngine.seconds(engine.config.receiveTimeout()));
-            if (reassembly.complete()) {
-                byte[] whole = reassembly.coat();
-                deliver(bodyKind, coatKind, whole, 0, whole.length, now);
-            } else if (h.wf()) {
-                respond();
-            }
-        } catch (PacketException e) {
+        if (reassembly == null) {
+            reassembly = new Reassembly(h.sc(), h.ml());
+            bodyKind = h.bk();
+            coatKind = h.ck();
+        }
+        if (h.sc() != reassembly.sc() || h.ml() != reassembly.ml() || h.sn() < 0 || h.sn() >= reassembly.sc()) {
             engine.drop("bad_segment");
+            return;
+        }
+        if (!reassembly.has(h.sn())) {
+            long bytes = (long) packet.coatLength() + RoadLimits.SEGMENT_OVERHEAD;
+            if (!engine.holdIncomplete(remote, bytes)) {
+                if (reassembly.received() == 0) {
+                    remove(); // a new message: unanswered, like one beyond the count
+                } else {
+                    refuse();
+                }
+                return;
+            }
+            try {
+                reassembly.add(packet);
+            } catch (PacketException e) {
+                engine.releaseBytes(remote, bytes);
+                engine.drop("bad_segment");
+                return;
+            }
+            held += bytes;
+            // What arrived may be asked for again: one more missing segment per new one, up to the redo's share.
+            missedLeft = Math.min(missedLeft + 1, engine.config.limits().maxMissedPerRedo());
+            // Only a new segment keeps the message open, and never beyond its deadline.
+            refreshTimeout(now, RoadEngine.seconds(engine.config.receiveTimeout()));
+            capTimeout();
+        } else {
+            engine.stats.inc("duplicate_segment");
+        }
+        if (reassembly.complete()) {
+            byte[] whole;
+            try {
+                whole = reassembly.coat();
+            } catch (PacketException e) {
+                engine.drop("bad_segment");
+                refuse();
+                return;
+            }
+            deliver(bodyKind, coatKind, whole, 0, whole.length, now);
+        } else if (h.wf()) {
+            respond();
         }
     }
 
-    private void deliver(io.raet.codec.BodyKind bk, io.raet.codec.CoatKind ck, byte[] buf, int off, int len,
-            long now) {
+    private void capTimeout() {
+        if (timeoutAt < 0 || timeoutAt > deadline) {
+            timeoutAt = deadline;
+            engine.schedule(this);
+        }
+    }
+
+    /** Whether the message holds reassembly memory (it can be ended to make room). */
+    boolean holding() {
+        return admitted && engine.isActive(this);
+    }
+
+    /** Ends the message: the sender is nacked, what it held is released. */
+    void refuse() {
+        sendEmpty(PacketKind.NACK);
+        remove();
+    }
+
+    @Override
+    void ended() {
+        if (admitted) {
+            admitted = false;
+            engine.releaseIncomplete(remote, held);
+            held = 0;
+            reassembly = null;
+        }
+    }
+
+    private void deliver(BodyKind bk, CoatKind ck, byte[] buf, int off, int len, long now) {
         Map<String, Object> body;
         try {
             byte[] plain = Coat.open(ck, remote.sessionKey, buf, off, len);
@@ -100,8 +227,7 @@ final class Messengent extends Transaction {
             body = map;
         } catch (PacketException e) {
             engine.drop("message_" + e.reason().name().toLowerCase(java.util.Locale.ROOT));
-            sendEmpty(PacketKind.NACK);
-            remove();
+            refuse();
             return;
         }
         sendEmpty(PacketKind.DONE);
@@ -112,18 +238,32 @@ final class Messengent extends Transaction {
         }
         engine.setAlive(remote, true);
         engine.stats.inc(RoadStats.Counter.MESSAGES_RECEIVED);
-        engine.emit(new RoadEvent.Message(remote.name, remote.role, body));
+        engine.emit(new RoadEvent.Message(remote.name, remote.role, body, len));
     }
 
-    /** Asks for the gaps below the highest segment received, or acks to ask for more. */
+    /**
+     * Asks for the gaps below the highest segment received, or acks to ask for more. At most
+     * {@link RoadLimits#maxMissedPerRedo()} missing segments are asked for per redo interval, plus one for each
+     * new segment received; gaps beyond wait.
+     */
     private void respond() {
         int highest = reassembly.highest();
-        int[] missing = reassembly.missing(0, highest);
+        int[] missing = reassembly.missing(0, highest, Math.max(1, missedLeft));
         if (missing.length == 0) {
             RoadHead ack = head(PacketKind.ACK).sn(highest);
             send(ack, RoadEngine.EMPTY);
             return;
         }
+        if (missedLeft <= 0) {
+            engine.stats.inc("missed_requests_paced");
+            return;
+        }
+        if (remote.load.answerCredit < MIN_RESEND_PACKET) {
+            // Not even one request could go: skip building and signing them.
+            engine.stats.inc("answer_budget");
+            return;
+        }
+        missedLeft -= missing.length;
         for (int from = 0; from < missing.length; from += MAX_MISSEDS) {
             List<Integer> chunk = new ArrayList<>();
             for (int i = from; i < Math.min(missing.length, from + MAX_MISSEDS); i++) {
@@ -133,7 +273,9 @@ final class Messengent extends Transaction {
             body.put("misseds", chunk);
             try {
                 byte[] plain = Body.encode(bk, body);
-                send(head(PacketKind.RESEND), Coat.seal(ck, remote.sessionKey, plain));
+                if (send(head(PacketKind.RESEND), Coat.seal(ck, remote.sessionKey, plain)) == null) {
+                    return; // out of answer credit (counted): the next ones would not go either
+                }
             } catch (PacketException e) {
                 engine.stats.inc("pack_error");
             }
@@ -142,6 +284,7 @@ final class Messengent extends Transaction {
 
     @Override
     void redo(long now) {
+        missedLeft = engine.config.limits().maxMissedPerRedo();
         if (reassembly != null) {
             respond();
         }
@@ -150,8 +293,7 @@ final class Messengent extends Transaction {
 
     @Override
     void timeout(long now) {
-        sendEmpty(PacketKind.NACK);
-        remove();
-        engine.drop("message_incomplete_timeout");
+        refuse();
+        engine.drop(now >= deadline ? "message_deadline" : "message_incomplete_timeout");
     }
 }

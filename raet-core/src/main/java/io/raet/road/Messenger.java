@@ -19,7 +19,8 @@ import java.util.Map;
 
 /**
  * Sender of one message (§9.1): boxes the body once, sends it whole or in signed segments, in bursts, and
- * follows the receiver's acks and resend requests until it answers done.
+ * follows the receiver's acks and resend requests until it answers done. What the receiver can make it send again
+ * is bounded by a resend budget ({@link RoadLimits#resendFactor()}).
  */
 final class Messenger extends Transaction {
     /** A message accepted by {@link RoadEngine#send} and not yet finished. */
@@ -33,11 +34,17 @@ final class Messenger extends Transaction {
     /** Highest segment the receiver acknowledged holding with none missing below it (-1: none yet). */
     private int acked = -1;
     private final ArrayDeque<Integer> resends = new ArrayDeque<>();
+    /** The segment numbers in {@link #resends}. */
+    private final java.util.BitSet queued = new java.util.BitSet();
     private int lastSent = -1;
     private boolean lastWf;
     private byte[] single;
     private boolean answered;
     private int redos;
+    /** Segments the receiver may still make this message send again. */
+    private long resendBudget;
+    /** Segments below this were sent at least once. */
+    private int frontier;
 
     private Messenger(RoadEngine engine, Remote remote, Pending pending) {
         super(engine, remote, TransactionKind.MESSAGE, false);
@@ -74,6 +81,8 @@ final class Messenger extends Transaction {
             }
         }
         engine.addTransaction(m);
+        remote.load.outgoing++;
+        m.resendBudget = (long) engine.config.limits().resendFactor() * m.segmentCount + MessageOptions.DEFAULT_BURST;
         if (pending.deadline() >= 0) {
             m.timeoutAt = pending.deadline();
         }
@@ -81,6 +90,31 @@ final class Messenger extends Transaction {
         m.redoAt = now + m.redoInterval;
         engine.schedule(m);
         m.sendBurst();
+    }
+
+    @Override
+    void ended() {
+        remote.load.outgoing--;
+    }
+
+    /**
+     * Takes {@code n} segments from the resend budget for segments the receiver asked for again; when it is spent
+     * the message fails (counted {@code resend_budget}) and false is returned.
+     */
+    private boolean spendResends(int n) {
+        if (n <= 0) {
+            return true;
+        }
+        if (resendBudget < n) {
+            engine.stats.inc("resend_budget");
+            remove();
+            sendEmpty(PacketKind.NACK);
+            engine.emit(new RoadEvent.Undelivered(pending.id(), remote.name, "resend budget exhausted: the receiver"
+                    + " asked for more than " + engine.config.limits().resendFactor() + " times the message"));
+            return false;
+        }
+        resendBudget -= n;
+        return true;
     }
 
     private byte[] segment(int sn, boolean wf, boolean af) {
@@ -117,6 +151,10 @@ final class Messenger extends Transaction {
         int limit = burst == 0 ? segmentCount : (int) Math.min(segmentCount, acked + 1 + 2L * burst);
         while (cursor < limit) {
             int n = burst == 0 ? limit - cursor : Math.min(burst, limit - cursor);
+            if (!spendResends(Math.min(n, frontier - cursor))) {
+                return;
+            }
+            frontier = Math.max(frontier, cursor + n);
             for (int k = 0; k < n; k++) {
                 int sn = cursor + k;
                 boolean wf = k == n - 1;
@@ -131,8 +169,12 @@ final class Messenger extends Transaction {
     private void sendResends() {
         int burst = pending.options().burst();
         int n = burst == 0 ? resends.size() : Math.min(burst, resends.size());
+        if (!spendResends(n)) {
+            return;
+        }
         for (int k = 0; k < n; k++) {
             int sn = resends.poll();
+            queued.clear(sn);
             boolean wf = k == n - 1;
             segment(sn, wf, true);
             lastSent = sn;
@@ -157,6 +199,9 @@ final class Messenger extends Transaction {
                 } else if (!progress && resends.isEmpty() && sn + 1 < cursor) {
                     // The receiver has nothing beyond sn although more was sent: those segments are lost or still
                     // on their way. Re-send the highest one (wf); the receiver then asks for the gaps by number.
+                    if (!spendResends(1)) {
+                        return;
+                    }
                     segment(cursor - 1, true, true);
                     lastSent = cursor - 1;
                     lastWf = true;
@@ -171,7 +216,8 @@ final class Messenger extends Transaction {
                     return;
                 }
                 for (int sn : misseds) {
-                    if (sn >= 0 && sn < segmentCount && !resends.contains(sn)) {
+                    if (sn >= 0 && sn < segmentCount && !queued.get(sn)) {
+                        queued.set(sn);
                         resends.add(sn);
                     }
                 }

@@ -50,6 +50,8 @@ public final class Remote {
     final ReplayWindow replay = new ReplayWindow();
     /** Messages waiting for the remote to be allowed. */
     final ArrayDeque<Messenger.Pending> pending = new ArrayDeque<>();
+    /** Bounded resources the remote holds, and its credit for answers. */
+    final RemoteLoad load = new RemoteLoad();
     long nextHeartbeat;
 
     Remote(String name, long uid, long fuid, InetSocketAddress ha) {

@@ -8,7 +8,7 @@ import java.time.Duration;
 /**
  * Behaviour settings of a road engine. Defaults follow the reference (raet 0.6.8) where that is safe, and are
  * stricter where the reference is weak: messages have a finite timeout, and an idle incomplete reception is
- * dropped.
+ * dropped. {@link #limits()} bounds what peers can make the engine hold or send.
  */
 public record RoadConfig(
         AutoMode auto,
@@ -24,56 +24,69 @@ public record RoadConfig(
         Duration aliveInterval,
         Duration staleTidWindow,
         MessageOptions messageDefaults,
-        int maxPendingPerRemote) {
+        int maxPendingPerRemote,
+        RoadLimits limits) {
 
     public static RoadConfig defaults() {
         return new RoadConfig(AutoMode.ONCE, true, BodyKind.JSON, HeadKind.RAET, 1024, Duration.ofSeconds(5),
                 Duration.ofSeconds(5), Duration.ofSeconds(4), Duration.ofSeconds(2), Duration.ofSeconds(60),
-                Duration.ofSeconds(1), Duration.ofSeconds(600), MessageOptions.DEFAULT, 10_000);
+                Duration.ofSeconds(1), Duration.ofSeconds(600), MessageOptions.DEFAULT, 10_000,
+                RoadLimits.defaults());
     }
 
     public RoadConfig withAuto(AutoMode a) {
         return new RoadConfig(a, mutable, bodyKind, headKind, maxPacketSize, joinerTimeout, joinentTimeout,
                 allowTimeout, aliveTimeout, receiveTimeout, aliveInterval, staleTidWindow, messageDefaults,
-                maxPendingPerRemote);
+                maxPendingPerRemote, limits);
     }
 
     public RoadConfig withMutable(boolean m) {
         return new RoadConfig(auto, m, bodyKind, headKind, maxPacketSize, joinerTimeout, joinentTimeout,
                 allowTimeout, aliveTimeout, receiveTimeout, aliveInterval, staleTidWindow, messageDefaults,
-                maxPendingPerRemote);
+                maxPendingPerRemote, limits);
     }
 
     public RoadConfig withBodyKind(BodyKind bk) {
         return new RoadConfig(auto, mutable, bk, headKind, maxPacketSize, joinerTimeout, joinentTimeout,
                 allowTimeout, aliveTimeout, receiveTimeout, aliveInterval, staleTidWindow, messageDefaults,
-                maxPendingPerRemote);
+                maxPendingPerRemote, limits);
     }
 
     public RoadConfig withHeadKind(HeadKind hk) {
         return new RoadConfig(auto, mutable, bodyKind, hk, maxPacketSize, joinerTimeout, joinentTimeout,
                 allowTimeout, aliveTimeout, receiveTimeout, aliveInterval, staleTidWindow, messageDefaults,
-                maxPendingPerRemote);
+                maxPendingPerRemote, limits);
     }
 
     /** Heartbeat period; zero turns heartbeats off (presence then follows traffic only). */
     public RoadConfig withAliveInterval(Duration d) {
         return new RoadConfig(auto, mutable, bodyKind, headKind, maxPacketSize, joinerTimeout, joinentTimeout,
-                allowTimeout, aliveTimeout, receiveTimeout, d, staleTidWindow, messageDefaults, maxPendingPerRemote);
+                allowTimeout, aliveTimeout, receiveTimeout, d, staleTidWindow, messageDefaults, maxPendingPerRemote,
+                limits);
     }
 
     public RoadConfig withMessageDefaults(MessageOptions o) {
         return new RoadConfig(auto, mutable, bodyKind, headKind, maxPacketSize, joinerTimeout, joinentTimeout,
-                allowTimeout, aliveTimeout, receiveTimeout, aliveInterval, staleTidWindow, o, maxPendingPerRemote);
+                allowTimeout, aliveTimeout, receiveTimeout, aliveInterval, staleTidWindow, o, maxPendingPerRemote,
+                limits);
     }
 
     public RoadConfig withReceiveTimeout(Duration d) {
         return new RoadConfig(auto, mutable, bodyKind, headKind, maxPacketSize, joinerTimeout, joinentTimeout,
-                allowTimeout, aliveTimeout, d, aliveInterval, staleTidWindow, messageDefaults, maxPendingPerRemote);
+                allowTimeout, aliveTimeout, d, aliveInterval, staleTidWindow, messageDefaults, maxPendingPerRemote,
+                limits);
+    }
+
+    /** Bounds kept whatever peers send (see {@link RoadLimits}). */
+    public RoadConfig withLimits(RoadLimits l) {
+        return new RoadConfig(auto, mutable, bodyKind, headKind, maxPacketSize, joinerTimeout, joinentTimeout,
+                allowTimeout, aliveTimeout, receiveTimeout, aliveInterval, staleTidWindow, messageDefaults,
+                maxPendingPerRemote, l);
     }
 
     public RoadConfig withTimeouts(Duration joiner, Duration joinent, Duration allow, Duration alive) {
         return new RoadConfig(auto, mutable, bodyKind, headKind, maxPacketSize, joiner, joinent, allow, alive,
-                receiveTimeout, aliveInterval, staleTidWindow, messageDefaults, maxPendingPerRemote);
+                receiveTimeout, aliveInterval, staleTidWindow, messageDefaults, maxPendingPerRemote,
+                limits);
     }
 }

@@ -60,6 +60,13 @@ public final class RoadEngine {
     private final PriorityQueue<Timer> timers = new PriorityQueue<>((a, b) -> Long.compare(a.at, b.at));
     private long nextHousekeeping = Long.MIN_VALUE;
     private long messageIds;
+    /** The transaction being run (fed a packet or a timer), whose re-sent packets may be answers. */
+    private Transaction current;
+    /** Whether new incoming messages are admitted (false while the application's inbox is full). */
+    private boolean acceptingMessages = true;
+    /** Incoming messages being reassembled, all remotes together, and the bytes held for them. */
+    private int incomplete;
+    private long incompleteBytes;
 
     public RoadEngine(LocalEstate local, RoadConfig config, RoadStore store) {
         this.local = local;
@@ -195,6 +202,7 @@ public final class RoadEngine {
     // ------------------------------------------------------------------ transactions and timers
 
     void addTransaction(Transaction tx) {
+        tx.live = true;
         Transaction before = transactions.put(tx.key, tx);
         if (before instanceof Joinent) {
             joinGuard.ended(before.to);
@@ -214,6 +222,10 @@ public final class RoadEngine {
         }
         tx.remote.transactions.remove(tx);
         tx.timerGeneration++;
+        if (tx.live) {
+            tx.live = false;
+            tx.ended();
+        }
     }
 
     boolean isActive(Transaction tx) {
@@ -262,11 +274,39 @@ public final class RoadEngine {
                 break;
             }
             timers.poll();
-            t.tx.fire(now);
+            fire(t.tx, now);
         }
         if (now >= nextHousekeeping) {
-            housekeep(now);
             nextHousekeeping = now + nanos(0.25);
+            try {
+                housekeep(now);
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (RuntimeException | Error e) {
+                stats.inc("housekeeping_error");
+            }
+        }
+    }
+
+    /**
+     * Runs one due timer. A defect in it ends that transaction (its message, if any, reported undelivered) and
+     * is counted {@code timer_error}; only a VM failure goes on to the caller.
+     */
+    private void fire(Transaction tx, long now) {
+        Transaction before = current;
+        current = tx;
+        try {
+            tx.fire(now);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (RuntimeException | Error e) {
+            stats.inc("timer_error");
+            removeTransaction(tx);
+            if (tx instanceof Messenger m) {
+                emit(new RoadEvent.Undelivered(m.pending.id(), tx.remote.name, "internal error: " + e));
+            }
+        } finally {
+            current = before;
         }
     }
 
@@ -296,8 +336,20 @@ public final class RoadEngine {
 
     /** Encodes and queues a packet; returns its bytes, or null when it could not be packed (counted). */
     byte[] transmit(RoadHead head, byte[] coat, InetSocketAddress to) {
+        return transmit(head, coat, to, null);
+    }
+
+    /**
+     * Encodes and queues a packet; when it answers {@code answering} (not null) it is sent only within that
+     * remote's answer credit. Returns its bytes, or null when it was not packed or not sent (counted).
+     */
+    byte[] transmit(RoadHead head, byte[] coat, InetSocketAddress to, Remote answering) {
         try {
             byte[] data = RoadCodec.encode(head, coat, 0, coat.length, local.signer, config.maxPacketSize());
+            if (answering != null && !answering.load.answer(data.length)) {
+                stats.inc("answer_budget");
+                return null;
+            }
             outbox.add(new Outgoing(data, to));
             stats.inc(RoadStats.Counter.PACKETS_SENT);
             return data;
@@ -312,7 +364,12 @@ public final class RoadEngine {
         stats.inc(RoadStats.Counter.PACKETS_SENT);
     }
 
+    /** Queues a packet again; a correspondent's re-sent answer is bounded by its remote's answer credit. */
     void resend(byte[] data, InetSocketAddress to) {
+        if (data != null && current != null && current.correspondent && !current.remote.load.answer(data.length)) {
+            stats.inc("answer_budget");
+            return;
+        }
         if (data != null) {
             outbox.add(new Outgoing(data, to));
             stats.inc(RoadStats.Counter.PACKETS_SENT);
@@ -344,23 +401,29 @@ public final class RoadEngine {
 
     // ------------------------------------------------------------------ receive
 
-    /** Processes one received datagram. Never throws for bad input: every rejection is counted in the stats. */
+    /**
+     * Processes one received datagram. Never throws for bad input: every rejection is counted in the stats, and
+     * so is a defect met while handling it ({@code drop_internal_error}); only a VM failure
+     * ({@link VirtualMachineError}) goes on to the caller.
+     */
     public void receive(byte[] buf, int off, int len, InetSocketAddress src, long now) {
         stats.inc(RoadStats.Counter.PACKETS_RECEIVED);
         if (len > Math.max(MAX_RECEIVE_SIZE, config.maxPacketSize())) {
             drop("oversized");
             return;
         }
-        ParsedPacket packet;
         try {
-            packet = RoadCodec.parse(buf, off, len);
-        } catch (PacketException e) {
-            drop("parse_" + e.reason().name().toLowerCase(java.util.Locale.ROOT));
-            return;
-        }
-        try {
+            ParsedPacket packet;
+            try {
+                packet = RoadCodec.parse(buf, off, len);
+            } catch (PacketException e) {
+                drop("parse_" + e.reason().name().toLowerCase(java.util.Locale.ROOT));
+                return;
+            }
             dispatch(packet, src, now);
-        } catch (RuntimeException e) {
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (RuntimeException | Error e) {
             // A defect must never take the stack down; the packet is counted and dropped.
             drop("internal_error");
         }
@@ -471,10 +534,17 @@ public final class RoadEngine {
             remote.reaped = false;
         }
 
+        remote.load.heard(packet.length(), config.limits());
         TxKey key = txKey(h, src);
         Transaction tx = transactions.get(key);
         if (tx != null) {
-            tx.receive(packet, src, now);
+            Transaction before = current;
+            current = tx;
+            try {
+                tx.receive(packet, src, now);
+            } finally {
+                current = before;
+            }
             return;
         }
         if (h.cf()) {
@@ -524,17 +594,17 @@ public final class RoadEngine {
                 } else if (remote.completedTids.contains(h.ti())) {
                     // Already delivered: answer done again (the reference nacks, which fails a delivered message).
                     drop("duplicate_message");
-                    stalent(packet, src, PacketKind.DONE);
+                    stalent(packet, src, PacketKind.DONE, remote);
                 } else if (remote.replay.check(remote.rsid, h.ti()) == ReplayWindow.Verdict.SEEN) {
                     // Delivered earlier in this session (beyond the stale-tid window): never deliver it again.
                     drop("replay");
-                    stalent(packet, src, PacketKind.DONE);
+                    stalent(packet, src, PacketKind.DONE, remote);
                 } else if (remote.replay.check(remote.rsid, h.ti()) == ReplayWindow.Verdict.TOO_OLD) {
                     drop("replay");
-                    stalent(packet, src, PacketKind.NACK);
+                    stalent(packet, src, PacketKind.NACK, remote);
                 } else if (h.af()) {
                     drop("stale_message");
-                    stalent(packet, src, PacketKind.NACK);
+                    stalent(packet, src, PacketKind.NACK, remote);
                 } else {
                     Messengent.start(this, remote, packet, key, src, now);
                 }
@@ -619,13 +689,18 @@ public final class RoadEngine {
 
     /** A packet from an initiator that cannot be served: nack (or renew), echoing its ids. */
     void stalent(ParsedPacket packet, InetSocketAddress src, PacketKind kind) {
+        stalent(packet, src, kind, null);
+    }
+
+    /** Same as {@link #stalent(ParsedPacket, InetSocketAddress, PacketKind)}, within the remote's answer credit. */
+    void stalent(ParsedPacket packet, InetSocketAddress src, PacketKind kind, Remote answering) {
         RoadHead h = packet.head();
         if (h.pk().isNackKind()) {
             return;
         }
         RoadHead nack = new RoadHead().hk(config.headKind()).pk(kind).tk(h.tk()).se(h.de()).de(h.se()).si(h.si())
                 .ti(h.ti()).cf(true).bk(config.bodyKind()).ck(h.ck()).fk(h.fk());
-        transmit(nack, EMPTY, src);
+        transmit(nack, EMPTY, src, answering);
     }
 
     // ------------------------------------------------------------------ commands
@@ -702,6 +777,8 @@ public final class RoadEngine {
      *
      * @param body a {@code Map} for JSON and msgpack bodies
      * @throws IllegalArgumentException for an unknown remote or a body that cannot be serialized or is too large
+     * @throws OutgoingLimitException when {@link RoadLimits#maxOutgoingPerRemote()} messages to the remote are
+     *     being sent or waiting
      */
     public long send(String name, Map<String, ?> body, MessageOptions options, long now) {
         Remote r = requireRemote(name);
@@ -711,9 +788,15 @@ public final class RoadEngine {
         } catch (PacketException e) {
             throw new IllegalArgumentException("message body cannot be serialized: " + e.getMessage(), e);
         }
-        if (encoded.length + 40 > RoadCodec.MAX_MESSAGE_SIZE) {
+        int max = config.limits().maxMessageSize();
+        if (encoded.length + 40 > max) {
             throw new IllegalArgumentException("message of " + encoded.length + " bytes exceeds the maximum of "
-                    + (RoadCodec.MAX_MESSAGE_SIZE - 40));
+                    + (max - 40));
+        }
+        int outgoing = r.pending.size() + r.load.outgoing;
+        if (outgoing >= config.limits().maxOutgoingPerRemote()) {
+            stats.inc("outgoing_limit");
+            throw new OutgoingLimitException(name, config.limits().maxOutgoingPerRemote());
         }
         MessageOptions opts = options == null ? config.messageDefaults() : options;
         long id = ++messageIds;
@@ -758,6 +841,112 @@ public final class RoadEngine {
             emit(new RoadEvent.Undelivered(p.id(), r.name, reason));
         }
         r.pending.clear();
+    }
+
+    // ------------------------------------------------------------------ bounds of incoming messages
+
+    /**
+     * Admits new incoming messages (the default) or not. While not, a packet that would start a new message is
+     * dropped unanswered (counted {@code drop_inbox_full}), so its sender retries; messages being received
+     * complete. A driver stops admitting while its application inbox is full.
+     */
+    public void acceptMessages(boolean accept) {
+        acceptingMessages = accept;
+    }
+
+    public boolean acceptingMessages() {
+        return acceptingMessages;
+    }
+
+    /** Incoming messages being reassembled, all remotes together. */
+    public int incompleteMessages() {
+        return incomplete;
+    }
+
+    /** Bytes held for incoming messages being reassembled (see {@link RoadLimits#SEGMENT_OVERHEAD}). */
+    public long incompleteBytes() {
+        return incompleteBytes;
+    }
+
+    /**
+     * Admits a new incoming message of {@code r} for reassembly within {@link RoadLimits#maxIncompletePerRemote()}
+     * and {@link RoadLimits#maxIncomplete()}, making room in the latter when another remote holds more. False,
+     * counted {@code drop_incomplete_limit}, when refused.
+     */
+    boolean admitIncomplete(Remote r) {
+        RoadLimits l = config.limits();
+        if (r.load.incomplete >= l.maxIncompletePerRemote()
+                || incomplete >= l.maxIncomplete() && !evictIncomplete(r, false, 1)) {
+            drop("incomplete_limit");
+            return false;
+        }
+        r.load.incomplete++;
+        incomplete++;
+        return true;
+    }
+
+    /**
+     * Holds {@code bytes} more for a message of {@code r} being reassembled, within the per-remote and total
+     * bounds (making room in the total when another remote holds more). False, counted
+     * {@code drop_incomplete_bytes_limit}, when refused.
+     */
+    boolean holdIncomplete(Remote r, long bytes) {
+        RoadLimits l = config.limits();
+        if (r.load.incompleteBytes + bytes > l.maxIncompleteBytesPerRemote()) {
+            drop("incomplete_bytes_limit");
+            return false;
+        }
+        while (incompleteBytes + bytes > l.maxIncompleteBytes()) {
+            if (!evictIncomplete(r, true, bytes)) {
+                drop("incomplete_bytes_limit");
+                return false;
+            }
+        }
+        r.load.incompleteBytes += bytes;
+        incompleteBytes += bytes;
+        return true;
+    }
+
+    /** Gives back bytes held by {@link #holdIncomplete} for a segment that was not kept after all. */
+    void releaseBytes(Remote r, long bytes) {
+        r.load.incompleteBytes -= bytes;
+        incompleteBytes -= bytes;
+    }
+
+    /** An incoming message of {@code r} that held {@code bytes} ended (delivered, refused or dropped). */
+    void releaseIncomplete(Remote r, long bytes) {
+        r.load.incomplete--;
+        incomplete--;
+        releaseBytes(r, bytes);
+    }
+
+    /**
+     * Ends the oldest incomplete message of the remote holding the most (by bytes or by count) when that is not
+     * {@code requester} and it holds more than {@code requester} would after taking {@code amount}: a remote that
+     * fills the shared bound gives way to one holding less. Counted {@code incomplete_evicted}.
+     */
+    private boolean evictIncomplete(Remote requester, boolean byBytes, long amount) {
+        Remote most = null;
+        long mostHeld = -1;
+        for (Remote r : remotes.values()) {
+            long held = byBytes ? r.load.incompleteBytes : r.load.incomplete;
+            if (held > mostHeld) {
+                most = r;
+                mostHeld = held;
+            }
+        }
+        long requesterHeld = byBytes ? requester.load.incompleteBytes : requester.load.incomplete;
+        if (most == null || most == requester || mostHeld <= requesterHeld + amount) {
+            return false;
+        }
+        for (Transaction tx : most.transactions) {
+            if (tx instanceof Messengent m && m.holding()) {
+                stats.inc("incomplete_evicted");
+                m.refuse();
+                return true;
+            }
+        }
+        return false;
     }
 
     // ------------------------------------------------------------------ status changes

@@ -24,9 +24,14 @@ public sealed interface RoadEvent {
     record Dead(String remote) implements RoadEvent {}
 
     /**
-     * A message arrived from the authenticated remote {@code from}, whose role (from its join) is {@code role}.
+     * A message arrived from the authenticated remote {@code from}, whose role (from its join) is {@code role};
+     * {@code size} is its length on the wire (the encrypted body, as the inbox bounds count it).
      */
-    record Message(String from, String role, Map<String, Object> body) implements RoadEvent {}
+    record Message(String from, String role, Map<String, Object> body, int size) implements RoadEvent {
+        public Message(String from, String role, Map<String, Object> body) {
+            this(from, role, body, 0);
+        }
+    }
 
     /** The remote acknowledged the whole message with this id. */
     record Delivered(long messageId, String remote) implements RoadEvent {}

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +28,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +41,13 @@ import org.slf4j.LoggerFactory;
  * (a {@link CompletableFuture} completed when the remote acknowledges the whole message), a blocking
  * {@link #receive()} that parks virtual threads cheaply, and presence/handshake events through
  * {@link #onEvent}. Close it to release the socket.
+ *
+ * <p>The inbox of received messages is bounded ({@link RoadLimits#inboxMessages()},
+ * {@link RoadLimits#inboxBytes()}): when the application does not keep up, the stack stops accepting new messages
+ * until it reads again, and senders retry. Nothing one packet, command, timer or listener throws stops the owner
+ * thread (it is counted and logged); a VM failure ({@link VirtualMachineError}) or a failed socket closes the stack
+ * loudly: logged at ERROR, {@link #closed()} fails with the cause, every outstanding future fails and
+ * {@link #receive()} throws once the inbox is empty.
  *
  * <pre>{@code
  * try (RoadStack alpha = RoadStack.builder().name("alpha").main(true).port(7540).build()) {
@@ -58,6 +68,20 @@ public final class RoadStack implements AutoCloseable {
     private final InetSocketAddress address;
     private final ConcurrentLinkedQueue<Consumer<Long>> commands = new ConcurrentLinkedQueue<>();
     private final BlockingQueue<RoadEvent.Message> inbox = new LinkedBlockingQueue<>();
+    /** Put in the inbox when the stack stops: {@link #receive()} then throws. */
+    private static final RoadEvent.Message END = new RoadEvent.Message(null, null, Map.of(), 0);
+    /** Bytes of the messages in the inbox (their {@link RoadEvent.Message#size()}). */
+    private final AtomicLong inboxBytes = new AtomicLong();
+    /** The engine was told to stop accepting messages because the inbox is full (owner thread writes). */
+    private volatile boolean inboxHeld;
+    /** A reader asked the owner to look at the inbox again. */
+    private final AtomicBoolean resumeAsked = new AtomicBoolean();
+    private final RoadLimits limits;
+    /** Every future handed out and not completed yet: failed when the stack stops. */
+    private final Set<CompletableFuture<?>> outstanding = ConcurrentHashMap.newKeySet();
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private volatile Throwable failure;
+    private volatile boolean endQueued;
     private final List<Consumer<RoadEvent>> listeners = new CopyOnWriteArrayList<>();
     private final Map<Long, CompletableFuture<Delivery>> deliveries = new ConcurrentHashMap<>();
     private final Map<InetSocketAddress, List<CompletableFuture<String>>> joins = new HashMap<>();
@@ -72,6 +96,7 @@ public final class RoadStack implements AutoCloseable {
 
     private RoadStack(RoadEngine engine, DatagramChannel channel, Selector selector) throws IOException {
         this.engine = engine;
+        this.limits = engine.config().limits();
         this.channel = channel;
         this.selector = selector;
         this.address = (InetSocketAddress) channel.getLocalAddress();
@@ -104,7 +129,7 @@ public final class RoadStack implements AutoCloseable {
 
     /** Joins the estate at {@code remote}; completes with the remote's name once keys are exchanged. */
     public CompletableFuture<String> join(InetSocketAddress remote) {
-        CompletableFuture<String> f = new CompletableFuture<>();
+        CompletableFuture<String> f = track(new CompletableFuture<>());
         submit(now -> {
             joins.computeIfAbsent(remote, k -> new ArrayList<>()).add(f);
             engine.join(remote, now);
@@ -114,7 +139,7 @@ public final class RoadStack implements AutoCloseable {
 
     /** Runs the allow handshake with a joined remote; completes when the session is open. */
     public CompletableFuture<Void> allow(String remote) {
-        CompletableFuture<Void> f = new CompletableFuture<>();
+        CompletableFuture<Void> f = track(new CompletableFuture<>());
         submit(now -> {
             Remote r = engine.remote(remote);
             if (r == null) {
@@ -145,7 +170,7 @@ public final class RoadStack implements AutoCloseable {
      * {@link DeliveryException}. A remote that is not yet allowed is allowed first.
      */
     public CompletableFuture<Delivery> send(String remote, Map<String, ?> body, MessageOptions options) {
-        CompletableFuture<Delivery> f = new CompletableFuture<>();
+        CompletableFuture<Delivery> f = track(new CompletableFuture<>());
         submit(now -> {
             try {
                 long id = engine.send(remote, body, options, now);
@@ -157,14 +182,88 @@ public final class RoadStack implements AutoCloseable {
         return f;
     }
 
-    /** Blocks until a message arrives. */
+    /**
+     * Blocks until a message arrives.
+     *
+     * @throws IllegalStateException when the stack is closed (or failed) and every message it received was taken
+     */
     public RoadEvent.Message receive() throws InterruptedException {
-        return inbox.take();
+        return taken(inbox.take());
     }
 
-    /** Waits up to {@code timeout} for a message; null when none came. */
+    /**
+     * Waits up to {@code timeout} for a message; null when none came.
+     *
+     * @throws IllegalStateException when the stack is closed (or failed) and every message it received was taken
+     */
     public RoadEvent.Message receive(Duration timeout) throws InterruptedException {
-        return inbox.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return taken(inbox.poll(timeout.toNanos(), TimeUnit.NANOSECONDS));
+    }
+
+    /** Messages received and not yet taken by {@link #receive()}. */
+    public int inboxSize() {
+        int n = inbox.size();
+        return endQueued ? Math.max(0, n - 1) : n;
+    }
+
+    /** Bytes of the messages received and not yet taken (their {@link RoadEvent.Message#size()}). */
+    public long inboxBytes() {
+        return inboxBytes.get();
+    }
+
+    /**
+     * Completes when the stack stops: normally after {@link #close()}, exceptionally (with the cause) when a VM
+     * failure or a socket failure stopped it.
+     */
+    public CompletableFuture<Void> closed() {
+        return closed.copy();
+    }
+
+    /** Whether the stack still runs (not closed, not failed). */
+    public boolean isOpen() {
+        return running;
+    }
+
+    private RoadEvent.Message taken(RoadEvent.Message m) {
+        if (m == END) {
+            inbox.add(END);
+            Throwable why = failure;
+            throw new IllegalStateException(why == null ? "road stack is closed" : "road stack failed: " + why, why);
+        }
+        if (m != null) {
+            inboxBytes.addAndGet(-m.size());
+            if (inboxHeld && belowLowWater() && resumeAsked.compareAndSet(false, true) && running) {
+                commands.add(now -> resumeAsked.set(false));
+                selector.wakeup();
+            }
+        }
+        return m;
+    }
+
+    private boolean inboxFull() {
+        return inbox.size() >= limits.inboxMessages() || inboxBytes.get() >= limits.inboxBytes();
+    }
+
+    private boolean belowLowWater() {
+        return inbox.size() <= limits.inboxMessages() * 3L / 4 && inboxBytes.get() <= limits.inboxBytes() * 3 / 4;
+    }
+
+    /** Owner thread: stops the engine accepting messages while the inbox is full, resumes below three quarters. */
+    private void updateInboxHold() {
+        if (!inboxHeld && inboxFull()) {
+            inboxHeld = true;
+            engine.acceptMessages(false);
+            engine.stats.inc("inbox_held");
+        } else if (inboxHeld && belowLowWater()) {
+            inboxHeld = false;
+            engine.acceptMessages(true);
+        }
+    }
+
+    private <T> CompletableFuture<T> track(CompletableFuture<T> f) {
+        outstanding.add(f);
+        f.whenComplete((v, e) -> outstanding.remove(f));
+        return f;
     }
 
     /** Listens to every event (joined, allowed, alive, dead, …) on the owner thread; keep the listener quick. */
@@ -173,9 +272,9 @@ public final class RoadStack implements AutoCloseable {
     }
 
     /**
-     * Counters of the engine ({@code packets_received}, {@code dropped}, {@code drop_<reason>}, …): a current copy
-     * taken on the owner thread, or the last one it published when the stack is closed or does not answer within
-     * a second.
+     * Counters of the engine ({@code packets_received}, {@code dropped}, {@code drop_<reason>}, each bound of
+     * {@link RoadLimits} hit, …; how full the bounded queues are is in {@link #levels()}): a current copy taken on
+     * the owner thread, or the last one it published when the stack is closed or does not answer within a second.
      */
     public Map<String, Long> stats() {
         return onOwner(e -> e.stats().snapshot(), () -> statsSnapshot);
@@ -184,9 +283,10 @@ public final class RoadStack implements AutoCloseable {
     /**
      * Current levels, by name: {@code remotes}, {@code remotes_joined}, {@code remotes_allowed},
      * {@code remotes_alive}, {@code messages_in_flight} (sent and not yet delivered or failed), and the queue depths
-     * {@code queue_inbox} (messages received and not yet taken by {@link #receive()}), {@code queue_waiting_allow}
-     * (messages waiting for their remote to be allowed), {@code queue_commands} (calls waiting for the owner
-     * thread) and {@code queue_unsent} (datagrams the socket has not taken yet). Taken on the owner thread like
+     * {@code queue_inbox} and {@code queue_inbox_bytes} (messages received and not yet taken by {@link #receive()}),
+     * {@code incomplete_messages} and {@code incomplete_bytes} (incoming messages being reassembled),
+     * {@code queue_waiting_allow} (messages waiting for their remote to be allowed), {@code queue_commands} (calls
+     * waiting for the owner thread) and {@code queue_unsent} (datagrams the socket has not taken yet). Taken on the owner thread like
      * {@link #stats()}; the last levels taken when the stack is closed or does not answer within a second.
      */
     public Map<String, Long> levels() {
@@ -214,6 +314,9 @@ public final class RoadStack implements AutoCloseable {
         m.put("remotes_alive", alive);
         m.put("messages_in_flight", (long) deliveries.size());
         m.put("queue_inbox", (long) inbox.size());
+        m.put("queue_inbox_bytes", inboxBytes.get());
+        m.put("incomplete_messages", (long) e.incompleteMessages());
+        m.put("incomplete_bytes", e.incompleteBytes());
         m.put("queue_waiting_allow", waiting);
         m.put("queue_commands", (long) commands.size());
         m.put("queue_unsent", (long) unsent.size());
@@ -237,11 +340,14 @@ public final class RoadStack implements AutoCloseable {
 
     /** Runs {@code query} on the owner thread with the engine and returns its result. */
     public <T> CompletableFuture<T> inspect(java.util.function.Function<RoadEngine, T> query) {
-        CompletableFuture<T> f = new CompletableFuture<>();
+        CompletableFuture<T> f = track(new CompletableFuture<>());
         submit(now -> {
             try {
                 f.complete(query.apply(engine));
-            } catch (RuntimeException e) {
+            } catch (VirtualMachineError e) {
+                f.completeExceptionally(e);
+                throw e;
+            } catch (RuntimeException | Error e) {
                 f.completeExceptionally(e);
             }
         });
@@ -271,65 +377,100 @@ public final class RoadStack implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        stopped(null);
+    }
+
+    /**
+     * Releases the socket, fails every outstanding future and ends {@link #receive()} once the inbox is empty.
+     * Runs on the owner thread when it stops, and on the closing thread; the second run finds nothing to do.
+     */
+    private void stopped(Throwable cause) {
         try {
             selector.close();
             channel.close();
         } catch (IOException e) {
             LOG.debug("closing road socket", e);
         }
+        String why = cause == null ? "road stack closed" : "road stack failed: " + cause;
         for (CompletableFuture<Delivery> f : deliveries.values()) {
-            f.completeExceptionally(new DeliveryException(-1, "?", "road stack closed"));
+            f.completeExceptionally(new DeliveryException(-1, "?", why));
+        }
+        for (CompletableFuture<?> f : outstanding) {
+            f.completeExceptionally(new IllegalStateException(why, cause));
+        }
+        synchronized (inbox) {
+            if (!endQueued) {
+                endQueued = true;
+                inbox.add(END);
+            }
+        }
+        if (cause == null) {
+            closed.complete(null);
+        } else {
+            closed.completeExceptionally(cause);
         }
     }
 
     // ------------------------------------------------------------------ owner thread
 
     private void run() {
+        Throwable cause = null;
+        try {
+            loop();
+        } catch (Throwable t) {
+            cause = t;
+        } finally {
+            try {
+                statsSnapshot = engine.stats().snapshot();
+            } catch (RuntimeException | Error e) {
+                // keep the last published copy
+            }
+            if (running) {
+                // Not closed by close(): a VM failure, a failed socket or a defect outside any one packet.
+                running = false;
+                failure = cause != null ? cause : new IllegalStateException("road owner loop ended");
+                LOG.error("road stack {} stopped: every pending exchange fails", engine.local().name(), failure);
+                stopped(failure);
+            }
+        }
+    }
+
+    private void loop() throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(RECEIVE_BUFFER);
         byte[] array = buf.array();
-        try {
-            SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
-            long lastStats = 0;
-            while (running) {
-                long now = System.nanoTime();
-                service(key, now);
-                if (now - lastStats > 100_000_000L) {
-                    statsSnapshot = engine.stats().snapshot();
-                    lastStats = now;
-                }
-                long wake = engine.nextWakeup();
-                // Round up: a timer less than a millisecond away is served by a 1 ms wait, not by spinning.
-                long waitMillis = wake == Long.MIN_VALUE ? 0
-                        : Math.max(0, (wake - System.nanoTime() + 999_999L) / 1_000_000L);
-                selecting.set(true);
-                if (commands.isEmpty() && waitMillis > 0) {
-                    selector.select(Math.min(waitMillis, 1000));
-                } else {
-                    selector.selectNow();
-                }
-                selecting.set(false);
-                selector.selectedKeys().clear();
-                // Drain the socket, answering each datagram at once: the peer works on our reply while we read
-                // the next one, instead of the two sides taking turns at whole batches.
-                for (int i = 0; i < MAX_READS_PER_WAKEUP && running; i++) {
-                    buf.clear();
-                    InetSocketAddress src = (InetSocketAddress) channel.receive(buf);
-                    if (src == null) {
-                        break;
-                    }
-                    long rnow = System.nanoTime();
-                    engine.receive(array, 0, buf.position(), src, rnow);
-                    service(key, rnow);
-                }
+        SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
+        long lastStats = 0;
+        while (running) {
+            long now = System.nanoTime();
+            service(key, now);
+            if (now - lastStats > 100_000_000L) {
+                statsSnapshot = engine.stats().snapshot();
+                lastStats = now;
             }
-        } catch (IOException e) {
-            if (running) {
-                LOG.error("road socket failed", e);
+            long wake = engine.nextWakeup();
+            // Round up: a timer less than a millisecond away is served by a 1 ms wait, not by spinning.
+            long waitMillis = wake == Long.MIN_VALUE ? 0
+                    : Math.max(0, (wake - System.nanoTime() + 999_999L) / 1_000_000L);
+            selecting.set(true);
+            if (commands.isEmpty() && waitMillis > 0) {
+                selector.select(Math.min(waitMillis, 1000));
+            } else {
+                selector.selectNow();
             }
-        } catch (RuntimeException e) {
-            LOG.error("road owner thread failed", e);
-        } finally {
-            statsSnapshot = engine.stats().snapshot();
+            selecting.set(false);
+            selector.selectedKeys().clear();
+            // Drain the socket, answering each datagram at once: the peer works on our reply while we read
+            // the next one, instead of the two sides taking turns at whole batches.
+            for (int i = 0; i < MAX_READS_PER_WAKEUP && running; i++) {
+                buf.clear();
+                InetSocketAddress src = (InetSocketAddress) channel.receive(buf);
+                if (src == null) {
+                    break;
+                }
+                long rnow = System.nanoTime();
+                engine.receive(array, 0, buf.position(), src, rnow);
+                service(key, rnow);
+            }
         }
     }
 
@@ -339,7 +480,10 @@ public final class RoadStack implements AutoCloseable {
         while ((c = commands.poll()) != null) {
             try {
                 c.accept(now);
-            } catch (RuntimeException e) {
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (RuntimeException | Error e) {
+                engine.stats.inc("command_error");
                 LOG.warn("road command failed", e);
             }
         }
@@ -348,6 +492,7 @@ public final class RoadStack implements AutoCloseable {
         }
         flush(key);
         dispatchEvents();
+        updateInboxHold();
     }
 
     private void flush(SelectionKey key) throws IOException {
@@ -363,7 +508,11 @@ public final class RoadStack implements AutoCloseable {
             int n;
             try {
                 n = channel.send(ByteBuffer.wrap(o.data()), o.to());
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
+                // One datagram the socket refuses (an unreachable or unsupported address) is counted and skipped.
+                if (!channel.isOpen()) {
+                    throw e instanceof IOException io ? io : new IOException(e);
+                }
                 engine.stats.inc("send_error");
                 continue;
             }
@@ -386,7 +535,10 @@ public final class RoadStack implements AutoCloseable {
         RoadEvent e;
         while ((e = engine.pollEvent()) != null) {
             switch (e) {
-                case RoadEvent.Message m -> inbox.add(m);
+                case RoadEvent.Message m -> {
+                    inboxBytes.addAndGet(m.size());
+                    inbox.add(m);
+                }
                 case RoadEvent.Delivered d -> {
                     CompletableFuture<Delivery> f = deliveries.remove(d.messageId());
                     if (f != null) {
@@ -416,7 +568,10 @@ public final class RoadStack implements AutoCloseable {
             for (Consumer<RoadEvent> l : listeners) {
                 try {
                     l.accept(e);
-                } catch (RuntimeException ex) {
+                } catch (VirtualMachineError ex) {
+                    throw ex;
+                } catch (RuntimeException | Error ex) {
+                    engine.stats.inc("listener_error");
                     LOG.warn("road event listener failed", ex);
                 }
             }
@@ -506,6 +661,12 @@ public final class RoadStack implements AutoCloseable {
 
         public Builder config(RoadConfig config) {
             this.config = config;
+            return this;
+        }
+
+        /** Bounds kept whatever peers send (replaces those of the config given so far). */
+        public Builder limits(RoadLimits limits) {
+            this.config = config.withLimits(limits);
             return this;
         }
 

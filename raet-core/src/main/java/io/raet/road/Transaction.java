@@ -29,6 +29,8 @@ abstract class Transaction {
     boolean wf;
     InetSocketAddress to;
 
+    /** Added to the engine and not yet removed. */
+    boolean live;
     long redoAt = -1;
     long timeoutAt = -1;
     long redoInterval;
@@ -76,13 +78,20 @@ abstract class Transaction {
         nack(PacketKind.NACK);
     }
 
+    /** Called once when the engine removes the transaction (for whatever reason): release what it holds. */
+    void ended() {}
+
     RoadHead head(PacketKind pk) {
         return new RoadHead().hk(engine.config.headKind()).pk(pk).tk(kind).se(se).de(de).si(si).ti(ti)
                 .cf(correspondent).bk(bk).ck(ck).fk(fk);
     }
 
+    /**
+     * Encodes and queues a packet to the remote. A correspondent's packets answer the remote and are bounded by
+     * its answer credit ({@link RoadLimits#answerFactor()}); null when not sent.
+     */
     byte[] send(RoadHead head, byte[] coat) {
-        return engine.transmit(head, coat, to);
+        return engine.transmit(head, coat, to, correspondent ? remote : null);
     }
 
     void sendEmpty(PacketKind pk) {

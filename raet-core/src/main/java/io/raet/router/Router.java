@@ -325,6 +325,8 @@ public final class Router implements AutoCloseable {
                 m = road.receive();
             } catch (InterruptedException e) {
                 return;
+            } catch (IllegalStateException e) {
+                return; // closed
             }
             try {
                 dispatch(flows.fromRoad(m.from(), m.role() == null ? "" : m.role(), m.body()));

@@ -34,8 +34,13 @@ class RoadEngineSimTest {
 
     /** alpha (main) and beta, beta joined and allowed. */
     static RoadEngine[] pair(SimNetwork net) {
-        RoadEngine alpha = net.estate("alpha", 7540, true, SimNetwork.config());
-        RoadEngine beta = net.estate("beta", 7541, false, SimNetwork.config());
+        return pair(net, SimNetwork.config(), SimNetwork.config());
+    }
+
+    /** alpha (main) and beta with their own settings, beta joined and allowed. */
+    static RoadEngine[] pair(SimNetwork net, RoadConfig alphaConfig, RoadConfig betaConfig) {
+        RoadEngine alpha = net.estate("alpha", 7540, true, alphaConfig);
+        RoadEngine beta = net.estate("beta", 7541, false, betaConfig);
         beta.join(SimNetwork.address(7540), net.now);
         assertThat(net.runUntil(() -> beta.remote("alpha") != null && beta.remote("alpha").isJoined()
                 && alpha.remote("beta") != null && alpha.remote("beta").isJoined(), 10 * S)).isTrue();

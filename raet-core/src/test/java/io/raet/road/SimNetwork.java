@@ -32,6 +32,14 @@ final class SimNetwork {
     long reorderDelay = 15 * MS;
     /** Extra per-packet filter: return false to drop a packet (after the random effects). */
     Predicate<byte[]> filter = d -> true;
+    /** Sees every packet sent, before loss, filter and muting. */
+    interface Tap {
+        void sent(long at, byte[] data, InetSocketAddress from, InetSocketAddress to);
+    }
+
+    Tap tap = (at, data, from, to) -> {};
+    /** Addresses cut off the network: nothing they send or are sent arrives. */
+    final java.util.Set<InetSocketAddress> muted = new java.util.HashSet<>();
 
     private final Map<InetSocketAddress, RoadEngine> nodes = new LinkedHashMap<>();
     private final Map<InetSocketAddress, List<RoadEvent>> events = new HashMap<>();
@@ -107,6 +115,11 @@ final class SimNetwork {
     }
 
     private void emit(byte[] data, InetSocketAddress from, InetSocketAddress to) {
+        tap.sent(now, data, from, to);
+        if (muted.contains(from) || muted.contains(to)) {
+            dropped++;
+            return;
+        }
         if (random.nextDouble() < loss || !filter.test(data)) {
             dropped++;
             return;
