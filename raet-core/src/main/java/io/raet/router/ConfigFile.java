@@ -161,7 +161,12 @@ public final class ConfigFile {
 
     /** A path; a relative one is taken from the file's directory. */
     public Path path(String key) {
-        Path p = Path.of(string(key));
+        return resolve(string(key));
+    }
+
+    /** {@code path} as the file means it: a relative one is taken from the file's directory. */
+    public Path resolve(String path) {
+        Path p = Path.of(path);
         return base == null || p.isAbsolute() ? p : base.resolve(p);
     }
 }
