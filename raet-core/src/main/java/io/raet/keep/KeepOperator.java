@@ -49,6 +49,7 @@ public final class KeepOperator {
         return new KeepOperator(new RoadKeep(dir));
     }
 
+    /** The keep itself, for what this class does not cover. */
     public RoadKeep keep() {
         return keep;
     }
@@ -85,8 +86,15 @@ public final class KeepOperator {
         }
     }
 
-    /** Everything the keep holds about others, with the files it could not read. */
+    /**
+     * Everything the keep holds about others, with the files it could not read.
+     *
+     * @param remotes the remote estates, by name
+     * @param roles every role file, by role (also roles no remote has now)
+     * @param problems the files that could not be read
+     */
     public record Listing(List<RemoteEntry> remotes, Map<String, RemoteRoleData> roles, List<KeepProblem> problems) {
+        /** Copies the lists and the map. */
         public Listing {
             remotes = List.copyOf(remotes);
             roles = Map.copyOf(roles);

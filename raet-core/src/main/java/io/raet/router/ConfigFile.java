@@ -104,6 +104,7 @@ public final class ConfigFile {
         return Collections.unmodifiableSet(out);
     }
 
+    /** Whether the file sets {@code key}. */
     public boolean has(String key) {
         return values.containsKey(key);
     }
@@ -113,6 +114,7 @@ public final class ConfigFile {
         return values.get(key);
     }
 
+    /** A string; {@link IllegalArgumentException} naming the key when it is something else. */
     public String string(String key) {
         if (!(values.get(key) instanceof String s)) {
             throw new IllegalArgumentException("'" + key + "' must be a string");
@@ -120,6 +122,7 @@ public final class ConfigFile {
         return s;
     }
 
+    /** An integer that fits an int; {@link IllegalArgumentException} naming the key when it is something else. */
     public int integer(String key) {
         if (!(values.get(key) instanceof Integer i)) {
             throw new IllegalArgumentException("'" + key + "' must be an integer");
@@ -127,6 +130,7 @@ public final class ConfigFile {
         return i;
     }
 
+    /** {@code true} or {@code false}; {@link IllegalArgumentException} naming the key when it is something else. */
     public boolean bool(String key) {
         if (!(values.get(key) instanceof Boolean b)) {
             throw new IllegalArgumentException("'" + key + "' must be true or false");
@@ -146,7 +150,7 @@ public final class ConfigFile {
         return l;
     }
 
-    /** A list of strings; an absent key is an empty list. */
+    /** A list of strings ({@code what} they are, for the message when they are not); absent: an empty list. */
     public List<String> strings(String key, String what) {
         List<?> l = list(key);
         for (Object o : l) {
