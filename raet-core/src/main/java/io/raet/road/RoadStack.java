@@ -200,12 +200,8 @@ public final class RoadStack implements AutoCloseable {
     public CompletableFuture<Delivery> send(String remote, Map<String, ?> body, MessageOptions options) {
         CompletableFuture<Delivery> f = future();
         submit(f, now -> {
-            try {
-                long id = engine.send(remote, body, options, now);
-                deliveries.put(id, f);
-            } catch (RuntimeException e) {
-                f.completeExceptionally(e);
-            }
+            long id = engine.send(remote, body, options, now);
+            deliveries.put(id, f);
         });
         return f;
     }
@@ -247,13 +243,7 @@ public final class RoadStack implements AutoCloseable {
     /** Runs {@code query} on the owner thread with the engine and returns its result. */
     public <T> CompletableFuture<T> inspect(java.util.function.Function<RoadEngine, T> query) {
         CompletableFuture<T> f = future();
-        submit(f, now -> {
-            try {
-                f.complete(query.apply(engine));
-            } catch (RuntimeException e) {
-                f.completeExceptionally(e);
-            }
-        });
+        submit(f, now -> f.complete(query.apply(engine)));
         return f;
     }
 
@@ -285,10 +275,19 @@ public final class RoadStack implements AutoCloseable {
         }
     }
 
-    /** Queues a command for the owner thread; fails {@code f} at once when the stack is closed. */
+    /**
+     * Queues a command for the owner thread; {@code f} fails with what the command throws, or at once when the
+     * stack is closed.
+     */
     private void submit(CompletableFuture<?> f, Consumer<Long> command) {
         try {
-            submit(command);
+            submit(now -> {
+                try {
+                    command.accept(now);
+                } catch (RuntimeException e) {
+                    f.completeExceptionally(e);
+                }
+            });
         } catch (IllegalStateException e) {
             f.completeExceptionally(e);
         }
