@@ -13,6 +13,7 @@ import io.raet.crypto.BoxKeyPair;
 import io.raet.crypto.CryptoException;
 import io.raet.crypto.PublicKey;
 import io.raet.crypto.SharedKey;
+import io.raet.keep.Acceptance;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
 
@@ -207,9 +208,13 @@ final class Allowent extends Transaction {
             remote.fuid = peerFuid;
             engine.stats.inc("remote_id_changed");
         }
-        if (p != null && p.ha().equals(to) && p.fuid() == peerFuid) {
-            if (!p.name().equals(remote.name) && engine.remote(p.name()) == null) {
-                engine.renameRemote(remote, p.name());
+        if (p != null && p.ha().equals(to) && p.fuid() == peerFuid
+                && (p.name().equals(remote.name) || engine.remote(p.name()) == null)
+                && engine.roleConflict(p.role(), remote.verifyKey, remote.publicKey, remote) == null) {
+            engine.renameRemote(remote, p.name());
+            if (!p.role().equals(remote.role)) {
+                remote.role = p.role();
+                engine.store.keepRole(p.role(), remote.verifyKey, remote.publicKey, Acceptance.ACCEPTED);
             }
             remote.main = p.main();
             remote.kind = p.kind();

@@ -74,7 +74,8 @@ final class Joinent extends Transaction {
             engine.removeRemote(known, false);
             known = null;
         }
-        boolean rebind = known != null && !d.sameRoleKeys(known);
+        boolean rebind = known != null && !d.sameRoleKeys(known)
+                && !(!vacuous && engine.config.mutable() && d.renames(known));
         Remote remote;
         if (known != null && !rebind) {
             remote = known;
@@ -152,7 +153,12 @@ final class Joinent extends Transaction {
                     j.refuse(PacketKind.REJECT, "name_taken", "name " + d.name() + " already used");
                     return;
                 }
-                j.proposal = new Remote.JoinProposal(d.name(), d.main(), d.kind(), h.se(), src);
+                String conflict = engine.roleConflict(d.role(), d.verifyKey(), d.publicKey(), known);
+                if (conflict != null) {
+                    j.refuse(PacketKind.REJECT, "role_keys", conflict);
+                    return;
+                }
+                j.proposal = new Remote.JoinProposal(d.name(), d.role(), d.main(), d.kind(), h.se(), src);
             }
             status = engine.decideJoin(j.identity, now);
         } else {

@@ -124,8 +124,14 @@ final class Joiner extends Transaction {
             }
             status = engine.decideJoin(id, now);
         } else {
-            if (!d.sameRoleKeys(remote) && !engine.rebindApproved(id, remote, now)) {
+            boolean renames = engine.config.mutable() && d.renames(remote);
+            if (!d.sameRoleKeys(remote) && !renames && !engine.rebindApproved(id, remote, now)) {
                 reject("keys or role of " + remote.name + " changed");
+                return;
+            }
+            String conflict = renames ? engine.roleConflict(d.role(), d.verifyKey(), d.publicKey(), remote) : null;
+            if (conflict != null) {
+                reject(conflict);
                 return;
             }
             boolean sameAll = d.name().equals(remote.name) && d.uid() == remote.fuid && d.main() == remote.main
@@ -134,7 +140,7 @@ final class Joiner extends Transaction {
                 reject("credentials of " + remote.name + " changed on an immutable road");
                 return;
             }
-            status = d.sameRoleKeys(remote) ? engine.decideJoin(id, now) : Acceptance.ACCEPTED;
+            status = d.sameKeys(remote) ? engine.decideJoin(id, now) : Acceptance.ACCEPTED;
         }
         if (status == Acceptance.REJECTED) {
             reject("keys of role " + d.role() + " rejected");
@@ -170,7 +176,7 @@ final class Joiner extends Transaction {
     /** Takes the accepted answer: the remote's name, id, mode, kind, role and keys. */
     private void apply(JoinBody d) {
         if (!d.sameRoleKeys(remote)) {
-            if (remote.verifyKey != null) {
+            if (remote.verifyKey != null && !d.sameKeys(remote)) {
                 // An operator accepted a new identity for this name: the old session is void.
                 engine.stats.inc("remote_rebound");
                 remote.allowed = null;
@@ -192,7 +198,10 @@ final class Joiner extends Transaction {
         remote.acceptance = Acceptance.ACCEPTED;
         remote.proven = true; // we chose to join it; what it answered is ours to keep
         if (renewal) {
+            // The remote lost our state (it answered renew): our session with it is gone, its own starts over.
             remote.rebaseSession = true;
+            remote.allowed = null;
+            remote.sessionKey = null;
         }
         engine.recordJoin(remote);
         engine.store.keepRole(remote.role, remote.verifyKey, remote.publicKey, Acceptance.ACCEPTED);
@@ -232,7 +241,7 @@ final class Joiner extends Transaction {
     @Override
     void redo(long now) {
         if (pended) {
-            Acceptance status = answer.sameRoleKeys(remote) || remote.verifyKey == null
+            Acceptance status = answer.sameKeys(remote) || remote.verifyKey == null
                     ? engine.decideJoin(identity, now)
                     : (engine.rebindApproved(identity, remote, now) ? Acceptance.ACCEPTED : Acceptance.PENDING);
             if (status == Acceptance.ACCEPTED) {

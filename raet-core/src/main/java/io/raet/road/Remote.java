@@ -79,7 +79,7 @@ public final class Remote {
     long autoHandshakeBackoff;
 
     /** What a join of a known remote asked to change, and where from (see {@link #proposal}). */
-    record JoinProposal(String name, boolean main, int kind, long fuid, InetSocketAddress ha) {}
+    record JoinProposal(String name, String role, boolean main, int kind, long fuid, InetSocketAddress ha) {}
 
     Remote(String name, long uid, long fuid, InetSocketAddress ha) {
         this.name = name;
