@@ -477,6 +477,11 @@ public final class RoadEngine {
                         remote = null;
                     }
                     if (remote == null) {
+                        if (h.pk().isNackKind()) {
+                            // The joiner's answer to a response we re-sent after its join completed: not an error.
+                            stats.inc("late_join_nack");
+                            return;
+                        }
                         if (h.pk() != PacketKind.REQUEST) {
                             drop("stale_join");
                             return;
