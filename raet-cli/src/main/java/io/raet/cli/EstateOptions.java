@@ -34,6 +34,10 @@ final class EstateOptions {
     @Option(names = "--prihex", description = "Curve25519 secret (64 hex); generated when absent")
     String prihex;
 
+    @Option(names = "--new-identity", description = "start with a new identity when the keep holds remotes but"
+            + " lost the local one (role/local/role.json or local/estate.json); refused otherwise")
+    boolean newIdentity;
+
     RoadStack.Builder builder(String defaultName, boolean main) {
         AutoMode mode = switch (auto.toLowerCase(java.util.Locale.ROOT)) {
             case "never" -> AutoMode.NEVER;
@@ -49,6 +53,7 @@ final class EstateOptions {
         if (keep != null) {
             b.keep(keep);
         }
+        b.newIdentity(newIdentity);
         if (sighex != null || prihex != null) {
             if (sighex == null || prihex == null) {
                 throw new IllegalArgumentException("--sighex and --prihex go together");
