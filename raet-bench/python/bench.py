@@ -249,10 +249,15 @@ def fanin(kind, k, n, timeout=300):
             # the receiver's JIT warmed by about 2,000 messages in all, before the timed run starts
             warmup = max(200, min(n, 2000 // k))
             recv = peers.java_receiver(k * n, timeout)
-            snds = [peers.java_sender(recv.port, n, SMALL, WINDOW, warmup, timeout, "js%d" % i, True)
-                    for i in range(k)]
-            for s in snds:
-                s.wait_for("waiting", timeout)
+            # started a few at a time (one per two cores), so that JVMs starting together do not starve the
+            # handshakes of those already started
+            snds, batch = [], max(1, (os.cpu_count() or 2) // 2)
+            for i in range(0, k, batch):
+                group = [peers.java_sender(recv.port, n, SMALL, WINDOW, warmup, timeout, "js%d" % j, True)
+                         for j in range(i, min(k, i + batch))]
+                for s in group:
+                    s.wait_for("waiting", timeout)
+                snds += group
             for s in snds:
                 s.send({"cmd": "go"})
             res = recv.wait_for("soak_received", timeout + 30)
@@ -302,11 +307,11 @@ def large(sender_kind, receiver_kind, count, size, timeout):
             res = run_ref_sender(snd, recv.peer_name, count, size, count, timeout)
             out = {"delivered": res["delivered"], "seconds": res["seconds"], "segments": res["segments"],
                    "sent": res["datagrams_sent"]}
-        if out["delivered"] == count:
-            if receiver_kind == "java":
-                out["received"] = recv.wait_for("soak_received", 60)["stats"].get("packets_received")
-            else:
-                out["received"] = recv.wait_for("received", 60)["datagrams_received"]
+        if receiver_kind == "py":
+            recv.send({"cmd": "status"})
+            out["received"] = recv.wait_for("status", 30)["datagrams_received"]
+        elif out["delivered"] == count:
+            out["received"] = recv.wait_for("soak_received", 60)["stats"].get("packets_received")
         return out
 
 
@@ -398,7 +403,7 @@ def main():
     ap.add_argument("--quick", action="store_true", help="fewer messages (a few minutes on 2 cores)")
     ap.add_argument("--scenarios", default="pairs,fanin,large,memory", help="which scenarios (default all)")
     ap.add_argument("--ks", default="1,2,4,8", help="fan-in: numbers of senders (default 1,2,4,8)")
-    ap.add_argument("--fanin-count", type=int, help="fan-in: messages per sender (default 5000, quick 500)")
+    ap.add_argument("--fanin-count", type=int, help="fan-in: messages per sender (default 3000, quick 500)")
     ap.add_argument("--no-reference-fanin", action="store_true", help="fan-in: Java only")
     ap.add_argument("--large-count", type=int, help="messages of 60 KiB queued at once (default 200, quick 50)")
     args = ap.parse_args()
@@ -410,7 +415,7 @@ def main():
     n = 2000 if quick else 10000
     big = 3 if quick else 5
     rtt_n = 300 if quick else 1000
-    fan_n = args.fanin_count or (500 if quick else 5000)
+    fan_n = args.fanin_count or (500 if quick else 3000)
     ks = [int(k) for k in args.ks.split(",") if k.strip()]
     large_n = args.large_count or (50 if quick else 200)
     print(machine(), flush=True)
