@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# End-to-end benchmark: Java and the Python reference side by side on loopback (add --quick for a short run).
+# End-to-end benchmark: Java and the Python reference side by side on loopback (add --quick for a short run; --help
+# lists the scenarios). Works from a fresh clone: the reactor build gives raet-cli/target/raet.jar (raet-core inside)
+# and raet-bench/target/classes, which is all the bench runs; nothing is installed in the local Maven repository.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 # shellcheck source=env.sh

@@ -19,10 +19,11 @@ import peerio  # noqa: E402
 EVENTS = peerio.EventOut()  # redirect stdout before raet's console binds to it
 
 
+from ioflo.aid.odicting import odict  # noqa: E402
 from ioflo.base.consoling import getConsole  # noqa: E402
 from ioflo.base.storing import Store  # noqa: E402
 from raet import raeting  # noqa: E402
-from raet.road import estating, stacking  # noqa: E402
+from raet.road import estating, stacking, transacting  # noqa: E402
 
 console = getConsole()
 
@@ -36,6 +37,145 @@ def _hex(v):
     if isinstance(v, bytes):
         return v.decode("ascii")
     return v or ""
+
+
+class TrackedMessenger(transacting.Messenger):
+    """A Messenger that tells its windowed send when it ends: delivered when it ends on the receiver's done,
+    failed on a nack, a timeout or a failure to send. raet ends every message transaction through remove()."""
+
+    def __init__(self, run, **kwa):
+        self.run = run
+        self.completing = False
+        self.ended = False
+        self.started = time.perf_counter()
+        super(TrackedMessenger, self).__init__(**kwa)
+
+    def complete(self):
+        self.completing = True
+        try:
+            super(TrackedMessenger, self).complete()
+        finally:
+            self.completing = False
+
+    def remove(self, remote=None, index=None):
+        super(TrackedMessenger, self).remove(remote=remote, index=index)
+        if not self.ended:
+            self.ended = True
+            self.run.ended(self, self.completing)
+
+
+class Measured:
+    """A measurement over a stretch of the peer's life: the datagrams its socket sent and received meanwhile, and
+    the id of the command that started it."""
+
+    def __init__(self, peer, ident):
+        self.peer = peer
+        self.ident = ident
+        self.datagrams0 = (peer.datagrams_sent, peer.datagrams_received)
+
+    def report(self, ev):
+        ev["datagrams_sent"] = self.peer.datagrams_sent - self.datagrams0[0]
+        ev["datagrams_received"] = self.peer.datagrams_received - self.datagrams0[1]
+        if self.ident is not None:
+            ev["id"] = self.ident
+        return ev
+
+
+class WindowedSend(Measured):
+    """``count`` messages to one remote with at most ``window`` in flight: a new one starts as each ends, the way
+    the Java sender keeps its window. Reports delivered/failed, the time from the first start to the last end,
+    per-message latencies, the segments the messages needed and the datagrams the stack sent and received."""
+
+    ORPHAN_CHECK_S = 0.5
+
+    def __init__(self, peer, remote, body, count, window, timeout, ident):
+        super(WindowedSend, self).__init__(peer, ident)
+        self.uid = remote.uid
+        self.name = remote.name
+        self.body = body
+        self.left = count
+        self.count = count
+        self.window = max(1, window)
+        self.timeout = timeout
+        self.inflight = set()
+        self.delivered = 0
+        self.failed = 0
+        self.latencies = []
+        self.segments = 0
+        self.t0 = time.perf_counter()
+        self.t_end = self.t0
+        self.last_check = self.t0
+
+    def ended(self, messenger, delivered):
+        self.inflight.discard(messenger)
+        self.t_end = time.perf_counter()
+        if delivered:
+            self.delivered += 1
+            self.latencies.append(self.t_end - messenger.started)
+        else:
+            self.failed += 1
+
+    def start_one(self, stack):
+        """Starts one message as ``stack.message`` does, with a messenger that reports its end."""
+        remote = stack.remotes.get(self.uid)
+        self.left -= 1
+        if remote is None:
+            self.failed += 1
+            return
+        data = odict(hk=stack.Hk, bk=stack.Bk, fk=stack.Fk, ck=stack.Ck)
+        m = TrackedMessenger(self, stack=stack, remote=remote, timeout=self.timeout, txData=data,
+                             bcst=stack.Bf, burst=stack.BurstSize)
+        self.inflight.add(m)
+        m.message(self.body)
+        self.segments += len(m.tray.packets)
+
+    def drop_orphans(self, stack):
+        """Counts as failed a message whose transaction raet dropped without ending it (a removed remote)."""
+        now = time.perf_counter()
+        if now - self.last_check < self.ORPHAN_CHECK_S:
+            return
+        self.last_check = now
+        remote = stack.remotes.get(self.uid)
+        for m in list(self.inflight):
+            if remote is None or remote.transactions.get(m.index) is not m:
+                m.ended = True
+                self.ended(m, False)
+
+    def done(self):
+        return self.left <= 0 and not self.inflight
+
+    def result(self):
+        lat = sorted(self.latencies)
+
+        def pct(p):
+            return int(lat[min(len(lat) - 1, int(len(lat) * p))] * 1e6) if lat else None
+        return self.report({"event": "send_done", "name": self.name, "uid": self.uid, "count": self.count,
+                            "window": self.window, "delivered": self.delivered, "failed": self.failed,
+                            "seconds": round(self.t_end - self.t0, 6), "p50_us": pct(0.5), "p99_us": pct(0.99),
+                            "segments": self.segments})
+
+
+class Expectation(Measured):
+    """Counts the next ``count`` messages without printing them and reports the time from the first to the last."""
+
+    def __init__(self, peer, count, ident):
+        super(Expectation, self).__init__(peer, ident)
+        self.count = count
+        self.got = 0
+        self.first = None
+        self.last = None
+
+    def take(self):
+        now = time.perf_counter()
+        if self.first is None:
+            self.first = now
+        self.last = now
+        self.got += 1
+        return self.got >= self.count
+
+    def result(self):
+        return self.report({"event": "received", "count": self.got,
+                            "seconds": round((self.last - self.first) if self.first is not None else 0.0, 6)})
 
 
 class RefPeer:
@@ -72,6 +212,29 @@ class RefPeer:
             self.stack.BurstSize = args.burst
         self.prev = {}  # uid -> dict(name, joined, allowed, alived)
         self.rx_count = 0
+        self.runs = []  # WindowedSend in progress
+        self.expectation = None
+        self.datagrams_sent = 0
+        self.datagrams_received = 0
+        self.count_datagrams()
+
+    def count_datagrams(self):
+        """Counts the datagrams the stack's socket sends and receives (for the benchmarks)."""
+        server = self.stack.server
+        send, receive = server.send, server.receive
+
+        def counted_send(data, da):
+            result = send(data, da)
+            self.datagrams_sent += 1
+            return result
+
+        def counted_receive():
+            data, sa = receive()
+            if data:
+                self.datagrams_received += 1
+            return data, sa
+        server.send = counted_send
+        server.receive = counted_receive
 
     # ---- helpers -------------------------------------------------------------------------
     def now(self):
@@ -153,6 +316,23 @@ class RefPeer:
         r = self.find_remote(cmd)
         body = peerio.build_body(cmd)
         count = int(cmd.get("count", 1))
+        window = int(cmd.get("window") or 0)
+        if window and cmd.get("bk") is not None:
+            raise ValueError("a windowed send uses the stack's body kind (see config bk)")
+        if not window:
+            self.message_now(r, body, count, cmd)
+        sha, length = peerio.digest(peerio.to_plain(body))
+        ev = {"event": "sent", "name": r.name, "uid": r.uid, "count": count,
+              "sha256": sha, "len": length}
+        if cmd.get("id") is not None:
+            ev["id"] = cmd["id"]
+        self.emit(ev)
+        if window:
+            self.runs.append(WindowedSend(self, r, body, count, window, cmd.get("timeout"), cmd.get("id")))
+            self.pump()
+
+    def message_now(self, r, body, count, cmd):
+        """Queues ``count`` messages at once (with ``bk`` for these only)."""
         st = self.stack
         bk = cmd.get("bk")
         saved = st.__dict__.get("Bk")
@@ -165,9 +345,10 @@ class RefPeer:
         finally:
             if bk is not None:
                 st.Bk = saved
-        sha, length = peerio.digest(peerio.to_plain(body))
-        ev = {"event": "sent", "name": r.name, "uid": r.uid, "count": count,
-              "sha256": sha, "len": length}
+
+    def cmd_expect(self, cmd):
+        self.expectation = Expectation(self, int(cmd["count"]), cmd.get("id"))
+        ev = {"event": "expecting", "count": self.expectation.count}
         if cmd.get("id") is not None:
             ev["id"] = cmd["id"]
         self.emit(ev)
@@ -203,6 +384,7 @@ class RefPeer:
         self.emit({"event": "status", "name": st.local.name, "uid": st.local.uid,
                    "ha": list(st.local.ha), "main": st.main, "time": round(self.now(), 3),
                    "rx_count": self.rx_count, "transactions": len(st.transactions),
+                   "datagrams_sent": self.datagrams_sent, "datagrams_received": self.datagrams_received,
                    "remotes": [self.remote_info(r) for r in st.remotes.values()],
                    "availables": sorted(st.availables),
                    "stats": dict(st.stats)})
@@ -226,6 +408,35 @@ class RefPeer:
         self.emit({"event": "pong", "id": cmd.get("id"), "time": round(self.now(), 3)})
 
     # ---- loop ----------------------------------------------------------------------------
+    def pump(self):
+        """Tops up every windowed send, sends what that queued and reports the sends that are over."""
+        if not self.runs:
+            return
+        st = self.stack
+        started = False
+        for run in list(self.runs):
+            while run.left > 0 and len(run.inflight) < run.window:
+                run.start_one(st)
+                started = True
+            run.drop_orphans(st)
+            if run.done():
+                self.runs.remove(run)
+                self.emit(run.result())
+        if started:
+            st.serviceAllTx()
+
+    def drain(self):
+        """Received messages: counted silently while an ``expect`` lasts, else one ``message`` event each."""
+        st = self.stack
+        exp = self.expectation
+        while exp is not None and st.rxMsgs:
+            st.rxMsgs.popleft()
+            self.rx_count += 1
+            if exp.take():
+                self.emit(exp.result())
+                self.expectation = exp = None
+        peerio.drain_messages(self)
+
     def do_manage(self, cascade=False, immediate=False):
         st = self.stack
         st.manage(cascade=cascade, immediate=immediate)
@@ -276,10 +487,11 @@ class RefPeer:
                                                self.args.exit_on_eof)
             self.store.changeStamp(self.now())
             peerio.service(self)
+            self.pump()
             if self.manage_period > 0 and self.now() - self.last_manage >= self.manage_period:
                 self.last_manage = self.now()
                 self.do_manage()
-            peerio.drain_messages(self)
+            self.drain()
             self.check_changes()
         self.shutdown()
 

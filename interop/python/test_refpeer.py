@@ -175,6 +175,31 @@ class RoadPeersTest(unittest.TestCase):
             expected = dict(msg, pad=peerio.pad_string(BIG))
             self.assertEqual(got["sha256"], peerio.digest(expected)[0])
 
+    def test_windowed_send_and_expect(self):
+        self.main.send(cmd="expect", count=30, id="e")
+        self.main.wait("expecting", id="e")
+        self.joiner.send(cmd="send", name="alpha", msg={"w": 1}, count=30, window=4, id="w")
+        self.joiner.wait("sent", id="w")
+        done = self.joiner.wait("send_done", timeout=20, id="w")
+        self.assertEqual((done["delivered"], done["failed"], done["window"]), (30, 0, 4))
+        self.assertEqual(done["segments"], 30)  # small messages: one datagram each
+        self.assertGreaterEqual(done["datagrams_sent"], 30)
+        self.assertGreaterEqual(done["datagrams_received"], 30)  # a done for each
+        self.assertTrue(0 < done["p50_us"] <= done["p99_us"])
+        got = self.main.wait("received", timeout=20, id="e")
+        self.assertEqual(got["count"], 30)
+        self.assertGreaterEqual(got["datagrams_received"], 30)
+        self.assertFalse([e for e in self.main.seen if e.get("event") == "message"])
+
+    def test_windowed_large(self):
+        self.joiner.send(cmd="send", name="alpha", msg={"big": 1}, pad=BIG, count=3, window=1, id="L")
+        done = self.joiner.wait("send_done", timeout=30, id="L")
+        self.assertEqual((done["delivered"], done["failed"]), (3, 0))
+        self.assertGreater(done["segments"], 3 * 100)  # about 110 segments each
+        self.assertGreaterEqual(done["datagrams_sent"], done["segments"])
+        for _ in range(3):
+            self.main.wait("message", timeout=20)
+
     def test_status_and_alive(self):
         self.joiner.send(cmd="alive", name="alpha")
         self.joiner.wait("aliving", name="alpha")
@@ -184,6 +209,8 @@ class RoadPeersTest(unittest.TestCase):
         self.assertEqual(r["name"], "alpha")
         self.assertTrue(r["joined"] and r["allowed"])
         self.assertEqual(r["ha"], ["127.0.0.1", self.mport])
+        self.assertGreater(st["datagrams_sent"], 0)
+        self.assertGreater(st["datagrams_received"], 0)
 
 
 class LanePeersTest(unittest.TestCase):

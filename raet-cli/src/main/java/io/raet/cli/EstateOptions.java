@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 
 /** Options shared by the commands that run an estate. */
 final class EstateOptions {
-    @Option(names = "--name", description = "estate name (default: main for listen, sender-<8 random hex digits> for send)")
+    @Option(names = "--name",
+            description = "estate name (default: main for listen, sender-<8 random hex digits> for send)")
     String name;
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to bind (default: ${DEFAULT-VALUE})")
@@ -42,6 +43,10 @@ final class EstateOptions {
     @Option(names = "--prihex", description = "Curve25519 secret, 64 hex digits (default: from --keep, else new)")
     String prihex;
 
+    @Option(names = "--new-identity", description = "start with a new identity when the keep holds remotes but"
+            + " lost the local one (role/local/role.json or local/estate.json) (default: refused)")
+    boolean newIdentity;
+
     RoadStack.Builder builder(String defaultName, boolean main) {
         return builder(defaultName, main, RoadConfig.defaults());
     }
@@ -56,6 +61,7 @@ final class EstateOptions {
         if (keep != null) {
             b.keep(keep);
         }
+        b.newIdentity(newIdentity);
         if (sighex != null || prihex != null) {
             if (sighex == null || prihex == null) {
                 throw CliException.usage("--sighex and --prihex go together: give both, or neither");

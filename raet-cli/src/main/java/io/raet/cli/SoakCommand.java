@@ -1,9 +1,21 @@
 package io.raet.cli;
 
+import io.raet.codec.Body;
+import io.raet.codec.Coat;
+import io.raet.codec.CoatKind;
+import io.raet.codec.FootKind;
+import io.raet.codec.PacketException;
+import io.raet.codec.PacketKind;
+import io.raet.codec.RoadCodec;
+import io.raet.codec.RoadHead;
+import io.raet.codec.TransactionKind;
 import io.raet.keep.AutoMode;
 import io.raet.road.MessageOptions;
+import io.raet.road.RoadConfig;
 import io.raet.road.RoadEvent;
 import io.raet.road.RoadStack;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -74,6 +86,11 @@ final class SoakCommand implements Callable<Integer> {
             description = "sender: segments per burst of a large message (0: all at once; default: the stack's)")
     int burst;
 
+    @Option(names = "--start-on-stdin",
+            description = "sender: after join, allow and warm-up, print a `waiting` event and start the timed run"
+                    + " when a line arrives on standard input (to start several senders together)")
+    boolean startOnStdin;
+
     @Option(names = "--seed", defaultValue = "1")
     long seed;
 
@@ -95,6 +112,23 @@ final class SoakCommand implements Callable<Integer> {
             return Math.min(max, 1000 + r.nextInt(64_000));
         }
         return Math.min(max, 100_000 + r.nextInt(Math.max(1, max - 100_000)));
+    }
+
+    /**
+     * Datagrams the road needs for one message when none is lost: 1, or the segment count of the reference's split
+     * (the coat cut by the segment size of its unsegmented head). The head is built from the remote's ids as the
+     * sender builds it; of the transaction id only its hex width matters, and {@code tid} is an estimate.
+     */
+    static int segments(Map<String, Object> body, long[] ids, long tid) throws PacketException {
+        RoadConfig config = RoadConfig.defaults();
+        int coat = Body.encode(config.bodyKind(), body).length + Coat.NACL_OVERHEAD;
+        RoadHead head = new RoadHead().hk(config.headKind()).pk(PacketKind.MESSAGE).tk(TransactionKind.MESSAGE)
+                .se(ids[0]).de(ids[1]).si(ids[2]).ti(tid).bk(config.bodyKind()).ck(CoatKind.NACL).fk(FootKind.NACL);
+        if (RoadCodec.headSize(head.copy().wf(true)) + coat + RoadCodec.footSize(FootKind.NACL)
+                <= config.maxPacketSize()) {
+            return 1;
+        }
+        return RoadCodec.segmentCount(coat, RoadCodec.segmentSize(head, config.maxPacketSize()));
     }
 
     @Override
@@ -184,7 +218,17 @@ final class SoakCommand implements Callable<Integer> {
                     joinAllowMs = (System.nanoTime() - w0) / 1e6;
                 }
             }
-            Json.line(System.out, Json.obj("event", "timed_start"));
+            if (startOnStdin) {
+                Json.line(System.out, Json.obj("event", "waiting"));
+                new BufferedReader(new InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8))
+                        .readLine();
+            }
+            long[] ids = stack.inspect(e -> {
+                var rem = e.remote(remote);
+                return new long[] {rem.uid(), rem.fuid(), rem.sid()};
+            }).get(10, TimeUnit.SECONDS);
+            long segments = 0;
+            Json.line(System.out, Json.obj("event", "timed_start", "stats", stack.stats()));
             long cpu0 = processCpuNanos();
             long[] latencies = new long[count];
             Random r = new Random(seed);
@@ -204,6 +248,8 @@ final class SoakCommand implements Callable<Integer> {
                 body.put("i", (long) i);
                 body.put("sha", sha256(content));
                 body.put("content", content);
+                // (a body this small always fits one datagram; larger ones are measured without timing concerns)
+                segments += n <= 700 ? 1 : segments(body, ids, i + 1);
                 inFlight.acquire();
                 final int idx = i;
                 final long sentAt = System.nanoTime();
@@ -221,7 +267,7 @@ final class SoakCommand implements Callable<Integer> {
                     "failed", failed.get(), "seconds", Math.round(secs * 1000) / 1000.0, "join_allow_ms",
                     Math.round(joinAllowMs * 100) / 100.0, "p50_us", sorted[sorted.length / 2] / 1000,
                     "p99_us", sorted[(int) (sorted.length * 0.99)] / 1000, "cpu_seconds",
-                    (processCpuNanos() - cpu0) / 1e9, "stats", stack.stats()));
+                    (processCpuNanos() - cpu0) / 1e9, "segments", segments, "stats", stack.stats()));
             return failed.get() == 0 ? 0 : 1;
         }
     }

@@ -55,4 +55,36 @@ class RaetCliTest {
                     .contains("not --main-key " + "00".repeat(32));
         }
     }
+
+    @Test
+    void aKeepThatLostItsIdentityNeedsNewIdentity(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        java.nio.file.Path keep = tmp.resolve("sender");
+        try (RoadStack main = RoadStack.builder().name("main").main(true).port(0).build();
+                RoadStack sender = RoadStack.builder().name("sender").port(0).keep(keep).build()) {
+            sender.join(main.address()).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        java.nio.file.Files.delete(keep.resolve("role/local/role.json"));
+        try (RoadStack main = RoadStack.builder().name("main2").main(true).port(0).build()) {
+            String to = "127.0.0.1:" + main.address().getPort();
+            CliRun refused = run("send", "--to", to, "--keep", keep.toString(), "{\"content\":\"x\"}");
+            assertThat(refused.code()).isEqualTo(2);
+            assertThat(refused.err()).contains("role/local/role.json is missing").contains("--new-identity");
+            CliRun fresh = run("send", "--to", to, "--keep", keep.toString(), "--new-identity",
+                    "{\"content\":\"new me\"}");
+            assertThat(fresh.code()).as(fresh.out() + fresh.err()).isZero();
+            assertThat(main.receive(Duration.ofSeconds(5)).body()).containsEntry("content", "new me");
+        }
+    }
+
+    @Test
+    void joinEventsPrintAsJsonLines() {
+        java.net.InetSocketAddress from = new java.net.InetSocketAddress("127.0.0.1", 7531);
+        assertThat(Events.toJson(new RoadEvent.JoinPending("beta", "r", from, "ab", "cd")))
+                .containsEntry("event", "join_pending").containsEntry("name", "beta").containsEntry("role", "r")
+                .containsEntry("address", "127.0.0.1:7531").containsEntry("verhex", "ab")
+                .containsEntry("pubhex", "cd");
+        assertThat(Events.toJson(new RoadEvent.JoinRefused("beta", from, "why")))
+                .containsEntry("event", "join_refused").containsEntry("reason", "why");
+    }
 }

@@ -45,6 +45,15 @@ import org.slf4j.LoggerFactory;
  *       identity is never replaced silently.</li>
  * </ul>
  *
+ * <p>Key files are checked before they are read: the local role file (secret keys) must be a regular file that
+ * group and others cannot access (written with mode 0600; {@code chmod 600} fixes one that is not), and no role
+ * file may be a symbolic link. {@link #loadLocalRole()} throws for such a file; a remote role file that is a link
+ * is reported by {@link #loadRemotes()} and counts as invalid for {@link #statusRole}.
+ *
+ * <p>Acceptance decisions ({@link #decideRole}) write nothing; {@link #keepRole} and {@link #acceptRole} write a
+ * role file. A running estate keeps a remote's role only once the remote proved its keys, so join requests alone
+ * never make the keep grow.
+ *
  * <p>All methods are synchronized on the instance. All failures are {@link KeepException} (unchecked); I/O
  * errors carry the {@link IOException} as cause.
  */
@@ -118,6 +127,7 @@ public final class RoadKeep {
     /** The local role and keys, empty if never dumped; {@link KeepException} if the file is invalid. */
     public synchronized Optional<LocalRoleData> loadLocalRole() {
         cleanTemps(localRoleDir);
+        KeyFiles.check(localRolePath(), true);
         return loadRequired(localRolePath(), Codec::decodeLocalRole);
     }
 
@@ -225,6 +235,7 @@ public final class RoadKeep {
      */
     public synchronized Optional<RemoteRoleData> loadRemoteRole(String role) {
         Path file = remoteRolePath(role);
+        KeyFiles.check(file, false);
         Optional<RemoteRoleData> data = loadRequired(file, Codec::decodeRemoteRole);
         if (data.isPresent() && !data.get().role().equals(role)) {
             throw new KeepException(file + ": role " + KeepNames.quote(data.get().role())
@@ -237,6 +248,23 @@ public final class RoadKeep {
     public synchronized void dumpRemoteRole(RemoteRoleData data) {
         Checks.notNull("remote role", data);
         write(remoteRolePath(data.role()), Codec.encode(data));
+    }
+
+    /**
+     * Whether the keep holds anything about remotes: a remote estate or remote role file, valid or not (files moved
+     * aside as corrupt included). An estate with remote data and no local identity must not start with a new one.
+     */
+    public synchronized boolean hasRemoteData() {
+        for (Path d : List.of(remoteDir, remoteRoleDir)) {
+            String prefix = d.equals(remoteDir) ? ESTATE_PREFIX : ROLE_PREFIX;
+            for (Path file : list(d)) {
+                String n = file.getFileName().toString();
+                if (n.startsWith(prefix) && n.contains(EXT)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Deletes the role file; returns whether it existed. */
@@ -289,6 +317,20 @@ public final class RoadKeep {
      * @throws KeepException if the role or a key is invalid, or on I/O errors
      */
     public synchronized Acceptance statusRole(String role, String verhex, String pubhex, AutoMode auto) {
+        Acceptance status = decideRole(role, verhex, pubhex, auto);
+        if (status != Acceptance.REJECTED) {
+            keepRole(role, verhex, pubhex, status);
+        }
+        return status;
+    }
+
+    /**
+     * The acceptance {@link #statusRole} would give, without writing anything: what a join is answered before
+     * the joiner has proven its keys.
+     *
+     * @throws KeepException if the role or a key is invalid, or on I/O errors
+     */
+    public synchronized Acceptance decideRole(String role, String verhex, String pubhex, AutoMode auto) {
         KeepNames.require("role", role);
         Checks.notNull("auto mode", auto);
         RemoteRoleData presented = new RemoteRoleData(role, null, verhex, pubhex); // validates the keys
@@ -304,14 +346,39 @@ public final class RoadKeep {
             prior = null;
             corrupt = true;
         }
-        Acceptance status = decide(prior, corrupt, presented, auto);
-        if (status != Acceptance.REJECTED) {
-            RemoteRoleData updated = presented.withAcceptance(status);
-            if (!updated.equals(prior)) {
-                dumpRemoteRole(updated);
+        return decide(prior, corrupt, presented, auto);
+    }
+
+    /**
+     * Writes the role file of {@code role} with these keys and this status, unless it already says exactly that.
+     *
+     * @throws KeepException if the role or a key is invalid, or on I/O errors
+     */
+    public synchronized void keepRole(String role, String verhex, String pubhex, Acceptance status) {
+        RemoteRoleData updated = new RemoteRoleData(role, Checks.notNull("acceptance", status), verhex, pubhex);
+        RemoteRoleData prior;
+        try {
+            prior = loadRemoteRole(role).orElse(null);
+        } catch (KeepException e) {
+            if (e.getCause() instanceof IOException) {
+                throw e;
             }
+            prior = null;
         }
-        return status;
+        if (!updated.equals(prior)) {
+            dumpRemoteRole(updated);
+        }
+    }
+
+    /**
+     * Operator: accepts {@code role} with exactly these keys, whether or not the role was known (a role file with
+     * other keys is replaced). A running estate accepts the next join presenting them; one for a name bound to
+     * other keys of this role rebinds the name.
+     *
+     * @throws KeepException if the role or a key is invalid, or on I/O errors
+     */
+    public synchronized void acceptRole(String role, String verhex, String pubhex) {
+        keepRole(role, verhex, pubhex, Acceptance.ACCEPTED);
     }
 
     private static Acceptance decide(RemoteRoleData prior, boolean corrupt, RemoteRoleData presented, AutoMode auto) {
@@ -404,6 +471,10 @@ public final class RoadKeep {
         List<Path> out = new ArrayList<>();
         for (Path file : list(d)) {
             String n = file.getFileName().toString();
+            if (n.startsWith(prefix) && n.endsWith(EXT) && Files.isSymbolicLink(file)) {
+                problems.add(new KeepProblem(file, KeyFiles.SYMLINK, null));
+                continue;
+            }
             if (!n.startsWith(prefix) || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
                 continue;
             }

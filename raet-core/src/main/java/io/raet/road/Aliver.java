@@ -39,11 +39,16 @@ final class Aliver extends Transaction {
             case ACK -> {
                 remove();
                 engine.setAlive(remote, true);
+                engine.resolveAlive(remote, null);
             }
-            case NACK, REFUSE -> remove();
+            case NACK, REFUSE -> {
+                remove();
+                engine.resolveAlive(remote, "refused");
+            }
             case REJECT -> {
                 remove();
                 engine.setAlive(remote, false);
+                engine.resolveAlive(remote, "rejected");
             }
             case UNJOINED -> {
                 remove();
@@ -69,5 +74,6 @@ final class Aliver extends Transaction {
     void timeout(long now) {
         remove();
         engine.setAlive(remote, false);
+        engine.resolveAlive(remote, "timeout");
     }
 }

@@ -12,44 +12,63 @@ import io.raet.codec.TransactionKind;
 import io.raet.crypto.BoxKeyPair;
 import io.raet.crypto.CryptoException;
 import io.raet.crypto.PublicKey;
+import io.raet.crypto.SharedKey;
+import io.raet.keep.Acceptance;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
 
-/** Correspondent of the allow handshake (§7): cookie, then ack once the initiate checks out. */
+/**
+ * Correspondent of the allow handshake (§7): cookie, then ack once the initiate checks out.
+ *
+ * <p>Until the initiate checks out (it proves the remote's long-term keys and answers our fresh cookie, which no
+ * replayed packet can) the remote is left as it is: its session, short-term keys and address. Then, and only then:
+ * on a mutable road a remote that moved is followed to the hello's address and id, and what its last join asked to
+ * change is applied; a remote that lost its state (a hello of an older session than its last) has its session
+ * re-based to the hello's.
+ */
 final class Allowent extends Transaction {
+    private final boolean rebasing;
     private byte[] last;
     private byte[] oreo;
     private boolean acked;
+    /** The remote's id for us as the hello gave it (followed on a mutable road). */
+    private long peerFuid;
+    private BoxKeyPair shortKeys;
+    private PublicKey peerShort;
+    private SharedKey shortShared;
 
-    private Allowent(RoadEngine engine, Remote remote) {
+    private Allowent(RoadEngine engine, Remote remote, boolean rebasing) {
         super(engine, remote, TransactionKind.ALLOW, true);
+        this.rebasing = rebasing;
         this.bk = BodyKind.RAW;
         this.ck = CoatKind.NADA;
         this.fk = FootKind.NACL;
     }
 
+    /**
+     * @param rebasing the hello is of an older session than the remote's last: the allow re-bases the remote's
+     *     session when it completes, and gives way to any other handshake
+     */
     static void start(RoadEngine engine, Remote remote, ParsedPacket packet, TxKey key, InetSocketAddress src,
-            long now) {
-        if (!src.equals(remote.ha) && engine.config.mutable() && remote.isJoined()) {
-            // The hello is signed by the remote's long-term key: it moved (restart on a new port, new address).
-            engine.moveRemote(remote, src);
-            engine.stats.inc("remote_moved");
-        }
-        Allowent a = new Allowent(engine, remote);
+            long now, boolean rebasing) {
+        Allowent a = new Allowent(engine, remote, rebasing);
         a.correspond(packet.head(), key, src);
-        a.to = remote.ha;
-        if (engine.find(remote, Joiner.class) != null || engine.find(remote, Joinent.class) != null
-                || engine.find(remote, Allowent.class) != null) {
+        // The reference answers at the address it has on record; a mutable road answers where the hello came from
+        // and moves the remote there once the handshake proves it (a restart on a new port, a new address).
+        boolean follow = engine.config.mutable() && remote.isJoined();
+        a.to = follow ? src : remote.ha;
+        a.peerFuid = follow ? packet.head().se() : remote.fuid;
+        if (engine.find(remote, Joiner.class) != null || engine.find(remote, Allowent.class) != null
+                || !remote.isJoined() && engine.find(remote, Joinent.class) != null) {
             a.sendEmpty(PacketKind.REFUSE);
             return;
         }
         Allower local = engine.find(remote, Allower.class);
         if (local != null) {
-            if (Names.compare(engine.local.name, remote.name) < 0) {
+            if (rebasing || Names.compare(engine.local.name, remote.name) < 0) {
                 a.sendEmpty(PacketKind.REFUSE);
                 return;
             }
-            local.remove();
         }
         if (!remote.isJoined()) {
             a.sendEmpty(PacketKind.UNJOINED);
@@ -62,7 +81,7 @@ final class Allowent extends Transaction {
         }
         PublicKey peerShort = PublicKey.of(body, 64);
         byte[] plain;
-        io.raet.crypto.SharedKey longToShort;
+        SharedKey longToShort;
         try {
             longToShort = engine.local.boxKeys.sharedKey(peerShort);
             plain = longToShort.open(body, 96, 80, body, 176);
@@ -74,15 +93,17 @@ final class Allowent extends Transaction {
             a.refuseWith(PacketKind.REJECT, "hello_plain");
             return;
         }
-        remote.shortKeys = BoxKeyPair.generate();
-        remote.shortShared = null;
-        remote.peerShortKey = peerShort;
-        remote.allowed = null;
+        if (local != null) {
+            local.remove();
+            remote.allowWanted = true; // if this allow fails, ours starts again
+        }
+        a.shortKeys = BoxKeyPair.generate();
+        a.peerShort = peerShort;
         a.oreo = AllowBodies.nonce();
         byte[] stuff = new byte[AllowBodies.COOKIE_STUFF_SIZE];
-        System.arraycopy(remote.shortKeys.publicKey().bytes(), 0, stuff, 0, 32);
+        System.arraycopy(a.shortKeys.publicKey().bytes(), 0, stuff, 0, 32);
         AllowBodies.putUint32(stuff, 32, remote.uid);
-        AllowBodies.putUint32(stuff, 36, remote.fuid);
+        AllowBodies.putUint32(stuff, 36, a.peerFuid);
         System.arraycopy(a.oreo, 0, stuff, 40, 24);
         byte[] n2 = AllowBodies.nonce();
         byte[] cipher = longToShort.seal(stuff, n2);
@@ -105,16 +126,12 @@ final class Allowent extends Transaction {
                 remove();
                 engine.flushPending(remote, now);
             }
-            case NACK, REFUSE -> {
-                remove();
-                if (acked) {
-                    engine.flushPending(remote, now);
-                }
-            }
+            case NACK, REFUSE -> ended(now);
             case REJECT -> {
                 remote.allowed = false;
                 remove();
                 engine.emit(new RoadEvent.AllowFailed(remoteLabel(), "rejected"));
+                engine.resolveAlive(remote, "allow failed: rejected");
             }
             default -> engine.drop("unexpected_allow_packet");
         }
@@ -127,36 +144,35 @@ final class Allowent extends Transaction {
         }
         byte[] body = packet.coat();
         if (body.length != AllowBodies.INITIATE_SIZE) {
-            fail("initiate_size");
+            fail("initiate_size", now);
             return;
         }
-        if (!Arrays.equals(body, 0, 32, remote.peerShortKey.bytes(), 0, 32)
-                || !Arrays.equals(body, 32, 56, oreo, 0, 24)) {
-            fail("initiate_cookie");
+        if (!Arrays.equals(body, 0, 32, peerShort.bytes(), 0, 32) || !Arrays.equals(body, 32, 56, oreo, 0, 24)) {
+            fail("initiate_cookie", now);
             return;
         }
         byte[] stuff;
         try {
-            remote.shortShared = remote.shortKeys.sharedKey(remote.peerShortKey);
-            stuff = remote.shortShared.open(body, 56, 248, body, 304);
+            shortShared = shortKeys.sharedKey(peerShort);
+            stuff = shortShared.open(body, 56, 248, body, 304);
         } catch (CryptoException e) {
-            fail("initiate_box");
+            fail("initiate_box", now);
             return;
         }
         if (stuff.length != AllowBodies.INITIATE_STUFF_SIZE
                 || !Arrays.equals(stuff, 0, 32, remote.publicKey.bytes(), 0, 32)) {
-            fail("initiate_long_key");
+            fail("initiate_long_key", now);
             return;
         }
         byte[] vouched;
         try {
             vouched = remote.longShared(engine.local.boxKeys).open(stuff, 32, 48, stuff, 80);
         } catch (CryptoException e) {
-            fail("initiate_vouch");
+            fail("initiate_vouch", now);
             return;
         }
-        if (!Arrays.equals(vouched, remote.peerShortKey.bytes())) {
-            fail("initiate_vouch");
+        if (!Arrays.equals(vouched, peerShort.bytes())) {
+            fail("initiate_vouch", now);
             return;
         }
         String fqdn = new String(slice(stuff, 104, AllowBodies.FQDN_SIZE), java.nio.charset.StandardCharsets.US_ASCII)
@@ -166,13 +182,70 @@ final class Allowent extends Transaction {
         }
         last = send(head(PacketKind.ACK), RoadEngine.EMPTY);
         acked = true;
-        engine.openSession(remote);
+        // The remote proved its keys and answered our cookie: what it is now may take effect.
+        if (rebasing) {
+            engine.rebaseCorrespondentSession(remote, si, this);
+        }
+        follow();
+        remote.shortKeys = shortKeys;
+        remote.peerShortKey = peerShort;
+        remote.shortShared = shortShared;
+        engine.openSession(remote, now);
     }
 
-    private void fail(String reason) {
+    /** A mutable road follows an authenticated remote to its address and id, and applies its last join's asks. */
+    private void follow() {
+        Remote.JoinProposal p = remote.proposal;
+        remote.proposal = null;
+        if (!engine.config.mutable()) {
+            return;
+        }
+        if (!to.equals(remote.ha)) {
+            engine.moveRemote(remote, to);
+            engine.stats.inc("remote_moved");
+        }
+        if (peerFuid != remote.fuid) {
+            remote.fuid = peerFuid;
+            engine.stats.inc("remote_id_changed");
+        }
+        if (p != null && p.ha().equals(to) && p.fuid() == peerFuid
+                && (p.name().equals(remote.name) || engine.remote(p.name()) == null)
+                && engine.roleConflict(p.role(), remote.verifyKey, remote.publicKey, remote) == null) {
+            engine.renameRemote(remote, p.name());
+            if (!p.role().equals(remote.role)) {
+                remote.role = p.role();
+                engine.store.keepRole(p.role(), remote.verifyKey, remote.publicKey, Acceptance.ACCEPTED);
+            }
+            remote.main = p.main();
+            remote.kind = p.kind();
+            engine.stats.inc("join_changes_applied");
+        }
+    }
+
+    boolean acked() {
+        return acked;
+    }
+
+    boolean rebasing() {
+        return rebasing;
+    }
+
+    /** The initiator gave up (or we did): a session that opened stays; an allow wanted meanwhile starts now. */
+    private void ended(long now) {
+        remove();
+        if (acked) {
+            engine.flushPending(remote, now);
+        } else {
+            engine.handshakeEnded(remote, now);
+        }
+    }
+
+    private void fail(String reason, long now) {
         refuseWith(PacketKind.REJECT, reason);
         remove();
         engine.emit(new RoadEvent.AllowFailed(remoteLabel(), reason));
+        engine.resolveAlive(remote, "allow failed: " + reason);
+        engine.handshakeEnded(remote, now);
     }
 
     @Override
@@ -186,9 +259,6 @@ final class Allowent extends Transaction {
         if (!acked) {
             sendEmpty(PacketKind.REFUSE);
         }
-        remove();
-        if (acked) {
-            engine.flushPending(remote, now);
-        }
+        ended(now);
     }
 }

@@ -32,6 +32,7 @@ final class Allower extends Transaction {
 
     static void start(RoadEngine engine, Remote remote, long now, boolean cascade) {
         Allower a = new Allower(engine, remote, cascade);
+        remote.allowWanted = false;
         a.initiate(remote.sid);
         remote.shortKeys = BoxKeyPair.generate();
         remote.shortShared = null;
@@ -116,7 +117,12 @@ final class Allower extends Transaction {
         }
         sendEmpty(PacketKind.ACK);
         remove();
-        engine.openSession(remote);
+        if (remote.rebaseSession) {
+            // The remote lost our state: its session starts again, which this authenticated allow may now allow.
+            remote.rebaseSession = false;
+            engine.rebaseCorrespondentSession(remote, 0, null);
+        }
+        engine.openSession(remote, now);
         engine.flushPending(remote, now);
         if (cascade) {
             engine.alive(remote, now, false);
@@ -126,6 +132,7 @@ final class Allower extends Transaction {
     private void fail(String reason) {
         remove();
         engine.emit(new RoadEvent.AllowFailed(remoteLabel(), reason));
+        engine.resolveAlive(remote, "allow failed: " + reason);
     }
 
     @Override

@@ -91,7 +91,19 @@ record JoinBody(String name, boolean main, int kind, long uid, VerifyKey verifyK
     }
 
     boolean sameRoleKeys(Remote r) {
-        return role.equals(r.role) && verifyKey.equals(r.verifyKey) && publicKey.equals(r.publicKey);
+        return role.equals(r.role) && sameKeys(r);
+    }
+
+    boolean sameKeys(Remote r) {
+        return verifyKey.equals(r.verifyKey) && publicKey.equals(r.publicKey);
+    }
+
+    /**
+     * The remote's own keys under a new name and a new role (a reference estate's role is its name by default):
+     * a rename, which a mutable road allows; a new role under the same name is not one.
+     */
+    boolean renames(Remote r) {
+        return sameKeys(r) && !name.equals(r.name) && !role.equals(r.role);
     }
 
     void adopt(Remote r) {

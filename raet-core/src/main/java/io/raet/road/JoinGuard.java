@@ -7,15 +7,17 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Bounds what unauthenticated join requests can make the engine do. Join packets are neither signed nor encrypted
- * (§14.1), so anyone can send them from anywhere; each new request allocates a provisional remote and a
- * {@link Joinent}. The guard admits a new join request only when
+ * Bounds what unauthenticated join requests can make the engine do, and paces the handshakes it starts on its own
+ * ({@link HandshakeLimits}). Join packets are neither signed nor encrypted (§14.1), so anyone can send them from
+ * anywhere; each new request allocates a provisional remote and a {@link Joinent}. The guard admits a new join
+ * request only when
  *
  * <ul>
- *   <li>the sending host (its IP address, whatever the port) has a token left in its bucket ({@link #rate} per second,
- *       bursts of {@link #burst}) — counted {@code drop_rate_limited} otherwise;
- *   <li>that host has fewer than {@link #maxPerHost} join correspondents in progress, and the engine fewer than
- *       {@link #maxTotal} — counted {@code drop_join_capacity} otherwise.
+ *   <li>the sending host (its IP address, whatever the port) has a token left in its bucket
+ *       ({@link HandshakeLimits#joinsPerSecond()}, bursts of {@link HandshakeLimits#joinBurst()}) — counted
+ *       {@code drop_rate_limited} otherwise;
+ *   <li>that host has fewer than {@link HandshakeLimits#joinsPerHost()} join correspondents in progress, and the
+ *       engine fewer than {@link HandshakeLimits#joins()} — counted {@code drop_join_capacity} otherwise.
  * </ul>
  *
  * <p>A joiner sends its request at most a few times in 5 s (the reference's pace), so these limits only bite on
@@ -25,14 +27,28 @@ import java.util.Map;
 final class JoinGuard {
     static final int MAX_HOSTS = 4096;
 
-    double rate = 20.0;
-    double burst = 40.0;
-    int maxPerHost = 64;
-    int maxTotal = 1024;
+    final HandshakeLimits limits;
 
     private static final class Bucket {
         double tokens;
         long at;
+
+        Bucket(double tokens, long at) {
+            this.tokens = tokens;
+            this.at = at;
+        }
+
+        /** Refills at {@code rate} per second up to {@code burst}, then takes a token if there is one. */
+        boolean take(long now, double rate, double burst) {
+            double elapsed = Math.max(0, now - at) / 1e9;
+            tokens = Math.min(burst, tokens + elapsed * rate);
+            at = Math.max(at, now);
+            if (tokens < 1.0) {
+                return false;
+            }
+            tokens -= 1.0;
+            return true;
+        }
     }
 
     private final LinkedHashMap<InetAddress, Bucket> buckets = new LinkedHashMap<>(64, 0.75f, true) {
@@ -43,6 +59,11 @@ final class JoinGuard {
     };
     private final Map<InetAddress, Integer> joinents = new HashMap<>();
     private int total;
+    private Bucket handshakes;
+
+    JoinGuard(HandshakeLimits limits) {
+        this.limits = limits;
+    }
 
     private static InetAddress host(InetSocketAddress src) {
         InetAddress a = src.getAddress();
@@ -52,25 +73,21 @@ final class JoinGuard {
     /** Null when a new join request from {@code src} may start a join correspondent, else the drop reason. */
     String admit(InetSocketAddress src, long now) {
         InetAddress h = host(src);
-        if (total >= maxTotal || joinents.getOrDefault(h, 0) >= maxPerHost) {
+        if (total >= limits.joins() || joinents.getOrDefault(h, 0) >= limits.joinsPerHost()) {
             return "join_capacity";
         }
-        Bucket b = buckets.get(h);
-        if (b == null) {
-            b = new Bucket();
-            b.tokens = burst;
-            b.at = now;
-            buckets.put(h, b);
-        } else {
-            double elapsed = Math.max(0, now - b.at) / 1e9;
-            b.tokens = Math.min(burst, b.tokens + elapsed * rate);
-            b.at = now;
+        Bucket b = buckets.computeIfAbsent(h, k -> new Bucket(limits.joinBurst(), now));
+        return b.take(now, limits.joinsPerSecond(), limits.joinBurst()) ? null : "rate_limited";
+    }
+
+    /** Whether the engine may start a handshake of its own now (heartbeats of remotes that are not allowed). */
+    boolean mayStartHandshake(long now) {
+        double rate = limits.handshakesPerSecond();
+        double burst = Math.max(1.0, 2 * rate);
+        if (handshakes == null) {
+            handshakes = new Bucket(burst, now);
         }
-        if (b.tokens < 1.0) {
-            return "rate_limited";
-        }
-        b.tokens -= 1.0;
-        return null;
+        return handshakes.take(now, rate, burst);
     }
 
     void started(InetSocketAddress src) {

@@ -9,24 +9,56 @@ import io.raet.codec.ParsedPacket;
 import io.raet.codec.RoadHead;
 import io.raet.codec.TransactionKind;
 import io.raet.keep.Acceptance;
+import io.raet.keep.AutoMode;
 import java.net.InetSocketAddress;
 
-/** Correspondent of a join (§6.4): accepts or refuses the joiner's keys and gives it its id. */
+/**
+ * Correspondent of a join (§6.4): accepts or refuses the joiner's keys and gives it its id.
+ *
+ * <p>Stricter than the reference, because a join is not authenticated:
+ * <ul>
+ *   <li>A name stays bound to the keys and the role it was proven with. A join presenting other keys or another
+ *       role for it is refused, or held pending an operator's decision (auto mode never) without touching the
+ *       remote; only an operator's acceptance rebinds the name. The local estate's name cannot be claimed, and a
+ *       role bound to a proven remote keeps its keys whatever the auto mode.
+ *   <li>A join of a known remote changes nothing about it: not its address, id, session or replay state. What it
+ *       asks to change (mutable roads only) waits for the remote's next authenticated allow ({@link Allowent}).
+ *   <li>A remote new to us is in no table until its join completes, then lives in memory only until it signs a
+ *       packet with its keys ({@link RoadEngine#prove}); nothing of a pending or unfinished join is kept.
+ *   <li>The response is re-sent at most {@value #MAX_RESENDS} times on the timer; later copies only answer the
+ *       joiner's repeated requests, one for one.
+ * </ul>
+ */
 final class Joinent extends Transaction {
-    private final boolean vacuous;
-    /** The remote was created for this join and is forgotten if the join never completes. */
-    private boolean provisional;
-    private boolean pended;
-    private byte[] response;
+    static final int MAX_RESENDS = 3;
 
-    private Joinent(RoadEngine engine, Remote remote, boolean vacuous) {
+    private final boolean vacuous;
+    /** The remote is new to us (or a new identity for a known name): it enters the road when the join completes. */
+    private final boolean fresh;
+    /** The known remote whose name this join would bind to another identity. */
+    private Remote replaces;
+    private Remote.JoinProposal proposal;
+    private PendingJoins.Identity identity;
+    /** We hold the join for an operator's decision. */
+    private boolean pended;
+    /** The joiner holds our answer for its own operator. */
+    private boolean joinerPended;
+    private byte[] response;
+    private int resends;
+
+    private Joinent(RoadEngine engine, Remote remote, boolean vacuous, boolean fresh) {
         super(engine, remote, TransactionKind.JOIN, true);
         this.vacuous = vacuous;
+        this.fresh = fresh;
         this.bk = engine.bodyKind();
         this.ck = CoatKind.NADA;
         this.fk = FootKind.NADA;
     }
 
+    /**
+     * @param candidate for a vacuous request, the remote of the join in progress from this address or a new one in
+     *     no table; otherwise the known remote the request names
+     */
     static void start(RoadEngine engine, Remote candidate, ParsedPacket packet, TxKey key, InetSocketAddress src,
             long now) {
         RoadHead h = packet.head();
@@ -35,23 +67,38 @@ final class Joinent extends Transaction {
         if (d == null) {
             return;
         }
-        Remote remote = candidate;
-        if (vacuous) {
-            Remote named = engine.remote(d.name());
-            if (named != null) {
-                remote = named;
-            }
+        Remote known = vacuous ? engine.remote(d.name()) : candidate;
+        if (known != null && vacuous && !known.proven && !d.sameRoleKeys(known) && known.transactions.isEmpty()) {
+            // A name held only by a remote that never proved its keys is not bound yet: the newer join takes it.
+            engine.stats.inc("unproven_remote_replaced");
+            engine.removeRemote(known, false);
+            known = null;
         }
-        Joinent j = new Joinent(engine, remote, vacuous);
+        boolean rebind = known != null && !d.sameRoleKeys(known)
+                && !(!vacuous && engine.config.mutable() && d.renames(known));
+        Remote remote;
+        if (known != null && !rebind) {
+            remote = known;
+        } else if (!engine.isAdded(candidate) && candidate.name == null && candidate.transactions.isEmpty()) {
+            remote = candidate;
+        } else {
+            remote = new Remote(null, engine.nextUid(), 0, src);
+        }
+        Joinent j = new Joinent(engine, remote, vacuous, remote != known);
         j.correspond(h, key, src);
+        j.identity = PendingJoins.Identity.of(d);
 
-        // Concurrent joins on the same remote (§6.4 step 2).
-        if (engine.isAdded(remote)) {
-            if (engine.find(remote, Joinent.class) != null) {
+        if (d.name().equals(engine.local.name)) {
+            j.refuse(PacketKind.REJECT, "local_name", "the name of this estate");
+            return;
+        }
+        if (remote == known) {
+            // Concurrent joins on the same remote (§6.4 step 2).
+            if (engine.find(known, Joinent.class) != null) {
                 j.sendEmpty(PacketKind.REFUSE);
                 return;
             }
-            Joiner local = engine.find(remote, Joiner.class);
+            Joiner local = engine.find(known, Joiner.class);
             if (local != null) {
                 boolean refuseIncoming;
                 if (!vacuous && local.vacuous()) {
@@ -67,73 +114,107 @@ final class Joinent extends Transaction {
                 }
                 local.remove();
             }
+        } else if (vacuous && engine.find(candidate, Joinent.class) != null) {
+            j.sendEmpty(PacketKind.REFUSE); // another join from this address is in progress
+            return;
+        }
+        if (vacuous && !engine.local.main) {
+            j.refuse(PacketKind.REJECT, "not_main", "vacuous join to an estate that is not main");
+            return;
         }
 
-        if (vacuous) {
-            if (!engine.local.main) {
-                j.sendEmpty(PacketKind.REJECT);
-                engine.drop("vacuous_join_to_non_main");
+        Acceptance status;
+        if (rebind) {
+            j.replaces = known;
+            if (!vacuous) {
+                j.refuse(PacketKind.REJECT, "identity", "keys or role differ from those of " + known.name);
                 return;
             }
-            if (!engine.isAdded(remote)) {
-                remote.name = d.name();
-                remote.fuid = h.se();
-                remote.ha = src;
-                d.adopt(remote);
-            }
-        }
-        boolean sameRoleKeys = d.sameRoleKeys(remote);
-        boolean sameAll = sameRoleKeys && d.name().equals(remote.name) && src.equals(remote.ha)
-                && h.se() == remote.fuid && d.main() == remote.main && d.kind() == remote.kind;
-        if (!sameAll && !engine.config.mutable()) {
-            j.sendEmpty(PacketKind.REJECT);
-            engine.drop("join_credentials_changed");
-            return;
-        }
-        Acceptance status = engine.store.statusRole(d.role(), d.verifyKey(), d.publicKey(), engine.config.auto());
-        if (status == Acceptance.REJECTED) {
-            if (sameRoleKeys && engine.isAdded(remote)) {
-                engine.removeRemote(remote, true);
+            if (engine.rebindApproved(j.identity, known, now)) {
+                status = Acceptance.ACCEPTED;
+            } else if (engine.config.auto() == AutoMode.NEVER && engine.store.decideRole(d.role(), d.verifyKey(),
+                    d.publicKey(), AutoMode.NEVER) != Acceptance.REJECTED) {
+                status = Acceptance.PENDING;
             } else {
-                j.sendEmpty(PacketKind.REJECT);
-            }
-            engine.drop("join_rejected");
-            return;
-        }
-        if (!engine.isAdded(remote)) {
-            if (engine.remote(d.name()) != null) {
-                j.sendEmpty(PacketKind.REJECT);
+                j.refuse(PacketKind.REJECT, "identity",
+                        "name " + d.name() + " is bound to other keys or another role");
                 return;
             }
-            engine.addRemote(remote);
-            j.provisional = true;
-        } else if (!sameAll) {
-            if (!d.name().equals(remote.name)) {
-                Remote other = engine.remote(d.name());
-                if (other != null && other != remote) {
-                    j.sendEmpty(PacketKind.REJECT);
+        } else if (known != null) {
+            boolean sameAll = d.name().equals(known.name) && src.equals(known.ha) && h.se() == known.fuid
+                    && d.main() == known.main && d.kind() == known.kind;
+            if (!sameAll) {
+                if (!engine.config.mutable()) {
+                    j.refuse(PacketKind.REJECT, "immutable",
+                            "credentials of " + known.name + " changed on an immutable road");
                     return;
                 }
-                engine.renameRemote(remote, d.name());
+                if (!d.name().equals(known.name) && engine.remote(d.name()) != null) {
+                    j.refuse(PacketKind.REJECT, "name_taken", "name " + d.name() + " already used");
+                    return;
+                }
+                String conflict = engine.roleConflict(d.role(), d.verifyKey(), d.publicKey(), known);
+                if (conflict != null) {
+                    j.refuse(PacketKind.REJECT, "role_keys", conflict);
+                    return;
+                }
+                j.proposal = new Remote.JoinProposal(d.name(), d.role(), d.main(), d.kind(), h.se(), src);
             }
-            engine.moveRemote(remote, src);
-            remote.fuid = h.se();
-            d.adopt(remote);
+            status = engine.decideJoin(j.identity, now);
+        } else {
+            String conflict = engine.roleConflict(d.role(), d.verifyKey(), d.publicKey(), null);
+            if (conflict != null) {
+                j.refuse(PacketKind.REJECT, "role_keys", conflict);
+                return;
+            }
+            status = engine.decideJoin(j.identity, now);
         }
-        remote.acceptance = status;
+        if (status == Acceptance.REJECTED) {
+            j.refuse(PacketKind.REJECT, "rejected", "keys of role " + d.role() + " rejected");
+            return;
+        }
+        if (j.fresh) {
+            remote.name = d.name();
+            remote.fuid = h.se();
+            remote.ha = src;
+            remote.acceptance = status;
+            d.adopt(remote);
+            engine.provisional.put(remote.uid, j);
+        }
         if (vacuous) {
             engine.joinees.put(src, remote);
         }
         engine.addTransaction(j);
-        remote.joined = null;
         if (status == Acceptance.ACCEPTED) {
             j.respond();
+            j.startTimers(now, RoadEngine.seconds(engine.config.joinentTimeout()), 0.1);
         } else {
-            engine.store.saveRemote(remote);
-            j.sendEmpty(PacketKind.PEND);
-            j.pended = true;
+            j.pend(now);
         }
-        j.startTimers(now, RoadEngine.seconds(engine.config.joinentTimeout()), j.pended ? 60.0 : 0.1);
+    }
+
+    /** Holds the join for an operator (in memory only) and tells the joiner to wait. */
+    private void pend(long now) {
+        switch (engine.pendingJoins.pend(identity, to, this, now)) {
+            case FULL -> {
+                engine.stats.inc("pending_joins_full");
+                refuse(PacketKind.REFUSE, "pending_full", "too many joins pending an operator's decision");
+                end();
+                return;
+            }
+            case APPROVED -> {
+                respond();
+                startTimers(now, RoadEngine.seconds(engine.config.joinentTimeout()), 0.1);
+                return;
+            }
+            case NEW -> engine.emit(new RoadEvent.JoinPending(identity.name(), identity.role(), to,
+                    identity.verifyKey().hex(), identity.publicKey().hex()));
+            case AGAIN -> {}
+        }
+        engine.stats.inc("join_pended");
+        pended = true;
+        sendEmpty(PacketKind.PEND);
+        startTimers(now, RoadEngine.seconds(engine.config.joinentTimeout()), 1.0);
     }
 
     private void respond() {
@@ -144,10 +225,23 @@ final class Joinent extends Transaction {
         }
     }
 
+    private void refuse(PacketKind kind, String code, String reason) {
+        sendEmpty(kind);
+        engine.refusedJoin(identity.name(), to, code, reason);
+    }
+
     @Override
     void receive(ParsedPacket packet, InetSocketAddress src, long now) {
         switch (packet.head().pk()) {
-            case REQUEST -> engine.drop("duplicate_join_request");
+            case REQUEST -> {
+                // The joiner did not get our answer: one copy per request.
+                engine.drop("duplicate_join_request");
+                if (pended) {
+                    sendEmpty(PacketKind.PEND);
+                } else if (response != null && !joinerPended) {
+                    engine.resend(response, to);
+                }
+            }
             case ACK -> {
                 if (pended) {
                     engine.drop("ack_while_pending");
@@ -155,15 +249,10 @@ final class Joinent extends Transaction {
                 }
                 acknowledged(now);
             }
-            case PEND -> {
-                pended = true;
-                redoInterval = RoadEngine.nanos(60);
-                setRedo(now + redoInterval);
-            }
-            case NACK, REFUSE -> end();
-            case REJECT -> {
+            case PEND -> joinerPended = true;
+            case NACK, REFUSE, REJECT -> {
                 end();
-                engine.removeRemote(remote, true);
+                engine.handshakeEnded(remote, now);
             }
             default -> engine.drop("unexpected_join_packet");
         }
@@ -171,22 +260,44 @@ final class Joinent extends Transaction {
 
     /**
      * A packet signed with the key the joiner presented shows that it accepted our response, even when its ack
-     * was lost: the join is complete.
+     * was lost: the join is complete. Returns whether it is.
      */
-    void acknowledgedBySignedTraffic(long now) {
+    boolean acknowledgedBySignedTraffic(long now) {
         if (!pended && response != null) {
             engine.stats.inc("join_completed_by_traffic");
-            acknowledged(now);
+            return acknowledged(now);
         }
+        return false;
     }
 
-    private void acknowledged(long now) {
-        engine.recordJoin(remote, vacuous);
+    private boolean acknowledged(long now) {
         end();
+        if (fresh) {
+            Remote holder = engine.remote(remote.name);
+            if (holder != null && holder != replaces) {
+                // Another join took the name meanwhile.
+                engine.refusedJoin(remote.name, to, "name_taken", "name " + remote.name + " already used");
+                return false;
+            }
+            if (replaces != null) {
+                if (holder == replaces) {
+                    engine.stats.inc("remote_rebound");
+                    engine.removeRemote(replaces, false);
+                }
+                engine.pendingJoins.remove(identity);
+            }
+            engine.admitJoined(remote);
+        } else {
+            remote.rejoined = true;
+            remote.proposal = proposal;
+        }
+        engine.recordJoin(remote);
         engine.emit(new RoadEvent.Joined(remote.name, remote.ha));
         if (!remote.pending.isEmpty()) {
             engine.allow(remote, now, false);
         }
+        engine.handshakeEnded(remote, now);
+        return true;
     }
 
     private void end() {
@@ -194,26 +305,50 @@ final class Joinent extends Transaction {
         if (vacuous) {
             engine.joinees.remove(to, remote);
         }
+        if (fresh) {
+            engine.provisional.remove(remote.uid, this);
+        }
+    }
+
+    /** An operator accepted the joiner's identity: answer now. */
+    void approved(long now) {
+        if (pended) {
+            pended = false;
+            respond();
+            redoInterval = RoadEngine.nanos(0.1);
+            setRedo(now + redoInterval);
+        }
+    }
+
+    /** An operator rejected the joiner's identity. */
+    void rejectedByOperator(long now) {
+        sendEmpty(PacketKind.REJECT);
+        end();
+        engine.handshakeEnded(remote, now);
     }
 
     @Override
     void redo(long now) {
         if (pended) {
-            Acceptance status = engine.store.statusRole(remote.role, remote.verifyKey, remote.publicKey,
-                    engine.config.auto());
+            // A decision may have been kept meanwhile (an operator's acceptance in the keep).
+            Acceptance status = replaces != null
+                    ? (engine.rebindApproved(identity, replaces, now) ? Acceptance.ACCEPTED : Acceptance.PENDING)
+                    : engine.decideJoin(identity, now);
             if (status == Acceptance.ACCEPTED) {
-                remote.acceptance = status;
-                pended = false;
-                respond();
-                redoInterval = RoadEngine.nanos(0.1);
+                approved(now);
             } else if (status == Acceptance.REJECTED) {
-                sendEmpty(PacketKind.REJECT);
+                refuse(PacketKind.REJECT, "rejected", "keys of role " + identity.role() + " rejected");
                 end();
-                return;
+                engine.handshakeEnded(remote, now);
+            } else {
+                setRedo(now + redoInterval);
             }
-            setRedo(now + redoInterval);
             return;
         }
+        if (joinerPended || resends >= MAX_RESENDS) {
+            return;
+        }
+        resends++;
         engine.resend(response, to);
         backoff(now, 0.1, 2.0);
     }
@@ -222,9 +357,6 @@ final class Joinent extends Transaction {
     void timeout(long now) {
         sendEmpty(PacketKind.NACK);
         end();
-        if (provisional && remote.joined == null && remote.transactions.isEmpty()) {
-            // Nothing ever came back from the joiner: do not keep a remote per unanswered request.
-            engine.removeRemote(remote, true);
-        }
+        engine.handshakeEnded(remote, now);
     }
 }

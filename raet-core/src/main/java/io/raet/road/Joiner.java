@@ -10,27 +10,47 @@ import io.raet.codec.TransactionKind;
 import io.raet.keep.Acceptance;
 import java.net.InetSocketAddress;
 
-/** Initiator of a join (§6): sends our long-term keys, learns the remote's and the id it gives us. */
+/**
+ * Initiator of a join (§6): sends our long-term keys, learns the remote's and the id it gives us.
+ *
+ * <p>The answer must come from the address we sent to, and may not claim our own name. A remote we know keeps its
+ * keys and role: an answer presenting other ones is refused unless an operator accepted exactly them. Nothing is
+ * kept or changed before the join completes; a join held pending (our auto mode never) waits in memory for an
+ * operator ({@link RoadEvent.JoinPending}).
+ */
 final class Joiner extends Transaction {
     private final boolean cascade;
     private final boolean renewal;
     private final boolean vacuous;
+    /** We hold the remote's answer for an operator's decision. */
     private boolean pended;
+    /** The remote holds our join for its operator's decision. */
+    private boolean pendedByRemote;
     private byte[] request;
+    private JoinBody answer;
+    private PendingJoins.Identity identity;
 
     private Joiner(RoadEngine engine, Remote remote, boolean cascade, boolean renewal) {
         super(engine, remote, TransactionKind.JOIN, false);
         this.cascade = cascade;
         this.renewal = renewal;
-        this.vacuous = remote.fuid == 0;
+        this.vacuous = remote.fuid == 0 || renewal;
         this.bk = engine.bodyKind();
         this.ck = CoatKind.NADA;
         this.fk = FootKind.NADA;
     }
 
+    /**
+     * @param renewal a vacuous join of a remote we know, after it answered renew (it lost our id): the remote's
+     *     own record is left as it is until the join completes
+     */
     static void start(RoadEngine engine, Remote remote, long now, boolean cascade, boolean renewal) {
         Joiner j = new Joiner(engine, remote, cascade, renewal);
         j.initiate(0);
+        if (j.vacuous) {
+            j.de = 0;
+            j.key = new TxKey(false, remote.uid, remote.ha, 0, j.ti);
+        }
         byte[] body;
         try {
             body = Body.encode(j.bk, JoinBody.of(engine.local, 0));
@@ -47,17 +67,22 @@ final class Joiner extends Transaction {
     void receive(ParsedPacket packet, InetSocketAddress src, long now) {
         switch (packet.head().pk()) {
             case RESPONSE -> accept(packet, src, now);
-            case PEND -> pend(now);
-            case NACK, REFUSE -> fail("refused");
+            case PEND -> {
+                pendedByRemote = true;
+                redoInterval = RoadEngine.nanos(60);
+                setRedo(now + redoInterval);
+            }
+            case NACK -> fail("nacked");
+            case REFUSE -> fail("refused");
             case REJECT -> {
                 fail("rejected");
-                engine.removeRemote(remote, true);
+                if (remote.verifyKey == null && remote.transactions.isEmpty()) {
+                    engine.removeRemote(remote, false); // created for this join, known by nothing else
+                }
             }
             case RENEW -> {
                 if (engine.config.mutable()) {
                     remove();
-                    remote.fuid = 0;
-                    engine.store.saveRemote(remote);
                     Joiner.start(engine, remote, now, cascade, true);
                 } else {
                     fail("refused (renew on an immutable road)");
@@ -67,109 +92,169 @@ final class Joiner extends Transaction {
         }
     }
 
-    private void pend(long now) {
-        pended = true;
-        redoInterval = RoadEngine.nanos(60);
-        setRedo(now + redoInterval);
-    }
-
-    private void fail(String reason) {
-        remove();
-        engine.emit(new RoadEvent.JoinFailed(remote.name, remote.ha, reason));
-    }
-
     private void accept(ParsedPacket packet, InetSocketAddress src, long now) {
-        if (pended) {
+        if (pended || answer != null) {
+            return;
+        }
+        if (!src.equals(to)) {
+            engine.drop("join_response_from_other_address");
             return;
         }
         JoinBody d = JoinBody.receive(engine, packet, true);
         if (d == null) {
             return;
         }
-        if (vacuous) {
-            remote.fuid = d.uid();
-            if (!renewal) {
-                if (!takeName(d.name())) {
-                    return;
-                }
-                d.adopt(remote);
-            }
-        }
-        boolean sameRoleKeys = d.sameRoleKeys(remote);
-        boolean sameAll = sameRoleKeys && d.name().equals(remote.name) && src.equals(remote.ha)
-                && d.uid() == remote.fuid && d.main() == remote.main && d.kind() == remote.kind;
-        if (!sameAll && !engine.config.mutable()) {
-            sendEmpty(PacketKind.REJECT);
-            fail("remote credentials changed on an immutable road");
+        PendingJoins.Identity id = PendingJoins.Identity.of(d);
+        if (d.name().equals(engine.local.name)) {
+            reject("the remote claims the name of this estate");
             return;
         }
-        Acceptance status = engine.store.statusRole(d.role(), d.verifyKey(), d.publicKey(), engine.config.auto());
-        if (status == Acceptance.REJECTED) {
-            if (sameRoleKeys) {
-                engine.emit(new RoadEvent.JoinFailed(remote.name, remote.ha, "keys rejected"));
-                engine.removeRemote(remote, true);
-            } else {
-                sendEmpty(PacketKind.REJECT);
-                fail("keys rejected");
-            }
+        Remote other = engine.remote(d.name());
+        if (other != null && other != remote) {
+            reject("name " + d.name() + " already used by another remote");
             return;
         }
-        if (!sameAll) {
-            if (!takeName(d.name())) {
+        Acceptance status;
+        if (remote.verifyKey == null) {
+            // A remote we know nothing of yet (joined by address).
+            String conflict = engine.roleConflict(d.role(), d.verifyKey(), d.publicKey(), remote);
+            if (conflict != null) {
+                reject(conflict);
                 return;
             }
-            remote.fuid = d.uid();
-            d.adopt(remote);
+            status = engine.decideJoin(id, now);
+        } else {
+            boolean renames = engine.config.mutable() && d.renames(remote);
+            if (!d.sameRoleKeys(remote) && !renames && !engine.rebindApproved(id, remote, now)) {
+                reject("keys or role of " + remote.name + " changed");
+                return;
+            }
+            String conflict = renames ? engine.roleConflict(d.role(), d.verifyKey(), d.publicKey(), remote) : null;
+            if (conflict != null) {
+                reject(conflict);
+                return;
+            }
+            boolean sameAll = d.name().equals(remote.name) && d.uid() == remote.fuid && d.main() == remote.main
+                    && d.kind() == remote.kind;
+            if (!sameAll && !engine.config.mutable()) {
+                reject("credentials of " + remote.name + " changed on an immutable road");
+                return;
+            }
+            status = d.sameKeys(remote) ? engine.decideJoin(id, now) : Acceptance.ACCEPTED;
         }
-        remote.acceptance = status;
+        if (status == Acceptance.REJECTED) {
+            reject("keys of role " + d.role() + " rejected");
+            return;
+        }
+        answer = d;
+        identity = id;
         if (status == Acceptance.PENDING) {
-            engine.store.saveRemote(remote);
+            switch (engine.pendingJoins.pend(id, src, this, now)) {
+                case FULL -> {
+                    engine.stats.inc("pending_joins_full");
+                    reject("too many joins pending an operator's decision");
+                    return;
+                }
+                case APPROVED -> {
+                    complete(now);
+                    return;
+                }
+                case NEW -> engine.emit(new RoadEvent.JoinPending(d.name(), d.role(), src, d.verifyKey().hex(),
+                        d.publicKey().hex()));
+                case AGAIN -> {}
+            }
+            engine.stats.inc("join_pended");
+            pended = true;
             sendEmpty(PacketKind.PEND);
-            pend(now);
+            redoInterval = RoadEngine.nanos(1);
+            setRedo(now + redoInterval);
             return;
         }
         complete(now);
     }
 
-    /** Renames the remote to the name it answered with; rejects the join when another remote has that name. */
-    private boolean takeName(String name) {
-        if (!name.equals(remote.name)) {
-            Remote other = engine.remote(name);
-            if (other != null && other != remote) {
-                sendEmpty(PacketKind.REJECT);
-                fail("name " + name + " already used by another remote");
-                return false;
+    /** Takes the accepted answer: the remote's name, id, mode, kind, role and keys. */
+    private void apply(JoinBody d) {
+        if (!d.sameRoleKeys(remote)) {
+            if (remote.verifyKey != null && !d.sameKeys(remote)) {
+                // An operator accepted a new identity for this name: the old session is void.
+                engine.stats.inc("remote_rebound");
+                remote.allowed = null;
+                remote.sessionKey = null;
+                remote.rebaseSession = true;
             }
-            engine.renameRemote(remote, name);
+            d.adopt(remote);
         }
-        return true;
+        if (!d.name().equals(remote.name)) {
+            engine.renameRemote(remote, d.name());
+        }
+        remote.fuid = d.uid();
+        remote.main = d.main();
+        remote.kind = d.kind();
     }
 
     private void complete(long now) {
-        engine.recordJoin(remote, vacuous);
+        apply(answer);
+        remote.acceptance = Acceptance.ACCEPTED;
+        remote.proven = true; // we chose to join it; what it answered is ours to keep
+        if (renewal) {
+            // The remote lost our state (it answered renew): our session with it is gone, its own starts over.
+            remote.rebaseSession = true;
+            remote.allowed = null;
+            remote.sessionKey = null;
+        }
+        engine.recordJoin(remote);
+        engine.store.keepRole(remote.role, remote.verifyKey, remote.publicKey, Acceptance.ACCEPTED);
         sendEmpty(PacketKind.ACK);
         remove();
         engine.emit(new RoadEvent.Joined(remote.name, remote.ha));
-        if (cascade || !remote.pending.isEmpty()) {
+        if (cascade || !remote.pending.isEmpty() || remote.allowWanted) {
             engine.allow(remote, now, cascade);
         }
+    }
+
+    /** An operator accepted the remote's identity. */
+    void approved(long now) {
+        if (pended) {
+            pended = false;
+            complete(now);
+        }
+    }
+
+    /** An operator rejected the remote's identity. */
+    void rejectedByOperator(long now) {
+        reject("rejected by the operator");
+    }
+
+    private void reject(String reason) {
+        sendEmpty(PacketKind.REJECT);
+        fail(reason);
+    }
+
+    private void fail(String reason) {
+        remove();
+        remote.allowWanted = false;
+        engine.emit(new RoadEvent.JoinFailed(remoteLabel(), remote.ha, reason));
+        engine.resolveAlive(remote, "join failed: " + reason);
     }
 
     @Override
     void redo(long now) {
         if (pended) {
-            Acceptance status = engine.store.statusRole(remote.role, remote.verifyKey, remote.publicKey,
-                    engine.config.auto());
+            Acceptance status = answer.sameKeys(remote) || remote.verifyKey == null
+                    ? engine.decideJoin(identity, now)
+                    : (engine.rebindApproved(identity, remote, now) ? Acceptance.ACCEPTED : Acceptance.PENDING);
             if (status == Acceptance.ACCEPTED) {
-                remote.acceptance = status;
-                pended = false;
-                complete(now);
+                approved(now);
             } else if (status == Acceptance.REJECTED) {
-                sendEmpty(PacketKind.REJECT);
-                fail("keys rejected");
+                reject("keys of role " + identity.role() + " rejected");
             } else {
                 setRedo(now + redoInterval);
             }
+            return;
+        }
+        if (pendedByRemote) {
+            setRedo(now + redoInterval);
             return;
         }
         engine.resend(request, to);
@@ -178,7 +263,7 @@ final class Joiner extends Transaction {
 
     @Override
     void timeout(long now) {
-        fail("timeout");
+        fail(pended || pendedByRemote ? "timeout while pending acceptance" : "timeout");
     }
 
     boolean vacuous() {

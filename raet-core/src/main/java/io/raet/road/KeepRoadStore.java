@@ -27,15 +27,27 @@ public final class KeepRoadStore implements RoadStore {
     }
 
     @Override
-    public Acceptance statusRole(String role, VerifyKey verifyKey, PublicKey publicKey, AutoMode auto) {
+    public Acceptance decideRole(String role, VerifyKey verifyKey, PublicKey publicKey, AutoMode auto) {
         if (!KeepNames.isValid(role)) {
             return Acceptance.REJECTED;
         }
         try {
-            return keep.statusRole(role, verifyKey.hex(), publicKey.hex(), auto);
+            return keep.decideRole(role, verifyKey.hex(), publicKey.hex(), auto);
         } catch (KeepException e) {
             LOG.warn("keep: cannot decide acceptance of role {}: {}", role, e.getMessage());
             return Acceptance.REJECTED;
+        }
+    }
+
+    @Override
+    public void keepRole(String role, VerifyKey verifyKey, PublicKey publicKey, Acceptance status) {
+        if (!KeepNames.isValid(role)) {
+            return;
+        }
+        try {
+            keep.keepRole(role, verifyKey.hex(), publicKey.hex(), status);
+        } catch (KeepException e) {
+            LOG.warn("keep: cannot keep role {}: {}", role, e.getMessage());
         }
     }
 

@@ -14,14 +14,15 @@ public final class MemoryRoadStore implements RoadStore {
     private final Map<String, RoleRecord> roles = new HashMap<>();
 
     @Override
-    public Acceptance statusRole(String role, VerifyKey verifyKey, PublicKey publicKey, AutoMode auto) {
+    public Acceptance decideRole(String role, VerifyKey verifyKey, PublicKey publicKey, AutoMode auto) {
         RoleRecord prior = roles.get(role);
-        Acceptance status = Acceptances.decide(auto, prior == null ? null : prior.acceptance(),
+        return Acceptances.decide(auto, prior == null ? null : prior.acceptance(),
                 prior != null && prior.verifyKey().equals(verifyKey) && prior.publicKey().equals(publicKey));
-        if (status != Acceptance.REJECTED) {
-            roles.put(role, new RoleRecord(status, verifyKey, publicKey));
-        }
-        return status;
+    }
+
+    @Override
+    public void keepRole(String role, VerifyKey verifyKey, PublicKey publicKey, Acceptance status) {
+        roles.put(role, new RoleRecord(status, verifyKey, publicKey));
     }
 
     /** Operator decision, as the reference's acceptRemote/pendRemote/rejectRemote. */
@@ -30,6 +31,12 @@ public final class MemoryRoadStore implements RoadStore {
         if (prior != null) {
             roles.put(role, new RoleRecord(acceptance, prior.verifyKey(), prior.publicKey()));
         }
+    }
+
+    /** The status kept for the role, or null. */
+    public Acceptance acceptance(String role) {
+        RoleRecord r = roles.get(role);
+        return r == null ? null : r.acceptance();
     }
 
     @Override

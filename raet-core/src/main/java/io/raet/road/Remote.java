@@ -7,8 +7,11 @@ import io.raet.crypto.VerifyKey;
 import io.raet.keep.Acceptance;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /** A peer estate as this stack knows it ("RemoteEstate" in the reference). Owned by the engine thread. */
 public final class Remote {
@@ -53,6 +56,32 @@ public final class Remote {
     /** Bounded resources the remote holds, and its credit for answers. */
     final RemoteLoad load = new RemoteLoad();
     long nextHeartbeat;
+
+    /**
+     * The name is bound to this remote's keys and role, and the remote is kept: it signed a packet with the keys it
+     * joined with, or came from the keep, or answered a join we started. Until then it lives in memory only and
+     * another join for its name may replace it.
+     */
+    boolean proven;
+    /** Name, mode and kind a join asked for (mutable roads), applied by the next authenticated allow from there. */
+    JoinProposal proposal;
+    /** The remote lost our state (it answered our join with renew): our next allow lets its session id restart. */
+    boolean rebaseSession;
+    /**
+     * The remote joined again since its session opened (as a remote that lost its state does): a hello of an older
+     * session may then start an allow that, once complete, re-bases its session.
+     */
+    boolean rejoined;
+    /** An allow was asked for while another handshake ran: start one when that ends. */
+    boolean allowWanted;
+    /** Callers waiting for the answer to a heartbeat ({@code null} = answered, else why not). */
+    final List<Consumer<String>> aliveWaiters = new ArrayList<>(0);
+    /** When the engine may start its next handshake of its own with the remote, and the wait after that one. */
+    long nextAutoHandshake;
+    long autoHandshakeBackoff;
+
+    /** What a join of a known remote asked to change, and where from (see {@link #proposal}). */
+    record JoinProposal(String name, String role, boolean main, int kind, long fuid, InetSocketAddress ha) {}
 
     Remote(String name, long uid, long fuid, InetSocketAddress ha) {
         this.name = name;
@@ -146,6 +175,11 @@ public final class Remote {
 
     public boolean isAlive() {
         return Boolean.TRUE.equals(alived);
+    }
+
+    /** Whether the remote's identity is bound and kept (see the class fields). */
+    public boolean isProven() {
+        return proven;
     }
 
     public Boolean joinedStatus() {

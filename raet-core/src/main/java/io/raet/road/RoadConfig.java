@@ -9,6 +9,11 @@ import java.time.Duration;
  * Behaviour settings of a road engine. Defaults follow the reference (raet 0.6.8) where that is safe, and are
  * stricter where the reference is weak: messages have a finite timeout, and an idle incomplete reception is
  * dropped. {@link #limits()} bounds what peers can make the engine hold or send.
+ *
+ * <p>{@code mutable} (false by default, as in the reference) lets a join change the name, id, mode and kind a
+ * known remote has, and an authenticated allow move it to a new address. Whatever it says, a join never changes
+ * the keys or the role a name is bound to, and never moves a remote. {@code handshakes} bounds what join requests
+ * and automatic handshakes may make the engine do.
  */
 public record RoadConfig(
         AutoMode auto,
@@ -25,68 +30,76 @@ public record RoadConfig(
         Duration staleTidWindow,
         MessageOptions messageDefaults,
         int maxPendingPerRemote,
-        RoadLimits limits) {
+        RoadLimits limits,
+        HandshakeLimits handshakes) {
 
     public static RoadConfig defaults() {
-        return new RoadConfig(AutoMode.ONCE, true, BodyKind.JSON, HeadKind.RAET, 1024, Duration.ofSeconds(5),
+        return new RoadConfig(AutoMode.ONCE, false, BodyKind.JSON, HeadKind.RAET, 1024, Duration.ofSeconds(5),
                 Duration.ofSeconds(5), Duration.ofSeconds(4), Duration.ofSeconds(2), Duration.ofSeconds(60),
                 Duration.ofSeconds(1), Duration.ofSeconds(600), MessageOptions.DEFAULT, 10_000,
-                RoadLimits.defaults());
+                RoadLimits.defaults(), HandshakeLimits.defaults());
     }
 
     public RoadConfig withAuto(AutoMode a) {
         return new RoadConfig(a, mutable, bodyKind, headKind, maxPacketSize, joinerTimeout, joinentTimeout,
                 allowTimeout, aliveTimeout, receiveTimeout, aliveInterval, staleTidWindow, messageDefaults,
-                maxPendingPerRemote, limits);
+                maxPendingPerRemote, limits, handshakes);
     }
 
     public RoadConfig withMutable(boolean m) {
         return new RoadConfig(auto, m, bodyKind, headKind, maxPacketSize, joinerTimeout, joinentTimeout,
                 allowTimeout, aliveTimeout, receiveTimeout, aliveInterval, staleTidWindow, messageDefaults,
-                maxPendingPerRemote, limits);
+                maxPendingPerRemote, limits, handshakes);
     }
 
     public RoadConfig withBodyKind(BodyKind bk) {
         return new RoadConfig(auto, mutable, bk, headKind, maxPacketSize, joinerTimeout, joinentTimeout,
                 allowTimeout, aliveTimeout, receiveTimeout, aliveInterval, staleTidWindow, messageDefaults,
-                maxPendingPerRemote, limits);
+                maxPendingPerRemote, limits, handshakes);
     }
 
     public RoadConfig withHeadKind(HeadKind hk) {
         return new RoadConfig(auto, mutable, bodyKind, hk, maxPacketSize, joinerTimeout, joinentTimeout,
                 allowTimeout, aliveTimeout, receiveTimeout, aliveInterval, staleTidWindow, messageDefaults,
-                maxPendingPerRemote, limits);
+                maxPendingPerRemote, limits, handshakes);
     }
 
     /** Heartbeat period; zero turns heartbeats off (presence then follows traffic only). */
     public RoadConfig withAliveInterval(Duration d) {
         return new RoadConfig(auto, mutable, bodyKind, headKind, maxPacketSize, joinerTimeout, joinentTimeout,
                 allowTimeout, aliveTimeout, receiveTimeout, d, staleTidWindow, messageDefaults, maxPendingPerRemote,
-                limits);
+                limits, handshakes);
     }
 
     public RoadConfig withMessageDefaults(MessageOptions o) {
         return new RoadConfig(auto, mutable, bodyKind, headKind, maxPacketSize, joinerTimeout, joinentTimeout,
                 allowTimeout, aliveTimeout, receiveTimeout, aliveInterval, staleTidWindow, o, maxPendingPerRemote,
-                limits);
+                limits, handshakes);
     }
 
     public RoadConfig withReceiveTimeout(Duration d) {
         return new RoadConfig(auto, mutable, bodyKind, headKind, maxPacketSize, joinerTimeout, joinentTimeout,
                 allowTimeout, aliveTimeout, d, aliveInterval, staleTidWindow, messageDefaults, maxPendingPerRemote,
-                limits);
+                limits, handshakes);
     }
 
     /** Bounds kept whatever peers send (see {@link RoadLimits}). */
     public RoadConfig withLimits(RoadLimits l) {
         return new RoadConfig(auto, mutable, bodyKind, headKind, maxPacketSize, joinerTimeout, joinentTimeout,
                 allowTimeout, aliveTimeout, receiveTimeout, aliveInterval, staleTidWindow, messageDefaults,
-                maxPendingPerRemote, l);
+                maxPendingPerRemote, l, handshakes);
+    }
+
+    /** Bounds on what join requests and automatic handshakes may make the engine do (see {@link HandshakeLimits}). */
+    public RoadConfig withHandshakes(HandshakeLimits h) {
+        return new RoadConfig(auto, mutable, bodyKind, headKind, maxPacketSize, joinerTimeout, joinentTimeout,
+                allowTimeout, aliveTimeout, receiveTimeout, aliveInterval, staleTidWindow, messageDefaults,
+                maxPendingPerRemote, limits, h);
     }
 
     public RoadConfig withTimeouts(Duration joiner, Duration joinent, Duration allow, Duration alive) {
         return new RoadConfig(auto, mutable, bodyKind, headKind, maxPacketSize, joiner, joinent, allow, alive,
-                receiveTimeout, aliveInterval, staleTidWindow, messageDefaults, maxPendingPerRemote,
-                limits);
+                receiveTimeout, aliveInterval, staleTidWindow, messageDefaults, maxPendingPerRemote, limits,
+                handshakes);
     }
 }

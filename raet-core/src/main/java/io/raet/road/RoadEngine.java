@@ -12,12 +12,15 @@ import io.raet.codec.RoadHead;
 import io.raet.codec.TransactionKind;
 import io.raet.crypto.PublicKey;
 import io.raet.crypto.VerifyKey;
+import io.raet.keep.Acceptance;
+import io.raet.keep.AutoMode;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -48,9 +51,18 @@ public final class RoadEngine {
     private final Map<InetSocketAddress, Remote> byHa = new HashMap<>();
     /** Remotes of vacuous joins we answer, by source address, until the join ends. */
     final Map<InetSocketAddress, Remote> joinees = new HashMap<>();
+    /**
+     * Joins of remotes that are new to us, by the uid we gave them, until the join completes: their remotes are in
+     * no other table (nothing of an unfinished join is visible or kept).
+     */
+    final Map<Long, Joinent> provisional = new HashMap<>();
+    /** Remotes that completed a join but have not yet proven their keys, oldest first (memory only, bounded). */
+    private final LinkedHashMap<Long, Remote> unproven = new LinkedHashMap<>();
     private final Map<TxKey, Transaction> transactions = new HashMap<>();
-    /** Limits on what unauthenticated join requests may start. */
-    final JoinGuard joinGuard = new JoinGuard();
+    /** Limits on what unauthenticated join requests may start, and the pace of our own handshakes. */
+    final JoinGuard joinGuard;
+    /** Joins held for an operator's decision. */
+    final PendingJoins pendingJoins;
 
     private final ArrayDeque<Outgoing> outbox = new ArrayDeque<>();
     private final ArrayDeque<RoadEvent> events = new ArrayDeque<>();
@@ -72,6 +84,8 @@ public final class RoadEngine {
         this.local = local;
         this.config = config;
         this.store = store;
+        this.joinGuard = new JoinGuard(config.handshakes());
+        this.pendingJoins = new PendingJoins(config.handshakes().pendingJoins());
     }
 
     static long nanos(double seconds) {
@@ -116,7 +130,7 @@ public final class RoadEngine {
         long uid = local.puid;
         do {
             uid = uid >= 0xffffffffL ? 1 : uid + 1;
-        } while (uid == local.uid || remotes.containsKey(uid));
+        } while (uid == local.uid || remotes.containsKey(uid) || provisional.containsKey(uid));
         local.puid = uid;
         return uid;
     }
@@ -137,6 +151,7 @@ public final class RoadEngine {
         r.joined = joined;
         r.verifyKey = verifyKey;
         r.publicKey = publicKey;
+        r.proven = true;
         if (uid > local.puid) {
             local.puid = uid;
         }
@@ -177,13 +192,15 @@ public final class RoadEngine {
         }
     }
 
-    /** Forgets a remote: its transactions are nacked, its keep file removed. */
+    /** Forgets a remote: its transactions are nacked, its keep file removed when {@code clearKeep}. */
     void removeRemote(Remote r, boolean clearKeep) {
         for (Transaction tx : new ArrayList<>(r.transactions)) {
             tx.abort("remote removed");
             removeTransaction(tx);
         }
         failPending(r, "remote removed");
+        resolveAlive(r, "remote removed");
+        unproven.remove(r.uid, r);
         if (remotes.get(r.uid) == r) {
             remotes.remove(r.uid);
         }
@@ -218,6 +235,9 @@ public final class RoadEngine {
             transactions.remove(tx.key);
             if (tx instanceof Joinent) {
                 joinGuard.ended(tx.to);
+            }
+            if (tx instanceof Joinent || tx instanceof Joiner) {
+                pendingJoins.ended(tx);
             }
         }
         tx.remote.transactions.remove(tx);
@@ -319,17 +339,59 @@ public final class RoadEngine {
             if (!r.pending.isEmpty()) {
                 expirePending(r, now);
             }
-            if (interval > 0 && r.isJoined() && !r.reaped) {
+            if (interval > 0 && r.isJoined() && !r.reaped && r.proven) {
                 if (r.nextHeartbeat == 0) {
                     r.nextHeartbeat = now + (local.main ? interval : interval + interval / 2);
                 } else if (now >= r.nextHeartbeat) {
-                    r.nextHeartbeat = now + interval;
-                    if (find(r, Aliver.class) == null) {
-                        alive(r, now, true);
-                    }
+                    heartbeat(r, now, interval);
                 }
             }
         }
+    }
+
+    /**
+     * A heartbeat is due. An allowed remote gets an alive; one that is not needs a handshake first, which the engine
+     * starts on its own only at the pace of {@link HandshakeLimits#handshakesPerSecond()} and, for a remote whose
+     * last one failed, after a wait that doubles up to {@link #MAX_AUTO_HANDSHAKE_WAIT}: a keep of thousands of
+     * silent remotes does not turn into a storm of hellos.
+     */
+    private void heartbeat(Remote r, long now, long interval) {
+        if (r.isAllowed() || find(r, Aliver.class) != null) {
+            r.nextHeartbeat = now + interval;
+            if (find(r, Aliver.class) == null) {
+                alive(r, now, true);
+            }
+            return;
+        }
+        if (handshaking(r)) {
+            r.nextHeartbeat = now + interval;
+            return;
+        }
+        if (now < r.nextAutoHandshake) {
+            r.nextHeartbeat = r.nextAutoHandshake;
+            return;
+        }
+        if (!joinGuard.mayStartHandshake(now)) {
+            stats.inc("handshake_paced");
+            return; // due again at the next housekeeping
+        }
+        r.nextHeartbeat = now + interval;
+        r.autoHandshakeBackoff = r.autoHandshakeBackoff == 0 ? MIN_AUTO_HANDSHAKE_WAIT
+                : Math.min(MAX_AUTO_HANDSHAKE_WAIT, r.autoHandshakeBackoff * 2);
+        r.nextAutoHandshake = now + r.autoHandshakeBackoff;
+        alive(r, now, true);
+    }
+
+    static final long MIN_AUTO_HANDSHAKE_WAIT = nanos(5);
+    static final long MAX_AUTO_HANDSHAKE_WAIT = nanos(300);
+
+    /** Whether a join or allow with the remote is in progress (an allow whose session is open does not count). */
+    boolean handshaking(Remote r) {
+        if (find(r, Joiner.class) != null || find(r, Joinent.class) != null || find(r, Allower.class) != null) {
+            return true;
+        }
+        Allowent a = find(r, Allowent.class);
+        return a != null && !a.acked();
     }
 
     // ------------------------------------------------------------------ output
@@ -470,18 +532,19 @@ public final class RoadEngine {
                     }
                 }
                 if (h.de() == 0) {
+                    // A vacuous join: the remote of the one in progress from this address, or a new one that is in
+                    // no table until the join completes (Joinent looks the name up).
                     remote = joinees.get(src);
-                    if (remote == null) {
-                        Remote known = byHa.get(src);
-                        if (known != null && (known.fuid == 0 || known.fuid == h.se())) {
-                            remote = known;
-                        }
-                    }
                     if (remote != null && remote.fuid != h.se() && remote.fuid != 0) {
                         joinees.remove(src);
                         remote = null;
                     }
                     if (remote == null) {
+                        if (h.pk().isNackKind()) {
+                            // The joiner's answer to a response we re-sent after its join completed: not an error.
+                            stats.inc("late_join_nack");
+                            return;
+                        }
                         if (h.pk() != PacketKind.REQUEST) {
                             drop("stale_join");
                             return;
@@ -502,9 +565,14 @@ public final class RoadEngine {
                 return;
             }
             remote = remotes.get(h.de());
+            Joinent joining = null;
             if (remote == null) {
-                drop("unknown_destination_uid");
-                return;
+                joining = provisional.get(h.de());
+                if (joining == null) {
+                    drop("unknown_destination_uid");
+                    return;
+                }
+                remote = joining.remote;
             }
             // Stricter than the reference: every non-join packet must be signed by the remote's long-term key.
             if (h.fk() != FootKind.NACL) {
@@ -515,14 +583,38 @@ public final class RoadEngine {
                 drop("bad_signature");
                 return;
             }
-            if (!remote.isJoined()) {
+            if (joining != null) {
+                // The joiner signs with the keys it joined with: its join is complete even if its ack was lost.
+                if (!joining.acknowledgedBySignedTraffic(now) || !isAdded(remote)) {
+                    drop("unjoined");
+                    return;
+                }
+            } else if (!remote.isJoined()) {
                 Joinent joinent = find(remote, Joinent.class);
                 if (joinent != null) {
                     joinent.acknowledgedBySignedTraffic(now);
                 }
             }
+            if (!remote.proven && !prove(remote, now)) {
+                drop("unproven_refused");
+                return;
+            }
             if (!h.cf()) {
                 if (!Remote.validSid(h.si(), remote.rsid)) {
+                    // A hello of an older session than the remote's last, after the remote joined again: it lost
+                    // its state (a restart without its keep). Only a completed allow, which no replay can complete,
+                    // re-bases the remote's session; until then nothing changes.
+                    TxKey key = txKey(h, src);
+                    if (transactions.get(key) instanceof Allowent a && a.rebasing()) {
+                        a.receive(packet, src, now);
+                        return;
+                    }
+                    if (h.tk() == TransactionKind.ALLOW && h.pk() == PacketKind.HELLO && remote.isJoined()
+                            && remote.rejoined && !transactions.containsKey(key)) {
+                        stats.inc("hello_of_older_session");
+                        Allowent.start(this, remote, packet, key, src, now, true);
+                        return;
+                    }
                     drop("stale_session");
                     stalent(packet, src, PacketKind.NACK);
                     return;
@@ -566,7 +658,7 @@ public final class RoadEngine {
                         drop("replay");
                         return;
                     }
-                    Allowent.start(this, remote, packet, key, src, now);
+                    Allowent.start(this, remote, packet, key, src, now, false);
                     if (transactions.containsKey(key)) {
                         remote.replay.mark(remote.rsid, h.ti());
                     }
@@ -618,7 +710,10 @@ public final class RoadEngine {
         return new TxKey(!h.cf(), h.de(), remoteId, h.si(), h.ti());
     }
 
-    /** The remote opened a new session: end correspondents of the old one (§5.3). */
+    /**
+     * The remote opened a new session: end correspondents of the old one (§5.3). Only a signed packet of a session
+     * not older than the current one gets here, so the session id only moves forward.
+     */
     private void renewCorrespondentSession(Remote remote, long si) {
         remote.rsid = si;
         for (Transaction tx : new ArrayList<>(remote.transactions)) {
@@ -631,19 +726,116 @@ public final class RoadEngine {
     }
 
     /**
-     * Records a completed join on both sides: a session id when there is none yet, the remote's session id reset
-     * after a vacuous join, the remote joined, and the remote and the local estate kept.
+     * A completed allow opened by a hello of an older session than the remote's last (the remote lost its state):
+     * the remote's session starts again from that hello's, with no memory of the old one's transaction ids. The
+     * allow is authenticated end to end, and its new session key makes every packet of the old sessions useless.
      */
-    void recordJoin(Remote remote, boolean vacuous) {
+    void rebaseCorrespondentSession(Remote remote, long si, Transaction keep) {
+        stats.inc("session_rebased");
+        remote.rsid = si;
+        for (Transaction tx : new ArrayList<>(remote.transactions)) {
+            if (tx.correspondent && tx != keep && tx.si != si && !(tx instanceof Joinent)) {
+                tx.abort("session renewed");
+                removeTransaction(tx);
+            }
+        }
+        remote.completedTids.clear();
+    }
+
+    /**
+     * Records a completed join on both sides: a session id when there is none yet, and the remote joined. The
+     * remote's session id, replay window and completed messages are left as they are: a join is not authenticated.
+     * The remote and the local estate are kept when the remote is proven (a joinent keeps a new remote once it
+     * signed a packet, see {@link #prove}).
+     */
+    void recordJoin(Remote remote) {
         if (remote.sid == 0) {
             remote.nextSid();
         }
-        if (vacuous) {
-            remote.rsid = 0;
-        }
         remote.joined = true;
+        if (remote.proven) {
+            store.saveRemote(remote);
+            store.saveLocal(local);
+        }
+    }
+
+    /**
+     * A remote new to us completed a join: it enters the road, in memory only, as an unproven remote. When there
+     * are {@link HandshakeLimits#unprovenRemotes()} of them already, the oldest is forgotten.
+     */
+    void admitJoined(Remote remote) {
+        while (unproven.size() >= config.handshakes().unprovenRemotes()) {
+            Remote oldest = unproven.values().iterator().next();
+            stats.inc("unproven_remote_evicted");
+            removeRemote(oldest, false);
+        }
+        unproven.put(remote.uid, remote);
+        addRemote(remote);
+    }
+
+    /**
+     * The remote signed a packet with the keys it joined with: its name is now bound to them, and it is kept
+     * (remote estate and role files). False when its role was meanwhile bound to other keys or rejected; the remote
+     * is then forgotten.
+     */
+    boolean prove(Remote remote, long now) {
+        Acceptance status = store.decideRole(remote.role, remote.verifyKey, remote.publicKey, config.auto());
+        String conflict = roleConflict(remote.role, remote.verifyKey, remote.publicKey, remote);
+        boolean approved = pendingJoins.approved(PendingJoins.Identity.of(remote), now);
+        if (conflict != null || status == Acceptance.REJECTED && !approved) {
+            stats.inc("unproven_remote_refused");
+            removeRemote(remote, false);
+            return false;
+        }
+        remote.proven = true;
+        unproven.remove(remote.uid, remote);
+        remote.acceptance = Acceptance.ACCEPTED;
+        store.keepRole(remote.role, remote.verifyKey, remote.publicKey, Acceptance.ACCEPTED);
         store.saveRemote(remote);
         store.saveLocal(local);
+        stats.inc("remote_proven");
+        return true;
+    }
+
+    /**
+     * Why a remote other than {@code except} holding {@code role} with other keys forbids binding it to these keys,
+     * or null: a proven remote's role keeps its keys whatever the auto mode.
+     */
+    String roleConflict(String role, VerifyKey verifyKey, PublicKey publicKey, Remote except) {
+        for (Remote r : remotes.values()) {
+            if (r != except && r.proven && role.equals(r.role)
+                    && !(verifyKey.equals(r.verifyKey) && publicKey.equals(r.publicKey))) {
+                return "role " + role + " is bound to other keys (remote " + r.name + ")";
+            }
+        }
+        return null;
+    }
+
+    /** The acceptance of a joiner's identity: an operator's acceptance, else the store's table (nothing written). */
+    Acceptance decideJoin(PendingJoins.Identity id, long now) {
+        if (pendingJoins.approved(id, now)) {
+            return Acceptance.ACCEPTED;
+        }
+        return store.decideRole(id.role(), id.verifyKey(), id.publicKey(), config.auto());
+    }
+
+    /**
+     * Whether {@code known}'s name may be bound to the identity {@code id} presents: an operator accepted exactly
+     * that (in memory), or re-keyed the remote's own role in the keep to these keys.
+     */
+    boolean rebindApproved(PendingJoins.Identity id, Remote known, long now) {
+        if (pendingJoins.approved(id, now)) {
+            return true;
+        }
+        return id.role().equals(known.role) && store.decideRole(id.role(), id.verifyKey(), id.publicKey(),
+                AutoMode.NEVER) == Acceptance.ACCEPTED;
+    }
+
+    /** Counts and reports a join this estate refuses. */
+    void refusedJoin(String name, InetSocketAddress from, String code, String reason) {
+        stats.inc("join_refused");
+        stats.inc("join_refused_" + code);
+        emit(new RoadEvent.JoinRefused(name, from, reason));
     }
 
     /** Our session with the remote advanced (allow): end initiators of the old one, keeping their messages. */
@@ -663,15 +855,24 @@ public final class RoadEngine {
      * The allow handshake succeeded on our side: the session keys take effect, our session id advances (ending
      * initiators of the old session, whose messages wait to be re-sent), and the remote is allowed and alive.
      */
-    void openSession(Remote remote) {
+    void openSession(Remote remote, long now) {
         remote.allowed = true;
         remote.sessionKey = remote.shortShared != null ? remote.shortShared
                 : remote.shortKeys.sharedKey(remote.peerShortKey);
         remote.nextSid();
+        remote.autoHandshakeBackoff = 0;
+        remote.nextAutoHandshake = 0;
+        remote.allowWanted = false;
+        remote.rejoined = false;
         renewInitiatorSession(remote);
-        store.saveRemote(remote);
+        if (remote.proven) {
+            store.saveRemote(remote);
+        }
         emit(new RoadEvent.Allowed(remote.name));
         setAlive(remote, true);
+        if (!remote.aliveWaiters.isEmpty() && find(remote, Aliver.class) == null) {
+            Aliver.start(this, remote, now);
+        }
     }
 
     /** A reply for an initiator we no longer have: tell the correspondent to stop. */
@@ -721,6 +922,9 @@ public final class RoadEngine {
 
     void join(Remote r, long now, boolean cascade) {
         if (find(r, Joiner.class) != null || find(r, Joinent.class) != null) {
+            if (cascade) {
+                r.allowWanted = true;
+            }
             return;
         }
         Joiner.start(this, r, now, cascade, false);
@@ -732,23 +936,69 @@ public final class RoadEngine {
         allow(r, now, false);
     }
 
+    /**
+     * Starts an allow, a join first when the remote is not joined. When another join or allow with the remote is in
+     * progress the allow is wanted: it starts when that one ends, unless it opened a session.
+     */
     void allow(Remote r, long now, boolean cascade) {
-        if (!r.isJoined()) {
-            if (find(r, Joiner.class) == null) {
-                Joiner.start(this, r, now, true, false);
-            }
+        if (find(r, Joiner.class) != null || find(r, Joinent.class) != null) {
+            r.allowWanted = true;
             return;
         }
-        if (find(r, Allower.class) != null || find(r, Allowent.class) != null || find(r, Joiner.class) != null
-                || find(r, Joinent.class) != null) {
+        if (!r.isJoined()) {
+            Joiner.start(this, r, now, true, false);
+            return;
+        }
+        Allowent responding = find(r, Allowent.class);
+        if (find(r, Allower.class) != null || responding != null) {
+            if (responding != null && !responding.acked()) {
+                r.allowWanted = true;
+            }
             return;
         }
         Allower.start(this, r, now, cascade);
     }
 
+    /**
+     * A join or allow with the remote ended; an allow wanted meanwhile starts now, or fails when the remote is not
+     * joined.
+     */
+    void handshakeEnded(Remote r, long now) {
+        if (!r.allowWanted || !isAdded(r) || handshaking(r)) {
+            return;
+        }
+        if (r.isJoined()) {
+            allow(r, now, false);
+        } else {
+            r.allowWanted = false;
+            emit(new RoadEvent.AllowFailed(r.name != null ? r.name : String.valueOf(r.ha), "not joined"));
+        }
+    }
+
+    /** Whether an allow with the remote is in progress whose session is not open yet. */
+    public boolean allowing(String name) {
+        Remote r = byName.get(name);
+        if (r == null) {
+            return false;
+        }
+        Allowent a = find(r, Allowent.class);
+        return find(r, Allower.class) != null || a != null && !a.acked() || r.allowWanted;
+    }
+
     /** Sends a heartbeat to the remote (joining and allowing first as needed). */
     public void alive(String name, long now) {
         alive(requireRemote(name), now, false);
+    }
+
+    /**
+     * Sends a heartbeat to the remote (joining and allowing first as needed); {@code answer} is called on the
+     * owner thread with null when the remote answers, or with why it did not ({@code timeout}, {@code refused},
+     * {@code rejected}, or a failed join or allow).
+     */
+    void alive(String name, long now, java.util.function.Consumer<String> answer) {
+        Remote r = requireRemote(name);
+        r.aliveWaiters.add(answer);
+        alive(r, now, false);
     }
 
     void alive(Remote r, long now, boolean cascade) {
@@ -761,6 +1011,58 @@ public final class RoadEngine {
             return;
         }
         Aliver.start(this, r, now);
+    }
+
+    /** Tells every caller waiting for a heartbeat of the remote its outcome (null: answered). */
+    void resolveAlive(Remote r, String reason) {
+        if (r.aliveWaiters.isEmpty()) {
+            return;
+        }
+        List<java.util.function.Consumer<String>> waiting = new ArrayList<>(r.aliveWaiters);
+        r.aliveWaiters.clear();
+        for (java.util.function.Consumer<String> w : waiting) {
+            w.accept(reason);
+        }
+    }
+
+    // ------------------------------------------------------------------ operators
+
+    /** Joins waiting for an operator's decision ({@link RoadEvent.JoinPending} tells of each when it arrives). */
+    public List<RoadEvent.JoinPending> pendingJoins(long now) {
+        return pendingJoins.list(now);
+    }
+
+    /**
+     * Operator: accepts the name, role and keys of a pending join (or of a join still to come): the role is kept as
+     * accepted with these keys, a join still waiting is answered at once, and a later join presenting exactly this
+     * identity is accepted, even for a name bound to other keys (which it then rebinds). The acceptance of the
+     * name is held in memory for ten minutes.
+     */
+    public void acceptJoin(RoadEvent.JoinPending p, long now) {
+        PendingJoins.Identity id = PendingJoins.Identity.of(p);
+        PendingJoins.Entry e = pendingJoins.approve(id, p.address(), now);
+        store.keepRole(id.role(), id.verifyKey(), id.publicKey(), Acceptance.ACCEPTED);
+        stats.inc("join_accepted_by_operator");
+        if (e.live instanceof Joinent j && isActive(j)) {
+            j.approved(now);
+        } else if (e.live instanceof Joiner j && isActive(j)) {
+            j.approved(now);
+        }
+    }
+
+    /** Operator: rejects a pending join; a join still waiting is answered reject. Returns whether it was pending. */
+    public boolean rejectJoin(RoadEvent.JoinPending p, long now) {
+        PendingJoins.Entry e = pendingJoins.remove(PendingJoins.Identity.of(p));
+        if (e == null) {
+            return false;
+        }
+        stats.inc("join_rejected_by_operator");
+        if (e.live instanceof Joinent j && isActive(j)) {
+            j.rejectedByOperator(now);
+        } else if (e.live instanceof Joiner j && isActive(j)) {
+            j.rejectedByOperator(now);
+        }
+        return true;
     }
 
     Remote requireRemote(String name) {

@@ -8,8 +8,25 @@ public sealed interface RoadEvent {
     /** The join with {@code remote} completed; keys are exchanged and kept. */
     record Joined(String remote, InetSocketAddress address) implements RoadEvent {}
 
-    /** A join with the remote (name, or address when still unnamed) failed. */
+    /**
+     * A join this estate started with the remote (name, or address when still unnamed) failed. The reason says
+     * what the remote answered when it answered ({@code rejected}, {@code refused}, {@code nacked}), {@code timeout}
+     * ({@code timeout while pending acceptance} after the remote or we held the join pending), or why we
+     * refused its answer.
+     */
     record JoinFailed(String remote, InetSocketAddress address, String reason) implements RoadEvent {}
+
+    /**
+     * A join is held for an operator's decision: the estate at {@code address} claims {@code name} with this role
+     * and these keys, and the acceptance policy neither accepts nor rejects that (auto mode {@code never}, or a
+     * name already bound to other keys or another role). Nothing of it is kept or applied until an operator
+     * accepts it ({@link RoadStack#acceptJoin}); the joiner is told to wait ({@code pend}).
+     */
+    record JoinPending(String name, String role, InetSocketAddress address, String verhex, String pubhex)
+            implements RoadEvent {}
+
+    /** This estate refused a join from {@code address} claiming {@code name}, for {@code reason}. */
+    record JoinRefused(String name, InetSocketAddress address, String reason) implements RoadEvent {}
 
     /** The allow handshake with {@code remote} completed; a new session is open. */
     record Allowed(String remote) implements RoadEvent {}

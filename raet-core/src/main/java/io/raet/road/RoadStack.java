@@ -77,8 +77,6 @@ public final class RoadStack implements AutoCloseable {
     /** A reader asked the owner to look at the inbox again. */
     private final AtomicBoolean resumeAsked = new AtomicBoolean();
     private final RoadLimits limits;
-    /** Every future handed out and not completed yet: failed when the stack stops. */
-    private final Set<CompletableFuture<?>> outstanding = ConcurrentHashMap.newKeySet();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private volatile Throwable failure;
     private volatile boolean endQueued;
@@ -86,6 +84,13 @@ public final class RoadStack implements AutoCloseable {
     private final Map<Long, CompletableFuture<Delivery>> deliveries = new ConcurrentHashMap<>();
     private final Map<InetSocketAddress, List<CompletableFuture<String>>> joins = new HashMap<>();
     private final Map<String, List<CompletableFuture<Void>>> allows = new HashMap<>();
+    /** Every future handed out and not completed yet: failed when the stack stops. */
+    private final Set<CompletableFuture<?>> open = ConcurrentHashMap.newKeySet();
+    /** Owner thread only: futures of handshakes, failed when the engine never answers them in time. */
+    private final java.util.PriorityQueue<Deadline> deadlines = new java.util.PriorityQueue<>(
+            (a, b) -> Long.compare(a.at, b.at));
+
+    private record Deadline(long at, CompletableFuture<?> future, String what) {}
     private final ArrayDeque<Outgoing> unsent = new ArrayDeque<>();
     private volatile boolean running = true;
     /** Owner thread only: the socket refused a datagram and we wait for OP_WRITE. */
@@ -128,44 +133,89 @@ public final class RoadStack implements AutoCloseable {
     // ------------------------------------------------------------------ application API
 
     /**
-     * Joins the estate at {@code remote}; completes with the remote's name once keys are exchanged. An unresolved
-     * address fails the future at once with an {@link IllegalArgumentException}: resolve the host first.
+     * Joins the estate at {@code remote}; completes with the remote's name once keys are exchanged, or fails with a
+     * {@link JoinException} saying why (what the remote answered, or a timeout). An unresolved address fails the
+     * future at once with an {@link IllegalArgumentException}: resolve the host first.
      */
     public CompletableFuture<String> join(InetSocketAddress remote) {
         if (remote.isUnresolved()) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("cannot join " + remote.getHostString()
                     + ":" + remote.getPort() + ": the host name does not resolve to an address"));
         }
-        CompletableFuture<String> f = track(new CompletableFuture<>());
-        submit(now -> {
+        CompletableFuture<String> f = future();
+        submit(f, now -> {
             joins.computeIfAbsent(remote, k -> new ArrayList<>()).add(f);
+            expireAt(now, handshakeLimit(), f, "join with " + remote);
             engine.join(remote, now);
         });
         return f;
     }
 
-    /** Runs the allow handshake with a joined remote; completes when the session is open. */
+    /**
+     * Runs the allow handshake with a joined remote (joining first when it is not); completes when the session is
+     * open, at once when it is open already and no allow is under way.
+     */
     public CompletableFuture<Void> allow(String remote) {
-        CompletableFuture<Void> f = track(new CompletableFuture<>());
-        submit(now -> {
+        CompletableFuture<Void> f = future();
+        submit(f, now -> {
             Remote r = engine.remote(remote);
             if (r == null) {
                 f.completeExceptionally(new IllegalArgumentException("unknown remote: " + remote));
                 return;
             }
-            if (r.isAllowed() && engine.find(r, Allower.class) == null && engine.find(r, Allowent.class) == null) {
+            if (r.isAllowed() && !engine.allowing(remote)) {
                 f.complete(null);
                 return;
             }
             allows.computeIfAbsent(remote, k -> new ArrayList<>()).add(f);
+            expireAt(now, handshakeLimit(), f, "allow with " + remote);
             engine.allow(remote, now);
         });
         return f;
     }
 
-    /** Sends a heartbeat to the remote now. */
-    public void alive(String remote) {
-        submit(now -> engine.alive(remote, now));
+    /**
+     * Sends a heartbeat to the remote now (joining and allowing first as needed); completes when the remote
+     * answers, or fails: with a {@link java.util.concurrent.TimeoutException} when it does not answer, an
+     * {@link IllegalStateException} saying why when it refuses or a handshake fails.
+     */
+    public CompletableFuture<Void> alive(String remote) {
+        CompletableFuture<Void> f = future();
+        submit(f, now -> {
+            expireAt(now, handshakeLimit() + engine.config().aliveTimeout().toNanos(), f, "heartbeat of " + remote);
+            engine.alive(remote, now, reason -> {
+                if (reason == null) {
+                    f.complete(null);
+                } else if (reason.equals("timeout")) {
+                    f.completeExceptionally(new java.util.concurrent.TimeoutException(
+                            "no answer from " + remote + " to a heartbeat"));
+                } else {
+                    f.completeExceptionally(new IllegalStateException("heartbeat of " + remote + ": " + reason));
+                }
+            });
+        });
+        return f;
+    }
+
+    /** Joins waiting for an operator's decision (each was announced by a {@link RoadEvent.JoinPending}). */
+    public CompletableFuture<List<RoadEvent.JoinPending>> pendingJoins() {
+        return inspect(e -> e.pendingJoins(System.nanoTime()));
+    }
+
+    /**
+     * Operator: accepts a pending join's name, role and keys (see {@link RoadEngine#acceptJoin}); a joiner still
+     * waiting is answered at once, a later join with exactly this identity is accepted.
+     */
+    public CompletableFuture<Void> acceptJoin(RoadEvent.JoinPending pending) {
+        return inspect(e -> {
+            e.acceptJoin(pending, System.nanoTime());
+            return null;
+        });
+    }
+
+    /** Operator: rejects a pending join; completes with whether it was pending. */
+    public CompletableFuture<Boolean> rejectJoin(RoadEvent.JoinPending pending) {
+        return inspect(e -> e.rejectJoin(pending, System.nanoTime()));
     }
 
     public CompletableFuture<Delivery> send(String remote, Map<String, ?> body) {
@@ -177,14 +227,10 @@ public final class RoadStack implements AutoCloseable {
      * {@link DeliveryException}. A remote that is not yet allowed is allowed first.
      */
     public CompletableFuture<Delivery> send(String remote, Map<String, ?> body, MessageOptions options) {
-        CompletableFuture<Delivery> f = track(new CompletableFuture<>());
-        submit(now -> {
-            try {
-                long id = engine.send(remote, body, options, now);
-                deliveries.put(id, f);
-            } catch (RuntimeException e) {
-                f.completeExceptionally(e);
-            }
+        CompletableFuture<Delivery> f = future();
+        submit(f, now -> {
+            long id = engine.send(remote, body, options, now);
+            deliveries.put(id, f);
         });
         return f;
     }
@@ -267,12 +313,6 @@ public final class RoadStack implements AutoCloseable {
         }
     }
 
-    private <T> CompletableFuture<T> track(CompletableFuture<T> f) {
-        outstanding.add(f);
-        f.whenComplete((v, e) -> outstanding.remove(f));
-        return f;
-    }
-
     /** Listens to every event (joined, allowed, alive, dead, …) on the owner thread; keep the listener quick. */
     public void onEvent(Consumer<RoadEvent> listener) {
         listeners.add(listener);
@@ -347,18 +387,58 @@ public final class RoadStack implements AutoCloseable {
 
     /** Runs {@code query} on the owner thread with the engine and returns its result. */
     public <T> CompletableFuture<T> inspect(java.util.function.Function<RoadEngine, T> query) {
-        CompletableFuture<T> f = track(new CompletableFuture<>());
-        submit(now -> {
-            try {
-                f.complete(query.apply(engine));
-            } catch (VirtualMachineError e) {
-                f.completeExceptionally(e);
-                throw e;
-            } catch (RuntimeException | Error e) {
-                f.completeExceptionally(e);
-            }
-        });
+        CompletableFuture<T> f = future();
+        submit(f, now -> f.complete(query.apply(engine)));
         return f;
+    }
+
+    /** A future the stack answers for: it completes, at the latest when the stack closes. */
+    private <T> CompletableFuture<T> future() {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        open.add(f);
+        f.whenComplete((v, e) -> open.remove(f));
+        return f;
+    }
+
+    /** How long the engine may take at most to settle a join or allow, with every retry and renewal in it. */
+    private long handshakeLimit() {
+        RoadConfig c = engine.config();
+        return 2 * (c.joinerTimeout().toNanos() + c.allowTimeout().toNanos()) + 1_000_000_000L;
+    }
+
+    /** Owner thread: fails {@code f} with a timeout when still open {@code after} nanoseconds from {@code now}. */
+    private void expireAt(long now, long after, CompletableFuture<?> f, String what) {
+        deadlines.add(new Deadline(now + after, f, what));
+    }
+
+    private void expireDeadlines(long now) {
+        while (!deadlines.isEmpty() && (deadlines.peek().future.isDone() || deadlines.peek().at - now <= 0)) {
+            Deadline d = deadlines.poll();
+            if (!d.future.isDone()) {
+                d.future.completeExceptionally(new java.util.concurrent.TimeoutException(d.what + " timed out"));
+            }
+        }
+    }
+
+    /**
+     * Queues a command for the owner thread; {@code f} fails with what the command throws, or at once when the
+     * stack is closed.
+     */
+    private void submit(CompletableFuture<?> f, Consumer<Long> command) {
+        try {
+            submit(now -> {
+                try {
+                    command.accept(now);
+                } catch (VirtualMachineError e) {
+                    f.completeExceptionally(e);
+                    throw e;
+                } catch (RuntimeException | Error e) {
+                    f.completeExceptionally(e);
+                }
+            });
+        } catch (IllegalStateException e) {
+            f.completeExceptionally(e);
+        }
     }
 
     private void submit(Consumer<Long> command) {
@@ -399,10 +479,11 @@ public final class RoadStack implements AutoCloseable {
             LOG.debug("closing road socket", e);
         }
         String why = cause == null ? "road stack closed" : "road stack failed: " + cause;
-        for (CompletableFuture<Delivery> f : deliveries.values()) {
-            f.completeExceptionally(new DeliveryException(-1, "?", why));
+        for (Map.Entry<Long, CompletableFuture<Delivery>> d : deliveries.entrySet()) {
+            d.getValue().completeExceptionally(new DeliveryException(d.getKey(), "?", why));
         }
-        for (CompletableFuture<?> f : outstanding) {
+        // Commands that never ran, handshakes and heartbeats under way: every future the stack gave out completes.
+        for (CompletableFuture<?> f : List.copyOf(open)) {
             f.completeExceptionally(new IllegalStateException(why, cause));
         }
         synchronized (inbox) {
@@ -500,6 +581,7 @@ public final class RoadStack implements AutoCloseable {
         flush(key);
         dispatchEvents();
         updateInboxHold();
+        expireDeadlines(now);
     }
 
     private void flush(SelectionKey key) throws IOException {
@@ -561,10 +643,10 @@ public final class RoadStack implements AutoCloseable {
                 case RoadEvent.Joined j -> complete(joins.remove(j.address()), f -> f.complete(j.remote()));
                 case RoadEvent.JoinFailed j -> {
                     complete(joins.remove(j.address()),
-                            f -> f.completeExceptionally(new IllegalStateException("join failed: " + j.reason())));
+                            f -> f.completeExceptionally(new JoinException(j.remote(), j.address(), j.reason())));
                     if (j.remote() != null) {
                         complete(allows.remove(j.remote()),
-                                f -> f.completeExceptionally(new IllegalStateException("join failed: " + j.reason())));
+                                f -> f.completeExceptionally(new JoinException(j.remote(), j.address(), j.reason())));
                     }
                 }
                 case RoadEvent.Allowed a -> complete(allows.remove(a.remote()), f -> f.complete(null));
@@ -607,6 +689,7 @@ public final class RoadStack implements AutoCloseable {
         private BoxKeyPair boxKeys;
         private RoadConfig config = RoadConfig.defaults();
         private String fqdn = "localhost";
+        private boolean newIdentity;
 
         public Builder name(String name) {
             this.name = name;
@@ -682,6 +765,16 @@ public final class RoadStack implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Lets a keep that holds remote estates but lost the local identity ({@code local/estate.json} or
+         * {@code role/local/role.json}) start with a new one. Without it such a keep is refused: every remote that
+         * knew this estate would refuse the new keys.
+         */
+        public Builder newIdentity(boolean allowed) {
+            this.newIdentity = allowed;
+            return this;
+        }
+
         public RoadStack build() {
             if (name == null) {
                 throw new IllegalArgumentException("a road stack needs a name");
@@ -690,7 +783,8 @@ public final class RoadStack implements AutoCloseable {
                 throw new IllegalArgumentException("port out of range: " + port);
             }
             try {
-                StackSetup setup = StackSetup.prepare(name, role, main, kind, signer, boxKeys, fqdn, keep, store);
+                StackSetup setup = StackSetup.prepare(name, role, main, kind, signer, boxKeys, fqdn, keep, store,
+                        newIdentity);
                 // Peers reply to the address they have on record: a restarted estate binds its kept port.
                 int bindPort = port == 0 ? setup.storedPort() : port;
                 InetSocketAddress bind = new InetSocketAddress(InetAddress.getByName(host), bindPort);

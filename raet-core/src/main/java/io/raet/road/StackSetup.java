@@ -2,6 +2,7 @@ package io.raet.road;
 
 import io.raet.crypto.BoxKeyPair;
 import io.raet.crypto.SigningKey;
+import io.raet.keep.KeepException;
 import io.raet.keep.KeepProblem;
 import io.raet.keep.LocalEstateData;
 import io.raet.keep.LocalRoleData;
@@ -38,8 +39,14 @@ final class StackSetup {
         this.keep = keep;
     }
 
+    /**
+     * @param newIdentity whether a keep that holds remote data but lacks the local identity ({@code local/estate.json}
+     *     or {@code role/local/role.json}) may start with a new one; without it such a keep is refused
+     * @throws io.raet.keep.KeepException when the keep's local identity is missing, invalid, or its key file is a
+     *     link or readable by others
+     */
     static StackSetup prepare(String name, String role, boolean main, int kind, SigningKey signer, BoxKeyPair boxKeys,
-            String fqdn, Path keepDir, RoadStore store) {
+            String fqdn, Path keepDir, RoadStore store, boolean newIdentity) {
         if (keepDir == null) {
             SigningKey s = signer != null ? signer : SigningKey.generate();
             BoxKeyPair b = boxKeys != null ? boxKeys : BoxKeyPair.generate();
@@ -49,6 +56,13 @@ final class StackSetup {
         RoadKeep keep = new RoadKeep(keepDir);
         Optional<LocalEstateData> stored = keep.loadLocal();
         Optional<LocalRoleData> storedRole = keep.loadLocalRole();
+        if ((stored.isEmpty() || storedRole.isEmpty()) && !newIdentity && keep.hasRemoteData()) {
+            Path missing = storedRole.isEmpty() ? keep.localRolePath() : keep.localEstatePath();
+            throw new KeepException("keep " + keep.dir() + " holds remote estates but not the local identity ("
+                    + missing + " is missing). Starting would make a new identity that every known remote refuses."
+                    + " Restore the file, or ask for a new identity explicitly (RoadStack.Builder.newIdentity(true),"
+                    + " raet --new-identity).");
+        }
         String n = stored.map(LocalEstateData::name).orElse(name);
         String r = stored.map(LocalEstateData::role).orElse(role == null ? n : role);
         SigningKey s;

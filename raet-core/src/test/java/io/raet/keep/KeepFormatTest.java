@@ -1,11 +1,13 @@
 package io.raet.keep;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -60,6 +62,11 @@ class KeepFormatTest {
         }
         RoadKeep keep = new RoadKeep(dir);
         assertThat(keep.loadLocal()).contains(Samples.MAIN);
+        // Python writes the secret keys readable by others: refused until the operator makes the file private.
+        Path secret = dir.resolve("role/local/role.json");
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-r--r--"));
+        assertThatThrownBy(keep::loadLocalRole).isInstanceOf(KeepException.class).hasMessageContaining("chmod 600");
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
         assertThat(keep.loadLocalRole()).contains(Samples.MAIN_ROLE);
         RemoteLoad load = keep.loadRemotes();
         assertThat(load.problems()).isEmpty();

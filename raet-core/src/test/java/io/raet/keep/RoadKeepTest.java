@@ -225,6 +225,7 @@ class RoadKeepTest {
                 .hasMessageContaining("estate.json: wrong key set: missing keys [puid]");
         assertThat(keep.localEstatePath()).exists();
         Files.writeString(keep.localRolePath(), Samples.MAIN_ROLE_JSON.replace("d0c8", "d0c"));
+        Files.setPosixFilePermissions(keep.localRolePath(), PosixFilePermissions.fromString("rw-------"));
         assertThatThrownBy(keep::loadLocalRole).isInstanceOf(KeepException.class)
                 .hasMessageContaining("sighex must be 64 hex characters, got 63");
     }

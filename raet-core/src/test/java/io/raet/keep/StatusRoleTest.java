@@ -67,6 +67,10 @@ class StatusRoleTest {
         String ver = keys == Keys.NEW_VERKEY || keys == Keys.BOTH_NEW ? NEW_VER : OLD_VER;
         String pub = keys == Keys.NEW_PUBKEY || keys == Keys.BOTH_NEW ? NEW_PUB : OLD_PUB;
 
+        // The same decision without writing (what a join request gets before the joiner proves its keys).
+        assertThat(keep.decideRole("r1", ver, pub, auto)).isEqualTo(expected);
+        assertThat(Files.exists(file) ? Files.readAllBytes(file) : null).isEqualTo(before);
+
         assertThat(keep.statusRole("r1", ver, pub, auto)).isEqualTo(expected);
 
         if (expected == REJECTED) {
@@ -144,5 +148,30 @@ class StatusRoleTest {
                 .hasMessageContaining("not valid JSON");
         assertThat(keep.statusRole("r1", OLD_VER, OLD_PUB, ALWAYS)).isEqualTo(ACCEPTED);
         assertThat(keep.loadRemoteRole("r1")).isEqualTo(Optional.of(new RemoteRoleData("r1", ACCEPTED, OLD_VER, OLD_PUB)));
+    }
+
+    @Test
+    void anOperatorPreAcceptsARoleWithItsKeys() throws Exception {
+        RoadKeep keep = new RoadKeep(dir);
+        assertThat(keep.hasRemoteData()).isFalse();
+        keep.acceptRole("r1", NEW_VER, NEW_PUB);
+        assertThat(keep.loadRemoteRole("r1")).contains(new RemoteRoleData("r1", ACCEPTED, NEW_VER, NEW_PUB));
+        assertThat(keep.hasRemoteData()).isTrue();
+        assertThat(keep.decideRole("r1", NEW_VER, NEW_PUB, NEVER)).isEqualTo(ACCEPTED);
+        assertThat(keep.decideRole("r1", OLD_VER, OLD_PUB, ONCE)).isEqualTo(REJECTED);
+
+        // Other keys for the role replace the old ones (an operator re-keys a peer).
+        keep.dumpRemoteRole(new RemoteRoleData("r2", REJECTED, OLD_VER, OLD_PUB));
+        keep.acceptRole("r2", NEW_VER, NEW_PUB);
+        assertThat(keep.loadRemoteRole("r2")).contains(new RemoteRoleData("r2", ACCEPTED, NEW_VER, NEW_PUB));
+
+        // keepRole writes only what changes.
+        Path file = keep.remoteRolePath("r2");
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(0));
+        keep.keepRole("r2", NEW_VER.toUpperCase(), NEW_PUB, ACCEPTED);
+        assertThat(Files.getLastModifiedTime(file).toMillis()).isZero();
+        keep.keepRole("r2", NEW_VER, NEW_PUB, PENDING);
+        assertThat(Files.getLastModifiedTime(file).toMillis()).isNotZero();
+        assertThatThrownBy(() -> keep.acceptRole("../r3", NEW_VER, NEW_PUB)).isInstanceOf(KeepException.class);
     }
 }

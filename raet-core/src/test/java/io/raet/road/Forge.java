@@ -2,70 +2,64 @@ package io.raet.road;
 
 import io.raet.codec.Body;
 import io.raet.codec.BodyKind;
-import io.raet.codec.Coat;
-import io.raet.codec.CoatKind;
-import io.raet.codec.FootKind;
 import io.raet.codec.PacketException;
 import io.raet.codec.PacketKind;
 import io.raet.codec.RoadCodec;
 import io.raet.codec.RoadHead;
 import io.raet.codec.TransactionKind;
+import io.raet.crypto.SigningKey;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Packets a joined, allowed peer ({@code from}) can make on its own with its keys and session toward
- * {@code target}: correctly signed, of the current session, with whatever counts and numbers it likes.
+ * Packets an attacker builds from public data: join packets are neither signed nor encrypted, so anyone can claim
+ * any name, role and keys in them.
  */
-record Forge(RoadEngine from, String target) {
-    Remote session() {
-        return from.remote(target);
-    }
+final class Forge {
+    private Forge() {}
 
-    /** A message head of a fresh transaction id. */
-    RoadHead message() {
-        Remote r = session();
-        return new RoadHead().pk(PacketKind.MESSAGE).tk(TransactionKind.MESSAGE).se(r.uid).de(r.fuid).si(r.sid)
-                .ti(r.nextTid()).bk(BodyKind.JSON).ck(CoatKind.NACL).fk(FootKind.NACL);
-    }
-
-    /** Segment {@code sn} of a message announcing {@code sc} segments and {@code ml} bytes, with a coat of junk. */
-    byte[] segment(long ti, int sn, int sc, int ml, boolean wf, int coatBytes) {
-        RoadHead h = message().ti(ti).sf(true).sn(sn).sc(sc).ml(ml).wf(wf);
-        return signed(h, new byte[coatBytes]);
-    }
-
-    byte[] signed(RoadHead h, byte[] coat) {
+    /** A join request (vacuous when {@code de} is 0) claiming this identity. */
+    static byte[] joinRequest(String name, String role, String verhex, String pubhex, boolean main, long se, long de,
+            long ti) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", name);
+        body.put("mode", main ? 1 : 0);
+        body.put("kind", 0);
+        body.put("verhex", verhex);
+        body.put("pubhex", pubhex);
+        body.put("role", role);
         try {
-            return RoadCodec.encode(h, coat, from.local().signer(), 1024);
+            RoadHead h = new RoadHead().pk(PacketKind.REQUEST).tk(TransactionKind.JOIN).se(se).de(de).ti(ti)
+                    .bk(BodyKind.JSON);
+            return RoadCodec.encode(h, Body.encode(BodyKind.JSON, body), null, 1024);
         } catch (PacketException e) {
             throw new AssertionError(e);
         }
     }
 
-    byte[] sealed(Map<String, Object> body) {
+    /** The joiner's final ack of a join (a vacuous join keeps {@code de} 0). */
+    static byte[] joinAck(long se, long de, long ti) {
+        return empty(new RoadHead().pk(PacketKind.ACK).tk(TransactionKind.JOIN).se(se).de(de).ti(ti)
+                .bk(BodyKind.JSON), null);
+    }
+
+    /** A hello of an allow, signed with {@code signer} (not the key the remote is known by, for an impostor). */
+    static byte[] signedHello(long se, long de, long si, long ti, SigningKey signer) {
+        byte[] body = new byte[AllowBodies.HELLO_SIZE];
+        return packet(new RoadHead().pk(PacketKind.HELLO).tk(TransactionKind.ALLOW).se(se).de(de).si(si).ti(ti)
+                .bk(BodyKind.RAW).fk(io.raet.codec.FootKind.NACL), body, signer);
+    }
+
+    static byte[] empty(RoadHead h, SigningKey signer) {
+        return packet(h, new byte[0], signer);
+    }
+
+    static byte[] packet(RoadHead h, byte[] coat, SigningKey signer) {
         try {
-            return Coat.seal(CoatKind.NACL, session().sessionKey, Body.encode(BodyKind.JSON, body));
+            return RoadCodec.encode(h, coat, signer, 1024);
         } catch (PacketException e) {
             throw new AssertionError(e);
         }
-    }
-
-    /** The body of a packet sealed with this session's key. */
-    Map<?, ?> open(byte[] d) {
-        try {
-            io.raet.codec.ParsedPacket p = RoadCodec.parse(d, 0, d.length);
-            byte[] plain = Coat.open(CoatKind.NACL, session().sessionKey, d, p.coatOffset(), p.coatLength());
-            return (Map<?, ?>) Body.decode(BodyKind.JSON, plain, 0, plain.length);
-        } catch (PacketException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    /** A reply of the receiving side ({@code cf}) to the message whose head is {@code h}. */
-    byte[] reply(RoadHead h, PacketKind pk, Map<String, Object> body) {
-        RoadHead r = new RoadHead().pk(pk).tk(TransactionKind.MESSAGE).se(h.de()).de(h.se()).si(h.si()).ti(h.ti())
-                .cf(true).bk(BodyKind.JSON).ck(CoatKind.NACL).fk(FootKind.NACL);
-        return signed(r, body == null ? new byte[0] : sealed(body));
     }
 
     static RoadHead head(byte[] d) {

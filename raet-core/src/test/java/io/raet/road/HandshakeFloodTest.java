@@ -111,8 +111,8 @@ class HandshakeFloodTest {
             assertThat(alpha.stats().get("drop_rate_limited")).isPositive();
             assertThat(alpha.stats().get("drop_rate_limited") + alpha.stats().get("drop_join_capacity")
                     + alpha.stats().get("drop_duplicate_join_request")).isGreaterThan(injected[0] * 99 / 100);
-            assertThat(maxTx[0]).isLessThanOrEqualTo(g.maxPerHost + 2);
-            assertThat(maxRemotes[0]).isLessThanOrEqualTo(g.maxPerHost + 2);
+            assertThat(maxTx[0]).isLessThanOrEqualTo(g.limits.joinsPerHost() + 2);
+            assertThat(maxRemotes[0]).isLessThanOrEqualTo(g.limits.joinsPerHost() + 2);
             assertThat(alpha.stats().get("drop_internal_error")).isZero();
             // Once the flood stops, the provisional remotes go away with their timed-out joins.
             net.run(10 * S);
@@ -137,7 +137,7 @@ class HandshakeFloodTest {
 
     @Test
     void tokenBucketRefillsAtItsRate() {
-        JoinGuard g = new JoinGuard();
+        JoinGuard g = new JoinGuard(HandshakeLimits.defaults());
         InetSocketAddress a = new InetSocketAddress("127.0.0.2", 1);
         InetSocketAddress sameHost = new InetSocketAddress("127.0.0.2", 2);
         InetSocketAddress other = new InetSocketAddress("127.0.0.3", 1);
@@ -147,11 +147,11 @@ class HandshakeFloodTest {
                 admitted++;
             }
         }
-        assertThat(admitted).isEqualTo((int) g.burst);
+        assertThat(admitted).isEqualTo(g.limits.joinBurst());
         assertThat(g.admit(other, 0)).isNull();
         assertThat(g.admit(a, 0)).isEqualTo("rate_limited");
         assertThat(g.admit(a, S)).isNull(); // 20 tokens back after a second
-        for (int i = 0; i < g.maxPerHost; i++) {
+        for (int i = 0; i < g.limits.joinsPerHost(); i++) {
             g.started(other);
         }
         assertThat(g.admit(other, 10 * S)).isEqualTo("join_capacity");

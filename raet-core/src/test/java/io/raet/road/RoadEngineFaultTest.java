@@ -19,14 +19,14 @@ class RoadEngineFaultTest {
     SimNetwork net;
     RoadEngine alpha;
     RoadEngine beta;
-    Forge forge;
+    PeerForge forge;
 
     void start(long seed) {
         net = new SimNetwork(seed);
         RoadEngine[] p = RoadEngineSimTest.pair(net);
         alpha = p[0];
         beta = p[1];
-        forge = new Forge(beta, "alpha");
+        forge = new PeerForge(beta, "alpha");
     }
     /** A transaction of alpha's that throws {@code error} when fed a packet or when its redo timer fires. */
     static Transaction faulty(RoadEngine alpha, Remote remote, TxKey key, Throwable error) {

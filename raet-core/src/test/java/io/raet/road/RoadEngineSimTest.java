@@ -205,11 +205,12 @@ class RoadEngineSimTest {
     }
 
     @Test
-    void remoteThatRestartsOnANewPortIsFollowedAfterItsSignedHello() {
+    void remoteThatRestartsOnANewPortIsFollowedAfterItsAuthenticatedAllow() {
         SimNetwork net = new SimNetwork(15);
         SigningKey betaSigner = SigningKey.generate();
         BoxKeyPair betaBox = BoxKeyPair.generate();
-        RoadEngine alpha = net.estate("alpha", 7540, true, SimNetwork.config());
+        // Only a mutable road follows a remote to a new address (the reference's default is immutable).
+        RoadEngine alpha = net.estate("alpha", 7540, true, SimNetwork.config().withMutable(true));
         RoadEngine beta = net.estate("beta", 7541, false, SimNetwork.config(), betaSigner, betaBox,
                 new MemoryRoadStore());
         beta.join(SimNetwork.address(7540), net.now);

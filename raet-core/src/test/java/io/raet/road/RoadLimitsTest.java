@@ -33,7 +33,7 @@ class RoadLimitsTest {
     RoadEngine alpha;
     RoadEngine beta;
     /** beta's own packets to alpha, made up. */
-    Forge forge;
+    PeerForge forge;
 
     /** alpha and beta joined and allowed on a simulated network. */
     void start(long seed, RoadConfig alphaConfig, RoadConfig betaConfig) {
@@ -41,7 +41,7 @@ class RoadLimitsTest {
         RoadEngine[] p = RoadEngineSimTest.pair(net, alphaConfig, betaConfig);
         alpha = p[0];
         beta = p[1];
-        forge = new Forge(beta, "alpha");
+        forge = new PeerForge(beta, "alpha");
     }
 
     /** Records what {@code from} sends to {@code to} (message transactions only) from now on. */
@@ -263,7 +263,7 @@ RoadLimits limits = RoadLimits.defaults().withMaxMessageSize(32 * 1024)
         // Each opens 30 messages of 40 segments and sends their first segments only.
         for (int round = 0; round < 30; round++) {
             for (int i = 0; i < attackers.size(); i++) {
-                Forge f = new Forge(attackers.get(i), "alpha");
+                PeerForge f = new PeerForge(attackers.get(i), "alpha");
                 long ti = f.message().ti();
                 tids.get(i).add(ti);
                 inject(alpha, SimNetwork.address(7600 + i), f.segment(ti, 0, 40, 40 * 800, false, 800));
@@ -281,7 +281,7 @@ RoadLimits limits = RoadLimits.defaults().withMaxMessageSize(32 * 1024)
 
         // Bytes: the attackers fill their open messages (all but the last segment) up to their byte bounds.
         for (int i = 0; i < attackers.size(); i++) {
-            Forge f = new Forge(attackers.get(i), "alpha");
+            PeerForge f = new PeerForge(attackers.get(i), "alpha");
             for (long ti : tids.get(i)) {
                 for (int sn = 1; sn < 39; sn++) {
                     inject(alpha, SimNetwork.address(7600 + i), f.segment(ti, sn, 40, 40 * 800, false, 800));
@@ -366,7 +366,7 @@ RoadLimits limits = RoadLimits.defaults().withMaxMessageSize(32 * 1024)
         RoadHead h = sent.get(0).head();
         int sc = h.sc();
         assertThat(sc).isGreaterThan(100);
-        Forge fromAlpha = new Forge(alpha, "beta");
+        PeerForge fromAlpha = new PeerForge(alpha, "beta");
         Map<String, Object> misseds = Map.of("misseds", IntStream.range(0, 64).boxed().toList());
         int before = sent.size();
         for (int i = 0; i < 20 && net.events(beta, RoadEvent.Undelivered.class).isEmpty(); i++) {

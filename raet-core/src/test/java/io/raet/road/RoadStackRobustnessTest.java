@@ -107,7 +107,7 @@ class RoadStackRobustnessTest {
             for (int sn : new int[] {0, Integer.MAX_VALUE - 1}) {
                 // Made with beta's keys and session: what a joined peer can send.
                 byte[] d = beta.inspect(e -> {
-                    Forge f = new Forge(e, "alpha");
+                    PeerForge f = new PeerForge(e, "alpha");
                     return f.segment(f.message().ti(), sn, Integer.MAX_VALUE, 1000, true, 100);
                 }).get(5, TimeUnit.SECONDS);
                 attacker.send(new DatagramPacket(d, d.length, alpha.address()));
@@ -142,7 +142,8 @@ class RoadStackRobustnessTest {
             assertThat(alpha.isOpen()).isFalse();
             assertThatThrownBy(() -> hanging.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                     .hasMessageContaining("road stack failed");
-            assertThatThrownBy(() -> alpha.send("beta", Map.of())).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> alpha.send("beta", Map.of()).get(1, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(IllegalStateException.class);
             // The message answered done before the failure is still there; then receive says why it ends.
             assertThat(alpha.receive(Duration.ofSeconds(1)).body()).containsEntry("n", 1L);
             assertThatThrownBy(alpha::receive).isInstanceOf(IllegalStateException.class)

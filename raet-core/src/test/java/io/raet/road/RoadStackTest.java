@@ -100,8 +100,11 @@ class RoadStackTest {
     void corruptRemoteFileIsSkippedOthersLoad() throws Exception {
         try (RoadStack alpha = estate("alpha", true).build(); RoadStack beta = estate("beta", false).build();
                 RoadStack gamma = estate("gamma", false).build()) {
+            // A joiner is kept once it signed a packet with its keys (here, its allow).
             beta.join(alpha.address()).get(10, TimeUnit.SECONDS);
+            beta.allow("alpha").get(10, TimeUnit.SECONDS);
             gamma.join(alpha.address()).get(10, TimeUnit.SECONDS);
+            gamma.allow("alpha").get(10, TimeUnit.SECONDS);
         }
         Path bad = tmp.resolve("alpha/remote/estate.beta.json");
         Files.writeString(bad, "{ not json");

@@ -23,6 +23,9 @@ final class SimNetwork {
 
     private record InFlight(long at, long seq, byte[] data, InetSocketAddress from, InetSocketAddress to) {}
 
+    /** A packet that reached an address where no estate listens. */
+    record Stray(InetSocketAddress from, InetSocketAddress to, byte[] data) {}
+
     final Random random;
     long now = 1_000 * MS;
     double loss;
@@ -48,6 +51,8 @@ final class SimNetwork {
     private long seq;
     long delivered;
     long dropped;
+    /** Packets that reached addresses where no estate listens (an attacker's, in tests), in order. */
+    final List<Stray> strays = new ArrayList<>();
 
     SimNetwork(long seed) {
         this.random = new Random(seed);
@@ -70,12 +75,27 @@ final class SimNetwork {
 
     RoadEngine estate(String name, int port, boolean main, RoadConfig config, SigningKey signer, BoxKeyPair boxKeys,
             RoadStore store) {
+        return estate(name, name, port, main, config, signer, boxKeys, store);
+    }
+
+    RoadEngine estate(String name, String role, int port, boolean main, RoadConfig config, SigningKey signer,
+            BoxKeyPair boxKeys, RoadStore store) {
         InetSocketAddress ha = address(port);
-        LocalEstate local = new LocalEstate(name, name, main, 0, signer, boxKeys, ha, "localhost", 1, 1);
+        LocalEstate local = new LocalEstate(name, role, main, 0, signer, boxKeys, ha, "localhost", 1, 1);
         RoadEngine e = new RoadEngine(local, config, store);
         nodes.put(ha, e);
         events.put(ha, new ArrayList<>());
         return e;
+    }
+
+    /** Puts a datagram on the wire from {@code from} (an address of anyone's choosing) to {@code to}. */
+    void inject(byte[] data, InetSocketAddress from, InetSocketAddress to) {
+        wire.add(new InFlight(now + delay, seq++, data, from, to));
+    }
+
+    /** Takes an estate off the network (it stops; packets to its address become strays). */
+    void remove(RoadEngine engine) {
+        nodes.remove(engine.local().ha(), engine);
     }
 
     /** Replaces the engine at an address (a restart). */
@@ -151,6 +171,8 @@ final class SimNetwork {
             if (dst != null) {
                 delivered++;
                 dst.receive(p.data, 0, p.data.length, p.from, now);
+            } else {
+                strays.add(new Stray(p.from, p.to, p.data));
             }
         }
         for (RoadEngine e : nodes.values()) {

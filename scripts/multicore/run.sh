@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# On a many-core machine with no package registry, in a copy of the repository with target/devbundle.tar.xz (made
+# by make_bundle.sh beside this file): the machine, Ed25519 sign/verify rates on one core, the fan-in (k senders to
+# one receiver, 100 B, 64 in flight each; Java -> Java and reference -> reference) and the side-by-side bench.
+# Results go to $OUT: machine.txt, ed25519.txt, fanin.txt, bench.txt and benchlogs.tar.gz (the processes' logs).
+# Env: BUNDLE (target/devbundle.tar.xz), OUT (a new temp dir), KS (senders, "1 2 4 8 16"), N (messages per sender,
+# 2000), FANIN_S (time limit, 300), BENCH_ARGS (--quick), BENCH_S (time limit, 300).
+set -u
+cd "$(dirname "$0")/../.."
+OUT=${OUT:-$(mktemp -d)}
+mkdir -p "$OUT"
+echo "results in $OUT"
+{
+    echo "== machine"
+    nproc
+    lscpu | grep -E 'Model name|^CPU\(s\)|MHz|NUMA node\(s\)'
+    uname -r
+    free -g | head -2
+    python3 --version
+} 2>&1 | tee "$OUT/machine.txt"
+W=$(mktemp -d)
+tar -xJf "${BUNDLE:-target/devbundle.tar.xz}" -C "$W" || exit 1
+export JAVA_HOME=$W/devbundle/jre LD_LIBRARY_PATH=$W/devbundle PYTHONPATH=$W/devbundle/py RAET_PYTHON=python3
+export RAET_BENCH_LOGS=$W/benchlogs PYTHONUNBUFFERED=1
+mkdir -p raet-cli/target raet-bench/target "$RAET_BENCH_LOGS"
+cp "$W/devbundle/raet.jar" raet-cli/target/
+rm -rf raet-bench/target/classes && cp -r "$W/devbundle/bench-classes" raet-bench/target/classes
+echo "== ed25519 (libsodium via libnacl, one core)" | tee "$OUT/ed25519.txt"
+timeout 60 python3 - <<'PY' 2>&1 | tee -a "$OUT/ed25519.txt"
+import time, libnacl
+pk, sk = libnacl.crypto_sign_keypair(); m = b"x" * 100
+n = 20000
+t = time.perf_counter()
+for _ in range(n): s = libnacl.crypto_sign(m, sk)
+ts = (time.perf_counter() - t) / n
+t = time.perf_counter()
+for _ in range(n): libnacl.crypto_sign_open(s, pk)
+tv = (time.perf_counter() - t) / n
+print("sign %.1f us  verify %.1f us  -> verify/s/core %.0f" % (ts * 1e6, tv * 1e6, 1 / tv))
+PY
+ks=${KS:-1 2 4 8 16}
+echo "== fan-in: k senders -> one receiver, 100 B, 64 in flight each (k = $ks)"
+timeout "${FANIN_S:-300}" python3 raet-bench/python/bench.py --scenarios fanin --ks "${ks// /,}" \
+    --fanin-count "${N:-2000}" 2>&1 | tee "$OUT/fanin.txt"
+echo "== side-by-side bench (raet-bench/python/bench.py ${BENCH_ARGS:---quick})"
+# shellcheck disable=SC2086
+timeout "${BENCH_S:-300}" python3 raet-bench/python/bench.py ${BENCH_ARGS:---quick} 2>&1 | tee "$OUT/bench.txt"
+tar -czf "$OUT/benchlogs.tar.gz" -C "$W" benchlogs
+echo "== done"
