@@ -155,16 +155,15 @@ public final class KeepOperator {
             throw new KeepException("give both keys of role " + KeepNames.quote(role) + " (verhex and pubhex), or"
                     + " neither to use the keys on file");
         }
-        RemoteRoleData data;
-        if (verhex != null) {
-            data = new RemoteRoleData(role, status, verhex, pubhex);
-        } else {
-            data = keep.loadRemoteRole(role).orElseThrow(() -> new KeepException("the keep has no role "
-                    + KeepNames.quote(role) + ": give its keys (verhex and pubhex, from the join_pending event"
-                    + " or the remote's ready line)")).withAcceptance(status);
+        if (verhex == null) {
+            RemoteRoleData onFile = keep.loadRemoteRole(role).orElseThrow(() -> new KeepException("the keep has no"
+                    + " role " + KeepNames.quote(role) + ": give its keys (verhex and pubhex, from the join_pending"
+                    + " event or the remote's ready line)"));
+            verhex = onFile.verhex();
+            pubhex = onFile.pubhex();
         }
-        keep.dumpRemoteRole(data);
-        return data;
+        keep.keepRole(role, verhex, pubhex, status);
+        return new RemoteRoleData(role, status, verhex, pubhex);
     }
 
     /**
