@@ -142,7 +142,8 @@ final class SendCommand implements Callable<Integer> {
 
     private String join(RoadStack stack, InetSocketAddress target, long deadline) throws Exception {
         try {
-            return await(stack.join(target), deadline, "join");
+            // The road's own join gives up at the same time, saying why (e.g. held pending): a moment for that.
+            return await(stack.join(target), deadline + 1_000_000_000L, "join");
         } catch (ExecutionException e) {
             String reason = reason(e.getCause(), "join failed: ");
             throw failed("join_failed", joinAdvice(stack, Events.address(target), reason), "reason", reason);

@@ -158,6 +158,28 @@ class CliErrorsTest {
     }
 
     @Test
+    void aJoinHeldForTheOperatorSaysSoAndTheOperatorLetsItIn() throws Exception {
+        Path keep = tmp.resolve("main");
+        try (RoadStack main = RoadStack.builder().name("main").main(true).port(0).auto(AutoMode.NEVER).keep(keep)
+                .build()) {
+            String to = "127.0.0.1:" + main.address().getPort();
+            Map<String, Object> keys = Json.parseObject(CliRun.run("keygen").out().strip());
+            String[] asGamma = {"send", "--to", to, "--name", "gamma", "--sighex", (String) keys.get("sighex"),
+                "--prihex", (String) keys.get("prihex"), "--timeout", "2", "{\"n\":3}"};
+            String line = oneLine(CliRun.run(asGamma), 1);
+            String accept = "keep accept gamma --verhex " + keys.get("verhex") + " --pubhex " + keys.get("pubhex");
+            assertThat(line).isEqualTo("raet send: join failed: timeout while pending acceptance: the main holds our"
+                    + " join for its operator: ask its operator to accept role 'gamma' (raet " + accept
+                    + " --keep <its keep>), or wait longer with --timeout");
+            assertThat(CliRun.run((accept + " --keep " + keep).split(" ")).code()).isZero();
+            asGamma[asGamma.length - 2] = "10";
+            CliRun r = CliRun.run(asGamma);
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(main.receive(Duration.ofSeconds(5)).body()).containsEntry("n", 3L);
+        }
+    }
+
+    @Test
     void theTimeoutGovernsTheWholeCommand() throws Exception {
         int port = freePort();
         long t0 = System.nanoTime();
