@@ -1,34 +1,57 @@
 package io.raet.cli;
 
 import io.raet.road.RoadEvent;
+import java.lang.reflect.RecordComponent;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** JSON-line form of road events. */
+/**
+ * JSON-line form of road events, derived from the event record itself: {@code "event"} is the record's name in
+ * snake case ({@code JoinFailed} → {@code join_failed}), then its components in order, by their names in snake case
+ * ({@code messageId} is written {@code id}); addresses as {@code host:port}. A new kind of event is printed without
+ * any change here.
+ */
 final class Events {
     private Events() {}
 
     static Map<String, Object> toJson(RoadEvent e) {
-        return switch (e) {
-            case RoadEvent.Joined j -> Json.obj("event", "joined", "remote", j.remote());
-            case RoadEvent.JoinFailed j -> Json.obj("event", "join_failed", "remote", j.remote(), "reason", j.reason());
-            case RoadEvent.JoinPending p -> Json.obj("event", "join_pending", "name", p.name(), "role", p.role(),
-                    "address", address(p.address()), "verhex", p.verhex(), "pubhex", p.pubhex());
-            case RoadEvent.JoinRefused r -> Json.obj("event", "join_refused", "name", r.name(), "address",
-                    address(r.address()), "reason", r.reason());
-            case RoadEvent.Allowed a -> Json.obj("event", "allowed", "remote", a.remote());
-            case RoadEvent.AllowFailed a -> Json.obj("event", "allow_failed", "remote", a.remote(), "reason",
-                    a.reason());
-            case RoadEvent.Alive a -> Json.obj("event", "alive", "remote", a.remote());
-            case RoadEvent.Dead d -> Json.obj("event", "dead", "remote", d.remote());
-            case RoadEvent.Message m -> Json.obj("event", "message", "from", m.from(), "body", m.body());
-            case RoadEvent.Delivered d -> Json.obj("event", "delivered", "id", d.messageId(), "remote", d.remote());
-            case RoadEvent.Undelivered u -> Json.obj("event", "undelivered", "id", u.messageId(), "remote",
-                    u.remote(), "reason", u.reason());
-        };
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("event", snake(e.getClass().getSimpleName()));
+        for (RecordComponent c : e.getClass().getRecordComponents()) {
+            Object v;
+            try {
+                v = c.getAccessor().invoke(e);
+            } catch (ReflectiveOperationException ex) {
+                throw new IllegalStateException("cannot read " + c.getName() + " of " + e, ex);
+            }
+            m.put(c.getName().equals("messageId") ? "id" : snake(c.getName()), value(v));
+        }
+        return m;
     }
 
-    private static String address(java.net.InetSocketAddress a) {
-        return a == null ? null : a.getAddress() != null ? a.getAddress().getHostAddress() + ":" + a.getPort()
-                : a.getHostString() + ":" + a.getPort();
+    static String address(InetSocketAddress a) {
+        return a == null ? null : (a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString())
+                + ":" + a.getPort();
+    }
+
+    private static Object value(Object v) {
+        return v instanceof InetSocketAddress a ? address(a) : v;
+    }
+
+    static String snake(String camel) {
+        StringBuilder sb = new StringBuilder(camel.length() + 4);
+        for (int i = 0; i < camel.length(); i++) {
+            char ch = camel.charAt(i);
+            if (Character.isUpperCase(ch)) {
+                if (i > 0) {
+                    sb.append('_');
+                }
+                sb.append(Character.toLowerCase(ch));
+            } else {
+                sb.append(ch);
+            }
+        }
+        return sb.toString();
     }
 }

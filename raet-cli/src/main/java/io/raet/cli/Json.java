@@ -1,7 +1,9 @@
 package io.raet.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.raet.router.ConfigFile;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -9,6 +11,9 @@ import java.util.Map;
 /** One JSON object per output line. */
 final class Json {
     static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Reads one JSON value and nothing after it. */
+    private static final ObjectMapper STRICT = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private Json() {}
 
@@ -36,5 +41,17 @@ final class Json {
             return (Map<String, Object>) m;
         }
         throw new IllegalArgumentException("not a JSON object");
+    }
+
+    /**
+     * One JSON value given on the command line, or a usage error in one line: {@code <what> is not valid JSON:
+     * <reason> at line L column C<hint>}.
+     */
+    static Object value(String text, String what, String hint) {
+        try {
+            return STRICT.readValue(text, Object.class);
+        } catch (JsonProcessingException e) {
+            throw CliException.usage(what + " is not valid JSON: " + ConfigFile.problem(e) + hint);
+        }
     }
 }

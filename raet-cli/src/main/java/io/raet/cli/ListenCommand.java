@@ -11,15 +11,21 @@ import picocli.CommandLine.Option;
 
 /** Runs a main estate that accepts joins and prints what happens; optionally echoes every message back. */
 @Command(name = "listen", mixinStandardHelpOptions = true,
-        description = "Run a main estate: accept joins, print events and messages as JSON lines.")
+        description = {"Run a main estate: accept joins, print events and messages as JSON lines.",
+            "Every road event is a line (join_pending: a join waiting for an operator, see raet keep accept); a"
+                    + " failure repeating for one peer is printed once, then once per 10 s with its count."})
 final class ListenCommand implements Callable<Integer> {
     @Mixin
     EstateOptions estate;
 
-    @Option(names = "--echo", description = "send every received message back to its sender")
+    @Mixin
+    ConfigOption configOption;
+
+    @Option(names = "--echo", description = "send every received message back to its sender (default: off)")
     boolean echo;
 
-    @Option(names = "--not-main", description = "run as a non-main estate (refuses vacuous joins)")
+    @Option(names = "--not-main", description = "run as a non-main estate, which refuses vacuous joins"
+            + " (default: main)")
     boolean notMain;
 
     @Mixin
@@ -27,11 +33,13 @@ final class ListenCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RoadStack stack = estate.builder("main", !notMain).build();
+        configOption.apply();
+        RoadStack stack = EstateOptions.open(estate.builder("main", !notMain));
         CountDownLatch done = new CountDownLatch(1);
+        EventPrinter printer = EventPrinter.started(System.out);
         stack.onEvent(e -> {
             if (!(e instanceof RoadEvent.Message)) {
-                Json.line(System.out, Events.toJson(e));
+                printer.print(Events.toJson(e));
             }
         });
         Json.line(System.out, Json.obj("event", "ready", "name", stack.name(), "host",
@@ -43,13 +51,14 @@ final class ListenCommand implements Callable<Integer> {
                 metrics.close();
             }
             stack.close();
+            printer.close();
             done.countDown();
         }));
         Thread.ofVirtual().start(() -> {
             try {
                 while (true) {
                     RoadEvent.Message m = stack.receive();
-                    Json.line(System.out, Events.toJson(m));
+                    printer.print(Events.toJson(m));
                     if (echo) {
                         stack.send(m.from(), m.body());
                     }

@@ -18,47 +18,54 @@ import picocli.CommandLine.Option;
 @Command(name = "router", mixinStandardHelpOptions = true,
         description = "Run a router: road estate + main lane yard 'router' + flow router. Events as JSON lines.")
 final class RouterCommand implements Callable<Integer> {
-    @Option(names = "--config", description = "JSON configuration file; the flags below override it")
+    @Option(names = "--config", description = "JSON configuration file (see docs/routing.md); the flags below"
+            + " override it (default: none)")
     Path config;
 
     @Option(names = "--name", description = "estate name (required here or in the file)")
     String name;
 
-    @Option(names = "--role", description = "road role (default router)")
+    @Option(names = "--role", description = "road role (default: router)")
     String role;
 
-    @Option(names = "--host", description = "address to bind (default 127.0.0.1)")
+    @Option(names = "--host", description = "address to bind (default: 127.0.0.1)")
     String host;
 
-    @Option(names = "--port", description = "UDP port (default 7530; 0 for the kept or any free port)")
+    @Option(names = "--port", description = "UDP port; 0: the kept port, else any free one (default: 7530)")
     Integer port;
 
-    @Option(names = "--keep", description = "keep directory: keys and remotes persist there")
+    @Option(names = "--keep", description = "keep directory: keys and remotes persist there (default: none,"
+            + " nothing is kept)")
     Path keep;
 
-    @Option(names = "--auto", description = "key acceptance: never, once (default), always")
+    @Option(names = "--auto", description = "acceptance of joining roles: never, once, always (default: once)")
     String auto;
 
-    @Option(names = "--lane", description = "lane name (default lane)")
+    @Option(names = "--lane", description = "lane name (default: lane)")
     String lane;
 
-    @Option(names = "--lane-dir", description = "socket directory of the lane")
+    @Option(names = "--lane-dir", description = "socket directory of the lane (default: /var/cache/raet when"
+            + " writable, else ~/.raet/uxd)")
     Path laneDir;
 
-    @Option(names = "--yard", description = "admit only this yard (repeat for more); default: every yard of the lane")
+    @Option(names = "--yard", description = "admit only this yard (repeat for more) (default: every yard of the"
+            + " lane)")
     List<String> yards = List.of();
 
-    @Option(names = "--join", description = "host:port of an estate to join at start (repeatable)")
+    @Option(names = "--join", description = "host:port of an estate to join at start (repeatable) (default:"
+            + " none)")
     List<String> join = List.of();
 
-    @Option(names = "--policy", description = "policy file (JSON table), re-read when it changes")
+    @Option(names = "--policy", description = "policy file (JSON table), re-read when it changes (default: allow"
+            + " everything)")
     Path policy;
 
-    @Option(names = "--share", description = "a share of the router yard, NAME=queue|best|topic (repeatable)")
+    @Option(names = "--share", description = "a share of the router yard, NAME=queue|best|topic (repeatable)"
+            + " (default: none)")
     List<String> shares = List.of();
 
-    @Option(names = "--stats", description = "print the counters every this many seconds (0: only at exit)",
-            defaultValue = "0")
+    @Option(names = "--stats", description = "print the counters every this many seconds, 0: only at exit"
+            + " (default: ${DEFAULT-VALUE})", defaultValue = "0")
     int statsEvery;
 
     @Mixin
@@ -93,7 +100,7 @@ final class RouterCommand implements Callable<Integer> {
         }
         yards.forEach(b::yard);
         for (String j : join) {
-            b.join(RouterConfig.parseHostPort(j));
+            b.join(SendCommand.resolve("--join", j));
         }
         if (policy != null) {
             b.policyFile(policy);
@@ -109,7 +116,18 @@ final class RouterCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--stats must be 0 or more seconds");
         }
         RouterConfig cfg = b.build();
-        Router router = Router.start(cfg, e -> Json.line(System.out, toJson(e)));
+        EventPrinter printer = EventPrinter.started(System.out);
+        Router router;
+        try {
+            router = Router.start(cfg, e -> {
+                // Progress of large forwarded messages is for senders that show it, not for the router's log.
+                if (!(e instanceof RouterEvent.Road r && r.event() instanceof RoadEvent.Progress)) {
+                    printer.print(toJson(e));
+                }
+            });
+        } catch (java.io.UncheckedIOException e) {
+            throw EstateOptions.bindFailure(e);
+        }
         MetricsServer metrics = metricsOptions.start(new RouterMetrics(router), router);
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -122,6 +140,7 @@ final class RouterCommand implements Callable<Integer> {
                 System.err.println("raet router: counters not printed: " + e);
             }
             router.close();
+            printer.close();
             done.countDown();
         }));
         if (statsEvery > 0) {

@@ -1,9 +1,12 @@
 package io.raet.cli;
 
+import io.raet.lane.LaneException;
+import io.raet.lane.LaneNames;
 import io.raet.route.Address;
 import io.raet.route.FlowException;
 import io.raet.route.FlowMessage;
 import io.raet.router.Yard;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -22,44 +25,58 @@ final class YardCommand implements Callable<Integer> {
     @Option(names = "--name", required = true, description = "yard name")
     String name;
 
-    @Option(names = "--lane", defaultValue = "lane", description = "lane name (default ${DEFAULT-VALUE})")
+    @Option(names = "--lane", defaultValue = "lane", description = "lane name (default: ${DEFAULT-VALUE})")
     String lane;
 
-    @Option(names = "--dir", description = "socket directory of the lane (the router's --lane-dir)")
+    @Option(names = "--dir", description = "socket directory of the lane, the router's --lane-dir (default:"
+            + " /var/cache/raet when writable, else ~/.raet/uxd)")
     Path dir;
 
-    @Option(names = "--router", defaultValue = "router", description = "the router's yard (default ${DEFAULT-VALUE})")
+    @Option(names = "--router", defaultValue = "router",
+            description = "the router's yard (default: ${DEFAULT-VALUE})")
     String router;
 
     @Option(names = "--serve", description = "answer requests to this share with {\"echo\": data, \"by\": yard} "
-            + "(repeatable); runs until stopped")
+            + "(repeatable); runs until stopped (default: none)")
     List<String> serve = List.of();
 
-    @Option(names = "--request", description = "send one request to estate/yard/share[/channel] and print the answer")
+    @Option(names = "--request", description = "send one request to estate/yard/share[/channel] and print the answer"
+            + " (default: none)")
     String request;
 
-    @Option(names = "--data", defaultValue = "null", description = "JSON data of the request (default null)")
+    @Option(names = "--data", defaultValue = "null", description = "JSON data of the request (default: ${DEFAULT-VALUE},"
+            + " no data)")
     String data;
 
-    @Option(names = "--timeout", defaultValue = "5", description = "seconds to wait for the answer")
+    @Option(names = "--timeout", defaultValue = "5",
+            description = "seconds to wait for the answer (default: ${DEFAULT-VALUE})")
     int timeout;
 
     @Override
     public Integer call() throws Exception {
         if ((request == null) == serve.isEmpty()) {
-            throw new IllegalArgumentException("give either --serve SHARE or --request ADDRESS");
+            throw CliException.usage("give either --serve SHARE or --request ADDRESS");
         }
         if (timeout <= 0) {
-            throw new IllegalArgumentException("--timeout must be positive");
+            throw CliException.usage("--timeout must be a positive number of seconds, not " + timeout);
         }
-        Object payload = Json.MAPPER.readValue(data, Object.class);
+        Object payload = Json.value(data, "--data", " (a string needs quotes: --data '\"text\"')");
+        Address dst = request == null ? null : parseAddress(request);
+        if (dir != null && !Files.isDirectory(dir)) {
+            throw CliException.usage("no lane directory " + dir + ": start `raet router --lane-dir " + dir
+                    + "` first (or pass the router's --lane-dir as --dir)");
+        }
         Yard.Builder b = Yard.builder(name).lane(lane).router(router).requestTimeout(Duration.ofSeconds(timeout));
         if (dir != null) {
             b.dir(dir);
         }
         try (Yard yard = b.build()) {
-            if (request != null) {
-                return ask(yard, parseAddress(request), payload);
+            Path routerSocket = LaneNames.ha(yard.path().getParent(), lane, router);
+            if (!Files.exists(routerSocket)) {
+                throw noRouter(routerSocket, "no router lane at " + routerSocket);
+            }
+            if (dst != null) {
+                return ask(yard, dst, payload, routerSocket);
             }
             for (String s : serve) {
                 yard.serve(s, d -> Json.obj("echo", d, "by", name));
@@ -76,12 +93,24 @@ final class YardCommand implements Callable<Integer> {
         }
     }
 
-    private int ask(Yard yard, Address dst, Object payload) throws InterruptedException {
+    /** Start the router (in this lane directory, on this lane) first, or point --dir at the one it uses. */
+    private CliException noRouter(Path socket, String problem) {
+        Path d = socket.getParent();
+        return CliException.usage(problem + ": start `raet router --lane-dir " + d
+                + (lane.equals(LaneNames.DEFAULT_LANE) ? "" : " --lane " + lane) + "` first (or pass --dir)");
+    }
+
+    private int ask(Yard yard, Address dst, Object payload, Path routerSocket) throws InterruptedException {
         try {
             FlowMessage rsp = yard.request(dst, payload).get(timeout + 1L, TimeUnit.SECONDS);
             Json.line(System.out, Json.obj("event", "response", "src", rsp.src().toList(), "data", rsp.data()));
             return 0;
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof FlowException f && f.getCause() instanceof LaneException l
+                    && l.kind() == LaneException.Kind.PEER_GONE) {
+                throw noRouter(routerSocket, "no router listens at " + routerSocket + " (left by a router that"
+                        + " stopped)");
+            }
             if (e.getCause() instanceof FlowException f) {
                 Json.line(System.out, Json.obj("event", "error", "code", f.wireCode(), "error", f.getMessage()));
                 return 1;
@@ -97,7 +126,7 @@ final class YardCommand implements Callable<Integer> {
     static Address parseAddress(String s) {
         String[] parts = s.split("/", -1);
         if (parts.length > 4) {
-            throw new IllegalArgumentException("address has at most 4 levels estate/yard/share/channel: '" + s + "'");
+            throw CliException.usage("--request has at most 4 levels estate/yard/share/channel: '" + s + "'");
         }
         return Address.parse(Arrays.asList((Object[]) parts));
     }

@@ -48,9 +48,11 @@ class RaetCliTest {
             RoadEvent.Message m = main.receive(Duration.ofSeconds(5));
             assertThat(m.body()).containsEntry("content", "from the cli");
             CliRun wrongKey = run("send", "--to", "127.0.0.1:" + main.address().getPort(), "--name", "clisender2",
-                    "--main-key", "00".repeat(32), "x");
+                    "--main-key", "00".repeat(32), "{}");
             assertThat(wrongKey.code()).isEqualTo(3);
             assertThat(wrongKey.out()).contains("main key mismatch");
+            assertThat(wrongKey.err()).startsWith("raet send: main key mismatch: main at 127.0.0.1:")
+                    .contains("not --main-key " + "00".repeat(32));
         }
     }
 

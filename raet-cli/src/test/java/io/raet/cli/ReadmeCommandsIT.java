@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code listen}, {@code router} and {@code yard --serve} run until the end of the block and must print
  * {@code ready} ({@code router --join} also {@code connected}); every other line must finish: {@code keygen} with
  * the four keys, {@code send} with exit 0, {@code yard --request} with its {@code response}, or, when its comment
- * shows {@code "code":"X"}, with the error {@code X}.
+ * shows {@code "code":"X"}, with the error {@code X}, {@code keep} with exit 0 and its JSON lines.
  */
 @Timeout(180)
 class ReadmeCommandsIT {
@@ -166,6 +166,10 @@ class ReadmeCommandsIT {
                         assertThat(out).as(what).singleElement()
                                 .satisfies(m -> assertThat(m).containsEntry("event", "response"));
                     }
+                }
+                case "keep" -> {
+                    assertThat(exit).as(what + " exit; output %s", out).isZero();
+                    assertThat(out).as(what).isNotEmpty().allSatisfy(m -> assertThat(m).containsKey("kind"));
                 }
                 default -> throw new AssertionError("no check for the README command " + written);
             }

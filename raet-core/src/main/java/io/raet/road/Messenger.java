@@ -45,6 +45,8 @@ final class Messenger extends Transaction {
     private long resendBudget;
     /** Segments below this were sent at least once. */
     private int frontier;
+    /** When the last {@link RoadEvent.Progress} went out (or the message started). */
+    private long progressAt;
 
     private Messenger(RoadEngine engine, Remote remote, Pending pending) {
         super(engine, remote, TransactionKind.MESSAGE, false);
@@ -86,6 +88,7 @@ final class Messenger extends Transaction {
         if (pending.deadline() >= 0) {
             m.timeoutAt = pending.deadline();
         }
+        m.progressAt = now;
         m.redoInterval = RoadEngine.nanos(0.2);
         m.redoAt = now + m.redoInterval;
         engine.schedule(m);
@@ -191,6 +194,11 @@ final class Messenger extends Transaction {
                 int sn = (int) Math.min(h.sn(), segmentCount - 1);
                 boolean progress = sn > acked;
                 acked = Math.max(acked, sn);
+                if (progress && segmentCount > 1 && now - progressAt >= RoadEvent.PROGRESS_INTERVAL_NANOS
+                        && acked + 1 < segmentCount) {
+                    progressAt = now;
+                    engine.emit(new RoadEvent.Progress(pending.id(), remote.name, acked + 1, segmentCount));
+                }
                 if (pending.options().burst() == 0) {
                     if (resends.isEmpty() && sn + 1 < cursor) {
                         // Everything went at once and the receiver asks for more: what follows sn was lost.

@@ -55,4 +55,15 @@ public sealed interface RoadEvent {
 
     /** The message with this id was not acknowledged. */
     record Undelivered(long messageId, String remote, String reason) implements RoadEvent {}
+
+    /**
+     * How far the remote has acknowledged the message with this id: {@code acked} of its {@code total} segments,
+     * counted from the first with none missing. Emitted only for messages of more than one segment, when the count
+     * grows, at most every {@link #PROGRESS_INTERVAL_NANOS} per message; {@link Delivered} or {@link Undelivered}
+     * ends it.
+     */
+    record Progress(long messageId, String remote, int acked, int total) implements RoadEvent {}
+
+    /** The least time between two {@link Progress} events of one message: 100 ms. */
+    long PROGRESS_INTERVAL_NANOS = 100_000_000L;
 }

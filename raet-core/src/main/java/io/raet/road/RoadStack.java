@@ -134,9 +134,14 @@ public final class RoadStack implements AutoCloseable {
 
     /**
      * Joins the estate at {@code remote}; completes with the remote's name once keys are exchanged, or fails with a
-     * {@link JoinException} saying why (what the remote answered, or a timeout).
+     * {@link JoinException} saying why (what the remote answered, or a timeout). An unresolved address fails the
+     * future at once with an {@link IllegalArgumentException}: resolve the host first.
      */
     public CompletableFuture<String> join(InetSocketAddress remote) {
+        if (remote.isUnresolved()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("cannot join " + remote.getHostString()
+                    + ":" + remote.getPort() + ": the host name does not resolve to an address"));
+        }
         CompletableFuture<String> f = future();
         submit(f, now -> {
             joins.computeIfAbsent(remote, k -> new ArrayList<>()).add(f);
@@ -787,7 +792,7 @@ public final class RoadStack implements AutoCloseable {
                 try {
                     ch.setOption(StandardSocketOptions.SO_RCVBUF, 4 * 1024 * 1024);
                     ch.setOption(StandardSocketOptions.SO_SNDBUF, 4 * 1024 * 1024);
-                    ch.bind(bind);
+                    bind(ch, bind, port == 0 && bindPort != 0);
                     ch.configureBlocking(false);
                     InetSocketAddress bound = (InetSocketAddress) ch.getLocalAddress();
                     RoadEngine engine = setup.engine(config, bound);
@@ -796,8 +801,37 @@ public final class RoadStack implements AutoCloseable {
                     ch.close();
                     throw e;
                 }
+            } catch (java.net.UnknownHostException e) {
+                throw new UncheckedIOException("cannot open road socket on " + host + ":" + port
+                        + ": the host name does not resolve to an address of this machine", e);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot open road socket on " + host + ":" + port, e);
+                throw new UncheckedIOException("cannot open road socket on " + host + ":" + port + ": "
+                        + (e instanceof java.net.BindException ? e.getMessage() : e.toString()), e);
+            }
+        }
+
+        /** Binds, or fails with a {@link java.net.BindException} that names the address and what to do. */
+        private static void bind(DatagramChannel ch, InetSocketAddress at, boolean keptPort) throws IOException {
+            try {
+                ch.bind(at);
+            } catch (java.net.BindException e) {
+                String os = String.valueOf(e.getMessage());
+                String where = at.getAddress().getHostAddress() + ":" + at.getPort();
+                String why;
+                if (os.contains("in use")) {
+                    why = "UDP " + where + " is in use by another socket" + (keptPort ? " (the port kept from the"
+                            + " last run)" : "") + ": choose another port, or port 0 for any free one";
+                } else if (os.contains("assign")) {
+                    why = at.getAddress().getHostAddress() + " is not an address of this machine: bind to one of"
+                            + " its addresses, or 0.0.0.0 for all of them";
+                } else if (os.contains("ermission")) {
+                    why = "binding UDP " + where + " is not permitted: choose a port above 1023";
+                } else {
+                    why = "cannot bind UDP " + where + ": " + os;
+                }
+                java.net.BindException b = new java.net.BindException(why);
+                b.initCause(e);
+                throw b;
             }
         }
     }

@@ -6,9 +6,7 @@ import io.raet.keep.AutoMode;
 import io.raet.lane.LaneNames;
 import io.raet.route.Policy;
 import io.raet.route.Shares;
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -111,14 +109,9 @@ public final class RouterConfig {
      * @throws IllegalArgumentException naming the file and the setting that is wrong
      */
     public static Builder load(Path file) {
-        String text;
+        ConfigFile c = ConfigFile.load(file, KEYS, "router configuration");
         try {
-            text = Files.readString(file);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read router configuration " + file + ": " + e.getMessage(), e);
-        }
-        try {
-            return parse(text, file.toAbsolutePath().getParent());
+            return from(c);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
@@ -126,65 +119,43 @@ public final class RouterConfig {
 
     /** Parses configuration JSON; relative paths are resolved against {@code base} (null: as they are). */
     public static Builder parse(String json, Path base) {
-        Object tree;
-        try {
-            tree = JSON.readValue(json, Object.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("not valid JSON: " + e.getOriginalMessage(), e);
-        }
-        if (!(tree instanceof Map<?, ?> m)) {
-            throw new IllegalArgumentException("the configuration must be a JSON object");
-        }
-        for (Object k : m.keySet()) {
-            if (!KEYS.contains(k)) {
-                throw new IllegalArgumentException("unknown setting '" + k + "' (known: " + new java.util.TreeSet<>(KEYS)
-                        + ")");
-            }
-        }
+        return from(ConfigFile.parse(json, base, KEYS));
+    }
+
+    private static Builder from(ConfigFile m) {
         Builder b = new Builder();
-        if (m.containsKey("name")) {
-            b.name(str(m, "name"));
+        if (m.has("name")) {
+            b.name(m.string("name"));
         }
-        if (m.containsKey("role")) {
-            b.role(str(m, "role"));
+        if (m.has("role")) {
+            b.role(m.string("role"));
         }
-        if (m.containsKey("host")) {
-            b.host(str(m, "host"));
+        if (m.has("host")) {
+            b.host(m.string("host"));
         }
-        if (m.containsKey("port")) {
-            b.port(integer(m, "port"));
+        if (m.has("port")) {
+            b.port(m.integer("port"));
         }
-        if (m.containsKey("main")) {
-            if (!(m.get("main") instanceof Boolean v)) {
-                throw new IllegalArgumentException("'main' must be true or false");
-            }
-            b.main(v);
+        if (m.has("main")) {
+            b.main(m.bool("main"));
         }
-        if (m.containsKey("keep")) {
-            b.keep(path(base, str(m, "keep")));
+        if (m.has("keep")) {
+            b.keep(m.path("keep"));
         }
-        if (m.containsKey("auto")) {
-            b.auto(parseAuto(str(m, "auto")));
+        if (m.has("auto")) {
+            b.auto(parseAuto(m.string("auto")));
         }
-        if (m.containsKey("lane")) {
-            b.lane(str(m, "lane"));
+        if (m.has("lane")) {
+            b.lane(m.string("lane"));
         }
-        if (m.containsKey("laneDir")) {
-            b.laneDir(path(base, str(m, "laneDir")));
+        if (m.has("laneDir")) {
+            b.laneDir(m.path("laneDir"));
         }
-        for (Object y : list(m, "yards")) {
-            if (!(y instanceof String s)) {
-                throw new IllegalArgumentException("'yards' must be a list of yard names");
-            }
-            b.yard(s);
+        m.strings("yards", "yard names").forEach(b::yard);
+        for (String j : m.strings("join", "\"host:port\" strings")) {
+            b.join(parseHostPort(j));
         }
-        for (Object j : list(m, "join")) {
-            if (!(j instanceof String s)) {
-                throw new IllegalArgumentException("'join' must be a list of \"host:port\" strings");
-            }
-            b.join(parseHostPort(s));
-        }
-        if (m.containsKey("policy")) {
+        if (m.has("policy")) {
             try {
                 b.policy(Policy.parseJson(JSON.writeValueAsString(m.get("policy"))));
             } catch (JsonProcessingException e) {
@@ -193,10 +164,10 @@ public final class RouterConfig {
                 throw new IllegalArgumentException("'policy': " + e.getMessage(), e);
             }
         }
-        if (m.containsKey("policyFile")) {
-            b.policyFile(path(base, str(m, "policyFile")));
+        if (m.has("policyFile")) {
+            b.policyFile(m.path("policyFile"));
         }
-        if (m.containsKey("shares")) {
+        if (m.has("shares")) {
             if (!(m.get("shares") instanceof Map<?, ?> sm)) {
                 throw new IllegalArgumentException("'shares' must map share names to queue, best or topic");
             }
@@ -207,43 +178,13 @@ public final class RouterConfig {
                 b.share(String.valueOf(e.getKey()), parseShareKind(kind));
             }
         }
-        if (m.containsKey("policyPollMillis")) {
-            b.policyPoll(Duration.ofMillis(integer(m, "policyPollMillis")));
+        if (m.has("policyPollMillis")) {
+            b.policyPoll(Duration.ofMillis(m.integer("policyPollMillis")));
         }
-        if (m.containsKey("joinRetryMillis")) {
-            b.joinRetry(Duration.ofMillis(integer(m, "joinRetryMillis")));
+        if (m.has("joinRetryMillis")) {
+            b.joinRetry(Duration.ofMillis(m.integer("joinRetryMillis")));
         }
         return b;
-    }
-
-    private static String str(Map<?, ?> m, String key) {
-        if (!(m.get(key) instanceof String s)) {
-            throw new IllegalArgumentException("'" + key + "' must be a string");
-        }
-        return s;
-    }
-
-    private static int integer(Map<?, ?> m, String key) {
-        if (!(m.get(key) instanceof Integer i)) {
-            throw new IllegalArgumentException("'" + key + "' must be an integer");
-        }
-        return i;
-    }
-
-    private static List<?> list(Map<?, ?> m, String key) {
-        Object v = m.get(key);
-        if (v == null) {
-            return List.of();
-        }
-        if (!(v instanceof List<?> l)) {
-            throw new IllegalArgumentException("'" + key + "' must be a list");
-        }
-        return l;
-    }
-
-    private static Path path(Path base, String p) {
-        Path path = Path.of(p);
-        return base == null || path.isAbsolute() ? path : base.resolve(path);
     }
 
     /** {@code never}, {@code once} or {@code always}. */

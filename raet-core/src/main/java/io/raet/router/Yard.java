@@ -249,9 +249,12 @@ public final class Yard implements AutoCloseable {
         Requester.Pending p = requester.request(dst, data, timeout.toNanos(), System.nanoTime());
         send(p.request()).whenComplete((v, ex) -> {
             if (ex != null) {
+                // Fail the answer first: forgetting the request cancels its future, which must not win.
+                FlowException failed = new FlowException(ErrorCode.UNKNOWN_DESTINATION,
+                        "router yard '" + router + "' did not take the request: " + ex.getMessage());
+                failed.initCause(ex);
+                p.response().completeExceptionally(failed);
                 requester.cancel(p.request().id());
-                p.response().completeExceptionally(new FlowException(ErrorCode.UNKNOWN_DESTINATION,
-                        "router yard '" + router + "' did not take the request: " + ex.getMessage()));
             }
         });
         return p.response();

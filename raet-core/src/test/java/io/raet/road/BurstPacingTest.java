@@ -27,8 +27,8 @@ class BurstPacingTest {
         }
     }
 
-    /** Joins and allows beta with alpha, then records every message packet of the next transfer. */
-    static List<Seen> transfer(SimNetwork net, Map<String, Object> msg, MessageOptions opts) {
+    /** Main estate alpha (port 7540) and beta (7541), beta joined to and allowed with alpha: {alpha, beta}. */
+    static RoadEngine[] joinedPair(SimNetwork net) {
         RoadEngine alpha = net.estate("alpha", 7540, true, SimNetwork.config());
         RoadEngine beta = net.estate("beta", 7541, false, SimNetwork.config());
         beta.join(SimNetwork.address(7540), net.now);
@@ -37,6 +37,14 @@ class BurstPacingTest {
         beta.allow("alpha", net.now);
         assertThat(net.runUntil(() -> beta.remote("alpha").isAllowed() && alpha.remote("beta") != null
                 && alpha.remote("beta").isAllowed(), 10 * S)).isTrue();
+        return new RoadEngine[] {alpha, beta};
+    }
+
+    /** Joins and allows beta with alpha, then records every message packet of the next transfer. */
+    static List<Seen> transfer(SimNetwork net, Map<String, Object> msg, MessageOptions opts) {
+        RoadEngine[] pair = joinedPair(net);
+        RoadEngine alpha = pair[0];
+        RoadEngine beta = pair[1];
         List<Seen> seen = new ArrayList<>();
         java.util.function.Predicate<byte[]> before = net.filter;
         net.filter = d -> {
