@@ -677,3 +677,66 @@ func TestBurstToASlowReaderLosesNothing(t *testing.T) {
 		}
 	}
 }
+
+// Requests from many goroutines of one yard each get their own answer.
+func TestConcurrentRequests(t *testing.T) {
+	e := newEnv(t)
+	a := e.yard("a", nil)
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := 0; i < 20; i++ {
+				want := g*100 + i
+				got, err := a.Request(echo(), want, 5*time.Second)
+				if err != nil {
+					errs <- err
+					return
+				}
+				if got != int64(want) {
+					errs <- errors.New("answer of another request: " + jsonText(got))
+					return
+				}
+			}
+		}(g)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	if a.Stat("late_answer") != 0 || a.Stat("sent") != 160 {
+		t.Fatalf("stats %v", a.Stats())
+	}
+}
+
+// A yard that starts books and never finishes them costs the receiver at most the reassembler's bounds.
+func TestPartialBooksFromAYardAreBounded(t *testing.T) {
+	e := newEnv(t)
+	b := e.yard("b", nil)
+	junk, err := lane.Listen(filepath.Join(e.dir, "lane.junk.uxd"))
+	ok(t, err)
+	defer junk.Close()
+	for bi := uint64(1); bi <= 100; bi++ {
+		h := lane.NewHead("junk", "b")
+		h.SI, h.BI, h.PN, h.PC = "s", bi, 0, 0xFFFF
+		page, err := lane.EncodePage(h, []byte(strings.Repeat("x", 1000)))
+		ok(t, err)
+		ok(t, junk.Send(page, b.Path(), time.Time{}))
+	}
+	if !waitFor(func() bool { return b.Stat("pages_received") == 100 }, 5*time.Second) {
+		t.Fatalf("stats %v", b.Stats())
+	}
+	if b.Stat("dropped_book") != 100-lane.DefaultMaxBooks {
+		t.Fatalf("stats %v", b.Stats())
+	}
+	a := e.yard("a", nil) // and the yard goes on
+	if _, err := a.Send(raetsdk.Address{Yard: "b"}, 1); err != nil {
+		t.Fatal(err)
+	}
+	if m := b.Receive(2 * time.Second); m == nil || m.Data != int64(1) {
+		t.Fatalf("%v", m)
+	}
+}
