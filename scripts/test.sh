@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: unit, property, vector replay, live interop with the Python reference, the Wireshark dissector
-# and the lossy network.
-# Works on a fresh machine: installs libsodium23 and the Python reference when missing.
+# Runs every test: unit, property, vector replay, live interop with the Python reference, the Python and Go SDKs,
+# the Wireshark dissector and the lossy network.
+# Works on a fresh machine: installs libsodium23, the Python reference and (as root) Debian's Go when missing.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 # shellcheck source=env.sh
@@ -23,6 +23,18 @@ if "$sdk_python" -c 'import pytest' >/dev/null 2>&1; then
     "$sdk_python" -m pytest sdk/python/tests -q -p no:cacheprovider
 else
     "$sdk_python" -m unittest discover -s sdk/python/tests
+fi
+echo "== Go SDK (sdk/go)"
+if ! command -v go >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "installing golang-go (Debian package)" >&2
+    raet_apt_install golang-go || echo "warning: could not install golang-go" >&2
+    hash -r
+fi
+if command -v go >/dev/null 2>&1; then
+    # the module has no dependencies: nothing is downloaded (GOPROXY=off), whatever the toolchain
+    (cd sdk/go && GOPROXY=off GOTOOLCHAIN=local go test ./...)
+else
+    echo "skipped: no Go toolchain (run as root to have Debian's golang-go installed, or install Go 1.19 or later)"
 fi
 if [ "${RAET_SKIP_DISSECTOR:-}" != 1 ]; then
     echo "== Wireshark dissector on a loopback capture (tools/wireshark/test.sh)"

@@ -1,0 +1,3 @@
+module raet.io/raetsdk
+
+go 1.19
