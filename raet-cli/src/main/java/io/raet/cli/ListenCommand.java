@@ -21,11 +21,19 @@ final class ListenCommand implements Callable<Integer> {
     @Option(names = "--not-main", description = "run as a non-main estate (refuses vacuous joins)")
     boolean notMain;
 
+    @Option(names = "--stats", defaultValue = "0",
+            description = "print the counters every this many seconds (0: only at exit)")
+    int statsEvery;
+
     @Override
     public Integer call() throws Exception {
+        if (statsEvery < 0) {
+            throw new IllegalArgumentException("--stats must be 0 or more seconds");
+        }
         RoadStack stack = estate.builder("main", !notMain).build();
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Json.line(System.out, Json.obj("event", "stats", "stats", stack.stats()));
             stack.close();
             done.countDown();
         }));
@@ -50,6 +58,7 @@ final class ListenCommand implements Callable<Integer> {
                 // closed
             }
         });
+        Json.statsEvery(statsEvery, stack::stats);
         done.await();
         return 0;
     }

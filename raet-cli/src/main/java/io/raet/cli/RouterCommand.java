@@ -115,18 +115,7 @@ final class RouterCommand implements Callable<Integer> {
             router.close();
             done.countDown();
         }));
-        if (statsEvery > 0) {
-            Thread.ofVirtual().start(() -> {
-                try {
-                    while (true) {
-                        Thread.sleep(statsEvery * 1000L);
-                        Json.line(System.out, Json.obj("event", "stats", "stats", router.stats()));
-                    }
-                } catch (InterruptedException | IllegalStateException e) {
-                    // closed
-                }
-            });
-        }
+        Json.statsEvery(statsEvery, router::stats);
         done.await();
         return 0;
     }
