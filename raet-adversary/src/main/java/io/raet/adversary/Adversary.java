@@ -1,0 +1,184 @@
+package io.raet.adversary;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The adversarial suite: every class of attack of issue 10 against live targets ({@code raet listen} processes, a
+ * {@code raet router} process with yards, the Java API) while a legitimate peer measures its own rate; prints one
+ * table row per attack and exits with 1 when any verdict is FAILED.
+ *
+ * <pre>
+ * java -jar raet-adversary.jar [--quick] [--only key,key] [--list] [--keep-files]
+ * </pre>
+ */
+public final class Adversary {
+    /** One attack of the suite. */
+    record Attack(String key, Runner runner) {}
+
+    interface Runner {
+        List<Row> run(Context c) throws Exception;
+    }
+
+    interface OneRow {
+        Row run(Context c) throws Exception;
+    }
+
+    static Attack one(String key, OneRow r) {
+        return new Attack(key, c -> List.of(r.run(c)));
+    }
+
+    static final List<Attack> ATTACKS = List.of(
+            one("sc-max", SegmentAttacks::maxSegmentCount),
+            one("amplify", SegmentAttacks::amplification),
+            one("open-messages", SegmentAttacks::openMessages),
+            one("unread-inbox", StateAttacks::neverReading),
+            one("router-flood", c -> RouterAttacks.laneFlood(c, false)),
+            one("router-flood-shared", c -> RouterAttacks.laneFlood(c, true)),
+            one("joins-half-open", c -> JoinAttacks.flood(c, false)),
+            one("joins-completed", c -> JoinAttacks.flood(c, true)),
+            one("role-never", c -> IdentityAttacks.otherRole(c, "never")),
+            one("role-once", c -> IdentityAttacks.otherRole(c, "once")),
+            one("role-always", c -> IdentityAttacks.otherRole(c, "always")),
+            one("copied-keys", IdentityAttacks::copiedKeys),
+            one("own-name", IdentityAttacks::ownName),
+            one("replay", IdentityAttacks::forgedJoinReplay),
+            new Attack("keep", KeepAttacks::restarts),
+            one("allow-finishing", AllowAttack::allowWhileFinishing));
+
+    private Adversary() {}
+
+    public static void main(String[] args) throws Exception {
+        Settings settings = Settings.full();
+        Set<String> only = new LinkedHashSet<>();
+        boolean keepFiles = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> settings = Settings.quick();
+                case "--full" -> settings = Settings.full();
+                case "--keep-files" -> keepFiles = true;
+                case "--only" -> only.addAll(Arrays.asList(args[++i].split(",")));
+                case "--list" -> {
+                    ATTACKS.forEach(a -> System.out.println(a.key()));
+                    return;
+                }
+                case "-h", "--help" -> {
+                    System.out.println("usage: adversary [--quick|--full] [--only key,key] [--list] [--keep-files]");
+                    return;
+                }
+                default -> {
+                    System.err.println("adversary: unknown argument " + args[i]);
+                    System.exit(2);
+                }
+            }
+        }
+        for (String k : only) {
+            if (ATTACKS.stream().noneMatch(a -> a.key().equals(k))) {
+                System.err.println("adversary: no attack '" + k + "' (see --list)");
+                System.exit(2);
+            }
+        }
+        Path work = Files.createTempDirectory("raet-adversary-");
+        Context c = new Context(settings, work);
+        List<Row> rows = new ArrayList<>();
+        long t0 = System.nanoTime();
+        warmUp(c);
+        try {
+            for (Attack a : ATTACKS) {
+                if (!only.isEmpty() && !only.contains(a.key())) {
+                    continue;
+                }
+                long t = System.nanoTime();
+                List<Row> done;
+                try {
+                    done = a.runner().run(c);
+                } catch (Exception | AssertionError e) {
+                    done = List.of(new Row(a.key(), "?").fail("the attack could not run: " + e));
+                }
+                rows.addAll(done);
+                for (Row row : done) {
+                    System.err.printf("adversary: %-50s %-6s (%.1f s)%n", row.attack, row.verdict(),
+                            (System.nanoTime() - t) / 1e9);
+                }
+            }
+        } finally {
+            if (!keepFiles) {
+                delete(work);
+            } else {
+                System.err.println("adversary: files kept in " + work);
+            }
+        }
+        print(System.out, settings, rows, (System.nanoTime() - t0) / 1e9);
+        System.exit(rows.stream().allMatch(Row::held) ? 0 : 1);
+    }
+
+    /** Runs the suite's own stacks for a while, so that its first measurements do not pay for its JIT compiler. */
+    static void warmUp(Context c) throws Exception {
+        try (io.raet.road.RoadStack a = Context.estate("warm-a", "warm").main(true).build();
+                io.raet.road.RoadStack b = Context.estate("warm-b", "warm").build()) {
+            String remote = Context.connect(b, a.address());
+            Thread drain = Context.drain(a);
+            try (Meter m = c.meter(b, remote, "warm")) {
+                Meter.sleep(c.settings.warmup().multipliedBy(2));
+            }
+            drain.interrupt();
+        }
+    }
+
+    static void print(PrintStream out, Settings s, List<Row> rows, double seconds) {
+        out.printf("%nadversarial suite (%s run, %.0f s): legit = the legitimate peer's msgs/s; RSS in MiB%n%n",
+                s.name(), seconds);
+        out.println("| attack | target | counters | legit before / during / after | RSS before / peak / after "
+                + "| verdict |");
+        out.println("|---|---|---|---|---|---|");
+        for (Row r : rows) {
+            out.printf("| %s | %s | %s | %s / %s / %s | %s / %s / %s | %s |%n", r.attack, r.target,
+                    r.counters.replace("|", "/"), Row.rate(r.before), Row.rate(r.during), Row.rate(r.after),
+                    Row.mib(r.rssBeforeKb), Row.mib(r.rssPeakKb), Row.mib(r.rssAfterKb), r.verdict());
+        }
+        boolean any = false;
+        for (Row r : rows) {
+            if (!r.failures.isEmpty() || !r.notes.isEmpty()) {
+                if (!any) {
+                    out.println();
+                    any = true;
+                }
+                out.println(r.attack + ": " + r.verdict());
+                r.failures.forEach(f -> out.println("    - " + f));
+                r.notes.forEach(n -> out.println("    . " + n));
+            }
+        }
+        long failed = rows.stream().filter(r -> !r.held()).count();
+        out.printf("%n%d of %d held%n", rows.size() - failed, rows.size());
+    }
+
+    static void delete(Path dir) {
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
+                    Files.deleteIfExists(f);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                    Files.deleteIfExists(d);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            System.err.println("adversary: could not remove " + dir + ": " + e);
+        }
+    }
+}
