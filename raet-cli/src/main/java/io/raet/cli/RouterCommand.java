@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -105,7 +104,6 @@ final class RouterCommand implements Callable<Integer> {
         }
         RouterConfig cfg = b.build();
         Router router = Router.start(cfg, e -> Json.line(System.out, toJson(e)));
-        CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 Json.line(System.out, Json.obj("event", "stats", "stats", router.stats()));
@@ -113,10 +111,14 @@ final class RouterCommand implements Callable<Integer> {
                 System.err.println("raet router: counters not printed: " + e);
             }
             router.close();
-            done.countDown();
         }));
         Json.statsEvery(statsEvery, router::stats);
-        done.await();
+        router.awaitClose();
+        if (router.failure() != null) {
+            // The router closed by itself (it logged why): end the process instead of staying up deaf.
+            Json.line(System.out, Json.obj("event", "failed", "error", router.failure().toString()));
+            return 1;
+        }
         return 0;
     }
 
