@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -99,11 +100,14 @@ public final class Adversary {
                     continue;
                 }
                 long t = System.nanoTime();
-                List<Row> done;
-                try {
-                    done = a.runner().run(c);
-                } catch (Exception | AssertionError e) {
-                    done = List.of(new Row(a.key(), "?").fail("the attack could not run: " + e));
+                List<Row> done = attempt(a, c);
+                if (done.size() == 1 && done.getFirst().failedOnRatesOnly()) {
+                    // Rates alone can fail on a busy machine: the verdict stands only when a second run agrees.
+                    Row first = done.getFirst();
+                    done = attempt(a, c);
+                    for (String f : first.failures) {
+                        done.getFirst().note("first run: " + f);
+                    }
                 }
                 rows.addAll(done);
                 for (Row row : done) {
@@ -122,14 +126,36 @@ public final class Adversary {
         System.exit(rows.stream().allMatch(Row::held) ? 0 : 1);
     }
 
-    /** Runs the suite's own stacks for a while, so that its first measurements do not pay for its JIT compiler. */
+    private static List<Row> attempt(Attack a, Context c) {
+        try {
+            return a.runner().run(c);
+        } catch (Exception | AssertionError e) {
+            return List.of(new Row(a.key(), "?").fail("the attack could not run: " + e));
+        }
+    }
+
+    /**
+     * Runs the suite's own stacks (road and lane) for a while, so that its first measurements do not pay for its JIT
+     * compiler.
+     */
     static void warmUp(Context c) throws Exception {
+        Path lane = c.dir("warm-lane");
+        try (io.raet.router.Router r = io.raet.router.Router.start(io.raet.router.RouterConfig.builder("warm")
+                .port(0).laneDir(lane).build());
+                io.raet.router.Yard svc = io.raet.router.Yard.builder("svc").dir(lane).build();
+                io.raet.router.Yard asker = io.raet.router.Yard.builder("asker").dir(lane).build()) {
+            svc.serve("jobs", d -> d);
+            io.raet.route.Address to = io.raet.route.Address.of("", "svc", "jobs");
+            try (Meter m = new Meter("warm-lane", c.settings.window(), n -> asker.request(to, n))) {
+                Meter.sleep(Duration.ofSeconds(2));
+            }
+        }
         try (io.raet.road.RoadStack a = Context.estate("warm-a", "warm").main(true).build();
                 io.raet.road.RoadStack b = Context.estate("warm-b", "warm").build()) {
             String remote = Context.connect(b, a.address());
             Thread drain = Context.drain(a);
             try (Meter m = c.meter(b, remote, "warm")) {
-                Meter.sleep(c.settings.warmup().multipliedBy(2));
+                Meter.sleep(Duration.ofSeconds(2));
             }
             drain.interrupt();
         }

@@ -226,8 +226,14 @@ final class IdentityAttacks {
                 }
                 tap.stopRecording();
                 long si = tap.last(IdentityAttacks::legitMessage).head().si();
+                if (si == old.head().si()) {
+                    throw new IllegalStateException("set-up: the restarted peer did not open a new session (si "
+                            + si + ")");
+                }
+                java.util.Set<Long> tids = new java.util.HashSet<>();
                 for (Tap.Seen s : tap.seen()) {
-                    if (legitMessage(s) && s.head().si() == si) {
+                    // each message once: its first copy (a resend carries the again flag and is refused as such)
+                    if (legitMessage(s) && s.head().si() == si && tids.add(s.head().ti())) {
                         current.add(s.data());
                     }
                 }
@@ -257,7 +263,8 @@ final class IdentityAttacks {
                 } catch (Exception e) {
                     stillWorks = false;
                 }
-                row.counters("session 2: " + delivered + " delivered, " + current.size() + " captured; forged join: "
+                row.counters("session " + old.head().si() + " then " + si + ": " + delivered + " delivered, "
+                        + current.size() + " captured; forged join: "
                         + a.kind() + "; replayed, delivered again: " + twice + " of " + n
                         + (stillWorks ? "" : "; legit cut off afterwards"));
                 if (twice > 0) {

@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class JoinAttacks {
     /** How long a completed join waits for the target's answer. */
-    static final Duration ANSWER_WAIT = Duration.ofMillis(500);
+    static final Duration ANSWER_WAIT = Duration.ofMillis(1500);
 
     private JoinAttacks() {}
 

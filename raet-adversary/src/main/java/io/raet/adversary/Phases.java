@@ -26,7 +26,7 @@ final class Phases {
     static void run(Context c, Row row, ChildProcess target, Meter legit, Attack attack) throws Exception {
         Settings s = c.settings;
         try (Sampler mem = target == null ? null : new Sampler(target.pid())) {
-            Meter.sleep(s.warmup());
+            warmUp(legit, s.warmup());
             row.rssBeforeKb = target == null ? -1 : target.rssKb();
             double before = legit == null ? Double.NaN : legit.measure(s.before());
             Meter.Span span = legit == null ? null : legit.span();
@@ -43,6 +43,28 @@ final class Phases {
             if (target != null) {
                 row.rssAfterKb = target.alive() ? target.rssKb() : -1;
                 row.rssPeakKb = Math.max(mem.max(), target.alive() ? target.peakKb() : -1);
+            }
+        }
+    }
+
+    /**
+     * Lets the peer run until its rate is steady (three windows of 250 ms within 20 % of each other), at most
+     * {@code max}: a target fresh from its start is still compiling its hot paths.
+     */
+    static void warmUp(Meter legit, Duration max) throws InterruptedException {
+        if (legit == null) {
+            Meter.sleep(max);
+            return;
+        }
+        long end = System.nanoTime() + max.toNanos();
+        double[] last = {-1, -1, -1};
+        int i = 0;
+        while (System.nanoTime() < end) {
+            last[i++ % 3] = legit.measure(Duration.ofMillis(250));
+            double lo = Math.min(last[0], Math.min(last[1], last[2]));
+            double hi = Math.max(last[0], Math.max(last[1], last[2]));
+            if (lo > 0 && hi <= 1.2 * lo) {
+                return;
             }
         }
     }

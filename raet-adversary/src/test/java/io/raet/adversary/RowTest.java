@@ -18,6 +18,15 @@ class RowTest {
     }
 
     @Test
+    void onlyAFailureOnRatesAloneIsWorthASecondRun() {
+        assertThat(new Row("a", "t").rates(1000, 100, 100).judgeRates(true).failedOnRatesOnly()).isTrue();
+        assertThat(new Row("a", "t").rates(1000, 100, 100).judgeRates(true).fail("delivered twice")
+                .failedOnRatesOnly()).isFalse();
+        assertThat(new Row("a", "t").fail("keep grew").failedOnRatesOnly()).isFalse();
+        assertThat(new Row("a", "t").rates(1000, 900, 900).judgeRates(true).failedOnRatesOnly()).isFalse();
+    }
+
+    @Test
     void memoryAboveTheBoundFails() {
         Row r = new Row("a", "t");
         r.rssPeakKb = 400 * 1024;
