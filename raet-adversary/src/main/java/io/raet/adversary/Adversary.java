@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -24,8 +25,11 @@ import java.util.Set;
  * </pre>
  */
 public final class Adversary {
-    /** One attack of the suite. */
-    record Attack(String key, Runner runner) {}
+    /**
+     * One attack of the suite; one that measures no rate ({@code measured} false) runs alongside the other such
+     * attacks, after the measured ones, which run one at a time.
+     */
+    record Attack(String key, boolean measured, Runner runner) {}
 
     interface Runner {
         List<Row> run(Context c) throws Exception;
@@ -36,7 +40,11 @@ public final class Adversary {
     }
 
     static Attack one(String key, OneRow r) {
-        return new Attack(key, c -> List.of(r.run(c)));
+        return new Attack(key, true, c -> List.of(r.run(c)));
+    }
+
+    static Attack unmeasured(String key, Runner r) {
+        return new Attack(key, false, r);
     }
 
     static final List<Attack> ATTACKS = List.of(
@@ -52,10 +60,10 @@ public final class Adversary {
             one("role-once", c -> IdentityAttacks.otherRole(c, "once")),
             one("role-always", c -> IdentityAttacks.otherRole(c, "always")),
             one("copied-keys", IdentityAttacks::copiedKeys),
-            one("own-name", IdentityAttacks::ownName),
-            one("replay", IdentityAttacks::forgedJoinReplay),
-            new Attack("keep", KeepAttacks::restarts),
-            one("allow-finishing", AllowAttack::allowWhileFinishing));
+            unmeasured("own-name", c -> List.of(IdentityAttacks.ownName(c))),
+            unmeasured("replay", c -> List.of(IdentityAttacks.forgedJoinReplay(c))),
+            unmeasured("keep", KeepAttacks::restarts),
+            unmeasured("allow-finishing", c -> List.of(AllowAttack.allowWhileFinishing(c))));
 
     private Adversary() {}
 
@@ -95,8 +103,10 @@ public final class Adversary {
         long t0 = System.nanoTime();
         warmUp(c);
         try {
-            for (Attack a : ATTACKS) {
-                if (!only.isEmpty() && !only.contains(a.key())) {
+            List<Attack> chosen = ATTACKS.stream().filter(a -> only.isEmpty() || only.contains(a.key())).toList();
+            Map<Attack, java.util.concurrent.Future<List<Row>>> alongside = new java.util.LinkedHashMap<>();
+            for (Attack a : chosen) {
+                if (!a.measured()) {
                     continue;
                 }
                 long t = System.nanoTime();
@@ -110,9 +120,20 @@ public final class Adversary {
                     }
                 }
                 rows.addAll(done);
-                for (Row row : done) {
-                    System.err.printf("adversary: %-50s %-6s (%.1f s)%n", row.attack, row.verdict(),
-                            (System.nanoTime() - t) / 1e9);
+                progress(done, t);
+            }
+            long t = System.nanoTime();
+            try (java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors
+                    .newVirtualThreadPerTaskExecutor()) {
+                for (Attack a : chosen) {
+                    if (!a.measured()) {
+                        alongside.put(a, pool.submit(() -> attempt(a, c)));
+                    }
+                }
+                for (java.util.concurrent.Future<List<Row>> f : alongside.values()) {
+                    List<Row> done = f.get();
+                    rows.addAll(done);
+                    progress(done, t);
                 }
             }
         } finally {
@@ -124,6 +145,13 @@ public final class Adversary {
         }
         print(System.out, settings, rows, (System.nanoTime() - t0) / 1e9);
         System.exit(rows.stream().allMatch(Row::held) ? 0 : 1);
+    }
+
+    private static void progress(List<Row> done, long since) {
+        for (Row row : done) {
+            System.err.printf("adversary: %-50s %-6s (%.1f s)%n", row.attack, row.verdict(),
+                    (System.nanoTime() - since) / 1e9);
+        }
     }
 
     private static List<Row> attempt(Attack a, Context c) {

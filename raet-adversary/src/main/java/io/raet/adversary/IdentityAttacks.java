@@ -238,6 +238,8 @@ final class IdentityAttacks {
                     }
                 }
                 delivered = countDelivered(target, n);
+                Thread.sleep(1100);
+                Map<String, Long> statsBefore = target.stats();
                 JoinClient.Answer a;
                 try (JoinClient jc = new JoinClient(InetAddress.getLoopbackAddress(), Context.address(target))) {
                     a = jc.join(se, ThreadLocalRandom.current().nextInt(1, 1 << 30), "legit", false,
@@ -263,10 +265,12 @@ final class IdentityAttacks {
                 } catch (Exception e) {
                     stillWorks = false;
                 }
+                Thread.sleep(1100);
                 row.counters("session " + old.head().si() + " then " + si + ": " + delivered + " delivered, "
                         + current.size() + " captured; forged join: "
                         + a.kind() + "; replayed, delivered again: " + twice + " of " + n
-                        + (stillWorks ? "" : "; legit cut off afterwards"));
+                        + (stillWorks ? "" : "; legit cut off afterwards") + "; "
+                        + Phases.delta(statsBefore, target.stats(), "messages_received", "drop_*"));
                 if (twice > 0) {
                     row.fail(twice + " of " + n + " messages of the current session were delivered a second time");
                 }

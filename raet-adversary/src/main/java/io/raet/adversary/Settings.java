@@ -23,8 +23,8 @@ record Settings(String name, Duration warmup, Duration before, Duration during, 
         int openMessages, int amplifiers, int joinFlood, int joinHosts, int window) {
 
     static Settings quick() {
-        return new Settings("quick", Duration.ofMillis(1500), Duration.ofMillis(1000), Duration.ofMillis(2000), Duration.ofMillis(1200),
-                Duration.ofMillis(500), 256, 2000, 20, 400, 20, 16);
+        return new Settings("quick", Duration.ofMillis(1500), Duration.ofMillis(1000), Duration.ofMillis(1500),
+                Duration.ofMillis(1000), Duration.ofMillis(500), 256, 2000, 20, 400, 20, 16);
     }
 
     static Settings full() {
