@@ -158,7 +158,10 @@ public final class Adversary {
         try {
             return a.runner().run(c);
         } catch (Exception | AssertionError e) {
-            return List.of(new Row(a.key(), "?").fail("the attack could not run: " + e));
+            String at = java.util.Arrays.stream(e.getStackTrace())
+                    .filter(f -> f.getClassName().startsWith(Adversary.class.getPackageName()))
+                    .findFirst().map(f -> " at " + f.getFileName() + ":" + f.getLineNumber()).orElse("");
+            return List.of(new Row(a.key(), "?").fail("the attack could not run: " + e + at));
         }
     }
 

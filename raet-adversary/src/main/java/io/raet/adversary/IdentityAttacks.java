@@ -32,6 +32,12 @@ final class IdentityAttacks {
         RoadStack stack() {
             return Context.estate("legit", "legit").keys(signer, box).build();
         }
+
+        /** The peer with a keep of its own at {@code port} (0: any): restarted, it comes back as it was. */
+        RoadStack stack(int port, Path keep) {
+            RoadStack.Builder b = Context.estate("legit", "legit").keys(signer, box).port(port);
+            return (keep == null ? b : b.keep(keep)).build();
+        }
     }
 
     /**
@@ -45,9 +51,16 @@ final class IdentityAttacks {
         Legit id = Legit.fresh();
         ChildProcess target = c.listen(dir, "never".equals(auto) ? "once" : auto, keep, false, 0);
         try {
+            int legitPort = 0;
+            Path legitKeep = null;
             if ("never".equals(auto)) {
-                try (RoadStack first = id.stack()) {
-                    Context.connect(first, Context.address(target));
+                // accepted under once (the keep remembers the peer), then the target restarts under never; the
+                // peer, restarted too, comes back from the same address with its own keep
+                legitKeep = dir.resolve("legit-keep");
+                try (RoadStack first = id.stack(0, legitKeep)) {
+                    String remote = Context.connect(first, Context.address(target));
+                    first.send(remote, Map.of("id", "accepted")).get(5, TimeUnit.SECONDS);
+                    legitPort = first.address().getPort();
                 }
                 int port = Context.address(target).getPort();
                 target.stop();
@@ -55,7 +68,7 @@ final class IdentityAttacks {
             }
             ChildProcess t = target;
             InetSocketAddress at = Context.address(t);
-            try (RoadStack legit = id.stack()) {
+            try (RoadStack legit = id.stack(legitPort, legitKeep)) {
                 String remote = Context.connect(legit, at);
                 Map<String, Object> before = KeepFiles.identity(keep, "legit");
                 List<String> outcome = new ArrayList<>();

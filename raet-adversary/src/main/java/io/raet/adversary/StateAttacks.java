@@ -11,6 +11,8 @@ import java.util.Map;
 final class StateAttacks {
     /** Messages in flight from the flooding peer. */
     static final int FLOOD_WINDOW = 256;
+    /** The flood lasts at least this long, whatever the run's setting. */
+    static final Duration MIN_FLOOD = Duration.ofSeconds(5);
 
     private StateAttacks() {}
 
@@ -42,18 +44,20 @@ final class StateAttacks {
                 MessageOptions opts = MessageOptions.DEFAULT.withTimeout(Duration.ofSeconds(3));
                 try (Meter meter = c.meter(legit, remote, "unread")) {
                     Phases.run(c, row, target, meter, d -> {
+                        // long enough for an inbox of some thousands to fill: the last quarter must see it full
+                        long ms = Math.max(d.toMillis(), MIN_FLOOD.toMillis());
                         target.tell("pause");
                         try (Meter f = new Meter("flood", FLOOD_WINDOW,
                                 n -> flood.send(remote, Map.of("flood", n, "pad", "x".repeat(400)), opts))) {
-                            Thread.sleep(d.toMillis() * 6 / 10);
+                            Thread.sleep(ms * 3 / 4);
                             unread[0] = unread(target);
-                            Thread.sleep(d.toMillis() * 4 / 10);
+                            Thread.sleep(ms / 4);
                             unread[1] = unread(target);
                         }
                         target.tell("resume");
                     });
                 }
-                row.counters("unread at 60% of the attack " + unread[0] + ", at its end " + unread[1]);
+                row.counters("unread at 3/4 of the attack " + unread[0] + ", at its end " + unread[1]);
                 if (unread[1] > unread[0] + Math.max(100, unread[0] / 20)) {
                     row.fail("the unread messages still grew from " + unread[0] + " to " + unread[1]
                             + " while nothing was read (no back pressure)");
