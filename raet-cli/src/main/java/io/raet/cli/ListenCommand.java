@@ -21,8 +21,8 @@ final class ListenCommand implements Callable<Integer> {
     @Option(names = "--not-main", description = "run as a non-main estate (refuses vacuous joins)")
     boolean notMain;
 
-    @Option(names = "--stats", defaultValue = "0",
-            description = "print the counters every this many seconds (0: only at exit)")
+    @Option(names = "--stats", description = "print the counters every this many seconds, 0: only at exit"
+            + " (default: ${DEFAULT-VALUE})", defaultValue = "0")
     int statsEvery;
 
     @Override
