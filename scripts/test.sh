@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: unit, property, vector replay, live interop with the Python reference, the Python and Go SDKs,
-# the Wireshark dissector and the lossy network.
+# the Wireshark dissector, the lossy network and the adversarial suite's short run (RAET_SKIP_ADVERSARY=1 skips it;
+# it fails while an attack of the security issue succeeds).
 # Works on a fresh machine: installs libsodium23, the Python reference and (as root) Debian's Go when missing.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -43,4 +44,8 @@ fi
 if [ "${RAET_SKIP_NETEM:-}" != 1 ]; then
     echo "== lossy network across namespaces (scripts/netem-test.sh)"
     timeout 600 bash "$root/scripts/netem-test.sh"
+fi
+if [ "${RAET_SKIP_ADVERSARY:-}" != 1 ]; then
+    echo "== adversarial suite, short run (scripts/adversary.sh --quick)"
+    bash "$root/scripts/adversary.sh" --quick
 fi

@@ -34,6 +34,26 @@ final class Json {
         }
     }
 
+    /**
+     * Prints {@code {"event": "stats", "stats": counters}} every {@code seconds} (0: never) on a virtual thread until
+     * the counters can no longer be had.
+     */
+    static void statsEvery(int seconds, java.util.function.Supplier<Map<String, Long>> counters) {
+        if (seconds <= 0) {
+            return;
+        }
+        Thread.ofVirtual().start(() -> {
+            try {
+                while (true) {
+                    Thread.sleep(seconds * 1000L);
+                    line(System.out, obj("event", "stats", "stats", counters.get()));
+                }
+            } catch (InterruptedException | IllegalStateException e) {
+                // closed
+            }
+        });
+    }
+
     @SuppressWarnings("unchecked")
     static Map<String, Object> parseObject(String text) throws JsonProcessingException {
         Object o = MAPPER.readValue(text, Object.class);

@@ -31,9 +31,16 @@ final class ListenCommand implements Callable<Integer> {
     @Mixin
     MetricsOptions metricsOptions;
 
+    @Option(names = "--stats", description = "print the counters every this many seconds, 0: only at exit"
+            + " (default: ${DEFAULT-VALUE})", defaultValue = "0")
+    int statsEvery;
+
     @Override
     public Integer call() throws Exception {
         configOption.apply();
+        if (statsEvery < 0) {
+            throw new IllegalArgumentException("--stats must be 0 or more seconds");
+        }
         RoadStack stack = EstateOptions.open(estate.builder("main", !notMain));
         CountDownLatch done = new CountDownLatch(1);
         EventPrinter printer = EventPrinter.started(System.out);
@@ -50,6 +57,7 @@ final class ListenCommand implements Callable<Integer> {
             if (metrics != null) {
                 metrics.close();
             }
+            Json.line(System.out, Json.obj("event", "stats", "stats", stack.stats()));
             stack.close();
             printer.close();
             done.countDown();
@@ -67,6 +75,8 @@ final class ListenCommand implements Callable<Integer> {
                 // closed
             }
         });
+        Json.statsEvery(statsEvery, stack::stats);
+        Json.statsEvery(statsEvery, stack::stats);
         done.await();
         return 0;
     }

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -129,7 +128,6 @@ final class RouterCommand implements Callable<Integer> {
             throw EstateOptions.bindFailure(e);
         }
         MetricsServer metrics = metricsOptions.start(new RouterMetrics(router), router);
-        CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (metrics != null) {
                 metrics.close();
@@ -141,21 +139,14 @@ final class RouterCommand implements Callable<Integer> {
             }
             router.close();
             printer.close();
-            done.countDown();
         }));
-        if (statsEvery > 0) {
-            Thread.ofVirtual().start(() -> {
-                try {
-                    while (true) {
-                        Thread.sleep(statsEvery * 1000L);
-                        Json.line(System.out, Json.obj("event", "stats", "stats", router.stats()));
-                    }
-                } catch (InterruptedException | IllegalStateException e) {
-                    // closed
-                }
-            });
+        Json.statsEvery(statsEvery, router::stats);
+        router.awaitClose();
+        if (router.failure() != null) {
+            // The router closed by itself (it logged why): end the process instead of staying up deaf.
+            Json.line(System.out, Json.obj("event", "failed", "error", router.failure().toString()));
+            return 1;
         }
-        done.await();
         return 0;
     }
 

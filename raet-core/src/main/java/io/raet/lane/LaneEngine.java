@@ -148,6 +148,12 @@ public final class LaneEngine {
         return byName.get(name);
     }
 
+    /** The name of the known yard whose socket is at {@code path}, or null. */
+    public String yardAt(String path) {
+        LaneYard y = path == null ? null : byHa.get(path);
+        return y == null ? null : y.name();
+    }
+
     public List<String> yardNames() {
         return List.copyOf(byName.keySet());
     }

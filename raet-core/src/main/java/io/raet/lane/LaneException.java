@@ -16,6 +16,8 @@ public final class LaneException extends Exception {
         PEER_GONE,
         /** The destination did not drain its queue within the send timeout. */
         BUSY,
+        /** The destination's queue in this stack (or the source's share of it) is full: refused at once. */
+        QUEUE_FULL,
         /** The socket reported another error. */
         SEND_FAILED,
         /** The stack was closed before the message was sent. */

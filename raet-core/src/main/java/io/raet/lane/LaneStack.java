@@ -1,6 +1,7 @@
 package io.raet.lane;
 
 import io.raet.codec.PackKind;
+import io.raet.util.FairQueue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -8,7 +9,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -17,10 +17,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -36,6 +35,21 @@ import org.slf4j.LoggerFactory;
  * {@link LaneException.Kind#BUSY}. A destination without a socket fails with {@link LaneException.Kind#PEER_GONE}
  * and is removed, as the reference does. Callers never block in {@link #send}.
  *
+ * <p>Every queue is bounded. Messages for one destination wait in a queue per <em>source</em> (a name the caller
+ * gives, e.g. the yard or estate a router forwards for; {@code ""} by default), and the sources take turns, one
+ * message each, so a source that floods a destination delays the others by one message at a time, not by its whole
+ * backlog; the sender thread also takes turns between destinations ({@value #PAGES_PER_TURN} pages at most). A send
+ * beyond a destination's bound ({@link Builder#maxQueued}, {@link Builder#maxQueuedPerSource},
+ * {@link Builder#maxQueuedBytes}) fails at once with {@link LaneException.Kind#QUEUE_FULL} (counted
+ * {@code tx_queue_full}). Received messages wait for {@link #receive()} in the same way, per sending yard, taken
+ * in turns; when the inbox is full the receiving thread waits (the senders' sockets fill: back pressure), and a yard
+ * holding its whole share of the inbox ({@link Builder#inboxPerSource}) has its further messages dropped (counted
+ * {@code inbox_source_full}).
+ *
+ * <p>No exception from one datagram or one send ends a thread: it is counted ({@code receive_error},
+ * {@code send_error}) and the thread goes on. A {@link VirtualMachineError} closes the stack loudly: logged, every
+ * queued send failed, {@link #receive()} throwing, {@link #failure()} telling why.
+ *
  * <pre>{@code
  * try (LaneStack main = LaneStack.builder().lane("maple").name("main").dir(dir).build()) {
  *     LaneMessage m = main.receive();
@@ -48,28 +62,62 @@ public final class LaneStack implements AutoCloseable {
     private static final long MIN_BACKOFF_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
     private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final int POLL_MILLIS = 250;
+    /** Default bound on the messages queued for one destination. */
+    public static final int DEFAULT_MAX_QUEUED = 4096;
+    /** Default bound on the bytes queued for one destination. */
+    public static final long DEFAULT_MAX_QUEUED_BYTES = 64L << 20;
+    /** Most pages sent to one destination before the sender thread turns to the next. */
+    static final int PAGES_PER_TURN = 64;
 
     private final LaneEngine engine;
     private final UxdSocket socket;
     private final Duration sendTimeout;
-    private final BlockingQueue<LaneMessage> inbox;
+    private final int maxQueued;
+    private final int maxQueuedPerSource;
+    private final long maxQueuedBytes;
+    private final int inboxCapacity;
+    private final int inboxPerSource;
     private final Thread receiver;
     private final Thread sender;
     private volatile boolean closing;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Throwable failure;
+    /** Sees each received message before it is queued (tests put faults here). */
+    volatile java.util.function.Consumer<LaneMessage> receivedHook = m -> { };
+
+    private final ReentrantLock rxLock = new ReentrantLock();
+    private final Condition rxReady = rxLock.newCondition();
+    private final Condition rxRoom = rxLock.newCondition();
+    /** Received messages by sending yard. Guarded by rxLock. */
+    private final FairQueue<LaneMessage> inbox = new FairQueue<>();
 
     private final ReentrantLock txLock = new ReentrantLock();
     private final Condition txWork = txLock.newCondition();
-    /** Queued messages per destination path, in order. Guarded by txLock. */
-    private final Map<String, ArrayDeque<Pending>> txQueues = new LinkedHashMap<>();
+    /** Queued messages per destination path. Guarded by txLock. */
+    private final Map<String, Outbox> txQueues = new LinkedHashMap<>();
 
     private static final class Pending {
         final LaneEngine.Outgoing out;
+        final String source;
+        final long bytes;
         final CompletableFuture<Void> future = new CompletableFuture<>();
         int next;
 
-        Pending(LaneEngine.Outgoing out) {
+        Pending(LaneEngine.Outgoing out, String source) {
             this.out = out;
+            this.source = source;
+            long n = 0;
+            for (byte[] page : out.pages()) {
+                n += page.length;
+            }
+            this.bytes = n;
         }
+    }
+
+    /** The messages waiting for one destination, by source, and their bytes. Guarded by txLock. */
+    private static final class Outbox {
+        final FairQueue<Pending> queue = new FairQueue<>();
+        long bytes;
     }
 
     /** Sender-thread state of one destination. */
@@ -88,7 +136,11 @@ public final class LaneStack implements AutoCloseable {
             engine.addYard(e.getKey(), e.getValue());
         }
         this.sendTimeout = b.sendTimeout;
-        this.inbox = new LinkedBlockingQueue<>(b.inboxCapacity);
+        this.maxQueued = b.maxQueued;
+        this.maxQueuedPerSource = b.maxQueuedPerSource;
+        this.maxQueuedBytes = b.maxQueuedBytes;
+        this.inboxCapacity = b.inboxCapacity;
+        this.inboxPerSource = b.inboxPerSource;
         try {
             Files.createDirectories(config.dir());
         } catch (IOException e) {
@@ -190,7 +242,22 @@ public final class LaneStack implements AutoCloseable {
      * {@link LaneException.Kind#UNKNOWN_YARD}.
      */
     public CompletableFuture<Void> send(String yard, Map<String, ?> body, PackKind pk) {
+        return send(yard, body, pk, "");
+    }
+
+    /**
+     * Queues {@code body} for {@code yard} on behalf of {@code source}: the messages of one source go in order, and
+     * sources take turns at the destination (see the class description). Fails at once with
+     * {@link LaneException.Kind#QUEUE_FULL} when the destination's queue, or the source's share of it, is full.
+     */
+    public CompletableFuture<Void> send(String yard, Map<String, ?> body, String source) {
+        return send(yard, body, engine.config().packKind(), source);
+    }
+
+    /** {@link #send(String, Map, String)} serialized per {@code pk}. */
+    public CompletableFuture<Void> send(String yard, Map<String, ?> body, PackKind pk, String source) {
         Objects.requireNonNull(pk, "pk");
+        Objects.requireNonNull(source, "source");
         if (closing) {
             return CompletableFuture.failedFuture(new LaneException(LaneException.Kind.CLOSED, "lane stack closed"));
         }
@@ -205,19 +272,98 @@ public final class LaneStack implements AutoCloseable {
         } catch (LaneException e) {
             return CompletableFuture.failedFuture(e);
         }
-        Pending p = new Pending(out);
+        Pending p = new Pending(out, source);
+        String full = null;
         txLock.lock();
         try {
             if (closing) {
                 p.future.completeExceptionally(new LaneException(LaneException.Kind.CLOSED, "lane stack closed"));
-            } else {
-                txQueues.computeIfAbsent(out.ha(), k -> new ArrayDeque<>()).add(p);
+                return p.future;
+            }
+            Outbox box = txQueues.get(out.ha());
+            if (box != null) {
+                full = full(box, p);
+            }
+            if (full == null) {
+                if (box == null) {
+                    box = new Outbox();
+                    txQueues.put(out.ha(), box);
+                }
+                box.queue.add(source, p);
+                box.bytes += p.bytes;
                 txWork.signal();
             }
         } finally {
             txLock.unlock();
         }
+        if (full != null) {
+            count("tx_queue_full");
+            p.future.completeExceptionally(new LaneException(LaneException.Kind.QUEUE_FULL,
+                    "queue to yard '" + yard + "' is full: " + full));
+        }
         return p.future;
+    }
+
+    /** Why {@code p} does not fit in {@code box}, or null when it does (an empty queue takes any one message). */
+    private String full(Outbox box, Pending p) {
+        if (box.queue.size() >= maxQueued) {
+            return box.queue.size() + " messages";
+        }
+        if (box.queue.size(p.source) >= maxQueuedPerSource) {
+            return box.queue.size(p.source) + " messages from '" + p.source + "'";
+        }
+        if (!box.queue.isEmpty() && box.bytes + p.bytes > maxQueuedBytes) {
+            return box.bytes + " bytes";
+        }
+        return null;
+    }
+
+    /** Messages queued for {@code yard} and not yet wholly sent. */
+    public int queued(String yard) {
+        String ha;
+        synchronized (engine) {
+            LaneYard y = engine.yard(yard);
+            if (y == null) {
+                return 0;
+            }
+            ha = y.ha();
+        }
+        txLock.lock();
+        try {
+            Outbox box = txQueues.get(ha);
+            return box == null ? 0 : box.queue.size();
+        } finally {
+            txLock.unlock();
+        }
+    }
+
+    /** Messages queued for every destination. */
+    public int queued() {
+        txLock.lock();
+        try {
+            int n = 0;
+            for (Outbox box : txQueues.values()) {
+                n += box.queue.size();
+            }
+            return n;
+        } finally {
+            txLock.unlock();
+        }
+    }
+
+    /** Received messages waiting for {@link #receive()}. */
+    public int inboxSize() {
+        rxLock.lock();
+        try {
+            return inbox.size();
+        } finally {
+            rxLock.unlock();
+        }
+    }
+
+    /** The error that closed the stack on its own ({@link VirtualMachineError}), or null. */
+    public Throwable failure() {
+        return failure;
     }
 
     /**
@@ -258,24 +404,53 @@ public final class LaneStack implements AutoCloseable {
      */
     public LaneMessage receive() throws InterruptedException {
         while (true) {
-            LaneMessage m = inbox.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+            LaneMessage m = take(TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS));
             if (m != null) {
                 return m;
             }
-            if (closing && inbox.isEmpty()) {
-                throw new IllegalStateException("lane stack closed");
+            if (closing && inboxSize() == 0) {
+                Throwable f = failure;
+                throw f == null ? new IllegalStateException("lane stack closed")
+                        : new IllegalStateException("lane stack failed: " + f, f);
             }
         }
     }
 
     /** Waits up to {@code timeout} for the next message; null when none came. */
     public LaneMessage receive(Duration timeout) throws InterruptedException {
-        return inbox.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return take(timeout.toNanos());
     }
 
     /** The next message if one is waiting, else null. */
     public LaneMessage poll() {
-        return inbox.poll();
+        rxLock.lock();
+        try {
+            LaneMessage m = inbox.poll();
+            if (m != null) {
+                rxRoom.signal();
+            }
+            return m;
+        } finally {
+            rxLock.unlock();
+        }
+    }
+
+    /** The next message (the sending yards take turns), waiting up to {@code nanos}; null when none came. */
+    private LaneMessage take(long nanos) throws InterruptedException {
+        rxLock.lock();
+        try {
+            while (inbox.isEmpty()) {
+                if (nanos <= 0) {
+                    return null;
+                }
+                nanos = rxReady.awaitNanos(nanos);
+            }
+            LaneMessage m = inbox.poll();
+            rxRoom.signal();
+            return m;
+        } finally {
+            rxLock.unlock();
+        }
     }
 
     /** Counters: received, sent and dropped pages and messages, by reason. */
@@ -297,17 +472,8 @@ public final class LaneStack implements AutoCloseable {
             m.put("partial_books", (long) engine.partialBooks());
             m.put("partial_bytes", engine.partialBytes());
         }
-        m.put("queue_inbox", (long) inbox.size());
-        long queued = 0;
-        txLock.lock();
-        try {
-            for (ArrayDeque<Pending> q : txQueues.values()) {
-                queued += q.size();
-            }
-        } finally {
-            txLock.unlock();
-        }
-        m.put("queue_outgoing", queued);
+        m.put("queue_inbox", (long) inboxSize());
+        m.put("queue_outgoing", (long) queued());
         return m;
     }
 
@@ -321,7 +487,18 @@ public final class LaneStack implements AutoCloseable {
     /** Stops both threads, fails unsent messages with {@link LaneException.Kind#CLOSED}, closes the socket. */
     @Override
     public void close() {
-        if (closing) {
+        shutdown(new LaneException(LaneException.Kind.CLOSED, "lane stack closed"));
+    }
+
+    /** A {@link VirtualMachineError} on one of the stack's threads: the stack closes, loudly. */
+    private void fatal(String where, VirtualMachineError e) {
+        failure = e;
+        LOG.error("lane yard {}: {} failed, closing the stack", engine.name(), where, e);
+        shutdown(new LaneException(LaneException.Kind.CLOSED, "lane stack failed: " + e, e));
+    }
+
+    private void shutdown(LaneException reason) {
+        if (!closed.compareAndSet(false, true)) {
             return;
         }
         closing = true;
@@ -337,13 +514,23 @@ public final class LaneStack implements AutoCloseable {
         } catch (UxdException e) {
             // the receiver wakes at its poll timeout anyway
         }
+        rxLock.lock();
+        try {
+            rxRoom.signalAll();
+            rxReady.signalAll();
+        } finally {
+            rxLock.unlock();
+        }
         join(sender);
         join(receiver);
-        failAll(new LaneException(LaneException.Kind.CLOSED, "lane stack closed"));
+        failAll(reason);
         socket.close();
     }
 
     private static void join(Thread t) {
+        if (t == Thread.currentThread()) {
+            return;
+        }
         boolean interrupted = false;
         while (t.isAlive()) {
             try {
@@ -364,7 +551,7 @@ public final class LaneStack implements AutoCloseable {
         List<Pending> all = new ArrayList<>();
         txLock.lock();
         try {
-            txQueues.values().forEach(all::addAll);
+            txQueues.values().forEach(box -> all.addAll(box.queue.clear()));
             txQueues.clear();
         } finally {
             txLock.unlock();
@@ -396,11 +583,17 @@ public final class LaneStack implements AutoCloseable {
                         count("oversize_page");
                         continue;
                     }
+                    if (overShare(r.sender())) {
+                        // Dropped before any parsing: a yard beyond its share of the inbox costs one read.
+                        count("inbox_source_full");
+                        continue;
+                    }
                     LaneMessage m;
                     synchronized (engine) {
                         m = engine.receive(buf, 0, r.length(), r.sender());
                     }
                     if (m != null) {
+                        receivedHook.accept(m);
                         deliver(m);
                     }
                 }
@@ -411,23 +604,61 @@ public final class LaneStack implements AutoCloseable {
                 count("receive_error");
                 LOG.warn("lane yard {}: {}", engine.name(), e.getMessage());
                 pause(TimeUnit.MILLISECONDS.toNanos(50));
-            } catch (RuntimeException e) {
+            } catch (VirtualMachineError e) {
+                fatal("the receiving thread", e);
+                return;
+            } catch (RuntimeException | Error e) {
+                // One datagram's defect: counted, and the thread goes on with the next.
                 count("receive_error");
                 LOG.error("lane yard {}: unexpected failure while receiving", engine.name(), e);
             }
         }
     }
 
-    private void deliver(LaneMessage m) {
+    /** Whether the known yard at {@code path} already holds its whole share of the inbox. */
+    private boolean overShare(String path) {
+        if (inboxPerSource >= inboxCapacity || path == null) {
+            return false;
+        }
+        String yard;
+        synchronized (engine) {
+            yard = engine.yardAt(path);
+        }
+        if (yard == null) {
+            return false;
+        }
+        rxLock.lock();
         try {
-            while (!closing) {
-                if (inbox.offer(m, POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+            return inbox.size(yard) >= inboxPerSource;
+        } finally {
+            rxLock.unlock();
+        }
+    }
+
+    /**
+     * Queues a received message for {@link #receive()}: waits while the inbox is full (back pressure), drops it
+     * (counted) when its yard already holds its whole share of the inbox.
+     */
+    private void deliver(LaneMessage m) {
+        rxLock.lock();
+        try {
+            if (inboxPerSource < inboxCapacity && inbox.size(m.from()) >= inboxPerSource) {
+                count("inbox_source_full");
+                return;
+            }
+            while (inbox.size() >= inboxCapacity) {
+                if (closing) {
+                    count("dropped_on_close");
                     return;
                 }
+                rxRoom.await(POLL_MILLIS, TimeUnit.MILLISECONDS);
             }
-            count("dropped_on_close");
+            inbox.add(m.from(), m);
+            rxReady.signal();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            rxLock.unlock();
         }
     }
 
@@ -436,64 +667,75 @@ public final class LaneStack implements AutoCloseable {
     private void sendLoop() {
         Map<String, Flow> flows = new LinkedHashMap<>();
         while (true) {
-            List<String> ready = new ArrayList<>();
-            txLock.lock();
             try {
-                while (!closing) {
-                    long now = System.nanoTime();
-                    long wake = Long.MAX_VALUE;
-                    flows.keySet().retainAll(txQueues.keySet());
-                    for (String dest : txQueues.keySet()) {
-                        Flow f = flows.computeIfAbsent(dest, k -> new Flow());
-                        if (f.blockedUntil - now <= 0) {
-                            ready.add(dest);
-                        } else {
-                            wake = Math.min(wake, f.blockedUntil - now);
+                List<String> ready = new ArrayList<>();
+                txLock.lock();
+                try {
+                    while (!closing) {
+                        long now = System.nanoTime();
+                        long wake = Long.MAX_VALUE;
+                        flows.keySet().retainAll(txQueues.keySet());
+                        for (String dest : txQueues.keySet()) {
+                            Flow f = flows.computeIfAbsent(dest, k -> new Flow());
+                            if (f.blockedUntil - now <= 0) {
+                                ready.add(dest);
+                            } else {
+                                wake = Math.min(wake, f.blockedUntil - now);
+                            }
                         }
-                    }
-                    if (!ready.isEmpty()) {
-                        break;
-                    }
-                    try {
-                        if (wake == Long.MAX_VALUE) {
-                            txWork.await();
-                        } else {
-                            txWork.awaitNanos(wake);
-                        }
-                    } catch (InterruptedException e) {
-                        if (closing) {
+                        if (!ready.isEmpty()) {
                             break;
                         }
+                        try {
+                            if (wake == Long.MAX_VALUE) {
+                                txWork.await();
+                            } else {
+                                txWork.awaitNanos(wake);
+                            }
+                        } catch (InterruptedException e) {
+                            if (closing) {
+                                break;
+                            }
+                        }
+                    }
+                    if (closing) {
+                        return;
+                    }
+                } finally {
+                    txLock.unlock();
+                }
+                for (String dest : ready) {
+                    if (closing) {
+                        return;
+                    }
+                    try {
+                        drain(dest, flows.get(dest));
+                    } catch (RuntimeException | Error e) {
+                        if (e instanceof VirtualMachineError vme) {
+                            throw vme;
+                        }
+                        // One destination's defect: its queued messages fail, the others go on.
+                        count("send_error");
+                        LOG.error("lane yard {}: unexpected failure while sending to {}", engine.name(), dest, e);
+                        failDestination(dest, new LaneException(LaneException.Kind.SEND_FAILED, e.toString(), e));
                     }
                 }
-                if (closing) {
-                    return;
-                }
-            } finally {
-                txLock.unlock();
-            }
-            for (String dest : ready) {
-                if (closing) {
-                    return;
-                }
-                try {
-                    drain(dest, flows.get(dest));
-                } catch (RuntimeException e) {
-                    LOG.error("lane yard {}: unexpected failure while sending to {}", engine.name(), dest, e);
-                    failDestination(dest, new LaneException(LaneException.Kind.SEND_FAILED, e.toString(), e));
-                }
+            } catch (VirtualMachineError e) {
+                fatal("the sending thread", e);
+                return;
             }
         }
     }
 
-    /** Sends as much as the destination takes. */
+    /** Sends what the destination takes, {@value #PAGES_PER_TURN} pages at most, the sources taking turns. */
     private void drain(String dest, Flow flow) {
-        while (!closing) {
+        int budget = PAGES_PER_TURN;
+        while (!closing && budget > 0) {
             Pending p;
             txLock.lock();
             try {
-                ArrayDeque<Pending> q = txQueues.get(dest);
-                p = q == null ? null : q.peek();
+                Outbox box = txQueues.get(dest);
+                p = box == null ? null : box.queue.peek();
                 if (p == null) {
                     txQueues.remove(dest);
                     return;
@@ -503,6 +745,9 @@ public final class LaneStack implements AutoCloseable {
             }
             List<byte[]> pages = p.out.pages();
             while (p.next < pages.size()) {
+                if (budget-- <= 0) {
+                    return;
+                }
                 byte[] page = pages.get(p.next);
                 UxdSocket.SendResult r;
                 try {
@@ -565,9 +810,9 @@ public final class LaneStack implements AutoCloseable {
     private void dequeue(String dest, Pending p) {
         txLock.lock();
         try {
-            ArrayDeque<Pending> q = txQueues.get(dest);
-            if (q != null) {
-                q.remove(p);
+            Outbox box = txQueues.get(dest);
+            if (box != null && box.queue.remove(p.source, p)) {
+                box.bytes -= p.bytes;
             }
         } finally {
             txLock.unlock();
@@ -578,9 +823,9 @@ public final class LaneStack implements AutoCloseable {
         List<Pending> failed = new ArrayList<>();
         txLock.lock();
         try {
-            ArrayDeque<Pending> q = txQueues.remove(dest);
-            if (q != null) {
-                failed.addAll(q);
+            Outbox box = txQueues.remove(dest);
+            if (box != null) {
+                failed.addAll(box.queue.clear());
             }
         } finally {
             txLock.unlock();
@@ -606,6 +851,10 @@ public final class LaneStack implements AutoCloseable {
         private final Map<String, Path> yardPaths = new LinkedHashMap<>();
         private Duration sendTimeout = Duration.ofSeconds(10);
         private int inboxCapacity = 10_000;
+        private int inboxPerSource = Integer.MAX_VALUE;
+        private int maxQueued = DEFAULT_MAX_QUEUED;
+        private int maxQueuedPerSource = Integer.MAX_VALUE;
+        private long maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
         private int bufferSize = UxdSocket.DEFAULT_BUFFER;
         private int maxPartialBooks = LaneConfig.DEFAULT_MAX_PARTIAL_BOOKS;
         private long maxPartialBytes = LaneConfig.DEFAULT_MAX_PARTIAL_BYTES;
@@ -680,11 +929,45 @@ public final class LaneStack implements AutoCloseable {
 
         /** Most received messages held for {@link LaneStack#receive()} before the receiver waits (default 10000). */
         public Builder inboxCapacity(int capacity) {
-            if (capacity < 1) {
-                throw new IllegalArgumentException("inbox capacity must be at least 1");
-            }
-            this.inboxCapacity = capacity;
+            this.inboxCapacity = (int) atLeastOne("inbox capacity", capacity);
             return this;
+        }
+
+        /**
+         * Most received messages of one yard held for {@link LaneStack#receive()} (default: the whole inbox); its
+         * further messages are dropped, counted {@code inbox_source_full}, until the application takes some.
+         */
+        public Builder inboxPerSource(int n) {
+            this.inboxPerSource = (int) atLeastOne("inbox share per yard", n);
+            return this;
+        }
+
+        /** Most messages queued for one destination (default {@value LaneStack#DEFAULT_MAX_QUEUED}). */
+        public Builder maxQueued(int n) {
+            this.maxQueued = (int) atLeastOne("queue bound", n);
+            return this;
+        }
+
+        /** Most messages of one source queued for one destination (default: the destination's bound). */
+        public Builder maxQueuedPerSource(int n) {
+            this.maxQueuedPerSource = (int) atLeastOne("queue bound per source", n);
+            return this;
+        }
+
+        /**
+         * Most bytes (pages) queued for one destination (default 64 MiB); a message larger than that is taken only
+         * when the destination's queue is empty.
+         */
+        public Builder maxQueuedBytes(long n) {
+            this.maxQueuedBytes = atLeastOne("queue bound in bytes", n);
+            return this;
+        }
+
+        private static long atLeastOne(String what, long n) {
+            if (n < 1) {
+                throw new IllegalArgumentException(what + " must be at least 1");
+            }
+            return n;
         }
 
         /** Socket send/receive buffer size asked for (default 4 MiB, capped by the kernel). */

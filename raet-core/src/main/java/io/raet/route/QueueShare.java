@@ -1,7 +1,7 @@
 package io.raet.route;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
+import io.raet.util.FairQueue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -15,6 +15,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * the most recent {@code capacity} messages; {@link Overflow#REFUSE_NEW} keeps the queue and drops the arriving
  * one. Either way the loss is counted in {@link #dropped()}.
  *
+ * <p>A share {@linkplain #perSource(String, int, Overflow) per source} keeps one such queue for each sender (the
+ * {@code estate} and {@code yard} of the messages' {@code src}, which routers check) and hands messages out in turns
+ * across senders, so one sender's flood fills and overflows only its own queue and waits its turn like any other;
+ * the senders together hold at most {@value #MAX_SOURCES} times the capacity (beyond it new messages are refused).
+ *
  * <p>Thread safe; {@link #take(Duration)} blocks on a lock condition, which parks a virtual thread cheaply.
  */
 public final class QueueShare implements Share {
@@ -23,11 +28,14 @@ public final class QueueShare implements Share {
 
     /** The capacity when none is given. */
     public static final int DEFAULT_CAPACITY = 1024;
+    /** A share per source holds at most this many times its capacity in all. */
+    public static final int MAX_SOURCES = 16;
 
     private final String name;
     private final int capacity;
     private final Overflow overflow;
-    private final ArrayDeque<FlowMessage> queue = new ArrayDeque<>();
+    private final boolean perSource;
+    private final FairQueue<FlowMessage> queue = new FairQueue<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
     private long delivered;
@@ -38,6 +46,16 @@ public final class QueueShare implements Share {
     }
 
     public QueueShare(String name, int capacity, Overflow overflow) {
+        this(name, capacity, overflow, false);
+    }
+
+    /** A share that queues each sender's messages apart (up to {@code capacity} each) and serves them in turns. */
+    public static QueueShare perSource(String name, int capacity, Overflow overflow) {
+        return new QueueShare(name, capacity, overflow, true);
+    }
+
+    private QueueShare(String name, int capacity, Overflow overflow, boolean perSource) {
+        this.perSource = perSource;
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be at least 1: " + capacity);
         }
@@ -59,6 +77,15 @@ public final class QueueShare implements Share {
         return overflow;
     }
 
+    /** Whether each sender has its own queue (see {@link #perSource}). */
+    public boolean isPerSource() {
+        return perSource;
+    }
+
+    private String source(FlowMessage m) {
+        return perSource ? m.src().estate() + "/" + m.src().yard() : "";
+    }
+
     @Override
     public List<FlowMessage> deliver(FlowMessage message) {
         offer(message);
@@ -70,14 +97,18 @@ public final class QueueShare implements Share {
         lock.lock();
         try {
             delivered++;
-            if (queue.size() >= capacity) {
+            String source = source(message);
+            if (queue.size(source) >= capacity) {
                 dropped++;
                 if (overflow == Overflow.REFUSE_NEW) {
                     return false;
                 }
-                queue.pollFirst();
+                queue.pollFrom(source);
+            } else if (perSource && queue.size() >= capacity * MAX_SOURCES) {
+                dropped++;
+                return false;
             }
-            queue.addLast(message);
+            queue.add(source, message);
             notEmpty.signal();
             return true;
         } finally {
@@ -89,7 +120,7 @@ public final class QueueShare implements Share {
     public Optional<FlowMessage> poll() {
         lock.lock();
         try {
-            return Optional.ofNullable(queue.pollFirst());
+            return Optional.ofNullable(queue.poll());
         } finally {
             lock.unlock();
         }
@@ -106,7 +137,7 @@ public final class QueueShare implements Share {
                 }
                 nanos = notEmpty.awaitNanos(nanos);
             }
-            return Optional.of(queue.pollFirst());
+            return Optional.of(queue.poll());
         } finally {
             lock.unlock();
         }
@@ -119,18 +150,20 @@ public final class QueueShare implements Share {
             while (queue.isEmpty()) {
                 notEmpty.await(1, TimeUnit.DAYS);
             }
-            return queue.pollFirst();
+            return queue.poll();
         } finally {
             lock.unlock();
         }
     }
 
-    /** Removes and returns every queued message, oldest first. */
+    /** Removes and returns every queued message, in the order {@link #take()} would (oldest first per sender). */
     public List<FlowMessage> drain() {
         lock.lock();
         try {
-            List<FlowMessage> out = new ArrayList<>(queue);
-            queue.clear();
+            List<FlowMessage> out = new ArrayList<>(queue.size());
+            for (FlowMessage m; (m = queue.poll()) != null; ) {
+                out.add(m);
+            }
             return out;
         } finally {
             lock.unlock();

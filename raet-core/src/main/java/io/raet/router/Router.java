@@ -56,6 +56,16 @@ import org.slf4j.LoggerFactory;
  * its socket) is answered with an {@code err} to its source. The policy file, when configured, is re-read whenever
  * it changes; an invalid file is reported and the table in force stays.
  *
+ * <p>What one source can make the router hold is bounded ({@link RouterConfig}): the messages queued for a yard wait
+ * per source (the yard or estate they came from, or the router itself) and the sources take turns, so a yard that
+ * floods a destination delays the others by one message at a time; a source beyond its share of a yard's queue, or a
+ * yard's queue beyond its bound, is answered {@code err} ({@code timeout}, counted {@code forward_refused_lane});
+ * the yards' received messages are routed in turns (when the lane's inbox is full, every yard waits); messages
+ * forwarded to an estate and not yet acknowledged are bounded per estate ({@code forward_refused_road}). Refusals are reported as {@link RouterEvent.ForwardFailed} at most once
+ * a second per destination. No exception from one message ends a thread of the router (counted
+ * {@code loop_errors}); a {@link VirtualMachineError}, or the lane closing by itself, closes the router loudly
+ * ({@link #failure()}).
+ *
  * <pre>{@code
  * try (Router r = Router.start(RouterConfig.builder("alpha").port(7530).laneDir(dir).build(), System.out::println)) {
  *     r.awaitClose();
@@ -67,7 +77,14 @@ public final class Router implements AutoCloseable {
     private static final long ATTEMPT_SECONDS = 10;
 
     /** Counters of the router itself (the flow router and the stacks have their own). */
-    private enum Count { FORWARD_FAILED_ROAD, FORWARD_FAILED_LANE, DROPPED, ERRORS_UNSENT, POLICY_RELOADS, POLICY_REJECTED }
+    private enum Count {
+        FORWARD_FAILED_ROAD, FORWARD_FAILED_LANE, FORWARD_REFUSED_ROAD, FORWARD_REFUSED_LANE, DROPPED, ERRORS_UNSENT,
+        POLICY_RELOADS, POLICY_REJECTED, LOOP_ERRORS
+    }
+
+    /** The fairness source of what the router sends on its own behalf (its shares, its errors). */
+    static final String ROUTER_SOURCE = "router";
+    private static final long REFUSAL_EVENT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final RouterConfig config;
     private final RoadStack road;
@@ -78,7 +95,12 @@ public final class Router implements AutoCloseable {
     private final LongAdder[] counts = new LongAdder[Count.values().length];
     private final List<Thread> threads = new ArrayList<>();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    /** Messages forwarded to each estate and not yet acknowledged. */
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    /** When a refusal to each destination was last reported as an event. */
+    private final Map<String, Long> refusalReported = new ConcurrentHashMap<>();
     private volatile boolean running = true;
+    private volatile Throwable failure;
     private byte[] policyBytes;
 
     private Router(RouterConfig config, RoadStack road, LaneStack lane, Policy policy, byte[] policyBytes,
@@ -157,7 +179,9 @@ public final class Router implements AutoCloseable {
         RoadStack road = rb.build();
         LaneStack lane;
         try {
-            LaneStack.Builder lb = LaneStack.builder().lane(config.lane()).name(Address.ROUTER_YARD);
+            LaneStack.Builder lb = LaneStack.builder().lane(config.lane()).name(Address.ROUTER_YARD)
+                    .maxQueued(config.laneQueue()).maxQueuedPerSource(config.laneQueuePerSource())
+                    .inboxPerSource(config.laneInboxPerSource());
             if (config.laneDir() != null) {
                 lb.dir(config.laneDir());
             }
@@ -267,7 +291,7 @@ public final class Router implements AutoCloseable {
 
     /** Routes a message from the router's own yard (an application inside the router process). */
     public void send(FlowMessage message) {
-        dispatch(flows.fromShares(message));
+        dispatch(flows.fromShares(message), ROUTER_SOURCE);
     }
 
     /**
@@ -283,6 +307,11 @@ public final class Router implements AutoCloseable {
         road.stats().forEach((k, v) -> m.put("road_" + k, v));
         lane.stats().forEach((k, v) -> m.put("lane_" + k, v));
         return m;
+    }
+
+    /** The error that closed the router by itself, or null. */
+    public Throwable failure() {
+        return failure;
     }
 
     /** Waits until the router is closed. */
@@ -306,6 +335,9 @@ public final class Router implements AutoCloseable {
         lane.close();
         road.close();
         for (Thread t : threads) {
+            if (t == Thread.currentThread()) {
+                continue;
+            }
             try {
                 t.join(2000);
             } catch (InterruptedException e) {
@@ -328,11 +360,9 @@ public final class Router implements AutoCloseable {
             } catch (IllegalStateException e) {
                 return; // closed
             }
-            try {
-                dispatch(flows.fromRoad(m.from(), m.role() == null ? "" : m.role(), m.body()));
-            } catch (RuntimeException e) {
-                count(Count.DROPPED);
-                LOG.warn("message from estate {} not routed: {}", m.from(), e.toString());
+            if (!route(() -> dispatch(flows.fromRoad(m.from(), m.role() == null ? "" : m.role(), m.body()),
+                    "estate:" + m.from()), "estate " + m.from())) {
+                return;
             }
         }
     }
@@ -345,22 +375,50 @@ public final class Router implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (IllegalStateException e) {
-                return; // closed
+                if (running) {
+                    fail("the lane closed by itself", e.getCause() != null ? e.getCause() : e);
+                }
+                return;
             }
-            try {
-                dispatch(flows.fromLane(m.from(), m.body()));
-            } catch (RuntimeException e) {
-                count(Count.DROPPED);
-                LOG.warn("message from yard {} not routed: {}", m.from(), e.toString());
+            if (!route(() -> dispatch(flows.fromLane(m.from(), m.body()), "yard:" + m.from()), "yard " + m.from())) {
+                return;
             }
         }
     }
 
-    private void dispatch(List<RouteAction> actions) {
+    /**
+     * Routes one message: any exception is counted and the loop goes on; a {@link VirtualMachineError} closes the
+     * router. Returns false when the loop must end.
+     */
+    private boolean route(Runnable routing, String from) {
+        try {
+            routing.run();
+            return true;
+        } catch (VirtualMachineError e) {
+            fail("routing a message from " + from, e);
+            return false;
+        } catch (RuntimeException | Error e) {
+            count(Count.DROPPED);
+            count(Count.LOOP_ERRORS);
+            LOG.warn("message from {} not routed: {}", from, e.toString());
+            return true;
+        }
+    }
+
+    /** Closes the router after a failure it cannot go on from, loudly. */
+    private void fail(String what, Throwable e) {
+        if (failure == null) {
+            failure = e;
+        }
+        LOG.error("router {}: {}; closing the router", road.name(), what, e);
+        close();
+    }
+
+    private void dispatch(List<RouteAction> actions, String source) {
         for (RouteAction a : flows.settle(actions)) {
             switch (a) {
                 case RouteAction.ToRoad r -> toRoad(r.estate(), r.body());
-                case RouteAction.ToLane l -> toLane(l.yard(), l.body());
+                case RouteAction.ToLane l -> toLane(l.yard(), l.body(), source);
                 case RouteAction.Drop d -> {
                     count(Count.DROPPED);
                     LOG.debug("dropped: {}", d.reason());
@@ -371,27 +429,38 @@ public final class Router implements AutoCloseable {
     }
 
     private void toRoad(String estate, Map<String, Object> body) {
+        java.util.concurrent.atomic.AtomicInteger n = inFlight.computeIfAbsent(estate,
+                k -> new java.util.concurrent.atomic.AtomicInteger());
+        if (n.incrementAndGet() > config.roadInFlight()) {
+            n.decrementAndGet();
+            count(Count.FORWARD_REFUSED_ROAD);
+            failed("road", estate, body, ErrorCode.TIMEOUT, "estate '" + estate + "' has "
+                    + config.roadInFlight() + " messages in flight: refused", true);
+            return;
+        }
         CompletableFuture<?> f;
         try {
             f = road.send(estate, body);
         } catch (IllegalStateException e) {
+            n.decrementAndGet();
             return; // closing
         }
         f.whenComplete((d, ex) -> {
+            n.decrementAndGet();
             if (ex != null && running) {
                 Throwable cause = cause(ex);
                 ErrorCode code = cause instanceof DeliveryException ? ErrorCode.TIMEOUT : ErrorCode.UNKNOWN_DESTINATION;
                 count(Count.FORWARD_FAILED_ROAD);
                 failed("road", estate, body, code, "estate '" + estate + "' did not take the message: "
-                        + cause.getMessage());
+                        + cause.getMessage(), false);
             }
         });
     }
 
-    private void toLane(String yard, Map<String, Object> body) {
+    private void toLane(String yard, Map<String, Object> body, String source) {
         CompletableFuture<Void> f;
         try {
-            f = lane.send(yard, body);
+            f = lane.send(yard, body, source);
         } catch (IllegalStateException e) {
             return; // closing
         }
@@ -402,20 +471,32 @@ public final class Router implements AutoCloseable {
                 if (kind == LaneException.Kind.CLOSED) {
                     return;
                 }
+                if (kind == LaneException.Kind.QUEUE_FULL) {
+                    count(Count.FORWARD_REFUSED_LANE);
+                    failed("lane", yard, body, ErrorCode.TIMEOUT, cause.getMessage(), true);
+                    return;
+                }
                 ErrorCode code = kind == null ? ErrorCode.TIMEOUT : switch (kind) {
                     case PEER_GONE, UNKNOWN_YARD -> ErrorCode.UNKNOWN_DESTINATION;
                     case BAD_BODY, TOO_LARGE -> ErrorCode.BAD_ROUTE;
                     default -> ErrorCode.TIMEOUT;
                 };
                 count(Count.FORWARD_FAILED_LANE);
-                failed("lane", yard, body, code, "yard '" + yard + "' did not take the message: " + cause.getMessage());
+                failed("lane", yard, body, code, "yard '" + yard + "' did not take the message: " + cause.getMessage(),
+                        false);
             }
         });
     }
 
-    /** Answers a message that could not be handed on with an {@code err} to its source. */
-    private void failed(String via, String to, Map<String, Object> body, ErrorCode code, String text) {
-        emit(new RouterEvent.ForwardFailed(via, to, code.wire(), text));
+    /**
+     * Answers a message that could not be handed on with an {@code err} to its source; a {@code refusal} (a bound
+     * hit) is reported as an event at most once a second per destination.
+     */
+    private void failed(String via, String to, Map<String, Object> body, ErrorCode code, String text,
+            boolean refusal) {
+        if (!refusal || report(via + ":" + to)) {
+            emit(new RouterEvent.ForwardFailed(via, to, code.wire(), text));
+        }
         FlowMessage m;
         try {
             m = FlowMessage.parse(body);
@@ -432,11 +513,22 @@ public final class Router implements AutoCloseable {
         about.put("dst", m.dst().toList());
         FlowMessage err = FlowMessage.errorTo(m.src(), flows.address(), m.id(), code, text).with("data", about);
         try {
-            dispatch(flows.fromShares(err));
+            dispatch(flows.fromShares(err), ROUTER_SOURCE);
         } catch (RuntimeException e) {
             count(Count.ERRORS_UNSENT);
             LOG.debug("error for {} not sent: {}", m.src(), e.toString());
         }
+    }
+
+    /** Whether a refusal to {@code destination} is to be reported now (not reported in the last second). */
+    private boolean report(String destination) {
+        long now = System.nanoTime();
+        Long last = refusalReported.get(destination);
+        if (last != null && now - last < REFUSAL_EVENT_NANOS) {
+            return false;
+        }
+        refusalReported.put(destination, now);
+        return true;
     }
 
     /**

@@ -27,8 +27,15 @@ import java.util.Set;
  *  "auto": "once", "lane": "lane", "laneDir": "/var/cache/raet", "yards": ["worker1", "worker2"],
  *  "join": ["10.0.0.2:7530"], "policyFile": "/etc/raet/policy.json",
  *  "policy": {"default": "allow", "rules": [{"role": "*", "dst": "alpha/router/admin.*", "action": "deny"}]},
- *  "shares": {"status": "best", "events": "topic", "inbox": "queue"}}
+ *  "shares": {"status": "best", "events": "topic", "inbox": "queue"},
+ *  "laneQueue": 4096, "laneQueuePerSource": 256, "roadInFlight": 4096}
  * }</pre>
+ *
+ * <p>The last three bound what one source can make the router hold (see {@link Router}): messages queued for one
+ * yard in all and from one source (a yard, an estate, the router itself), and messages forwarded to one estate and
+ * not yet acknowledged. {@code "laneInboxPerSource"} (off by default) also gives each yard a share of the lane's
+ * inbox beyond which its messages are dropped before they are read (counted), instead of holding every yard back
+ * when the inbox is full; a yard that answers many others, a service, then loses answers too.
  *
  * <p>Only {@code name} is required. Unknown keys are an error, so a misspelt setting is never silently ignored.
  */
@@ -38,7 +45,16 @@ public final class RouterConfig {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> KEYS = Set.of("name", "role", "host", "port", "main", "keep", "auto", "lane",
-            "laneDir", "yards", "join", "policy", "policyFile", "shares", "policyPollMillis", "joinRetryMillis");
+            "laneDir", "yards", "join", "policy", "policyFile", "shares", "policyPollMillis", "joinRetryMillis",
+            "laneQueue", "laneQueuePerSource", "laneInboxPerSource", "roadInFlight");
+    /** Default most messages queued for one yard. */
+    public static final int DEFAULT_LANE_QUEUE = 4096;
+    /** Default most messages of one source (yard, estate, the router) queued for one yard. */
+    public static final int DEFAULT_LANE_QUEUE_PER_SOURCE = 256;
+    /** Default most received messages of one yard waiting to be routed: no share of its own (the whole inbox). */
+    public static final int DEFAULT_LANE_INBOX_PER_SOURCE = Integer.MAX_VALUE;
+    /** Default most messages forwarded to one estate and not yet acknowledged by it. */
+    public static final int DEFAULT_ROAD_IN_FLIGHT = 4096;
 
     private final String name;
     private final String role;
@@ -56,6 +72,10 @@ public final class RouterConfig {
     private final Map<String, ShareKind> shares;
     private final Duration policyPoll;
     private final Duration joinRetry;
+    private final int laneQueue;
+    private final int laneQueuePerSource;
+    private final int laneInboxPerSource;
+    private final int roadInFlight;
 
     private RouterConfig(Builder b) {
         this.name = b.name;
@@ -74,6 +94,10 @@ public final class RouterConfig {
         this.shares = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.shares));
         this.policyPoll = b.policyPoll;
         this.joinRetry = b.joinRetry;
+        this.laneQueue = b.laneQueue;
+        this.laneQueuePerSource = b.laneQueuePerSource;
+        this.laneInboxPerSource = b.laneInboxPerSource;
+        this.roadInFlight = b.roadInFlight;
     }
 
     public static Builder builder(String name) {
@@ -99,6 +123,10 @@ public final class RouterConfig {
         b.shares.putAll(shares);
         b.policyPoll = policyPoll;
         b.joinRetry = joinRetry;
+        b.laneQueue = laneQueue;
+        b.laneQueuePerSource = laneQueuePerSource;
+        b.laneInboxPerSource = laneInboxPerSource;
+        b.roadInFlight = roadInFlight;
         return b;
     }
 
@@ -183,6 +211,18 @@ public final class RouterConfig {
         }
         if (m.has("joinRetryMillis")) {
             b.joinRetry(Duration.ofMillis(m.integer("joinRetryMillis")));
+        }
+        if (m.has("laneQueue")) {
+            b.laneQueue(m.integer("laneQueue"));
+        }
+        if (m.has("laneQueuePerSource")) {
+            b.laneQueuePerSource(m.integer("laneQueuePerSource"));
+        }
+        if (m.has("laneInboxPerSource")) {
+            b.laneInboxPerSource(m.integer("laneInboxPerSource"));
+        }
+        if (m.has("roadInFlight")) {
+            b.roadInFlight(m.integer("roadInFlight"));
         }
         return b;
     }
@@ -308,6 +348,26 @@ public final class RouterConfig {
         return joinRetry;
     }
 
+    /** Most messages queued for one yard. */
+    public int laneQueue() {
+        return laneQueue;
+    }
+
+    /** Most messages of one source queued for one yard. */
+    public int laneQueuePerSource() {
+        return laneQueuePerSource;
+    }
+
+    /** Most received messages of one yard waiting to be routed. */
+    public int laneInboxPerSource() {
+        return laneInboxPerSource;
+    }
+
+    /** Most messages forwarded to one estate and not yet acknowledged by it. */
+    public int roadInFlight() {
+        return roadInFlight;
+    }
+
     @Override
     public String toString() {
         return "RouterConfig[" + name + " role=" + role + " " + host + ":" + port + " lane=" + lane + " dir=" + laneDir
@@ -332,6 +392,10 @@ public final class RouterConfig {
         private final Map<String, ShareKind> shares = new LinkedHashMap<>();
         private Duration policyPoll = Duration.ofMillis(500);
         private Duration joinRetry = Duration.ofSeconds(2);
+        private int laneQueue = DEFAULT_LANE_QUEUE;
+        private int laneQueuePerSource = DEFAULT_LANE_QUEUE_PER_SOURCE;
+        private int laneInboxPerSource = DEFAULT_LANE_INBOX_PER_SOURCE;
+        private int roadInFlight = DEFAULT_ROAD_IN_FLIGHT;
 
         private Builder() {}
 
@@ -433,6 +497,46 @@ public final class RouterConfig {
             }
             this.joinRetry = every;
             return this;
+        }
+
+        /** Most messages queued for one yard (default {@value RouterConfig#DEFAULT_LANE_QUEUE}). */
+        public Builder laneQueue(int n) {
+            this.laneQueue = atLeastOne("laneQueue", n);
+            return this;
+        }
+
+        /**
+         * Most messages of one source queued for one yard (default
+         * {@value RouterConfig#DEFAULT_LANE_QUEUE_PER_SOURCE}); beyond it the source is answered {@code err}.
+         */
+        public Builder laneQueuePerSource(int n) {
+            this.laneQueuePerSource = atLeastOne("laneQueuePerSource", n);
+            return this;
+        }
+
+        /**
+         * Most received messages of one yard waiting to be routed (default: no share, the lane's whole inbox); beyond
+         * it they are dropped and counted ({@code lane_inbox_source_full}).
+         */
+        public Builder laneInboxPerSource(int n) {
+            this.laneInboxPerSource = atLeastOne("laneInboxPerSource", n);
+            return this;
+        }
+
+        /**
+         * Most messages forwarded to one estate and not yet acknowledged (default
+         * {@value RouterConfig#DEFAULT_ROAD_IN_FLIGHT}); beyond it the source is answered {@code err}.
+         */
+        public Builder roadInFlight(int n) {
+            this.roadInFlight = atLeastOne("roadInFlight", n);
+            return this;
+        }
+
+        private static int atLeastOne(String what, int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("'" + what + "' must be at least 1, not " + n);
+            }
+            return n;
         }
 
         public RouterConfig build() {

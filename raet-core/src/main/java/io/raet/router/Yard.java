@@ -61,6 +61,10 @@ import org.slf4j.LoggerFactory;
 public final class Yard implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Yard.class);
     private static final long TICK_NANOS = Duration.ofMillis(50).toNanos();
+    /** Most requests of one sender waiting for a served share. */
+    public static final int SERVE_BACKLOG = 256;
+    /** Most messages for one destination waiting in this yard's stack. */
+    static final int QUEUE_PER_DESTINATION = 1024;
 
     private enum Count { RECEIVED, SENT, BAD_MESSAGES, LATE_ANSWERS, DUPLICATES, SEND_FAILED, HANDLER_FAILED }
 
@@ -149,11 +153,14 @@ public final class Yard implements AutoCloseable {
     /**
      * Answers every {@code req} addressed to {@code share} with {@code handler(data)}. A {@link FlowException} from
      * the handler becomes an {@code err} with its code, any other exception an {@code err} with code
-     * {@code failed}. Other kinds of message on the share are dropped and counted.
+     * {@code failed}. Other kinds of message on the share are dropped and counted. Requests wait per sender and
+     * are answered in turns across senders ({@link QueueShare#perSource}), so one sender's flood delays the others
+     * by one request at a time and overflows only its own queue: beyond {@value #SERVE_BACKLOG} waiting requests of
+     * one sender its oldest are dropped (they time out at the sender; counted by the share).
      */
     public void serve(String share, Function<Object, Object> handler) {
         Objects.requireNonNull(handler, "handler");
-        QueueShare q = shares.queue(share);
+        QueueShare q = shares.add(QueueShare.perSource(share, SERVE_BACKLOG, QueueShare.Overflow.DROP_OLDEST));
         threads.add(Thread.ofVirtual().name("yard-" + name + "-" + share).start(() -> {
             while (running) {
                 FlowMessage m;
@@ -183,10 +190,15 @@ public final class Yard implements AutoCloseable {
         return send(FlowMessage.builder(Kind.MSG, address(), dst).id(ids.get()).data(data).build());
     }
 
-    /** Sends a routed message through the router; completes when it is in the router's socket queue. */
+    /**
+     * Sends a routed message through the router; completes when it is in the router's socket queue. Messages wait
+     * per destination ({@code estate/yard} of their {@code dst}) and the destinations take turns, so answers to a
+     * flooding sender do not hold back answers to the others; fails with a {@link io.raet.lane.LaneException} of
+     * kind {@code QUEUE_FULL} when {@value #QUEUE_PER_DESTINATION} messages for that destination are waiting.
+     */
     public CompletableFuture<Void> send(FlowMessage m) {
         count(Count.SENT);
-        CompletableFuture<Void> f = lane.send(router, m.toBody());
+        CompletableFuture<Void> f = lane.send(router, m.toBody(), m.dst().estate() + "/" + m.dst().yard());
         f.whenComplete((v, ex) -> {
             if (ex != null) {
                 count(Count.SEND_FAILED);
@@ -476,7 +488,7 @@ public final class Yard implements AutoCloseable {
          */
         public Yard build() throws IOException {
             LaneStack.Builder b = LaneStack.builder().lane(lane).name(name).allowOnly(router).yards(router)
-                    .packKind(packKind).sendTimeout(sendTimeout);
+                    .packKind(packKind).sendTimeout(sendTimeout).maxQueuedPerSource(QUEUE_PER_DESTINATION);
             if (dir != null) {
                 b.dir(dir);
             }
