@@ -84,6 +84,10 @@ final class Joinent extends Transaction {
         } else {
             remote = new Remote(null, engine.nextUid(), 0, src);
         }
+        if (remote != candidate) {
+            // The engine credited the request to the remote it routed it to; the answer comes from this one.
+            remote.load.heard(packet.length(), engine.config.limits());
+        }
         Joinent j = new Joinent(engine, remote, vacuous, remote != known);
         j.correspond(h, key, src);
         j.identity = PendingJoins.Identity.of(d);
