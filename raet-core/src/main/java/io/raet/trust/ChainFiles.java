@@ -82,24 +82,21 @@ public final class ChainFiles {
     }
 
     public static Genesis readGenesis(Path file) {
-        byte[] bytes = read(file);
-        if (bytes == null) {
-            throw new TrustException(file + " does not exist");
-        }
-        try {
-            return Genesis.parse(bytes);
-        } catch (TrustException | io.raet.crypto.CryptoException e) {
-            throw new TrustException(file + ": " + e.getMessage(), e);
-        }
+        return readDocument(file, Genesis::parse);
     }
 
     public static SignedVersion readVersion(Path file) {
+        return readDocument(file, SignedVersion::parse);
+    }
+
+    /** Reads and parses a trust document; every failure is a {@link TrustException} naming the file. */
+    public static <T> T readDocument(Path file, java.util.function.Function<byte[], T> parser) {
         byte[] bytes = read(file);
         if (bytes == null) {
             throw new TrustException(file + " does not exist");
         }
         try {
-            return SignedVersion.parse(bytes);
+            return parser.apply(bytes);
         } catch (TrustException | io.raet.crypto.CryptoException e) {
             throw new TrustException(file + ": " + e.getMessage(), e);
         }
