@@ -18,7 +18,10 @@ public final class RaetCli implements Runnable {
     }
 
     public static int execute(String... args) {
-        return new CommandLine(new RaetCli())
+        CommandLine raet = new CommandLine(new RaetCli());
+        PolicyCommand.register(raet);
+        KeepCryptoCommand.register(raet);
+        return raet
                 .setExecutionExceptionHandler((ex, cmd, parsed) -> {
                     cmd.getErr().println("raet " + cmd.getCommandName() + ": " + ex.getMessage());
                     return 2;
