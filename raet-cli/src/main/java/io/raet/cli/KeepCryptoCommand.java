@@ -18,15 +18,7 @@ import picocli.CommandLine.Option;
  * estate uses.
  */
 @Command(name = "keep", mixinStandardHelpOptions = true, description = "Operate on a keep directory.")
-final class KeepCryptoCommand implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required");
-    }
-
+final class KeepCryptoCommand extends GroupCommand {
     /** Adds encrypt, decrypt and passphrase to the {@code keep} command of {@code raet}, which it makes if needed. */
     static void register(CommandLine raet) {
         CommandLine keep = raet.getSubcommands().get("keep");

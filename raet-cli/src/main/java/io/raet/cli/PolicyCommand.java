@@ -42,17 +42,9 @@ import picocli.CommandLine.Parameters;
         description = "Policy governed by M-of-N governor signatures: keys, genesis, proposals, signatures, the chain.",
         subcommands = {PolicyCommand.Keygen.class, PolicyCommand.MakeGenesis.class, PolicyCommand.Propose.class,
             PolicyCommand.Sign.class, PolicyCommand.Apply.class, PolicyCommand.Show.class, PolicyCommand.Log.class})
-final class PolicyCommand implements Runnable {
+final class PolicyCommand extends GroupCommand {
     /** Exit status when a version is refused by the chain. */
     static final int REFUSED = 3;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required");
-    }
 
     static void register(CommandLine raet) {
         raet.addSubcommand("policy", new CommandLine(new PolicyCommand()));

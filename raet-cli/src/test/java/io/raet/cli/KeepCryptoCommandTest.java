@@ -74,5 +74,10 @@ class KeepCryptoCommandTest {
         CliRun two = CliRun.run("keep", "encrypt", "--keep", tmp.toString(), "--passphrase-env", "A",
                 "--passphrase-stdin");
         assertThat(two.err()).contains("give one of");
+        for (String group : new String[] {"keep", "policy"}) {
+            CliRun alone = CliRun.run(group);
+            assertThat(alone.code()).isEqualTo(2);
+            assertThat(alone.err()).contains("a subcommand is required");
+        }
     }
 }
