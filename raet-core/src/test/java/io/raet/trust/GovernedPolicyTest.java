@@ -385,4 +385,52 @@ class GovernedPolicyTest {
         ahead.offer(net.governors.get(1).sign(net.governors.get(2).sign(b)));
         assertThatThrownBy(() -> net.governors.get(2).sign(a, ahead)).hasMessageContaining("does not extend the chain");
     }
+
+    /** Maps through JSON text, as a routed message's data arrives. */
+    private static Object travel(TrustMessage m) {
+        return CanonicalJson.parse(CanonicalJson.encode(m.toMap()), Limits.MAX_DOCUMENT_BYTES);
+    }
+
+    @Test
+    void theWholeExchangeTravelsAsMessages() {
+        // a proposer asks every governor; each answers with its signature only
+        SignedVersion proposal = proposal(TrustNet.table("beta/svc/jobs"), "over the control channel");
+        Object ask = travel(new TrustMessage.Propose(proposal));
+        SignedVersion gathered = proposal;
+        for (Governor g : net.governors.subList(0, 2)) {
+            TrustMessage.Propose received = (TrustMessage.Propose) TrustMessage.parse(ask);
+            SignedVersion signed = g.sign(received.proposal());
+            Object answer = travel(TrustMessage.Signature.of(signed, g.name()));
+            gathered = ((TrustMessage.Signature) TrustMessage.parse(answer)).addTo(gathered, net.genesis);
+        }
+        // a forged answer is refused before it is merged
+        GovernorSignature forged = GovernorSignature.sign("gov3", TrustNet.key("mallory", 1), proposal.body());
+        SignedVersion finalGathered = gathered;
+        assertThatThrownBy(() -> new TrustMessage.Signature(1, proposal.hash(), forged).addTo(finalGathered,
+                net.genesis)).hasMessageContaining("bad signature from gov3");
+
+        // the version goes to routers 1-4; router 5 is away
+        Object announce = travel(new TrustMessage.Announce(gathered));
+        for (PolicyChain r : net.routers.subList(0, 4)) {
+            assertThat(r.offer(((TrustMessage.Announce) TrustMessage.parse(announce)).version()).applied()).isTrue();
+        }
+        SignedVersion v2 = net.governors.get(2).sign(net.governors.get(1).sign(
+                SignedVersion.proposal(net.routers.get(0).propose(TrustNet.table(), List.of(), "deny all"))));
+        net.routers.subList(0, 4).forEach(r -> r.offer(v2));
+
+        // router 5 hears of version 2, finds a gap, and asks a peer for what it missed
+        PolicyChain away = net.routers.get(4);
+        assertThat(away.offer(v2).outcome()).isEqualTo(Verdict.Outcome.GAP);
+        Object request = travel(new TrustMessage.CatchUpRequest(away.version(), 100));
+        TrustMessage.CatchUpRequest req = (TrustMessage.CatchUpRequest) TrustMessage.parse(request);
+        Object reply = travel(req.answer(net.routers.get(1)));
+        PolicyChain.CatchUp c = away.catchUp(((TrustMessage.CatchUpReply) TrustMessage.parse(reply)).versions());
+        assertThat(c.applied()).isEqualTo(2);
+        assertThat(away.headHash()).isEqualTo(v2.hash());
+
+        assertThatThrownBy(() -> TrustMessage.parse(Map.of("trust", "catch-up", "after", 0L, "max", 1_000_000L)))
+                .hasMessageContaining("must be 1..1000");
+        assertThatThrownBy(() -> TrustMessage.parse(Map.of("trust", "reboot"))).hasMessageContaining("unknown");
+        assertThatThrownBy(() -> TrustMessage.parse(List.of())).hasMessageContaining("\"trust\" type");
+    }
 }
