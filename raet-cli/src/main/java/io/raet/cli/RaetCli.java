@@ -38,6 +38,8 @@ public final class RaetCli implements Runnable {
     /** Runs the command line with these arguments and returns the exit code. */
     public static int execute(String... args) {
         CommandLine cl = new CommandLine(new RaetCli());
+        PolicyCommand.register(cl);
+        KeepCryptoCommand.register(cl);
         cl.setParameterExceptionHandler((ex, a) -> {
             CommandLine c = ex.getCommandLine();
             PrintWriter err = c.getErr();

@@ -1,17 +1,20 @@
 package io.raet.crypto;
 
-import java.util.Arrays;
+import javax.security.auth.Destroyable;
 
 /**
  * Curve25519 key pair for NaCl boxes: the long-term {@code prihex}/{@code pubhex} pair, or a short-term session
  * pair made at every allow. The reference calls the halves "Privateer" and "Publican".
+ *
+ * <p>{@link #destroy()} zeroes the secret (a short-term pair is destroyed once the session key exists); the public
+ * key stays usable.
  */
-public final class BoxKeyPair {
-    private final byte[] secret;
+public final class BoxKeyPair implements Destroyable {
+    private final Secret secret;
     private final PublicKey publicKey;
 
     private BoxKeyPair(byte[] secret) {
-        this.secret = secret;
+        this.secret = new Secret("box secret key", secret);
         this.publicKey = new PublicKey(Sodium.scalarMultBase(secret));
     }
 
@@ -35,26 +38,37 @@ public final class BoxKeyPair {
     }
 
     public byte[] secret() {
-        return secret.clone();
+        return secret.get().clone();
     }
 
     public String hex() {
-        return Hex.encode(secret);
+        return Hex.encode(secret.get());
     }
 
     /** The precomputed key for boxes between this secret and {@code peer}. */
     public SharedKey sharedKey(PublicKey peer) {
-        return new SharedKey(Sodium.beforenm(peer.raw(), secret));
+        return new SharedKey(Sodium.beforenm(peer.raw(), secret.get()));
+    }
+
+    /** Zeroes the secret; using it afterwards throws {@link CryptoException}. Idempotent. */
+    @Override
+    public void destroy() {
+        secret.wipe();
+    }
+
+    @Override
+    public boolean isDestroyed() {
+        return secret.wiped();
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof BoxKeyPair other && Arrays.equals(secret, other.secret);
+        return o instanceof BoxKeyPair other && secret.sameAs(other.secret);
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(secret);
+        return secret.hash();
     }
 
     @Override

@@ -6,12 +6,29 @@ package io.raet.crypto;
  *
  * <p>Box layout is libsodium's "easy" layout used by the reference: the 16-byte Poly1305 tag, then the
  * ciphertext.
+ *
+ * <p>{@link #destroy()} zeroes the key (a session key at renewal or when the session ends).
  */
-public final class SharedKey {
-    private final byte[] key;
+public final class SharedKey implements javax.security.auth.Destroyable {
+    private final Secret key;
 
     SharedKey(byte[] key) {
-        this.key = key;
+        this.key = new Secret("shared key", key);
+    }
+
+    /** Zeroes the key; sealing or opening afterwards throws {@link CryptoException}. Idempotent. */
+    @Override
+    public void destroy() {
+        key.wipe();
+    }
+
+    @Override
+    public boolean isDestroyed() {
+        return key.wiped();
+    }
+
+    private byte[] live() {
+        return key.get();
     }
 
     private static void checkNonce(byte[] nonce) {
@@ -38,7 +55,7 @@ public final class SharedKey {
         if (nonce == null || nonceOff < 0 || nonceOff > nonce.length - Sodium.BOX_NONCE_BYTES) {
             throw new CryptoException("nonce must be 24 bytes");
         }
-        Sodium.boxAfternm(out, outOff, plain, off, len, nonce, nonceOff, key);
+        Sodium.boxAfternm(out, outOff, plain, off, len, nonce, nonceOff, live());
     }
 
     /** Opens a box; throws {@link CryptoException} when it does not authenticate. */
@@ -55,7 +72,7 @@ public final class SharedKey {
             throw new CryptoException("nonce must be 24 bytes");
         }
         byte[] out = new byte[len - Sodium.BOX_MAC_BYTES];
-        if (!Sodium.openAfternm(out, 0, cipher, off, len, nonce, nonceOff, key)) {
+        if (!Sodium.openAfternm(out, 0, cipher, off, len, nonce, nonceOff, live())) {
             throw new CryptoException("box did not open: wrong keys or tampered data");
         }
         return out;
@@ -67,7 +84,7 @@ public final class SharedKey {
         byte[] out = new byte[len + Sodium.BOX_MAC_BYTES + Sodium.BOX_NONCE_BYTES];
         int nonceOff = len + Sodium.BOX_MAC_BYTES;
         Sodium.randomBytes(out, nonceOff, Sodium.BOX_NONCE_BYTES);
-        Sodium.boxAfternm(out, 0, plain, off, len, out, nonceOff, key);
+        Sodium.boxAfternm(out, 0, plain, off, len, out, nonceOff, live());
         return out;
     }
 

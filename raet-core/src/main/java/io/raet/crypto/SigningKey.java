@@ -1,21 +1,24 @@
 package io.raet.crypto;
 
-import java.util.Arrays;
+import javax.security.auth.Destroyable;
 
 /**
  * Long-term Ed25519 signing key, kept as its 32-byte seed like the reference's {@code sighex}. The reference
  * calls it a "Signer".
+ *
+ * <p>{@link #destroy()} zeroes the seed and the expanded secret key; the key cannot sign afterwards. Copies handed
+ * out by {@link #seed()} and {@link #hex()} are the caller's to wipe.
  */
-public final class SigningKey {
-    private final byte[] seed;
-    private final byte[] secretKey;
+public final class SigningKey implements Destroyable {
+    private final Secret seed;
+    private final Secret secretKey;
     private final VerifyKey verifyKey;
 
     private SigningKey(byte[] seed) {
-        this.seed = seed.clone();
-        byte[][] kp = Sodium.signSeedKeypair(this.seed);
+        this.seed = new Secret("signing key", seed.clone());
+        byte[][] kp = Sodium.signSeedKeypair(this.seed.get());
         this.verifyKey = new VerifyKey(kp[0]);
-        this.secretKey = kp[1];
+        this.secretKey = new Secret("signing key", kp[1]);
     }
 
     public static SigningKey generate() {
@@ -38,32 +41,44 @@ public final class SigningKey {
     }
 
     public byte[] seed() {
-        return seed.clone();
+        return seed.get().clone();
     }
 
     public String hex() {
-        return Hex.encode(seed);
+        return Hex.encode(seed.get());
     }
 
     public byte[] sign(byte[] msg) {
         byte[] sig = new byte[Sodium.SIGNATURE_BYTES];
-        Sodium.signDetached(sig, 0, msg, 0, msg.length, secretKey);
+        sign(msg, 0, msg.length, sig, 0);
         return sig;
     }
 
     /** Signs {@code msg[off, off+len)} and writes the 64-byte signature at {@code sig[sigOff]}. */
     public void sign(byte[] msg, int off, int len, byte[] sig, int sigOff) {
-        Sodium.signDetached(sig, sigOff, msg, off, len, secretKey);
+        Sodium.signDetached(sig, sigOff, msg, off, len, secretKey.get());
+    }
+
+    /** Zeroes the seed and the secret key; signing afterwards throws {@link CryptoException}. Idempotent. */
+    @Override
+    public void destroy() {
+        seed.wipe();
+        secretKey.wipe();
+    }
+
+    @Override
+    public boolean isDestroyed() {
+        return seed.wiped();
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SigningKey other && Arrays.equals(seed, other.seed);
+        return o instanceof SigningKey other && seed.sameAs(other.seed);
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(seed);
+        return seed.hash();
     }
 
     @Override

@@ -34,6 +34,16 @@ public final class Sodium {
     public static final int SIGN_PUBLIC_KEY_BYTES = 32;
     public static final int SIGN_SECRET_KEY_BYTES = 64;
     public static final int SIGNATURE_BYTES = 64;
+    public static final int SECRETBOX_KEY_BYTES = 32;
+    public static final int SECRETBOX_NONCE_BYTES = 24;
+    public static final int SECRETBOX_MAC_BYTES = 16;
+    public static final int PWHASH_SALT_BYTES = 16;
+    /** {@code crypto_pwhash_ALG_ARGON2ID13}. */
+    public static final int PWHASH_ALG_ARGON2ID13 = 2;
+    /** Smallest and largest output of {@code crypto_generichash} (BLAKE2b). */
+    public static final int GENERICHASH_BYTES_MIN = 16;
+    public static final int GENERICHASH_BYTES_MAX = 64;
+    public static final int GENERICHASH_KEY_BYTES_MAX = 64;
 
     private static final String LIBRARY = System.getProperty("raet.libsodium", "libsodium.so.23");
 
@@ -50,11 +60,18 @@ public final class Sodium {
     private static final MethodHandle VERIFY_DETACHED;
     private static final MethodHandle SIGN_DETACHED_LONG;
     private static final MethodHandle VERIFY_DETACHED_LONG;
+    private static final MethodHandle SECRETBOX;
+    private static final MethodHandle SECRETBOX_LONG;
+    private static final MethodHandle SECRETBOX_OPEN;
+    private static final MethodHandle SECRETBOX_OPEN_LONG;
+    private static final MethodHandle PWHASH;
+    private static final MethodHandle GENERICHASH;
     private static final Throwable LOAD_FAILURE;
 
     static {
         MethodHandle init = null, random = null, smb = null, beforenm = null, box = null, boxL = null,
-                open = null, openL = null, seedKp = null, sign = null, verify = null, signL = null, verifyL = null;
+                open = null, openL = null, seedKp = null, sign = null, verify = null, signL = null, verifyL = null,
+                sbox = null, sboxL = null, sopen = null, sopenL = null, pwhash = null, ghash = null;
         Throwable failure = null;
         try {
             Linker linker = Linker.nativeLinker();
@@ -80,6 +97,16 @@ public final class Sodium {
             FunctionDescriptor verifyFd = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS);
             verify = linker.downcallHandle(lib.findOrThrow("crypto_sign_verify_detached"), verifyFd, critical);
             verifyL = linker.downcallHandle(lib.findOrThrow("crypto_sign_verify_detached"), verifyFd);
+            sbox = linker.downcallHandle(lib.findOrThrow("crypto_secretbox_easy"), afternm, critical);
+            sboxL = linker.downcallHandle(lib.findOrThrow("crypto_secretbox_easy"), afternm);
+            sopen = linker.downcallHandle(lib.findOrThrow("crypto_secretbox_open_easy"), afternm, critical);
+            sopenL = linker.downcallHandle(lib.findOrThrow("crypto_secretbox_open_easy"), afternm);
+            // long-running (hundreds of milliseconds): never a critical call; arguments live in native memory
+            pwhash = linker.downcallHandle(lib.findOrThrow("crypto_pwhash"), FunctionDescriptor.of(JAVA_INT, ADDRESS,
+                    JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_INT));
+            ghash = linker.downcallHandle(lib.findOrThrow("crypto_generichash"),
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG),
+                    critical);
             int rc = (int) init.invokeExact();
             if (rc < 0) {
                 throw new CryptoException("sodium_init failed: " + rc);
@@ -100,6 +127,12 @@ public final class Sodium {
         VERIFY_DETACHED = verify;
         SIGN_DETACHED_LONG = signL;
         VERIFY_DETACHED_LONG = verifyL;
+        SECRETBOX = sbox;
+        SECRETBOX_LONG = sboxL;
+        SECRETBOX_OPEN = sopen;
+        SECRETBOX_OPEN_LONG = sopenL;
+        PWHASH = pwhash;
+        GENERICHASH = ghash;
         LOAD_FAILURE = failure;
     }
 
@@ -204,32 +237,8 @@ public final class Sodium {
             byte[] sharedKey) {
         ensureLoaded();
         check(sharedKey, BOX_SHARED_KEY_BYTES, "shared key");
-        checkRange(plain, off, len);
-        checkRange(out, outOff, len + BOX_MAC_BYTES);
-        checkRange(nonce, nonceOff, BOX_NONCE_BYTES);
-        try {
-            int rc;
-            if (len <= CRITICAL_LIMIT) {
-                rc = (int) BOX_AFTERNM.invokeExact(seg(out, outOff, len + BOX_MAC_BYTES), seg(plain, off, len),
-                        (long) len, seg(nonce, nonceOff, BOX_NONCE_BYTES), seg(sharedKey));
-            } else {
-                try (Arena arena = Arena.ofConfined()) {
-                    MemorySegment c = arena.allocate(len + BOX_MAC_BYTES);
-                    MemorySegment m = arena.allocate(len);
-                    m.copyFrom(seg(plain, off, len));
-                    MemorySegment n = arena.allocate(BOX_NONCE_BYTES);
-                    n.copyFrom(seg(nonce, nonceOff, BOX_NONCE_BYTES));
-                    MemorySegment k = arena.allocate(BOX_SHARED_KEY_BYTES);
-                    k.copyFrom(seg(sharedKey));
-                    rc = (int) BOX_AFTERNM_LONG.invokeExact(c, m, (long) len, n, k);
-                    seg(out, outOff, len + BOX_MAC_BYTES).copyFrom(c);
-                }
-            }
-            if (rc != 0) {
-                throw new CryptoException("crypto_box_easy_afternm failed");
-            }
-        } catch (Throwable t) {
-            throw wrap(t);
+        if (!seal(BOX_AFTERNM, BOX_AFTERNM_LONG, out, outOff, plain, off, len, nonce, nonceOff, sharedKey)) {
+            throw new CryptoException("crypto_box_easy_afternm failed");
         }
     }
 
@@ -242,6 +251,70 @@ public final class Sodium {
             int nonceOff, byte[] sharedKey) {
         ensureLoaded();
         check(sharedKey, BOX_SHARED_KEY_BYTES, "shared key");
+        return open(OPEN_AFTERNM, OPEN_AFTERNM_LONG, out, outOff, cipher, off, len, nonce, nonceOff, sharedKey);
+    }
+
+    /**
+     * {@code crypto_secretbox_easy}: encrypts and authenticates {@code plain[off, off+len)} under a 32-byte secret
+     * key into {@code out[outOff, outOff+len+16)}, the 16-byte tag first.
+     */
+    public static void secretbox(byte[] out, int outOff, byte[] plain, int off, int len, byte[] nonce, int nonceOff,
+            byte[] key) {
+        ensureLoaded();
+        check(key, SECRETBOX_KEY_BYTES, "secretbox key");
+        if (!seal(SECRETBOX, SECRETBOX_LONG, out, outOff, plain, off, len, nonce, nonceOff, key)) {
+            throw new CryptoException("crypto_secretbox_easy failed");
+        }
+    }
+
+    /**
+     * {@code crypto_secretbox_open_easy}: opens {@code cipher[off, off+len)} (tag first) into
+     * {@code out[outOff, outOff+len-16)}.
+     *
+     * @return false when the box does not authenticate (the output is then unspecified)
+     */
+    public static boolean secretboxOpen(byte[] out, int outOff, byte[] cipher, int off, int len, byte[] nonce,
+            int nonceOff, byte[] key) {
+        ensureLoaded();
+        check(key, SECRETBOX_KEY_BYTES, "secretbox key");
+        return open(SECRETBOX_OPEN, SECRETBOX_OPEN_LONG, out, outOff, cipher, off, len, nonce, nonceOff, key);
+    }
+
+    /** One {@code (c, m, mlen, n, k)} sealing call, critical for short inputs; true when libsodium returned 0. */
+    private static boolean seal(MethodHandle critical, MethodHandle ordinary, byte[] out, int outOff, byte[] plain,
+            int off, int len, byte[] nonce, int nonceOff, byte[] key) {
+        checkRange(plain, off, len);
+        checkRange(out, outOff, len + BOX_MAC_BYTES);
+        checkRange(nonce, nonceOff, BOX_NONCE_BYTES);
+        try {
+            int rc;
+            if (len <= CRITICAL_LIMIT) {
+                rc = (int) critical.invokeExact(seg(out, outOff, len + BOX_MAC_BYTES), seg(plain, off, len),
+                        (long) len, seg(nonce, nonceOff, BOX_NONCE_BYTES), seg(key));
+            } else {
+                try (Arena arena = Arena.ofConfined()) {
+                    MemorySegment c = arena.allocate(len + BOX_MAC_BYTES);
+                    MemorySegment m = arena.allocate(len);
+                    m.copyFrom(seg(plain, off, len));
+                    MemorySegment n = arena.allocate(BOX_NONCE_BYTES);
+                    n.copyFrom(seg(nonce, nonceOff, BOX_NONCE_BYTES));
+                    MemorySegment k = arena.allocate(key.length);
+                    k.copyFrom(seg(key));
+                    rc = (int) ordinary.invokeExact(c, m, (long) len, n, k);
+                    seg(out, outOff, len + BOX_MAC_BYTES).copyFrom(c);
+                    m.fill((byte) 0);
+                    k.fill((byte) 0);
+                }
+            }
+            return rc == 0;
+        } catch (Throwable t) {
+            throw wrap(t);
+        }
+    }
+
+    /** One {@code (m, c, clen, n, k)} opening call; true when the box authenticates. */
+    private static boolean open(MethodHandle critical, MethodHandle ordinary, byte[] out, int outOff, byte[] cipher,
+            int off, int len, byte[] nonce, int nonceOff, byte[] key) {
         if (len < BOX_MAC_BYTES) {
             return false;
         }
@@ -251,8 +324,8 @@ public final class Sodium {
         try {
             int rc;
             if (len <= CRITICAL_LIMIT) {
-                rc = (int) OPEN_AFTERNM.invokeExact(seg(out, outOff, len - BOX_MAC_BYTES), seg(cipher, off, len),
-                        (long) len, seg(nonce, nonceOff, BOX_NONCE_BYTES), seg(sharedKey));
+                rc = (int) critical.invokeExact(seg(out, outOff, len - BOX_MAC_BYTES), seg(cipher, off, len),
+                        (long) len, seg(nonce, nonceOff, BOX_NONCE_BYTES), seg(key));
             } else {
                 try (Arena arena = Arena.ofConfined()) {
                     MemorySegment m = arena.allocate(len - BOX_MAC_BYTES);
@@ -260,18 +333,96 @@ public final class Sodium {
                     c.copyFrom(seg(cipher, off, len));
                     MemorySegment n = arena.allocate(BOX_NONCE_BYTES);
                     n.copyFrom(seg(nonce, nonceOff, BOX_NONCE_BYTES));
-                    MemorySegment k = arena.allocate(BOX_SHARED_KEY_BYTES);
-                    k.copyFrom(seg(sharedKey));
-                    rc = (int) OPEN_AFTERNM_LONG.invokeExact(m, c, (long) len, n, k);
+                    MemorySegment k = arena.allocate(key.length);
+                    k.copyFrom(seg(key));
+                    rc = (int) ordinary.invokeExact(m, c, (long) len, n, k);
                     if (rc == 0) {
                         seg(out, outOff, len - BOX_MAC_BYTES).copyFrom(m);
                     }
+                    m.fill((byte) 0);
+                    k.fill((byte) 0);
                 }
             }
             return rc == 0;
         } catch (Throwable t) {
             throw wrap(t);
         }
+    }
+
+    /**
+     * {@code crypto_pwhash} with Argon2id (version 1.3): derives {@code outLen} bytes from a passphrase and a
+     * 16-byte salt. Costs {@code opslimit} passes over {@code memlimit} bytes of native memory; the passphrase copy
+     * in native memory is zeroed before it is freed.
+     *
+     * @throws CryptoException when libsodium refuses the parameters or cannot allocate the memory
+     */
+    public static byte[] pwhashArgon2id(int outLen, byte[] passphrase, byte[] salt, long opslimit, long memlimit) {
+        ensureLoaded();
+        check(salt, PWHASH_SALT_BYTES, "Argon2id salt");
+        if (passphrase == null) {
+            throw new CryptoException("passphrase is null");
+        }
+        if (outLen < 16) {
+            throw new CryptoException("Argon2id output must be at least 16 bytes, got " + outLen);
+        }
+        if (opslimit < 1 || memlimit < 8192) {
+            throw new CryptoException("Argon2id needs opslimit >= 1 and memlimit >= 8192, got " + opslimit + ", "
+                    + memlimit);
+        }
+        byte[] out = new byte[outLen];
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment o = arena.allocate(outLen);
+            MemorySegment p = arena.allocate(Math.max(1, passphrase.length));
+            MemorySegment.copy(passphrase, 0, p, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, passphrase.length);
+            MemorySegment s = arena.allocate(PWHASH_SALT_BYTES);
+            s.copyFrom(seg(salt));
+            int rc;
+            try {
+                rc = (int) PWHASH.invokeExact(o, (long) outLen, p, (long) passphrase.length, s, opslimit, memlimit,
+                        PWHASH_ALG_ARGON2ID13);
+            } finally {
+                p.fill((byte) 0);
+            }
+            if (rc != 0) {
+                o.fill((byte) 0);
+                throw new CryptoException("crypto_pwhash failed (opslimit " + opslimit + ", memlimit " + memlimit
+                        + "): parameters out of range or not enough memory");
+            }
+            MemorySegment.copy(o, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, out, 0, outLen);
+            o.fill((byte) 0);
+        } catch (Throwable t) {
+            throw wrap(t);
+        }
+        return out;
+    }
+
+    /**
+     * {@code crypto_generichash} (BLAKE2b): a hash of {@code outLen} (16..64) bytes of {@code msg}, keyed when
+     * {@code key} is not null (up to 64 bytes).
+     */
+    public static byte[] genericHash(int outLen, byte[] msg, byte[] key) {
+        ensureLoaded();
+        if (outLen < GENERICHASH_BYTES_MIN || outLen > GENERICHASH_BYTES_MAX) {
+            throw new CryptoException("BLAKE2b output must be 16..64 bytes, got " + outLen);
+        }
+        if (msg == null || msg.length > CRITICAL_LIMIT) {
+            throw new CryptoException("BLAKE2b input must be at most " + CRITICAL_LIMIT + " bytes");
+        }
+        if (key != null && key.length > GENERICHASH_KEY_BYTES_MAX) {
+            throw new CryptoException("BLAKE2b key must be at most 64 bytes, got " + key.length);
+        }
+        byte[] out = new byte[outLen];
+        try {
+            MemorySegment k = key == null ? MemorySegment.NULL : seg(key);
+            int rc = (int) GENERICHASH.invokeExact(seg(out), (long) outLen, seg(msg), (long) msg.length, k,
+                    key == null ? 0L : (long) key.length);
+            if (rc != 0) {
+                throw new CryptoException("crypto_generichash failed");
+            }
+        } catch (Throwable t) {
+            throw wrap(t);
+        }
+        return out;
     }
 
     /** Ed25519 key pair from a 32-byte seed: returns {verifyKey(32), secretKey(64)}. */

@@ -20,9 +20,10 @@ import java.util.function.Consumer;
 
 /**
  * Durable file operations: write to a temp file in the target's directory, fsync, atomic rename, fsync the
- * directory. Temp files are named {@code .<target name>.<16 hex>.tmp}.
+ * directory. Temp files are named {@code .<target name>.<16 hex>.tmp}. Public for the other stores that need the
+ * same guarantees (the policy chain and the governors' vote ledgers of {@code io.raet.trust}).
  */
-final class AtomicFiles {
+public final class AtomicFiles {
     static final String TEMP_SUFFIX = ".tmp";
     static final String CORRUPT_SUFFIX = ".corrupt";
     /** Largest keep file read; real files are a few hundred bytes. */
@@ -43,7 +44,7 @@ final class AtomicFiles {
     }
 
     /** Creates {@code dir} and missing parents with mode 0700 (existing directories are left as they are). */
-    static void createDirectories(Path dir) throws IOException {
+    public static void createDirectories(Path dir) throws IOException {
         if (Files.isDirectory(dir)) {
             return;
         }
@@ -68,6 +69,11 @@ final class AtomicFiles {
      * Replaces {@code target} with {@code data} atomically and durably; the file gets mode 0600. {@code beforeRename}
      * (may be null) sees the fsynced temp file just before the rename.
      */
+    /** Replaces {@code target} with {@code data} atomically and durably; the file gets mode 0600. */
+    public static void write(Path target, byte[] data) throws IOException {
+        write(target, data, null);
+    }
+
     static void write(Path target, byte[] data, Consumer<Path> beforeRename) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         byte[] rnd = new byte[8];
@@ -123,10 +129,15 @@ final class AtomicFiles {
 
     /** Reads a keep file; null if it does not exist. */
     static byte[] read(Path file) throws IOException {
+        return read(file, MAX_FILE_BYTES);
+    }
+
+    /** Reads a file of at most {@code maxBytes} (a larger one is an {@link IOException}); null if it does not exist. */
+    public static byte[] read(Path file, int maxBytes) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
-            if (size > MAX_FILE_BYTES) {
-                throw new IOException("file is " + size + " bytes, more than " + MAX_FILE_BYTES);
+            if (size > maxBytes) {
+                throw new IOException("file is " + size + " bytes, more than " + maxBytes);
             }
             ByteBuffer buf = ByteBuffer.allocate((int) size);
             while (buf.hasRemaining() && ch.read(buf) >= 0) {

@@ -136,23 +136,33 @@ final class Codec {
         return new RemoteRoleData(d.string("role"), acceptance, d.string("verhex"), d.string("pubhex"));
     }
 
+    /** Parses a keep file that must be one JSON object (strict: no duplicate keys, nothing after it). */
+    static JsonNode readObject(byte[] bytes) {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw new KeepException("not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new KeepException("not valid JSON: " + e.getMessage());
+        }
+        if (root == null || root.isMissingNode()) {
+            throw new KeepException("empty file");
+        }
+        if (!root.isObject()) {
+            throw new KeepException("not a JSON object");
+        }
+        return root;
+    }
+
     /** A parsed JSON object whose key set was checked; accessors throw {@link KeepException} naming the field. */
-    private record Doc(JsonNode root) {
+    record Doc(JsonNode root) {
         static Doc parse(byte[] bytes, List<String> keys) {
-            JsonNode root;
-            try {
-                root = MAPPER.readTree(bytes);
-            } catch (JsonProcessingException e) {
-                throw new KeepException("not valid JSON: " + e.getOriginalMessage());
-            } catch (IOException e) {
-                throw new KeepException("not valid JSON: " + e.getMessage());
-            }
-            if (root == null || root.isMissingNode()) {
-                throw new KeepException("empty file");
-            }
-            if (!root.isObject()) {
-                throw new KeepException("not a JSON object");
-            }
+            return parse(readObject(bytes), keys);
+        }
+
+        /** A JSON object whose key set must be exactly {@code keys}. */
+        static Doc parse(JsonNode root, List<String> keys) {
             Set<String> present = new LinkedHashSet<>();
             for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
                 present.add(it.next());

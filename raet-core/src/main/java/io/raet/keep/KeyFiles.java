@@ -31,6 +31,11 @@ final class KeyFiles {
      * @throws KeepException naming the file and the fix
      */
     static void check(Path file, boolean secret) {
+        check(file, secret, "secret keys");
+    }
+
+    /** As {@link #check(Path, boolean)}, the message saying the file holds {@code holds}. */
+    static void check(Path file, boolean secret, String holds) {
         if (Files.isSymbolicLink(file)) {
             throw new KeepException(file + " " + SYMLINK + (secret ? ", then run: chmod 600 " + file : ""));
         }
@@ -46,7 +51,7 @@ final class KeyFiles {
             throw new KeepException("cannot read the permissions of " + file + ": " + e, e);
         }
         if (perms.stream().anyMatch(SHARED::contains)) {
-            throw new KeepException(file + " holds secret keys but is readable or writable by group or others (mode "
+            throw new KeepException(file + " holds " + holds + " but is readable or writable by group or others (mode "
                     + PosixFilePermissions.toString(perms) + "); it must be private to its owner: run chmod 600 "
                     + file);
         }

@@ -27,6 +27,26 @@ public record LocalRoleData(String role, String sighex, String prihex) {
         return BoxKeyPair.fromHex(prihex);
     }
 
+    /** The Ed25519 verify key of {@code sighex}, as hex. */
+    public String verhex() {
+        SigningKey key = signingKey();
+        try {
+            return key.verifyKey().hex();
+        } finally {
+            key.destroy();
+        }
+    }
+
+    /** The Curve25519 public key of {@code prihex}, as hex. */
+    public String pubhex() {
+        BoxKeyPair keys = boxKeyPair();
+        try {
+            return keys.publicKey().hex();
+        } finally {
+            keys.destroy();
+        }
+    }
+
     /** Keys are secrets: they are not part of the string form. */
     @Override
     public String toString() {

@@ -54,6 +54,13 @@ import org.slf4j.LoggerFactory;
  * role file. A running estate keeps a remote's role only once the remote proved its keys, so join requests alone
  * never make the keep grow.
  *
+ * <p>A keep can be <b>sealed</b> (docs/keep.md, {@link SealedKeep}): the local private keys, and with
+ * {@link SealScope#ALL} every other file too, encrypted under a key derived from a passphrase. A keep opened with
+ * {@link #RoadKeep(Path, PassphraseSource)} unlocks a sealed keep (a wrong passphrase throws, nothing is written),
+ * seals a new one, and reads and writes sealed files transparently. A plain keep (the reference's layout) still
+ * loads, with a warning logged once per directory. A sealed keep opened without its passphrase can list what it
+ * holds, but not read or write sealed files.
+ *
  * <p>All methods are synchronized on the instance. All failures are {@link KeepException} (unchecked); I/O
  * errors carry the {@link IOException} as cause.
  */
@@ -72,9 +79,27 @@ public final class RoadKeep {
     private final Path localRoleDir;
     private final Path remoteRoleDir;
     private Consumer<Path> beforeRename;
+    /** The keys a passphrase unlocked; null when the keep is plain or was opened without its passphrase. */
+    private KeepLock lock;
+    /** What the keep seals (from its local role file); null for a plain keep. */
+    private SealScope sealed;
 
-    /** Opens (creating if missing, mode 0700) the keep in {@code dir}. */
+    /** Opens (creating if missing, mode 0700) the keep in {@code dir}; a sealed keep stays locked. */
     public RoadKeep(Path dir) {
+        this(dir, (PassphraseSource) null);
+    }
+
+    /**
+     * Opens (creating if missing, mode 0700) the keep in {@code dir}, unlocking it with the passphrase from
+     * {@code passphrase} (null: as {@link #RoadKeep(Path)}). The passphrase is read once, here: a sealed keep is
+     * unlocked (about a tenth of a second with the default cost, docs/keep.md); a keep without a local role yet is
+     * sealed when its keys are first written ({@link SealedKeep#DEFAULT_KDF}, scope {@link SealScope#KEYS}); a plain
+     * keep stays plain (seal it with {@link SealedKeep#encrypt}) and loads with a warning.
+     *
+     * @throws KeepException when the passphrase cannot be read, is wrong, or the sealed file was altered; nothing is
+     *     written then
+     */
+    public RoadKeep(Path dir, PassphraseSource passphrase) {
         this.dir = Checks.notNull("keep directory", dir).toAbsolutePath().normalize();
         this.localDir = this.dir.resolve("local");
         this.remoteDir = this.dir.resolve("remote");
@@ -87,6 +112,38 @@ public final class RoadKeep {
         } catch (IOException e) {
             throw new KeepException("cannot create keep directory " + this.dir + ": " + e, e);
         }
+        byte[] role = passphrase != null ? readLocalRoleRaw() : peekLocalRole();
+        if (role != null && KeepLock.isSealed(role)) {
+            try {
+                sealed = KeepLock.readRoleEnvelopeOf(localRolePath(), role).scope();
+            } catch (KeepException e) {
+                if (passphrase != null) {
+                    throw e;
+                }
+                sealed = SealScope.ALL; // unreadable envelope: write nothing in the clear; loading reports it
+            }
+        }
+        if (passphrase != null) {
+            if (role != null && sealed == null) {
+                warnPlain();
+            } else {
+                byte[] p = passphrase.read();
+                try {
+                    lock = role == null ? KeepLock.create(p, SealedKeep.DEFAULT_KDF, SealScope.KEYS)
+                            : KeepLock.unlock(localRolePath(), role, p);
+                } finally {
+                    java.util.Arrays.fill(p, (byte) 0);
+                }
+                sealed = lock.scope();
+            }
+        }
+    }
+
+    /** Opens a keep with keys already unlocked (the sealing operations). */
+    RoadKeep(Path dir, KeepLock lock) {
+        this(dir);
+        this.lock = lock;
+        this.sealed = lock == null ? null : lock.scope();
     }
 
     public Path dir() {
@@ -111,6 +168,27 @@ public final class RoadKeep {
         return remoteRoleDir.resolve(ROLE_PREFIX + KeepNames.require("role", role) + EXT);
     }
 
+    /** What this keep seals, empty when it is plain (the reference's layout). */
+    public synchronized Optional<SealScope> sealing() {
+        return Optional.ofNullable(sealed);
+    }
+
+    /** Whether this keep holds the keys of a passphrase (it can read and write its sealed files). */
+    public synchronized boolean unlocked() {
+        return lock != null;
+    }
+
+    /**
+     * Wipes the keys the passphrase unlocked. Sealed files cannot be read or written through this instance
+     * afterwards; a plain keep is unaffected.
+     */
+    public synchronized void relock() {
+        if (lock != null) {
+            lock.destroy();
+            lock = null;
+        }
+    }
+
     /** Called with the temp file after it is fsynced and before it is renamed over the target (tests only). */
     synchronized void beforeRename(Consumer<Path> hook) {
         this.beforeRename = hook;
@@ -124,19 +202,44 @@ public final class RoadKeep {
         return loadRequired(localEstatePath(), Codec::decodeLocalEstate);
     }
 
-    /** The local role and keys, empty if never dumped; {@link KeepException} if the file is invalid. */
+    /**
+     * The local role and keys, empty if never dumped; {@link KeepException} if the file is invalid, or sealed and
+     * this keep was opened without its passphrase.
+     */
     public synchronized Optional<LocalRoleData> loadLocalRole() {
         cleanTemps(localRoleDir);
-        KeyFiles.check(localRolePath(), true);
-        return loadRequired(localRolePath(), Codec::decodeLocalRole);
+        Path file = localRolePath();
+        byte[] bytes = readLocalRoleRaw();
+        if (bytes == null) {
+            return Optional.empty();
+        }
+        if (!KeepLock.isSealed(bytes)) {
+            warnPlain();
+            return Optional.of(decode(file, bytes, Codec::decodeLocalRole));
+        }
+        if (lock == null) {
+            throw new KeepException(file + " is sealed (its private keys are encrypted): open the keep with its"
+                    + " passphrase (RoadKeep(dir, PassphraseSource), raet --passphrase-file|--passphrase-env|"
+                    + "--passphrase-stdin|--passphrase-credential; docs/keep.md)");
+        }
+        return Optional.of(lock.openRole(file, bytes));
     }
 
     public synchronized void dumpLocal(LocalEstateData data) {
-        write(localEstatePath(), Codec.encode(Checks.notNull("local estate", data)));
+        write(localEstatePath(), sealFile(localEstatePath(), Codec.encode(Checks.notNull("local estate", data))));
     }
 
+    /** Writes the local role file: sealed when this keep is sealed and unlocked, plain when it is plain. */
     public synchronized void dumpLocalRole(LocalRoleData data) {
-        write(localRolePath(), Codec.encode(Checks.notNull("local role", data)));
+        Checks.notNull("local role", data);
+        if (lock != null) {
+            write(localRolePath(), lock.sealRole(data));
+        } else if (sealed != null) {
+            throw new KeepException(localRolePath() + " is sealed and this keep is locked: open it with its"
+                    + " passphrase to write its keys");
+        } else {
+            write(localRolePath(), Codec.encode(data));
+        }
     }
 
     // ---------------------------------------------------------------- remotes
@@ -165,9 +268,13 @@ public final class RoadKeep {
             if (bytes == null) {
                 continue; // removed meanwhile
             }
+            if (lockedOut(bytes)) {
+                problems.add(new KeepProblem(file, LOCKED, null));
+                continue;
+            }
             try {
                 KeepNames.require("name in file name", name);
-                RemoteEstateData data = Codec.decodeRemoteEstate(bytes);
+                RemoteEstateData data = Codec.decodeRemoteEstate(openFile(bytes));
                 if (!data.name().equals(name)) {
                     throw new KeepException("name " + KeepNames.quote(data.name())
                             + " differs from the file name's " + KeepNames.quote(name));
@@ -186,8 +293,12 @@ public final class RoadKeep {
                 if (bytes == null) {
                     continue;
                 }
+                if (lockedOut(bytes)) {
+                    problems.add(new KeepProblem(file, LOCKED, null));
+                    continue;
+                }
                 KeepNames.require("role in file name", role);
-                RemoteRoleData data = Codec.decodeRemoteRole(bytes);
+                RemoteRoleData data = Codec.decodeRemoteRole(openFile(bytes));
                 if (!data.role().equals(role)) {
                     throw new KeepException("role " + KeepNames.quote(data.role())
                             + " differs from the file name's " + KeepNames.quote(role));
@@ -221,7 +332,7 @@ public final class RoadKeep {
     /** Writes (replaces) {@code remote/estate.<name>.json}. Does not touch the role file. */
     public synchronized void dumpRemote(RemoteEstateData data) {
         Checks.notNull("remote estate", data);
-        write(remoteEstatePath(data.name()), Codec.encode(data));
+        write(remoteEstatePath(data.name()), sealFile(remoteEstatePath(data.name()), Codec.encode(data)));
     }
 
     /** Deletes the remote estate file; returns whether it existed. The role file is kept. */
@@ -247,7 +358,7 @@ public final class RoadKeep {
     /** Writes (replaces) {@code role/remote/role.<role>.json}. */
     public synchronized void dumpRemoteRole(RemoteRoleData data) {
         Checks.notNull("remote role", data);
-        write(remoteRolePath(data.role()), Codec.encode(data));
+        write(remoteRolePath(data.role()), sealFile(remoteRolePath(data.role()), Codec.encode(data)));
     }
 
     /**
@@ -426,20 +537,116 @@ public final class RoadKeep {
     // ---------------------------------------------------------------- helpers
 
     private <T> Optional<T> loadRequired(Path file, Function<byte[], T> decoder) {
-        byte[] bytes;
-        try {
-            bytes = AtomicFiles.read(file);
-        } catch (IOException e) {
-            throw new KeepException("cannot read " + file + ": " + e, e);
-        }
+        byte[] bytes = readRaw(file);
         if (bytes == null) {
             return Optional.empty();
         }
+        if (lockedOut(bytes)) {
+            throw new KeepException(file + ": " + LOCKED);
+        }
+        return Optional.of(decode(file, bytes, b -> decoder.apply(openFile(b))));
+    }
+
+    static <T> T decode(Path file, byte[] bytes, Function<byte[], T> decoder) {
         try {
-            return Optional.of(decoder.apply(bytes));
+            return decoder.apply(bytes);
         } catch (KeepException e) {
             throw new KeepException(file + ": " + e.getMessage());
         }
+    }
+
+    // ---------------------------------------------------------------- sealing
+
+    static final String LOCKED = "sealed, and the keep is locked: open it with its passphrase";
+    /** Keep directories whose plain keys were warned about, so that the warning is logged once. */
+    private static final java.util.Set<Path> WARNED_PLAIN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private void warnPlain() {
+        if (WARNED_PLAIN.add(dir)) {
+            LOG.warn("keep {}: the private keys in {} are not encrypted (the reference's plain layout); seal them"
+                    + " with a passphrase: raet keep encrypt (docs/keep.md)", dir, localRolePath());
+        }
+    }
+
+    /** The local role file's bytes, null if there is none; refused when it is a link or others can read it. */
+    private byte[] readLocalRoleRaw() {
+        KeyFiles.check(localRolePath(), true);
+        return readRaw(localRolePath());
+    }
+
+    /** The local role file's bytes for a keep opened without passphrase: null when absent or unfit to read. */
+    private byte[] peekLocalRole() {
+        if (Files.isSymbolicLink(localRolePath())) {
+            return null; // loadLocalRole refuses it with the reason
+        }
+        try {
+            return readRaw(localRolePath());
+        } catch (KeepException e) {
+            return null;
+        }
+    }
+
+    static byte[] readRaw(Path file) {
+        try {
+            return AtomicFiles.read(file);
+        } catch (IOException e) {
+            throw new KeepException("cannot read " + file + ": " + e, e);
+        }
+    }
+
+    /** Whether {@code bytes} are a sealed file this keep cannot open (it was opened without its passphrase). */
+    private boolean lockedOut(byte[] bytes) {
+        return lock == null && KeepLock.isSealed(bytes);
+    }
+
+    /** The reference form of a keep file other than the local role file: opened when sealed. */
+    private byte[] openFile(byte[] bytes) {
+        if (lock == null) {
+            return bytes;
+        }
+        com.fasterxml.jackson.databind.JsonNode root;
+        try {
+            root = Codec.readObject(bytes);
+        } catch (KeepException e) {
+            return bytes; // the decoder reports it
+        }
+        return KeepLock.isSealed(root) ? lock.openFile(root) : bytes;
+    }
+
+    /** What to write for a keep file other than the local role file whose reference form is {@code plain}. */
+    private byte[] sealFile(Path file, byte[] plain) {
+        if (sealed != SealScope.ALL) {
+            return plain;
+        }
+        if (lock == null) {
+            throw new KeepException("cannot write " + file + ": the keep seals every file and is locked: open it"
+                    + " with its passphrase");
+        }
+        return lock.sealFile(plain);
+    }
+
+    /** Replaces a keep file with exactly these bytes (the sealing operations). */
+    synchronized void writeRaw(Path file, byte[] bytes) {
+        write(file, bytes);
+    }
+
+    /** A keep file other than the local role file, and how to read its reference form. */
+    record DataFile(Path path, Function<byte[], ?> decoder) {}
+
+    /** The local estate file and every remote estate and role file (not temp files or files moved aside). */
+    synchronized List<DataFile> dataFiles() {
+        List<DataFile> out = new ArrayList<>();
+        if (Files.isRegularFile(localEstatePath(), LinkOption.NOFOLLOW_LINKS)) {
+            out.add(new DataFile(localEstatePath(), Codec::decodeLocalEstate));
+        }
+        List<KeepProblem> ignored = new ArrayList<>();
+        for (Path file : keepFiles(remoteDir, ESTATE_PREFIX, ignored)) {
+            out.add(new DataFile(file, Codec::decodeRemoteEstate));
+        }
+        for (Path file : keepFiles(remoteRoleDir, ROLE_PREFIX, ignored)) {
+            out.add(new DataFile(file, Codec::decodeRemoteRole));
+        }
+        return out;
     }
 
     private void write(Path file, byte[] bytes) {

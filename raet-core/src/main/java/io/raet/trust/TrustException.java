@@ -1,0 +1,18 @@
+package io.raet.trust;
+
+/**
+ * A trust-plane document is malformed or out of bounds, a governor refuses to sign, or a store cannot be read or
+ * written (then the cause is the {@link java.io.IOException}). Verdicts on well-formed versions are not exceptions:
+ * see {@link Verdict}.
+ */
+public class TrustException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public TrustException(String message) {
+        super(message);
+    }
+
+    public TrustException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
