@@ -9,10 +9,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -249,6 +251,21 @@ public final class FlowRouter {
             return List.of();
         }
         return publish(p, p.yard(true, yard, now));
+    }
+
+    /** The yards this router keeps state for: known present by the presence topic, and the pools' workers. */
+    public Set<String> knownYards() {
+        Set<String> out = new LinkedHashSet<>();
+        PresenceShare p = presence();
+        if (p != null) {
+            out.addAll(p.yards());
+        }
+        for (PoolShare pool : shares.pools()) {
+            for (PoolShare.WorkerState w : pool.workers()) {
+                out.add(w.yard());
+            }
+        }
+        return out;
     }
 
     /**
