@@ -499,6 +499,8 @@ public final class Router implements AutoCloseable {
                 }
                 if (workersAnswered(yard, body, kind)) {
                     count(Count.FORWARD_FAILED_LANE);
+                    emit(new RouterEvent.ForwardFailed("lane", yard, ErrorCode.FAILED.wire(), "worker yard '" + yard
+                            + "' is gone: its requests were answered or handed to another worker"));
                     return;
                 }
                 if (kind == LaneException.Kind.QUEUE_FULL) {
