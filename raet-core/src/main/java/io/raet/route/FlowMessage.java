@@ -9,11 +9,14 @@ import java.util.Objects;
 /**
  * A routed message: a validated, immutable view over a RAET body mapping with its {@code route}, {@code kind},
  * {@code id}, {@code re}, {@code seq}, {@code data}, {@code error}, {@code code}, {@code tag} and {@code stamp}
- * ({@code tag}, and a subscription's tag pattern {@code tags}, must be strings when present; {@code stamp} may be
- * any value). Fields this class does not know
+ * ({@code tag}, and a subscription's tag pattern {@code tags}, must be strings of at most {@value #MAX_TAG}
+ * characters when present; {@code stamp} may be any value). Fields this class does not know
  * (and keys inside {@code route} other than {@code src} and {@code dst}) are kept and written back unchanged.
  */
 public final class FlowMessage {
+    /** Most characters of a {@code tag} or of a subscription's tag pattern {@code tags}. */
+    public static final int MAX_TAG = 256;
+
     private final Map<String, Object> body;
     private final Route route;
     private final Kind kind;
@@ -53,8 +56,8 @@ public final class FlowMessage {
         String re = optString(body, "re");
         optString(body, "error");
         optString(body, "code");
-        optString(body, "tag");
-        optString(body, "tags");
+        checkTag(body, "tag");
+        checkTag(body, "tags");
         Long seq = null;
         Object s = body.get("seq");
         if (s != null) {
@@ -89,6 +92,13 @@ public final class FlowMessage {
             copy.put(e.getKey(), e.getValue());
         }
         return new FlowMessage(Collections.unmodifiableMap(copy), route, kind, id, re, seq);
+    }
+
+    private static void checkTag(Map<String, ?> body, String field) {
+        String t = optString(body, field);
+        if (t != null && t.length() > MAX_TAG) {
+            throw new FlowException(ErrorCode.BAD_ROUTE, field + " longer than " + MAX_TAG + " characters");
+        }
     }
 
     private static String optString(Map<String, ?> body, String field) {

@@ -372,14 +372,14 @@ public final class FlowRouter {
             m = FlowMessage.parse(body);
         } catch (FlowException e) {
             count(Stat.BAD_ROUTE);
-            return badBody(origin, from, body, e.getMessage());
+            return badBody(origin, from, body, e.getMessage(), now);
         }
         Address src = m.src();
         switch (origin) {
             case ROAD -> {
                 if (!src.estate().isEmpty() && !src.estate().equals(from)) {
                     count(Stat.BAD_ROUTE);
-                    return error(m, origin, from, ErrorCode.BAD_ROUTE,
+                    return error(now, m, origin, from, ErrorCode.BAD_ROUTE,
                             "src estate '" + src.estate() + "' is not the sending estate '" + from + "'");
                 }
                 src = src.resolve(from, null);
@@ -387,12 +387,12 @@ public final class FlowRouter {
             case LANE -> {
                 if (!src.isLocalEstate(local)) {
                     count(Stat.BAD_ROUTE);
-                    return error(m, origin, from, ErrorCode.BAD_ROUTE,
+                    return error(now, m, origin, from, ErrorCode.BAD_ROUTE,
                             "src estate '" + src.estate() + "' is not this estate '" + local + "'");
                 }
                 if (!src.yard().isEmpty() && !src.yard().equals(from)) {
                     count(Stat.BAD_ROUTE);
-                    return error(m, origin, from, ErrorCode.BAD_ROUTE,
+                    return error(now, m, origin, from, ErrorCode.BAD_ROUTE,
                             "src yard '" + src.yard() + "' is not the sending yard '" + from + "'");
                 }
                 src = src.resolve(local, from);
@@ -421,7 +421,7 @@ public final class FlowRouter {
         Policy.Decision d = policy.decide(role, dst, local, m.tag());
         if (!d.allowed()) {
             count(Stat.DENIED);
-            return error(m, origin, from, ErrorCode.DENIED,
+            return error(now, m, origin, from, ErrorCode.DENIED,
                     "role '" + role + "' may not send to " + d.dstKey()
                             + (m.tag() == null ? "" : " with tag '" + m.tag() + "'"));
         }
@@ -474,12 +474,12 @@ public final class FlowRouter {
         if (!dst.isLocalEstate(local)) {
             if (origin == Origin.ROAD) {
                 count(Stat.UNKNOWN_DESTINATION);
-                return error(m, origin, from, ErrorCode.UNKNOWN_DESTINATION,
+                return error(now, m, origin, from, ErrorCode.UNKNOWN_DESTINATION,
                         "estate '" + local + "' does not relay to estate '" + dst.estate() + "'");
             }
             if (!topology.hasEstate(dst.estate())) {
                 count(Stat.UNKNOWN_DESTINATION);
-                return error(m, origin, from, ErrorCode.UNKNOWN_DESTINATION, "no estate '" + dst.estate() + "'");
+                return error(now, m, origin, from, ErrorCode.UNKNOWN_DESTINATION, "no estate '" + dst.estate() + "'");
             }
             count(Stat.TO_ROAD);
             return handedOn(new ToRoad(dst.estate(), m.toBody()), m, dst, origin, table);
@@ -487,7 +487,7 @@ public final class FlowRouter {
         if (!dst.isRouterYard()) {
             if (!topology.hasYard(dst.yard())) {
                 count(Stat.UNKNOWN_DESTINATION);
-                return error(m, origin, from, ErrorCode.UNKNOWN_DESTINATION,
+                return error(now, m, origin, from, ErrorCode.UNKNOWN_DESTINATION,
                         "no yard '" + dst.yard() + "' on estate '" + local + "'");
             }
             count(Stat.TO_LANE);
@@ -496,7 +496,7 @@ public final class FlowRouter {
         Share share = shares.get(dst.share()).orElse(null);
         if (share == null) {
             count(Stat.UNKNOWN_SHARE);
-            return error(m, origin, from, ErrorCode.UNKNOWN_SHARE,
+            return error(now, m, origin, from, ErrorCode.UNKNOWN_SHARE,
                     "no share '" + dst.share() + "' in yard '" + Address.ROUTER_YARD + "' of estate '" + local + "'");
         }
         if (share instanceof PoolShare pool) {
@@ -512,7 +512,7 @@ public final class FlowRouter {
         if (m.kind() == Kind.SUB || m.kind() == Kind.UNSUB) {
             if (origin != Origin.LANE) {
                 count(Stat.DENIED);
-                return error(m, origin, from, ErrorCode.DENIED, "the workers of share '" + pool.name()
+                return error(now, m, origin, from, ErrorCode.DENIED, "the workers of share '" + pool.name()
                         + "' are yards of estate '" + topology.localEstate() + "'");
             }
             count(Stat.TO_SHARE);
@@ -533,7 +533,7 @@ public final class FlowRouter {
         Optional<PoolShare.Dispatch> d = pool.dispatch(m, 1);
         if (d.isEmpty()) {
             count(Stat.NO_WORKER);
-            return error(m, origin, from, ErrorCode.UNKNOWN_DESTINATION, "share '" + pool.name() + "' of estate '"
+            return error(now, m, origin, from, ErrorCode.UNKNOWN_DESTINATION, "share '" + pool.name() + "' of estate '"
                     + topology.localEstate() + "' has no workers");
         }
         count(Stat.TO_WORKER);
@@ -549,7 +549,8 @@ public final class FlowRouter {
         };
     }
 
-    private List<RouteAction> error(FlowMessage m, Origin origin, String from, ErrorCode code, String text) {
+    private List<RouteAction> error(Instant now, FlowMessage m, Origin origin, String from, ErrorCode code,
+            String text) {
         if (m.kind() == Kind.ERR) {
             count(Stat.ERRORS_SUPPRESSED);
             return List.of(new Drop("err not answered (" + code.wire() + "): " + text));
@@ -559,10 +560,10 @@ public final class FlowRouter {
         about.put("dst", m.dst().toList());
         FlowMessage err = FlowMessage.errorTo(replyTo(origin, from, m.src()), address(), m.id(), code, text)
                 .with("data", about);
-        return sendError(origin, from, err, text);
+        return sendError(origin, from, err, text, now);
     }
 
-    private List<RouteAction> badBody(Origin origin, String from, Map<String, ?> body, String text) {
+    private List<RouteAction> badBody(Origin origin, String from, Map<String, ?> body, String text, Instant now) {
         if (body != null && Kind.ERR.wire().equals(body.get("kind"))) {
             count(Stat.ERRORS_SUPPRESSED);
             return List.of(new Drop("err not answered (bad_route): " + text));
@@ -577,10 +578,13 @@ public final class FlowRouter {
         }
         String re = body != null && body.get("id") instanceof String s ? s : null;
         FlowMessage err = FlowMessage.errorTo(replyTo(origin, from, src), address(), re, ErrorCode.BAD_ROUTE, text);
-        return sendError(origin, from, err, text);
+        return sendError(origin, from, err, text, now);
     }
 
-    private List<RouteAction> sendError(Origin origin, String from, FlowMessage err, String text) {
+    private List<RouteAction> sendError(Origin origin, String from, FlowMessage err, String text, Instant now) {
+        if (now != null) {
+            err = err.with("stamp", Stamp.format(now));
+        }
         switch (origin) {
             case ROAD -> {
                 count(Stat.ERRORS_SENT);

@@ -19,8 +19,10 @@ import java.util.Set;
  *       {@code yard.<event>}.
  * </ul>
  *
- * <p>A subscriber whose pattern matches {@value #SNAPSHOT_TAG} (no pattern does) also gets, after the {@code ack}, one
- * {@code msg} with what is known now: {@code {"event": "snapshot", "estates": {name: last event}, "yards": [names]}}.
+ * <p>A subscriber of this estate whose pattern matches {@value #SNAPSHOT_TAG} (no pattern does) also gets, after the
+ * {@code ack}, one {@code msg} with what is known now: {@code {"event": "snapshot", "estates": {name: last event},
+ * "yards": [names]}}. Subscribers on other estates get no snapshot: a small {@code sub} from the road is never
+ * answered with a large message.
  * Only the router itself publishes here: a {@code pub} from any other source is ignored and counted. What it
  * remembers is bounded ({@value #MAX_TRACKED} estates and as many yards; beyond, events are still published but
  * not remembered). Thread safe.
@@ -77,7 +79,8 @@ public final class PresenceShare implements Share {
                 List<FlowMessage> out = new ArrayList<>(topic.deliver(m));
                 boolean refused = out.stream().anyMatch(x -> x.kind() == Kind.ERR);
                 String tags = (String) m.get("tags");
-                if (!refused && (tags == null || Policy.glob(tags, SNAPSHOT_TAG))) {
+                boolean local = m.src().isLocalEstate(self.estate());
+                if (!refused && local && (tags == null || Policy.glob(tags, SNAPSHOT_TAG))) {
                     out.add(snapshot(m.src(), m.stamp()));
                 }
                 return out;

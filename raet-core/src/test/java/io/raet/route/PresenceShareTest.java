@@ -88,13 +88,18 @@ class PresenceShareTest {
     }
 
     @Test
-    void remoteEstatesMaySubscribeToo() {
+    void remoteEstatesMaySubscribeTooButGetNoSnapshot() {
         List<RouteAction> out = router.settle(router.fromRoad("beta", "router", body(list("", "watch", "p"),
                 list("alpha", "", "presence"), "kind", "sub", "tags", "yard.*")));
         assertThat(out).isEmpty();
+        // with an id: the ack, and no snapshot (a small sub from the road is not answered with a large message)
+        List<RouteAction> acked = router.settle(router.fromRoad("beta", "router", body(list("", "w2", "p"),
+                list("alpha", "", "presence"), "kind", "sub", "id", "s1")));
+        assertThat(acked).hasSize(1);
+        assertThat(msgOf(acked.get(0)).kind()).isEqualTo(Kind.ACK);
         List<RouteAction> ev = router.settle(router.yardArrived("w3", NOW));
-        assertThat(ev).hasSize(1);
-        assertThat(((ToRoad) ev.get(0)).estate()).isEqualTo("beta");
+        assertThat(ev).hasSize(2).allSatisfy(a -> assertThat(((ToRoad) a).estate()).isEqualTo("beta"));
+        assertThat(ev).extracting(a -> msgOf(a).dst().yard()).containsExactly("watch", "w2");
     }
 
     @Test

@@ -57,7 +57,11 @@ class StampAndTagTest {
     void theRoutersOwnErrorsAreStampedToo() {
         FlowMessage err = msgOf(only(alpha.fromLane("worker1", body(list(), list("nowhere", "x"), "id", "1"), NOW)));
         assertThat(err.errorCode()).isEqualTo(ErrorCode.UNKNOWN_DESTINATION);
+        assertThat(err.stamp()).isEqualTo("2026-12-04T17:03:12.123456Z");
         assertThat(((Map<?, ?>) err.data()).get("dst")).isEqualTo(List.of("nowhere", "x", "", ""));
+        FlowMessage bad = msgOf(only(alpha.fromLane("worker1", body(list(), "not a list", "id", "2"), NOW)));
+        assertThat(bad.errorCode()).isEqualTo(ErrorCode.BAD_ROUTE);
+        assertThat(bad.stamp()).isEqualTo("2026-12-04T17:03:12.123456Z");
     }
 
     @Test
@@ -68,6 +72,12 @@ class StampAndTagTest {
                 .hasMessageContaining("tags must be");
         FlowMessage bad = msgOf(only(alpha.fromLane("worker1", body(list(), list(), "tag", 7L, "id", "t"))));
         assertThat(bad.errorCode()).isEqualTo(ErrorCode.BAD_ROUTE);
+        String longest = "t".repeat(FlowMessage.MAX_TAG);
+        assertThat(FlowMessage.parse(body(list(), list(), "tag", longest)).tag()).isEqualTo(longest);
+        assertThatThrownBy(() -> FlowMessage.parse(body(list(), list(), "tag", longest + "t")))
+                .hasMessageContaining("tag longer than " + FlowMessage.MAX_TAG);
+        assertThatThrownBy(() -> FlowMessage.parse(body(list(), list(), "kind", "sub", "tags", "*" + longest)))
+                .hasMessageContaining("tags longer than");
     }
 
     @Test
