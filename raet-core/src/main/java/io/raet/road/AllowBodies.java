@@ -1,5 +1,6 @@
 package io.raet.road;
 
+import io.raet.crypto.Entropy;
 import io.raet.crypto.Sodium;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -16,8 +17,8 @@ final class AllowBodies {
 
     private AllowBodies() {}
 
-    static byte[] nonce() {
-        return Sodium.randomBytes(Sodium.BOX_NONCE_BYTES);
+    static byte[] nonce(Entropy entropy) {
+        return entropy.bytes(Sodium.BOX_NONCE_BYTES);
     }
 
     static void putUint32(byte[] b, int off, long v) {

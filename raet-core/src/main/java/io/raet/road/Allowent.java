@@ -97,15 +97,15 @@ final class Allowent extends Transaction {
             local.remove();
             remote.allowWanted = true; // if this allow fails, ours starts again
         }
-        a.shortKeys = BoxKeyPair.generate();
+        a.shortKeys = BoxKeyPair.generate(engine.entropy);
         a.peerShort = peerShort;
-        a.oreo = AllowBodies.nonce();
+        a.oreo = AllowBodies.nonce(engine.entropy);
         byte[] stuff = new byte[AllowBodies.COOKIE_STUFF_SIZE];
         System.arraycopy(a.shortKeys.publicKey().bytes(), 0, stuff, 0, 32);
         AllowBodies.putUint32(stuff, 32, remote.uid);
         AllowBodies.putUint32(stuff, 36, a.peerFuid);
         System.arraycopy(a.oreo, 0, stuff, 40, 24);
-        byte[] n2 = AllowBodies.nonce();
+        byte[] n2 = AllowBodies.nonce(engine.entropy);
         byte[] cipher = longToShort.seal(stuff, n2);
         engine.addTransaction(a);
         a.last = a.send(a.head(PacketKind.COOKIE), concat(cipher, n2));

@@ -34,11 +34,11 @@ final class Allower extends Transaction {
         Allower a = new Allower(engine, remote, cascade);
         remote.allowWanted = false;
         a.initiate(remote.sid);
-        remote.shortKeys = BoxKeyPair.generate();
+        remote.shortKeys = BoxKeyPair.generate(engine.entropy);
         remote.shortShared = null;
         remote.allowed = null;
         a.shortToLong = remote.shortKeys.sharedKey(remote.publicKey);
-        byte[] n1 = AllowBodies.nonce();
+        byte[] n1 = AllowBodies.nonce(engine.entropy);
         byte[] cipher = a.shortToLong.seal(AllowBodies.HELLO_PLAIN, n1);
         byte[] body = concat(AllowBodies.HELLO_PLAIN, remote.shortKeys.publicKey().bytes(), cipher, n1);
         engine.addTransaction(a);
@@ -93,10 +93,10 @@ final class Allower extends Transaction {
         byte[] oreo = slice(stuff, 40, 24);
         remote.peerShortKey = peerShort;
         byte[] shortPub = remote.shortKeys.publicKey().bytes();
-        byte[] n3 = AllowBodies.nonce();
+        byte[] n3 = AllowBodies.nonce(engine.entropy);
         byte[] vouch = remote.longShared(engine.local.boxKeys).seal(shortPub, n3);
         byte[] inner = concat(engine.local.boxKeys.publicKey().bytes(), vouch, n3, AllowBodies.fqdnField(remote.fqdn));
-        byte[] n4 = AllowBodies.nonce();
+        byte[] n4 = AllowBodies.nonce(engine.entropy);
         remote.shortShared = remote.shortKeys.sharedKey(peerShort);
         byte[] cipher = remote.shortShared.seal(inner, n4);
         initiate = send(head(PacketKind.INITIATE), concat(shortPub, oreo, cipher, n4));

@@ -273,7 +273,8 @@ final class Messengent extends Transaction {
             body.put("misseds", chunk);
             try {
                 byte[] plain = Body.encode(bk, body);
-                if (send(head(PacketKind.RESEND), Coat.seal(ck, remote.sessionKey, plain)) == null) {
+                byte[] coat = Coat.seal(ck, remote.sessionKey, plain, engine.entropy);
+                if (send(head(PacketKind.RESEND), coat) == null) {
                     return; // out of answer credit (counted): the next ones would not go either
                 }
             } catch (PacketException e) {

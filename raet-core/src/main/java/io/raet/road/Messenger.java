@@ -58,7 +58,7 @@ final class Messenger extends Transaction {
         Messenger m = new Messenger(engine, remote, pending);
         m.initiate(remote.sid);
         try {
-            m.coat = Coat.seal(m.ck, remote.sessionKey, pending.body());
+            m.coat = Coat.seal(m.ck, remote.sessionKey, pending.body(), engine.entropy);
         } catch (RuntimeException e) {
             engine.emit(new RoadEvent.Undelivered(pending.id(), remote.name, "cannot encrypt: " + e.getMessage()));
             return;

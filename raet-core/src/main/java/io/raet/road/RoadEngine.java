@@ -10,6 +10,7 @@ import io.raet.codec.ParsedPacket;
 import io.raet.codec.RoadCodec;
 import io.raet.codec.RoadHead;
 import io.raet.codec.TransactionKind;
+import io.raet.crypto.Entropy;
 import io.raet.crypto.PublicKey;
 import io.raet.crypto.VerifyKey;
 import io.raet.keep.Acceptance;
@@ -44,6 +45,8 @@ public final class RoadEngine {
     final LocalEstate local;
     final RoadConfig config;
     final RoadStore store;
+    /** Where nonces and short-term keys come from (the system's generator unless a simulation passes its own). */
+    final Entropy entropy;
     final RoadStats stats = new RoadStats();
 
     private final Map<Long, Remote> remotes = new HashMap<>();
@@ -81,9 +84,18 @@ public final class RoadEngine {
     private long incompleteBytes;
 
     public RoadEngine(LocalEstate local, RoadConfig config, RoadStore store) {
+        this(local, config, store, Entropy.system());
+    }
+
+    /**
+     * An engine taking its random bytes (nonces, short-term keys) from {@code entropy}: a simulation passes a
+     * seeded source to replay a run exactly; real traffic needs {@link Entropy#system()}.
+     */
+    public RoadEngine(LocalEstate local, RoadConfig config, RoadStore store, Entropy entropy) {
         this.local = local;
         this.config = config;
         this.store = store;
+        this.entropy = entropy;
         this.joinGuard = new JoinGuard(config.handshakes());
         this.pendingJoins = new PendingJoins(config.handshakes().pendingJoins());
     }

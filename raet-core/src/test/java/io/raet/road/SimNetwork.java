@@ -16,7 +16,8 @@ import java.util.function.Predicate;
 
 /**
  * A deterministic network of road engines on a virtual clock, with configurable loss, reordering, duplication
- * and delay. Everything depends only on the seed.
+ * and delay. Everything depends only on the seed: the network's random effects, and each estate's random bytes
+ * (nonces, short-term keys) and the keys it is given unless a test brings its own.
  */
 final class SimNetwork {
     static final long MS = 1_000_000L;
@@ -27,6 +28,10 @@ final class SimNetwork {
     record Stray(InetSocketAddress from, InetSocketAddress to, byte[] data) {}
 
     final Random random;
+    private final long seed;
+    /** Estates and key pairs made so far: each gets random bytes of its own, drawn from the seed. */
+    private long engines;
+    private long keys;
     long now = 1_000 * MS;
     double loss;
     double reorder;
@@ -56,6 +61,7 @@ final class SimNetwork {
 
     SimNetwork(long seed) {
         this.random = new Random(seed);
+        this.seed = seed;
     }
 
     SimNetwork conditions(double loss, double reorder, double duplicate) {
@@ -70,7 +76,8 @@ final class SimNetwork {
     }
 
     RoadEngine estate(String name, int port, boolean main, RoadConfig config) {
-        return estate(name, port, main, config, SigningKey.generate(), BoxKeyPair.generate(), new MemoryRoadStore());
+        SeededEntropy k = new SeededEntropy(~(seed * 1_000_003L + keys++));
+        return estate(name, port, main, config, SigningKey.generate(k), BoxKeyPair.generate(k), new MemoryRoadStore());
     }
 
     RoadEngine estate(String name, int port, boolean main, RoadConfig config, SigningKey signer, BoxKeyPair boxKeys,
@@ -82,7 +89,7 @@ final class SimNetwork {
             BoxKeyPair boxKeys, RoadStore store) {
         InetSocketAddress ha = address(port);
         LocalEstate local = new LocalEstate(name, role, main, 0, signer, boxKeys, ha, "localhost", 1, 1);
-        RoadEngine e = new RoadEngine(local, config, store);
+        RoadEngine e = new RoadEngine(local, config, store, new SeededEntropy(seed * 1_000_003L + engines++));
         nodes.put(ha, e);
         events.put(ha, new ArrayList<>());
         return e;
