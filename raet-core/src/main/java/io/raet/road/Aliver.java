@@ -60,7 +60,7 @@ final class Aliver extends Transaction {
                 remote.allowed = false;
                 engine.allow(remote, now, true);
             }
-            default -> engine.drop("unexpected_alive_packet");
+            default -> engine.drop(DropReason.UNEXPECTED_ALIVE_PACKET);
         }
     }
 

@@ -76,7 +76,7 @@ final class Allowent extends Transaction {
         }
         byte[] body = packet.coat();
         if (body.length != AllowBodies.HELLO_SIZE) {
-            a.refuseWith(PacketKind.REJECT, "hello_size");
+            a.refuseWith(PacketKind.REJECT, DropReason.ALLOW_HELLO_SIZE);
             return;
         }
         PublicKey peerShort = PublicKey.of(body, 64);
@@ -86,11 +86,11 @@ final class Allowent extends Transaction {
             longToShort = engine.local.boxKeys.sharedKey(peerShort);
             plain = longToShort.open(body, 96, 80, body, 176);
         } catch (CryptoException e) {
-            a.refuseWith(PacketKind.REJECT, "hello_box");
+            a.refuseWith(PacketKind.REJECT, DropReason.ALLOW_HELLO_BOX);
             return;
         }
         if (!Arrays.equals(plain, 0, plain.length, body, 0, 64)) {
-            a.refuseWith(PacketKind.REJECT, "hello_plain");
+            a.refuseWith(PacketKind.REJECT, DropReason.ALLOW_HELLO_PLAIN);
             return;
         }
         if (local != null) {
@@ -112,15 +112,15 @@ final class Allowent extends Transaction {
         a.startTimers(now, RoadEngine.seconds(engine.config.allowTimeout()), 0.25);
     }
 
-    private void refuseWith(PacketKind kind, String reason) {
-        engine.drop("allow_" + reason);
+    private void refuseWith(PacketKind kind, DropReason reason) {
+        engine.drop(reason);
         sendEmpty(kind);
     }
 
     @Override
     void receive(ParsedPacket packet, InetSocketAddress src, long now) {
         switch (packet.head().pk()) {
-            case HELLO -> engine.drop("duplicate_hello");
+            case HELLO -> engine.drop(DropReason.DUPLICATE_HELLO);
             case INITIATE -> initiate(packet, now);
             case ACK -> {
                 remove();
@@ -133,7 +133,7 @@ final class Allowent extends Transaction {
                 engine.emit(new RoadEvent.AllowFailed(remoteLabel(), "rejected"));
                 engine.resolveAlive(remote, "allow failed: rejected");
             }
-            default -> engine.drop("unexpected_allow_packet");
+            default -> engine.drop(DropReason.UNEXPECTED_ALLOW_PACKET);
         }
     }
 
@@ -144,11 +144,11 @@ final class Allowent extends Transaction {
         }
         byte[] body = packet.coat();
         if (body.length != AllowBodies.INITIATE_SIZE) {
-            fail("initiate_size", now);
+            fail(DropReason.ALLOW_INITIATE_SIZE, now);
             return;
         }
         if (!Arrays.equals(body, 0, 32, peerShort.bytes(), 0, 32) || !Arrays.equals(body, 32, 56, oreo, 0, 24)) {
-            fail("initiate_cookie", now);
+            fail(DropReason.ALLOW_INITIATE_COOKIE, now);
             return;
         }
         byte[] stuff;
@@ -156,29 +156,29 @@ final class Allowent extends Transaction {
             shortShared = shortKeys.sharedKey(peerShort);
             stuff = shortShared.open(body, 56, 248, body, 304);
         } catch (CryptoException e) {
-            fail("initiate_box", now);
+            fail(DropReason.ALLOW_INITIATE_BOX, now);
             return;
         }
         if (stuff.length != AllowBodies.INITIATE_STUFF_SIZE
                 || !Arrays.equals(stuff, 0, 32, remote.publicKey.bytes(), 0, 32)) {
-            fail("initiate_long_key", now);
+            fail(DropReason.ALLOW_INITIATE_LONG_KEY, now);
             return;
         }
         byte[] vouched;
         try {
             vouched = remote.longShared(engine.local.boxKeys).open(stuff, 32, 48, stuff, 80);
         } catch (CryptoException e) {
-            fail("initiate_vouch", now);
+            fail(DropReason.ALLOW_INITIATE_VOUCH, now);
             return;
         }
         if (!Arrays.equals(vouched, peerShort.bytes())) {
-            fail("initiate_vouch", now);
+            fail(DropReason.ALLOW_INITIATE_VOUCH, now);
             return;
         }
         String fqdn = new String(slice(stuff, 104, AllowBodies.FQDN_SIZE), java.nio.charset.StandardCharsets.US_ASCII)
                 .stripTrailing();
         if (!fqdn.equals(engine.local.fqdn)) {
-            engine.stats.inc("allow_fqdn_mismatch");
+            engine.stats.count(RoadCounter.ALLOW_FQDN_MISMATCH);
         }
         last = send(head(PacketKind.ACK), RoadEngine.EMPTY);
         acked = true;
@@ -202,11 +202,11 @@ final class Allowent extends Transaction {
         }
         if (!to.equals(remote.ha)) {
             engine.moveRemote(remote, to);
-            engine.stats.inc("remote_moved");
+            engine.stats.count(RoadCounter.REMOTE_MOVED);
         }
         if (peerFuid != remote.fuid) {
             remote.fuid = peerFuid;
-            engine.stats.inc("remote_id_changed");
+            engine.stats.count(RoadCounter.REMOTE_ID_CHANGED);
         }
         if (p != null && p.ha().equals(to) && p.fuid() == peerFuid
                 && (p.name().equals(remote.name) || engine.remote(p.name()) == null)
@@ -218,7 +218,7 @@ final class Allowent extends Transaction {
             }
             remote.main = p.main();
             remote.kind = p.kind();
-            engine.stats.inc("join_changes_applied");
+            engine.stats.count(RoadCounter.JOIN_CHANGES_APPLIED);
         }
     }
 
@@ -240,8 +240,10 @@ final class Allowent extends Transaction {
         }
     }
 
-    private void fail(String reason, long now) {
-        refuseWith(PacketKind.REJECT, reason);
+    /** The initiate did not check out: refused, and reported as the drop reason without its {@code allow_}. */
+    private void fail(DropReason drop, long now) {
+        refuseWith(PacketKind.REJECT, drop);
+        String reason = drop.key().substring("allow_".length());
         remove();
         engine.emit(new RoadEvent.AllowFailed(remoteLabel(), reason));
         engine.resolveAlive(remote, "allow failed: " + reason);

@@ -63,7 +63,7 @@ final class Allower extends Transaction {
                 remove();
                 engine.join(remote, now, true);
             }
-            default -> engine.drop("unexpected_allow_packet");
+            default -> engine.drop(DropReason.UNEXPECTED_ALLOW_PACKET);
         }
     }
 
@@ -74,19 +74,19 @@ final class Allower extends Transaction {
         }
         byte[] body = packet.coat();
         if (body.length != AllowBodies.COOKIE_SIZE) {
-            reject("cookie of " + body.length + " bytes");
+            reject(DropReason.ALLOW_COOKIE_SIZE, "cookie of " + body.length + " bytes");
             return;
         }
         byte[] stuff;
         try {
             stuff = shortToLong.open(body, 0, 80, body, 80);
         } catch (CryptoException e) {
-            reject("cookie does not open");
+            reject(DropReason.ALLOW_COOKIE_DOES_NOT_OPEN, "cookie does not open");
             return;
         }
         if (stuff.length != AllowBodies.COOKIE_STUFF_SIZE || AllowBodies.getUint32(stuff, 32) != remote.fuid
                 || AllowBodies.getUint32(stuff, 36) != remote.uid) {
-            reject("cookie ids do not match");
+            reject(DropReason.ALLOW_COOKIE_IDS_DO_NOT_MATCH, "cookie ids do not match");
             return;
         }
         PublicKey peerShort = PublicKey.of(stuff, 0);
@@ -103,8 +103,8 @@ final class Allower extends Transaction {
         last = initiate;
     }
 
-    private void reject(String reason) {
-        engine.drop("allow_" + reason.replace(' ', '_'));
+    private void reject(DropReason drop, String reason) {
+        engine.drop(drop);
         sendEmpty(PacketKind.REJECT);
         remote.allowed = false;
         fail(reason);
@@ -112,7 +112,7 @@ final class Allower extends Transaction {
 
     private void allowed(long now) {
         if (initiate == null || remote.peerShortKey == null) {
-            engine.drop("ack_before_initiate");
+            engine.drop(DropReason.ACK_BEFORE_INITIATE);
             return;
         }
         sendEmpty(PacketKind.ACK);

@@ -37,12 +37,12 @@ record JoinBody(String name, boolean main, int kind, long uid, VerifyKey verifyK
             d = null;
         }
         if (d == null) {
-            engine.drop("invalid_join_body");
+            engine.drop(DropReason.INVALID_JOIN_BODY);
             return null;
         }
         if (!io.raet.keep.KeepNames.isValid(d.name()) || !io.raet.keep.KeepNames.isValid(d.role())) {
             // Names and roles become file names in the keep: unpaired surrogates, separators, controls are refused.
-            engine.drop("invalid_join_name");
+            engine.drop(DropReason.INVALID_JOIN_NAME);
             return null;
         }
         return d;

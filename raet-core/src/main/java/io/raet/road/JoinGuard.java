@@ -71,13 +71,13 @@ final class JoinGuard {
     }
 
     /** Null when a new join request from {@code src} may start a join correspondent, else the drop reason. */
-    String admit(InetSocketAddress src, long now) {
+    DropReason admit(InetSocketAddress src, long now) {
         InetAddress h = host(src);
         if (total >= limits.joins() || joinents.getOrDefault(h, 0) >= limits.joinsPerHost()) {
-            return "join_capacity";
+            return DropReason.JOIN_CAPACITY;
         }
         Bucket b = buckets.computeIfAbsent(h, k -> new Bucket(limits.joinBurst(), now));
-        return b.take(now, limits.joinsPerSecond(), limits.joinBurst()) ? null : "rate_limited";
+        return b.take(now, limits.joinsPerSecond(), limits.joinBurst()) ? null : DropReason.RATE_LIMITED;
     }
 
     /** Whether the engine may start a handshake of its own now (heartbeats of remotes that are not allowed). */

@@ -70,7 +70,7 @@ final class Joinent extends Transaction {
         Remote known = vacuous ? engine.remote(d.name()) : candidate;
         if (known != null && vacuous && !known.proven && !d.sameRoleKeys(known) && known.transactions.isEmpty()) {
             // A name held only by a remote that never proved its keys is not bound yet: the newer join takes it.
-            engine.stats.inc("unproven_remote_replaced");
+            engine.stats.count(RoadCounter.UNPROVEN_REMOTE_REPLACED);
             engine.removeRemote(known, false);
             known = null;
         }
@@ -89,7 +89,7 @@ final class Joinent extends Transaction {
         j.identity = PendingJoins.Identity.of(d);
 
         if (d.name().equals(engine.local.name)) {
-            j.refuse(PacketKind.REJECT, "local_name", "the name of this estate");
+            j.refuse(PacketKind.REJECT, JoinRefusal.LOCAL_NAME, "the name of this estate");
             return;
         }
         if (remote == known) {
@@ -119,7 +119,7 @@ final class Joinent extends Transaction {
             return;
         }
         if (vacuous && !engine.local.main) {
-            j.refuse(PacketKind.REJECT, "not_main", "vacuous join to an estate that is not main");
+            j.refuse(PacketKind.REJECT, JoinRefusal.NOT_MAIN, "vacuous join to an estate that is not main");
             return;
         }
 
@@ -127,7 +127,7 @@ final class Joinent extends Transaction {
         if (rebind) {
             j.replaces = known;
             if (!vacuous) {
-                j.refuse(PacketKind.REJECT, "identity", "keys or role differ from those of " + known.name);
+                j.refuse(PacketKind.REJECT, JoinRefusal.IDENTITY, "keys or role differ from those of " + known.name);
                 return;
             }
             if (engine.rebindApproved(j.identity, known, now)) {
@@ -136,7 +136,7 @@ final class Joinent extends Transaction {
                     d.publicKey(), AutoMode.NEVER) != Acceptance.REJECTED) {
                 status = Acceptance.PENDING;
             } else {
-                j.refuse(PacketKind.REJECT, "identity",
+                j.refuse(PacketKind.REJECT, JoinRefusal.IDENTITY,
                         "name " + d.name() + " is bound to other keys or another role");
                 return;
             }
@@ -145,17 +145,17 @@ final class Joinent extends Transaction {
                     && d.main() == known.main && d.kind() == known.kind;
             if (!sameAll) {
                 if (!engine.config.mutable()) {
-                    j.refuse(PacketKind.REJECT, "immutable",
+                    j.refuse(PacketKind.REJECT, JoinRefusal.IMMUTABLE,
                             "credentials of " + known.name + " changed on an immutable road");
                     return;
                 }
                 if (!d.name().equals(known.name) && engine.remote(d.name()) != null) {
-                    j.refuse(PacketKind.REJECT, "name_taken", "name " + d.name() + " already used");
+                    j.refuse(PacketKind.REJECT, JoinRefusal.NAME_TAKEN, "name " + d.name() + " already used");
                     return;
                 }
                 String conflict = engine.roleConflict(d.role(), d.verifyKey(), d.publicKey(), known);
                 if (conflict != null) {
-                    j.refuse(PacketKind.REJECT, "role_keys", conflict);
+                    j.refuse(PacketKind.REJECT, JoinRefusal.ROLE_KEYS, conflict);
                     return;
                 }
                 j.proposal = new Remote.JoinProposal(d.name(), d.role(), d.main(), d.kind(), h.se(), src);
@@ -164,13 +164,13 @@ final class Joinent extends Transaction {
         } else {
             String conflict = engine.roleConflict(d.role(), d.verifyKey(), d.publicKey(), null);
             if (conflict != null) {
-                j.refuse(PacketKind.REJECT, "role_keys", conflict);
+                j.refuse(PacketKind.REJECT, JoinRefusal.ROLE_KEYS, conflict);
                 return;
             }
             status = engine.decideJoin(j.identity, now);
         }
         if (status == Acceptance.REJECTED) {
-            j.refuse(PacketKind.REJECT, "rejected", "keys of role " + d.role() + " rejected");
+            j.refuse(PacketKind.REJECT, JoinRefusal.REJECTED, "keys of role " + d.role() + " rejected");
             return;
         }
         if (j.fresh) {
@@ -197,8 +197,8 @@ final class Joinent extends Transaction {
     private void pend(long now) {
         switch (engine.pendingJoins.pend(identity, to, this, now)) {
             case FULL -> {
-                engine.stats.inc("pending_joins_full");
-                refuse(PacketKind.REFUSE, "pending_full", "too many joins pending an operator's decision");
+                engine.stats.count(RoadCounter.PENDING_JOINS_FULL);
+                refuse(PacketKind.REFUSE, JoinRefusal.PENDING_FULL, "too many joins pending an operator's decision");
                 end();
                 return;
             }
@@ -211,7 +211,7 @@ final class Joinent extends Transaction {
                     identity.verifyKey().hex(), identity.publicKey().hex()));
             case AGAIN -> {}
         }
-        engine.stats.inc("join_pended");
+        engine.stats.count(RoadCounter.JOIN_PENDED);
         pended = true;
         sendEmpty(PacketKind.PEND);
         startTimers(now, RoadEngine.seconds(engine.config.joinentTimeout()), 1.0);
@@ -221,11 +221,11 @@ final class Joinent extends Transaction {
         try {
             response = send(head(PacketKind.RESPONSE), Body.encode(bk, JoinBody.of(engine.local, remote.uid)));
         } catch (PacketException e) {
-            engine.stats.inc("pack_error");
+            engine.stats.count(RoadCounter.PACK_ERROR);
         }
     }
 
-    private void refuse(PacketKind kind, String code, String reason) {
+    private void refuse(PacketKind kind, JoinRefusal code, String reason) {
         sendEmpty(kind);
         engine.refusedJoin(identity.name(), to, code, reason);
     }
@@ -235,7 +235,7 @@ final class Joinent extends Transaction {
         switch (packet.head().pk()) {
             case REQUEST -> {
                 // The joiner did not get our answer: one copy per request.
-                engine.drop("duplicate_join_request");
+                engine.drop(DropReason.DUPLICATE_JOIN_REQUEST);
                 if (pended) {
                     sendEmpty(PacketKind.PEND);
                 } else if (response != null && !joinerPended) {
@@ -244,7 +244,7 @@ final class Joinent extends Transaction {
             }
             case ACK -> {
                 if (pended) {
-                    engine.drop("ack_while_pending");
+                    engine.drop(DropReason.ACK_WHILE_PENDING);
                     return;
                 }
                 acknowledged(now);
@@ -254,7 +254,7 @@ final class Joinent extends Transaction {
                 end();
                 engine.handshakeEnded(remote, now);
             }
-            default -> engine.drop("unexpected_join_packet");
+            default -> engine.drop(DropReason.UNEXPECTED_JOIN_PACKET);
         }
     }
 
@@ -264,7 +264,7 @@ final class Joinent extends Transaction {
      */
     boolean acknowledgedBySignedTraffic(long now) {
         if (!pended && response != null) {
-            engine.stats.inc("join_completed_by_traffic");
+            engine.stats.count(RoadCounter.JOIN_COMPLETED_BY_TRAFFIC);
             return acknowledged(now);
         }
         return false;
@@ -276,12 +276,12 @@ final class Joinent extends Transaction {
             Remote holder = engine.remote(remote.name);
             if (holder != null && holder != replaces) {
                 // Another join took the name meanwhile.
-                engine.refusedJoin(remote.name, to, "name_taken", "name " + remote.name + " already used");
+                engine.refusedJoin(remote.name, to, JoinRefusal.NAME_TAKEN, "name " + remote.name + " already used");
                 return false;
             }
             if (replaces != null) {
                 if (holder == replaces) {
-                    engine.stats.inc("remote_rebound");
+                    engine.stats.count(RoadCounter.REMOTE_REBOUND);
                     engine.removeRemote(replaces, false);
                 }
                 engine.pendingJoins.remove(identity);
@@ -337,7 +337,7 @@ final class Joinent extends Transaction {
             if (status == Acceptance.ACCEPTED) {
                 approved(now);
             } else if (status == Acceptance.REJECTED) {
-                refuse(PacketKind.REJECT, "rejected", "keys of role " + identity.role() + " rejected");
+                refuse(PacketKind.REJECT, JoinRefusal.REJECTED, "keys of role " + identity.role() + " rejected");
                 end();
                 engine.handshakeEnded(remote, now);
             } else {

@@ -55,7 +55,7 @@ final class Joiner extends Transaction {
         try {
             body = Body.encode(j.bk, JoinBody.of(engine.local, 0));
         } catch (PacketException e) {
-            engine.stats.inc("pack_error");
+            engine.stats.count(RoadCounter.PACK_ERROR);
             return;
         }
         engine.addTransaction(j);
@@ -88,7 +88,7 @@ final class Joiner extends Transaction {
                     fail("refused (renew on an immutable road)");
                 }
             }
-            default -> engine.drop("unexpected_join_packet");
+            default -> engine.drop(DropReason.UNEXPECTED_JOIN_PACKET);
         }
     }
 
@@ -97,7 +97,7 @@ final class Joiner extends Transaction {
             return;
         }
         if (!src.equals(to)) {
-            engine.drop("join_response_from_other_address");
+            engine.drop(DropReason.JOIN_RESPONSE_FROM_OTHER_ADDRESS);
             return;
         }
         JoinBody d = JoinBody.receive(engine, packet, true);
@@ -151,7 +151,7 @@ final class Joiner extends Transaction {
         if (status == Acceptance.PENDING) {
             switch (engine.pendingJoins.pend(id, src, this, now)) {
                 case FULL -> {
-                    engine.stats.inc("pending_joins_full");
+                    engine.stats.count(RoadCounter.PENDING_JOINS_FULL);
                     reject("too many joins pending an operator's decision");
                     return;
                 }
@@ -163,7 +163,7 @@ final class Joiner extends Transaction {
                         d.publicKey().hex()));
                 case AGAIN -> {}
             }
-            engine.stats.inc("join_pended");
+            engine.stats.count(RoadCounter.JOIN_PENDED);
             pended = true;
             sendEmpty(PacketKind.PEND);
             redoInterval = RoadEngine.nanos(1);
@@ -178,7 +178,7 @@ final class Joiner extends Transaction {
         if (!d.sameRoleKeys(remote)) {
             if (remote.verifyKey != null && !d.sameKeys(remote)) {
                 // An operator accepted a new identity for this name: the old session is void.
-                engine.stats.inc("remote_rebound");
+                engine.stats.count(RoadCounter.REMOTE_REBOUND);
                 remote.allowed = null;
                 remote.sessionKey = null;
                 remote.rebaseSession = true;

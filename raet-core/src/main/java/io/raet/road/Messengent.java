@@ -62,17 +62,17 @@ final class Messengent extends Transaction {
         m.wf = h.wf();
         if (!remote.isAllowed() || remote.sessionKey == null) {
             m.sendEmpty(PacketKind.NACK);
-            engine.drop("message_unallowed");
+            engine.drop(DropReason.MESSAGE_UNALLOWED);
             return;
         }
         if (!engine.acceptingMessages()) {
             // The application's inbox is full: no answer, so the sender tries again later.
-            engine.drop("inbox_full");
+            engine.drop(DropReason.INBOX_FULL);
             return;
         }
         boolean segmented = h.sc() > 1 || h.sf();
         if (segmented) {
-            String bad = badSegmentation(h, engine.config.limits());
+            DropReason bad = badSegmentation(h, engine.config.limits());
             if (bad != null) {
                 engine.drop(bad);
                 m.sendEmpty(PacketKind.NACK);
@@ -98,20 +98,20 @@ final class Messengent extends Transaction {
      * together (every segment carries at least one byte and at most one datagram). With one segment the length
      * is not used (as in the reference).
      */
-    static String badSegmentation(RoadHead h, RoadLimits limits) {
+    static DropReason badSegmentation(RoadHead h, RoadLimits limits) {
         long sc = h.sc();
         long ml = h.ml();
         if (sc > limits.maxSegmentCount()) {
-            return "segment_count";
+            return DropReason.SEGMENT_COUNT;
         }
         if (h.sn() < 0 || h.sn() >= sc) {
-            return "bad_segment";
+            return DropReason.BAD_SEGMENT;
         }
         if (sc > 1 && ml > limits.maxMessageSize()) {
-            return "message_too_large";
+            return DropReason.MESSAGE_TOO_LARGE;
         }
         if (sc > 1 && (ml < sc || ml > sc * RoadEngine.MAX_RECEIVE_SIZE)) {
-            return "segment_count_length";
+            return DropReason.SEGMENT_COUNT_LENGTH;
         }
         return null;
     }
@@ -126,7 +126,7 @@ final class Messengent extends Transaction {
         switch (packet.head().pk()) {
             case MESSAGE -> segment(packet, now);
             case NACK -> remove();
-            default -> engine.drop("unexpected_message_packet");
+            default -> engine.drop(DropReason.UNEXPECTED_MESSAGE_PACKET);
         }
     }
 
@@ -142,7 +142,7 @@ final class Messengent extends Transaction {
             coatKind = h.ck();
         }
         if (h.sc() != reassembly.sc() || h.ml() != reassembly.ml() || h.sn() < 0 || h.sn() >= reassembly.sc()) {
-            engine.drop("bad_segment");
+            engine.drop(DropReason.BAD_SEGMENT);
             return;
         }
         if (!reassembly.has(h.sn())) {
@@ -159,7 +159,7 @@ final class Messengent extends Transaction {
                 reassembly.add(packet);
             } catch (PacketException e) {
                 engine.releaseBytes(remote, bytes);
-                engine.drop("bad_segment");
+                engine.drop(DropReason.BAD_SEGMENT);
                 return;
             }
             held += bytes;
@@ -169,14 +169,14 @@ final class Messengent extends Transaction {
             refreshTimeout(now, RoadEngine.seconds(engine.config.receiveTimeout()));
             capTimeout();
         } else {
-            engine.stats.inc("duplicate_segment");
+            engine.stats.count(RoadCounter.DUPLICATE_SEGMENT);
         }
         if (reassembly.complete()) {
             byte[] whole;
             try {
                 whole = reassembly.coat();
             } catch (PacketException e) {
-                engine.drop("bad_segment");
+                engine.drop(DropReason.BAD_SEGMENT);
                 refuse();
                 return;
             }
@@ -226,7 +226,7 @@ final class Messengent extends Transaction {
             Map<String, Object> map = (Map<String, Object>) decoded;
             body = map;
         } catch (PacketException e) {
-            engine.drop("message_" + e.reason().name().toLowerCase(java.util.Locale.ROOT));
+            engine.drop(DropReason.messageBody(e.reason()));
             refuse();
             return;
         }
@@ -237,7 +237,7 @@ final class Messengent extends Transaction {
             remote.replay.mark(remote.rsid, ti);
         }
         engine.setAlive(remote, true);
-        engine.stats.inc(RoadStats.Counter.MESSAGES_RECEIVED);
+        engine.stats.count(RoadCounter.MESSAGES_RECEIVED);
         engine.emit(new RoadEvent.Message(remote.name, remote.role, body, len));
     }
 
@@ -255,12 +255,12 @@ final class Messengent extends Transaction {
             return;
         }
         if (missedLeft <= 0) {
-            engine.stats.inc("missed_requests_paced");
+            engine.stats.count(RoadCounter.MISSED_REQUESTS_PACED);
             return;
         }
         if (remote.load.answerCredit < MIN_RESEND_PACKET) {
             // Not even one request could go: skip building and signing them.
-            engine.stats.inc("answer_budget");
+            engine.stats.count(RoadCounter.ANSWER_BUDGET);
             return;
         }
         missedLeft -= missing.length;
@@ -278,7 +278,7 @@ final class Messengent extends Transaction {
                     return; // out of answer credit (counted): the next ones would not go either
                 }
             } catch (PacketException e) {
-                engine.stats.inc("pack_error");
+                engine.stats.count(RoadCounter.PACK_ERROR);
             }
         }
     }
@@ -295,6 +295,6 @@ final class Messengent extends Transaction {
     @Override
     void timeout(long now) {
         refuse();
-        engine.drop(now >= deadline ? "message_deadline" : "message_incomplete_timeout");
+        engine.drop(now >= deadline ? DropReason.MESSAGE_DEADLINE : DropReason.MESSAGE_INCOMPLETE_TIMEOUT);
     }
 }

@@ -106,7 +106,7 @@ final class Messenger extends Transaction {
             return true;
         }
         if (resendBudget < n) {
-            engine.stats.inc("resend_budget");
+            engine.stats.count(RoadCounter.RESEND_BUDGET);
             remove();
             sendEmpty(PacketKind.NACK);
             engine.emit(new RoadEvent.Undelivered(pending.id(), remote.name, "resend budget exhausted: the receiver"
@@ -131,7 +131,7 @@ final class Messenger extends Transaction {
             engine.enqueue(data, to);
             return data;
         } catch (PacketException e) {
-            engine.stats.inc("pack_error");
+            engine.stats.count(RoadCounter.PACK_ERROR);
             return null;
         }
     }
@@ -212,7 +212,7 @@ final class Messenger extends Transaction {
                 heard();
                 List<Integer> misseds = misseds(packet);
                 if (misseds == null) {
-                    engine.drop("invalid_resend");
+                    engine.drop(DropReason.INVALID_RESEND);
                     return;
                 }
                 for (int sn : misseds) {
@@ -226,7 +226,7 @@ final class Messenger extends Transaction {
             case DONE -> {
                 remove();
                 engine.setAlive(remote, true);
-                engine.stats.inc(RoadStats.Counter.MESSAGES_DELIVERED);
+                engine.stats.count(RoadCounter.MESSAGES_DELIVERED);
                 engine.emit(new RoadEvent.Delivered(pending.id(), remote.name));
             }
             case NACK, REFUSE, REJECT, UNJOINED, UNALLOWED, RENEW -> {
@@ -234,7 +234,7 @@ final class Messenger extends Transaction {
                 engine.emit(new RoadEvent.Undelivered(pending.id(), remote.name, "refused by the remote ("
                         + h.pk().name().toLowerCase(java.util.Locale.ROOT) + ")"));
             }
-            default -> engine.drop("unexpected_message_packet");
+            default -> engine.drop(DropReason.UNEXPECTED_MESSAGE_PACKET);
         }
     }
 

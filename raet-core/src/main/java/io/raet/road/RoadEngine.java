@@ -315,7 +315,7 @@ public final class RoadEngine {
             } catch (VirtualMachineError e) {
                 throw e;
             } catch (RuntimeException | Error e) {
-                stats.inc("housekeeping_error");
+                stats.count(RoadCounter.HOUSEKEEPING_ERROR);
             }
         }
     }
@@ -332,7 +332,7 @@ public final class RoadEngine {
         } catch (VirtualMachineError e) {
             throw e;
         } catch (RuntimeException | Error e) {
-            stats.inc("timer_error");
+            stats.count(RoadCounter.TIMER_ERROR);
             removeTransaction(tx);
             if (tx instanceof Messenger m) {
                 emit(new RoadEvent.Undelivered(m.pending.id(), tx.remote.name, "internal error: " + e));
@@ -384,7 +384,7 @@ public final class RoadEngine {
             return;
         }
         if (!joinGuard.mayStartHandshake(now)) {
-            stats.inc("handshake_paced");
+            stats.count(RoadCounter.HANDSHAKE_PACED);
             return; // due again at the next housekeeping
         }
         r.nextHeartbeat = now + interval;
@@ -421,33 +421,33 @@ public final class RoadEngine {
         try {
             byte[] data = RoadCodec.encode(head, coat, 0, coat.length, local.signer, config.maxPacketSize());
             if (answering != null && !answering.load.answer(data.length)) {
-                stats.inc("answer_budget");
+                stats.count(RoadCounter.ANSWER_BUDGET);
                 return null;
             }
             outbox.add(new Outgoing(data, to));
-            stats.inc(RoadStats.Counter.PACKETS_SENT);
+            stats.count(RoadCounter.PACKETS_SENT);
             return data;
         } catch (PacketException e) {
-            stats.inc("pack_error");
+            stats.count(RoadCounter.PACK_ERROR);
             return null;
         }
     }
 
     void enqueue(byte[] data, InetSocketAddress to) {
         outbox.add(new Outgoing(data, to));
-        stats.inc(RoadStats.Counter.PACKETS_SENT);
+        stats.count(RoadCounter.PACKETS_SENT);
     }
 
     /** Queues a packet again; a correspondent's re-sent answer is bounded by its remote's answer credit. */
     void resend(byte[] data, InetSocketAddress to) {
         if (data != null && current != null && current.correspondent && !current.remote.load.answer(data.length)) {
-            stats.inc("answer_budget");
+            stats.count(RoadCounter.ANSWER_BUDGET);
             return;
         }
         if (data != null) {
             outbox.add(new Outgoing(data, to));
-            stats.inc(RoadStats.Counter.PACKETS_SENT);
-            stats.inc(RoadStats.Counter.PACKETS_RESENT);
+            stats.count(RoadCounter.PACKETS_SENT);
+            stats.count(RoadCounter.PACKETS_RESENT);
         }
     }
 
@@ -469,7 +469,7 @@ public final class RoadEngine {
         return !outbox.isEmpty();
     }
 
-    void drop(String reason) {
+    void drop(DropReason reason) {
         stats.drop(reason);
     }
 
@@ -481,9 +481,9 @@ public final class RoadEngine {
      * ({@link VirtualMachineError}) goes on to the caller.
      */
     public void receive(byte[] buf, int off, int len, InetSocketAddress src, long now) {
-        stats.inc(RoadStats.Counter.PACKETS_RECEIVED);
+        stats.count(RoadCounter.PACKETS_RECEIVED);
         if (len > Math.max(MAX_RECEIVE_SIZE, config.maxPacketSize())) {
-            drop("oversized");
+            drop(DropReason.OVERSIZED);
             return;
         }
         try {
@@ -491,7 +491,7 @@ public final class RoadEngine {
             try {
                 packet = RoadCodec.parse(buf, off, len);
             } catch (PacketException e) {
-                drop("parse_" + e.reason().name().toLowerCase(java.util.Locale.ROOT));
+                drop(DropReason.parse(e.reason()));
                 return;
             }
             dispatch(packet, src, now);
@@ -499,31 +499,31 @@ public final class RoadEngine {
             throw e;
         } catch (RuntimeException | Error e) {
             // A defect must never take the stack down; the packet is counted and dropped.
-            drop("internal_error");
+            drop(DropReason.INTERNAL_ERROR);
         }
     }
 
     private void dispatch(ParsedPacket packet, InetSocketAddress src, long now) {
         RoadHead h = packet.head();
         if (h.bf()) {
-            drop("broadcast");
+            drop(DropReason.BROADCAST);
             return;
         }
         Remote remote;
         if (h.tk() == TransactionKind.JOIN) {
             if (h.si() != 0) {
-                drop("join_with_session");
+                drop(DropReason.JOIN_WITH_SESSION);
                 return;
             }
             if (h.cf()) {
                 if (h.de() == 0) {
-                    drop("invalid_join_ids");
+                    drop(DropReason.INVALID_JOIN_IDS);
                     return;
                 }
                 if (h.se() == 0) {
                     remote = byHa.get(src);
                     if (remote == null || remote.uid != h.de()) {
-                        drop("unknown_joinee");
+                        drop(DropReason.UNKNOWN_JOINEE);
                         return;
                     }
                 } else {
@@ -531,13 +531,13 @@ public final class RoadEngine {
                 }
             } else {
                 if (h.se() == 0) {
-                    drop("invalid_join_ids");
+                    drop(DropReason.INVALID_JOIN_IDS);
                     return;
                 }
                 if ((h.pk() == PacketKind.REQUEST || h.de() != 0 && remotes.get(h.de()) == null)
                         && !transactions.containsKey(txKey(h, src))) {
                     // A new join request (or one that would be answered with a renew): bounded per host.
-                    String refused = joinGuard.admit(src, now);
+                    DropReason refused = joinGuard.admit(src, now);
                     if (refused != null) {
                         drop(refused);
                         return;
@@ -554,11 +554,11 @@ public final class RoadEngine {
                     if (remote == null) {
                         if (h.pk().isNackKind()) {
                             // The joiner's answer to a response we re-sent after its join completed: not an error.
-                            stats.inc("late_join_nack");
+                            stats.count(RoadCounter.LATE_JOIN_NACK);
                             return;
                         }
                         if (h.pk() != PacketKind.REQUEST) {
-                            drop("stale_join");
+                            drop(DropReason.STALE_JOIN);
                             return;
                         }
                         remote = new Remote(null, nextUid(), 0, src);
@@ -573,7 +573,7 @@ public final class RoadEngine {
             }
         } else {
             if (h.si() == 0 || h.se() == 0 || h.de() == 0) {
-                drop("invalid_ids");
+                drop(DropReason.INVALID_IDS);
                 return;
             }
             remote = remotes.get(h.de());
@@ -581,24 +581,24 @@ public final class RoadEngine {
             if (remote == null) {
                 joining = provisional.get(h.de());
                 if (joining == null) {
-                    drop("unknown_destination_uid");
+                    drop(DropReason.UNKNOWN_DESTINATION_UID);
                     return;
                 }
                 remote = joining.remote;
             }
             // Stricter than the reference: every non-join packet must be signed by the remote's long-term key.
             if (h.fk() != FootKind.NACL) {
-                drop("unsigned");
+                drop(DropReason.UNSIGNED);
                 return;
             }
             if (remote.verifyKey == null || !packet.verify(remote.verifyKey)) {
-                drop("bad_signature");
+                drop(DropReason.BAD_SIGNATURE);
                 return;
             }
             if (joining != null) {
                 // The joiner signs with the keys it joined with: its join is complete even if its ack was lost.
                 if (!joining.acknowledgedBySignedTraffic(now) || !isAdded(remote)) {
-                    drop("unjoined");
+                    drop(DropReason.UNJOINED);
                     return;
                 }
             } else if (!remote.isJoined()) {
@@ -608,7 +608,7 @@ public final class RoadEngine {
                 }
             }
             if (!remote.proven && !prove(remote, now)) {
-                drop("unproven_refused");
+                drop(DropReason.UNPROVEN_REFUSED);
                 return;
             }
             if (!h.cf()) {
@@ -623,11 +623,11 @@ public final class RoadEngine {
                     }
                     if (h.tk() == TransactionKind.ALLOW && h.pk() == PacketKind.HELLO && remote.isJoined()
                             && remote.rejoined && !transactions.containsKey(key)) {
-                        stats.inc("hello_of_older_session");
+                        stats.count(RoadCounter.HELLO_OF_OLDER_SESSION);
                         Allowent.start(this, remote, packet, key, src, now, true);
                         return;
                     }
-                    drop("stale_session");
+                    drop(DropReason.STALE_SESSION);
                     stalent(packet, src, PacketKind.NACK);
                     return;
                 }
@@ -660,14 +660,14 @@ public final class RoadEngine {
                 if (h.pk() == PacketKind.REQUEST) {
                     Joinent.start(this, remote, packet, key, src, now);
                 } else {
-                    drop("stale_packet");
+                    drop(DropReason.STALE_PACKET);
                 }
             }
             case ALLOW -> {
                 if (h.pk() == PacketKind.HELLO) {
                     if (remote.replay.check(remote.rsid, h.ti()) != ReplayWindow.Verdict.FRESH) {
                         // A hello of an allow that already ran: restarting it would tear down the session.
-                        drop("replay");
+                        drop(DropReason.REPLAY);
                         return;
                     }
                     Allowent.start(this, remote, packet, key, src, now, false);
@@ -675,7 +675,7 @@ public final class RoadEngine {
                         remote.replay.mark(remote.rsid, h.ti());
                     }
                 } else {
-                    drop("stale_packet");
+                    drop(DropReason.STALE_PACKET);
                 }
             }
             case ALIVE -> {
@@ -685,35 +685,35 @@ public final class RoadEngine {
                     if (fresh) {
                         remote.replay.mark(remote.rsid, h.ti());
                     } else {
-                        drop("replay");
+                        drop(DropReason.REPLAY);
                     }
                     Alivent.answer(this, remote, packet, key, src, now, fresh);
                 } else {
-                    drop("stale_packet");
+                    drop(DropReason.STALE_PACKET);
                 }
             }
             case MESSAGE -> {
                 if (h.pk() != PacketKind.MESSAGE) {
-                    drop("stale_packet");
+                    drop(DropReason.STALE_PACKET);
                 } else if (remote.completedTids.contains(h.ti())) {
                     // Already delivered: answer done again (the reference nacks, which fails a delivered message).
-                    drop("duplicate_message");
+                    drop(DropReason.DUPLICATE_MESSAGE);
                     stalent(packet, src, PacketKind.DONE, remote);
                 } else if (remote.replay.check(remote.rsid, h.ti()) == ReplayWindow.Verdict.SEEN) {
                     // Delivered earlier in this session (beyond the stale-tid window): never deliver it again.
-                    drop("replay");
+                    drop(DropReason.REPLAY);
                     stalent(packet, src, PacketKind.DONE, remote);
                 } else if (remote.replay.check(remote.rsid, h.ti()) == ReplayWindow.Verdict.TOO_OLD) {
-                    drop("replay");
+                    drop(DropReason.REPLAY);
                     stalent(packet, src, PacketKind.NACK, remote);
                 } else if (h.af()) {
-                    drop("stale_message");
+                    drop(DropReason.STALE_MESSAGE);
                     stalent(packet, src, PacketKind.NACK, remote);
                 } else {
                     Messengent.start(this, remote, packet, key, src, now);
                 }
             }
-            default -> drop("unsupported_transaction");
+            default -> drop(DropReason.UNSUPPORTED_TRANSACTION);
         }
     }
 
@@ -743,7 +743,7 @@ public final class RoadEngine {
      * allow is authenticated end to end, and its new session key makes every packet of the old sessions useless.
      */
     void rebaseCorrespondentSession(Remote remote, long si, Transaction keep) {
-        stats.inc("session_rebased");
+        stats.count(RoadCounter.SESSION_REBASED);
         remote.rsid = si;
         for (Transaction tx : new ArrayList<>(remote.transactions)) {
             if (tx.correspondent && tx != keep && tx.si != si && !(tx instanceof Joinent)) {
@@ -778,7 +778,7 @@ public final class RoadEngine {
     void admitJoined(Remote remote) {
         while (unproven.size() >= config.handshakes().unprovenRemotes()) {
             Remote oldest = unproven.values().iterator().next();
-            stats.inc("unproven_remote_evicted");
+            stats.count(RoadCounter.UNPROVEN_REMOTE_EVICTED);
             removeRemote(oldest, false);
         }
         unproven.put(remote.uid, remote);
@@ -795,7 +795,7 @@ public final class RoadEngine {
         String conflict = roleConflict(remote.role, remote.verifyKey, remote.publicKey, remote);
         boolean approved = pendingJoins.approved(PendingJoins.Identity.of(remote), now);
         if (conflict != null || status == Acceptance.REJECTED && !approved) {
-            stats.inc("unproven_remote_refused");
+            stats.count(RoadCounter.UNPROVEN_REMOTE_REFUSED);
             removeRemote(remote, false);
             return false;
         }
@@ -805,7 +805,7 @@ public final class RoadEngine {
         store.keepRole(remote.role, remote.verifyKey, remote.publicKey, Acceptance.ACCEPTED);
         store.saveRemote(remote);
         store.saveLocal(local);
-        stats.inc("remote_proven");
+        stats.count(RoadCounter.REMOTE_PROVEN);
         return true;
     }
 
@@ -844,9 +844,8 @@ public final class RoadEngine {
     }
 
     /** Counts and reports a join this estate refuses. */
-    void refusedJoin(String name, InetSocketAddress from, String code, String reason) {
-        stats.inc("join_refused");
-        stats.inc("join_refused_" + code);
+    void refusedJoin(String name, InetSocketAddress from, JoinRefusal code, String reason) {
+        stats.refused(code);
         emit(new RoadEvent.JoinRefused(name, from, reason));
     }
 
@@ -891,10 +890,10 @@ public final class RoadEngine {
     private void staler(ParsedPacket packet, InetSocketAddress src, Remote remote) {
         RoadHead h = packet.head();
         if (h.pk().isNackKind() || remote == null) {
-            drop("stale_reply");
+            drop(DropReason.STALE_REPLY);
             return;
         }
-        drop("stale_reply");
+        drop(DropReason.STALE_REPLY);
         RoadHead nack = new RoadHead().hk(config.headKind()).pk(PacketKind.NACK).tk(h.tk()).se(h.de()).de(h.se())
                 .si(h.si()).ti(h.ti()).cf(false).bk(config.bodyKind()).ck(h.ck()).fk(h.fk());
         transmit(nack, EMPTY, src);
@@ -1054,7 +1053,7 @@ public final class RoadEngine {
         PendingJoins.Identity id = PendingJoins.Identity.of(p);
         PendingJoins.Entry e = pendingJoins.approve(id, p.address(), now);
         store.keepRole(id.role(), id.verifyKey(), id.publicKey(), Acceptance.ACCEPTED);
-        stats.inc("join_accepted_by_operator");
+        stats.count(RoadCounter.JOIN_ACCEPTED_BY_OPERATOR);
         if (e.live instanceof Joinent j && isActive(j)) {
             j.approved(now);
         } else if (e.live instanceof Joiner j && isActive(j)) {
@@ -1068,7 +1067,7 @@ public final class RoadEngine {
         if (e == null) {
             return false;
         }
-        stats.inc("join_rejected_by_operator");
+        stats.count(RoadCounter.JOIN_REJECTED_BY_OPERATOR);
         if (e.live instanceof Joinent j && isActive(j)) {
             j.rejectedByOperator(now);
         } else if (e.live instanceof Joiner j && isActive(j)) {
@@ -1109,7 +1108,7 @@ public final class RoadEngine {
         }
         int outgoing = r.pending.size() + r.load.outgoing;
         if (outgoing >= config.limits().maxOutgoingPerRemote()) {
-            stats.inc("outgoing_limit");
+            stats.count(RoadCounter.OUTGOING_LIMIT);
             throw new OutgoingLimitException(name, config.limits().maxOutgoingPerRemote());
         }
         MessageOptions opts = options == null ? config.messageDefaults() : options;
@@ -1191,7 +1190,7 @@ public final class RoadEngine {
         RoadLimits l = config.limits();
         if (r.load.incomplete >= l.maxIncompletePerRemote()
                 || incomplete >= l.maxIncomplete() && !evictIncomplete(r, false, 1)) {
-            drop("incomplete_limit");
+            drop(DropReason.INCOMPLETE_LIMIT);
             return false;
         }
         r.load.incomplete++;
@@ -1207,12 +1206,12 @@ public final class RoadEngine {
     boolean holdIncomplete(Remote r, long bytes) {
         RoadLimits l = config.limits();
         if (r.load.incompleteBytes + bytes > l.maxIncompleteBytesPerRemote()) {
-            drop("incomplete_bytes_limit");
+            drop(DropReason.INCOMPLETE_BYTES_LIMIT);
             return false;
         }
         while (incompleteBytes + bytes > l.maxIncompleteBytes()) {
             if (!evictIncomplete(r, true, bytes)) {
-                drop("incomplete_bytes_limit");
+                drop(DropReason.INCOMPLETE_BYTES_LIMIT);
                 return false;
             }
         }
@@ -1255,7 +1254,7 @@ public final class RoadEngine {
         }
         for (Transaction tx : most.transactions) {
             if (tx instanceof Messengent m && m.holding()) {
-                stats.inc("incomplete_evicted");
+                stats.count(RoadCounter.INCOMPLETE_EVICTED);
                 m.refuse();
                 return true;
             }

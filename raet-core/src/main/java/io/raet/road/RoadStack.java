@@ -301,7 +301,7 @@ public final class RoadStack implements AutoCloseable {
         if (!inboxHeld && inboxFull()) {
             inboxHeld = true;
             engine.acceptMessages(false);
-            engine.stats.inc("inbox_held");
+            engine.stats().count(RoadCounter.INBOX_HELD);
         } else if (inboxHeld && belowLowWater()) {
             inboxHeld = false;
             engine.acceptMessages(true);
@@ -566,7 +566,7 @@ public final class RoadStack implements AutoCloseable {
             } catch (VirtualMachineError e) {
                 throw e;
             } catch (RuntimeException | Error e) {
-                engine.stats.inc("command_error");
+                engine.stats().count(RoadCounter.COMMAND_ERROR);
                 LOG.warn("road command failed", e);
             }
         }
@@ -597,7 +597,7 @@ public final class RoadStack implements AutoCloseable {
                 if (!channel.isOpen()) {
                     throw e instanceof IOException io ? io : new IOException(e);
                 }
-                engine.stats.inc("send_error");
+                engine.stats().count(RoadCounter.SEND_ERROR);
                 continue;
             }
             if (n == 0) {
@@ -655,7 +655,7 @@ public final class RoadStack implements AutoCloseable {
                 } catch (VirtualMachineError ex) {
                     throw ex;
                 } catch (RuntimeException | Error ex) {
-                    engine.stats.inc("listener_error");
+                    engine.stats().count(RoadCounter.LISTENER_ERROR);
                     LOG.warn("road event listener failed", ex);
                 }
             }

@@ -5,92 +5,89 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Counters of the engine: packets dropped by reason, sent, received, messages. Owned by the engine thread.
- *
- * <p>The counters touched for every packet are fields of an array indexed by {@link Counter}; the rarer ones
- * (drops by reason, errors) are kept by name. Both are turned into one map of names only by {@link #snapshot()}.
+ * Counters of a road: one slot per {@link RoadCounter}, per {@link DropReason} (reported as {@code drop_<key>}) and
+ * per {@link JoinRefusal} (reported as {@code join_refused_<code>}). Counting allocates nothing. Owned by the engine
+ * thread; {@link #snapshot()} turns them into one map of names.
  */
 public final class RoadStats {
-    /** Counters updated on the packet path. */
-    enum Counter {
-        PACKETS_RECEIVED("packets_received"),
-        PACKETS_SENT("packets_sent"),
-        PACKETS_RESENT("packets_resent"),
-        MESSAGES_RECEIVED("messages_received"),
-        MESSAGES_DELIVERED("messages_delivered"),
-        DROPPED("dropped");
-
-        final String key;
-
-        Counter(String key) {
-            this.key = key;
-        }
-    }
-
-    private static final Counter[] COUNTERS = Counter.values();
-    private static final Map<String, Counter> BY_KEY = new HashMap<>();
+    private static final RoadCounter[] COUNTERS = RoadCounter.values();
+    private static final DropReason[] DROPS = DropReason.values();
+    private static final JoinRefusal[] REFUSALS = JoinRefusal.values();
+    /** Every reported name: its array ({@code 0} counters, {@code 1} drops, {@code 2} refusals) and slot. */
+    private static final Map<String, int[]> BY_KEY = new HashMap<>();
 
     static {
-        for (Counter c : COUNTERS) {
-            BY_KEY.put(c.key, c);
+        for (RoadCounter c : COUNTERS) {
+            BY_KEY.put(c.key(), new int[] {0, c.ordinal()});
+        }
+        for (DropReason d : DROPS) {
+            BY_KEY.put("drop_" + d.key(), new int[] {1, d.ordinal()});
+        }
+        for (JoinRefusal r : REFUSALS) {
+            BY_KEY.put(r.key(), new int[] {2, r.ordinal()});
         }
     }
 
-    private final long[] fixed = new long[COUNTERS.length];
-    /** Counters by name; the array holds the count so that an increment allocates nothing once the name exists. */
-    private final Map<String, long[]> named = new HashMap<>();
-    /** Drop counts by reason (reported as {@code drop_<reason>}). */
-    private final Map<String, long[]> drops = new HashMap<>();
+    private final long[] counters = new long[COUNTERS.length];
+    private final long[] drops = new long[DROPS.length];
+    private final long[] refusals = new long[REFUSALS.length];
 
-    void inc(Counter c) {
-        fixed[c.ordinal()]++;
-    }
-
-    void inc(String name) {
-        Counter c = BY_KEY.get(name);
-        if (c != null) {
-            fixed[c.ordinal()]++;
-        } else {
-            named.computeIfAbsent(name, k -> new long[1])[0]++;
-        }
+    public void count(RoadCounter c) {
+        counters[c.ordinal()]++;
     }
 
     /** Counts a dropped packet: {@code dropped} and {@code drop_<reason>}. */
-    void drop(String reason) {
-        fixed[Counter.DROPPED.ordinal()]++;
-        drops.computeIfAbsent(reason, k -> new long[1])[0]++;
+    public void drop(DropReason reason) {
+        counters[RoadCounter.DROPPED.ordinal()]++;
+        drops[reason.ordinal()]++;
     }
 
+    /** Counts a refused join: {@code join_refused} and {@code join_refused_<code>}. */
+    public void refused(JoinRefusal code) {
+        counters[RoadCounter.JOIN_REFUSED.ordinal()]++;
+        refusals[code.ordinal()]++;
+    }
+
+    public long get(RoadCounter c) {
+        return counters[c.ordinal()];
+    }
+
+    public long get(DropReason reason) {
+        return drops[reason.ordinal()];
+    }
+
+    /** The counter reported under {@code name} (0 for a name no counter has). */
     public long get(String name) {
-        Counter c = BY_KEY.get(name);
-        if (c != null) {
-            return fixed[c.ordinal()];
+        int[] slot = BY_KEY.get(name);
+        if (slot == null) {
+            return 0;
         }
-        if (name.startsWith("drop_")) {
-            long[] d = drops.get(name.substring(5));
-            if (d != null) {
-                return d[0];
-            }
-        }
-        long[] v = named.get(name);
-        return v == null ? 0 : v[0];
+        return switch (slot[0]) {
+            case 0 -> counters[slot[1]];
+            case 1 -> drops[slot[1]];
+            default -> refusals[slot[1]];
+        };
     }
 
     /** A copy of every counter that is not zero, by name. */
     public Map<String, Long> snapshot() {
         Map<String, Long> out = new TreeMap<>();
-        for (Map.Entry<String, long[]> e : named.entrySet()) {
-            out.put(e.getKey(), e.getValue()[0]);
+        for (RoadCounter c : COUNTERS) {
+            put(out, c.key(), counters[c.ordinal()]);
         }
-        for (Map.Entry<String, long[]> e : drops.entrySet()) {
-            out.merge("drop_" + e.getKey(), e.getValue()[0], Long::sum);
+        for (DropReason d : DROPS) {
+            put(out, "drop_" + d.key(), drops[d.ordinal()]);
         }
-        for (Counter c : COUNTERS) {
-            if (fixed[c.ordinal()] != 0) {
-                out.put(c.key, fixed[c.ordinal()]);
-            }
+        for (JoinRefusal r : REFUSALS) {
+            put(out, r.key(), refusals[r.ordinal()]);
         }
         return out;
+    }
+
+    private static void put(Map<String, Long> out, String key, long value) {
+        if (value != 0) {
+            out.put(key, value);
+        }
     }
 
     @Override

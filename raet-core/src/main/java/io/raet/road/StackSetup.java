@@ -97,13 +97,13 @@ final class StackSetup {
             for (KeepProblem p : load.problems()) {
                 LOG.warn("keep: skipped {}: {}", p.file(), p.reason());
                 problems.add(p);
-                engine.stats.inc("keep_problem");
+                engine.stats().count(RoadCounter.KEEP_PROBLEM);
             }
             for (RemoteEstateData d : load.remotes()) {
                 Optional<RemoteRoleData> role = load.roleOf(d);
                 if (role.isEmpty()) {
                     LOG.warn("keep: remote {} has no role file; skipped", d.name());
-                    engine.stats.inc("keep_problem");
+                    engine.stats().count(RoadCounter.KEEP_PROBLEM);
                     continue;
                 }
                 try {
@@ -113,7 +113,7 @@ final class StackSetup {
                     rem.acceptance = role.get().acceptance();
                 } catch (RuntimeException e) {
                     LOG.warn("keep: remote {} not restored: {}", d.name(), e.getMessage());
-                    engine.stats.inc("keep_problem");
+                    engine.stats().count(RoadCounter.KEEP_PROBLEM);
                 }
             }
             store.saveLocal(l);

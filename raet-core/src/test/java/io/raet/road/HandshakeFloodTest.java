@@ -149,12 +149,12 @@ class HandshakeFloodTest {
         }
         assertThat(admitted).isEqualTo(g.limits.joinBurst());
         assertThat(g.admit(other, 0)).isNull();
-        assertThat(g.admit(a, 0)).isEqualTo("rate_limited");
+        assertThat(g.admit(a, 0)).isEqualTo(DropReason.RATE_LIMITED);
         assertThat(g.admit(a, S)).isNull(); // 20 tokens back after a second
         for (int i = 0; i < g.limits.joinsPerHost(); i++) {
             g.started(other);
         }
-        assertThat(g.admit(other, 10 * S)).isEqualTo("join_capacity");
+        assertThat(g.admit(other, 10 * S)).isEqualTo(DropReason.JOIN_CAPACITY);
         g.ended(other);
         assertThat(g.admit(other, 10 * S)).isNull();
     }
