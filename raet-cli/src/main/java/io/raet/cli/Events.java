@@ -23,7 +23,7 @@ final class Events {
             case RoadEvent.Message m -> Json.obj("event", "message", "from", m.from(), "body", m.body());
             case RoadEvent.Delivered d -> Json.obj("event", "delivered", "id", d.messageId(), "remote", d.remote());
             case RoadEvent.Undelivered u -> Json.obj("event", "undelivered", "id", u.messageId(), "remote",
-                    u.remote(), "reason", u.reason());
+                    u.remote(), "reason", u.reason().key(), "detail", u.detail());
         };
     }
 

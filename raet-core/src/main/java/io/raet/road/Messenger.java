@@ -60,7 +60,7 @@ final class Messenger extends Transaction {
         try {
             m.coat = Coat.seal(m.ck, remote.sessionKey, pending.body(), engine.entropy);
         } catch (RuntimeException e) {
-            engine.emit(new RoadEvent.Undelivered(pending.id(), remote.name, "cannot encrypt: " + e.getMessage()));
+            m.undelivered(DeliveryFailure.UNSENDABLE, "cannot encrypt: " + e.getMessage());
             return;
         }
         int max = engine.config.maxPacketSize();
@@ -70,13 +70,13 @@ final class Messenger extends Transaction {
             m.segmentCount = 1;
         } catch (PacketException e) {
             if (e.reason() != Reason.TOO_LARGE) {
-                engine.emit(new RoadEvent.Undelivered(pending.id(), remote.name, "cannot pack: " + e.getMessage()));
+                m.undelivered(DeliveryFailure.UNSENDABLE, "cannot pack: " + e.getMessage());
                 return;
             }
             m.segmentSize = RoadCodec.segmentSize(whole, max);
             m.segmentCount = RoadCodec.segmentCount(m.coat.length, m.segmentSize);
             if (m.segmentSize <= 0 || m.segmentCount > 0xffff) {
-                engine.emit(new RoadEvent.Undelivered(pending.id(), remote.name, "message too large"));
+                m.undelivered(DeliveryFailure.UNSENDABLE, "message too large");
                 return;
             }
         }
@@ -97,6 +97,10 @@ final class Messenger extends Transaction {
         remote.load.outgoing--;
     }
 
+    private void undelivered(DeliveryFailure reason, String detail) {
+        engine.emit(new RoadEvent.Undelivered(pending.id(), remote.name, reason, detail));
+    }
+
     /**
      * Takes {@code n} segments from the resend budget for segments the receiver asked for again; when it is spent
      * the message fails (counted {@code resend_budget}) and false is returned.
@@ -109,8 +113,8 @@ final class Messenger extends Transaction {
             engine.stats.count(RoadCounter.RESEND_BUDGET);
             remove();
             sendEmpty(PacketKind.NACK);
-            engine.emit(new RoadEvent.Undelivered(pending.id(), remote.name, "resend budget exhausted: the receiver"
-                    + " asked for more than " + engine.config.limits().resendFactor() + " times the message"));
+            undelivered(DeliveryFailure.RESEND_BUDGET, "resend budget exhausted: the receiver asked for more than "
+                    + engine.config.limits().resendFactor() + " times the message");
             return false;
         }
         resendBudget -= n;
@@ -231,8 +235,8 @@ final class Messenger extends Transaction {
             }
             case NACK, REFUSE, REJECT, UNJOINED, UNALLOWED, RENEW -> {
                 remove();
-                engine.emit(new RoadEvent.Undelivered(pending.id(), remote.name, "refused by the remote ("
-                        + h.pk().name().toLowerCase(java.util.Locale.ROOT) + ")"));
+                undelivered(DeliveryFailure.REFUSED,
+                        "refused by the remote (" + h.pk().name().toLowerCase(java.util.Locale.ROOT) + ")");
             }
             default -> engine.drop(DropReason.UNEXPECTED_MESSAGE_PACKET);
         }
@@ -271,8 +275,7 @@ final class Messenger extends Transaction {
         int retries = pending.options().retries();
         if (retries >= 0 && redos >= retries) {
             remove();
-            engine.emit(new RoadEvent.Undelivered(pending.id(), remote.name, "no answer after " + retries
-                    + " retries"));
+            undelivered(DeliveryFailure.RETRIES_EXHAUSTED, "no answer after " + retries + " retries");
             return;
         }
         redos++;
@@ -291,6 +294,6 @@ final class Messenger extends Transaction {
     void timeout(long now) {
         remove();
         sendEmpty(PacketKind.NACK);
-        engine.emit(new RoadEvent.Undelivered(pending.id(), remote.name, "timeout"));
+        undelivered(DeliveryFailure.TIMEOUT, "timeout");
     }
 }

@@ -210,7 +210,7 @@ public final class RoadEngine {
             tx.abort("remote removed");
             removeTransaction(tx);
         }
-        failPending(r, "remote removed");
+        failPending(r, DeliveryFailure.REMOTE_REMOVED, "remote removed");
         resolveAlive(r, "remote removed");
         unproven.remove(r.uid, r);
         if (remotes.get(r.uid) == r) {
@@ -335,7 +335,8 @@ public final class RoadEngine {
             stats.count(RoadCounter.TIMER_ERROR);
             removeTransaction(tx);
             if (tx instanceof Messenger m) {
-                emit(new RoadEvent.Undelivered(m.pending.id(), tx.remote.name, "internal error: " + e));
+                emit(new RoadEvent.Undelivered(m.pending.id(), tx.remote.name, DeliveryFailure.INTERNAL_ERROR,
+                        "internal error: " + e));
             }
         } finally {
             current = before;
@@ -1132,7 +1133,7 @@ public final class RoadEngine {
         while (!r.pending.isEmpty() && r.isAllowed()) {
             Messenger.Pending p = r.pending.poll();
             if (p.deadline() >= 0 && now >= p.deadline()) {
-                emit(new RoadEvent.Undelivered(p.id(), r.name, "timeout"));
+                emit(new RoadEvent.Undelivered(p.id(), r.name, DeliveryFailure.TIMEOUT, "timeout"));
                 continue;
             }
             Messenger.start(this, r, p, now);
@@ -1142,16 +1143,17 @@ public final class RoadEngine {
     private void expirePending(Remote r, long now) {
         r.pending.removeIf(p -> {
             if (p.deadline() >= 0 && now >= p.deadline()) {
-                emit(new RoadEvent.Undelivered(p.id(), r.name, "timeout waiting for the remote to be allowed"));
+                emit(new RoadEvent.Undelivered(p.id(), r.name, DeliveryFailure.TIMEOUT,
+                        "timeout waiting for the remote to be allowed"));
                 return true;
             }
             return false;
         });
     }
 
-    void failPending(Remote r, String reason) {
+    void failPending(Remote r, DeliveryFailure reason, String detail) {
         for (Messenger.Pending p : r.pending) {
-            emit(new RoadEvent.Undelivered(p.id(), r.name, reason));
+            emit(new RoadEvent.Undelivered(p.id(), r.name, reason, detail));
         }
         r.pending.clear();
     }

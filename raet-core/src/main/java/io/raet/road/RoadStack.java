@@ -475,7 +475,7 @@ public final class RoadStack implements AutoCloseable {
         }
         String why = cause == null ? "road stack closed" : "road stack failed: " + cause;
         for (Map.Entry<Long, CompletableFuture<Delivery>> d : deliveries.entrySet()) {
-            d.getValue().completeExceptionally(new DeliveryException(d.getKey(), "?", why));
+            d.getValue().completeExceptionally(new DeliveryException(d.getKey(), "?", DeliveryFailure.CLOSED, why));
         }
         // Commands that never ran, handshakes and heartbeats under way: every future the stack gave out completes.
         for (CompletableFuture<?> f : List.copyOf(open)) {
@@ -632,7 +632,8 @@ public final class RoadStack implements AutoCloseable {
                 case RoadEvent.Undelivered u -> {
                     CompletableFuture<Delivery> f = deliveries.remove(u.messageId());
                     if (f != null) {
-                        f.completeExceptionally(new DeliveryException(u.messageId(), u.remote(), u.reason()));
+                        f.completeExceptionally(new DeliveryException(u.messageId(), u.remote(), u.reason(),
+                                u.detail()));
                     }
                 }
                 case RoadEvent.Joined j -> complete(joins.remove(j.address()), f -> f.complete(j.remote()));

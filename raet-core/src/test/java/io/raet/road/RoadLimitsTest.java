@@ -376,7 +376,10 @@ RoadLimits limits = RoadLimits.defaults().withMaxMessageSize(32 * 1024)
         }
         long resent = sent.subList(before, sent.size()).stream().filter(s -> s.head().af()).count();
         assertThat(net.events(beta, RoadEvent.Undelivered.class)).singleElement()
-                .satisfies(u -> assertThat(u.reason()).contains("resend budget"));
+                .satisfies(u -> {
+                    assertThat(u.reason()).isEqualTo(DeliveryFailure.RESEND_BUDGET);
+                    assertThat(u.detail()).contains("resend budget");
+                });
         assertThat(resent).isLessThanOrEqualTo(2L * sc + MessageOptions.DEFAULT_BURST);
         assertThat(beta.stats().get("resend_budget")).isEqualTo(1);
         assertThat(beta.remote("alpha").load.outgoing).isZero();

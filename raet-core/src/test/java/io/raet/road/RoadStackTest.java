@@ -52,6 +52,23 @@ class RoadStackTest {
     }
 
     @Test
+    void aRefusedMessageFailsWithItsReasonAndAClosedStackFailsTheRest() throws Exception {
+        try (RoadStack alpha = estate("alpha", true).limits(RoadLimits.defaults().withMaxMessageSize(4096)).build();
+                RoadStack beta = estate("beta", false).build()) {
+            beta.join(alpha.address()).get(10, TimeUnit.SECONDS);
+            Map<String, ?> big = Map.of("content", "x".repeat(20_000));
+            assertThatThrownBy(() -> beta.send("alpha", big).get(10, TimeUnit.SECONDS)).cause().isInstanceOfSatisfying(DeliveryException.class,
+                            e -> assertThat(e.reason()).isEqualTo(DeliveryFailure.REFUSED));
+            alpha.close();
+            var late = beta.send("alpha", Map.of("n", 1L), MessageOptions.DEFAULT.withTimeout(Duration.ofMinutes(5)));
+            assertThat(beta.levels()).containsEntry("messages_in_flight", 1L); // the send ran on the owner
+            beta.close();
+            assertThatThrownBy(() -> late.get(10, TimeUnit.SECONDS)).cause().isInstanceOfSatisfying(
+                    DeliveryException.class, e -> assertThat(e.reason()).isEqualTo(DeliveryFailure.CLOSED));
+        }
+    }
+
+    @Test
     void msgpackBodies() throws Exception {
         try (RoadStack alpha = estate("alpha", true).bodyKind(BodyKind.MSGPACK).build();
                 RoadStack beta = estate("beta", false).bodyKind(BodyKind.MSGPACK).build()) {
