@@ -7,13 +7,14 @@ import java.net.InetSocketAddress;
 
 /** Heartbeat correspondent (§8): answers at once, so it never stays registered. */
 final class Alivent extends Transaction {
-    private Alivent(RoadEngine engine, Remote remote) {
-        super(engine, remote, TransactionKind.ALIVE, true);
+    private Alivent(RoadEngine engine, Peer peer) {
+        super(engine, peer, TransactionKind.ALIVE, true);
     }
 
-    static void answer(RoadEngine engine, Remote remote, ParsedPacket packet, TxKey key, InetSocketAddress src,
+    static void answer(RoadEngine engine, Peer peer, ParsedPacket packet, TxKey key, InetSocketAddress src,
             long now, boolean fresh) {
-        Alivent a = new Alivent(engine, remote);
+        Remote remote = peer.remote;
+        Alivent a = new Alivent(engine, peer);
         a.correspond(packet.head(), key, src);
         a.to = remote.ha;
         a.bk = engine.bodyKind();
@@ -21,12 +22,12 @@ final class Alivent extends Transaction {
         a.fk = packet.head().fk();
         if (!remote.isJoined()) {
             a.sendEmpty(PacketKind.UNJOINED);
-        } else if (!remote.isAllowed()) {
+        } else if (!peer.isAllowed()) {
             a.sendEmpty(PacketKind.UNALLOWED);
         } else {
             a.sendEmpty(PacketKind.ACK);
             if (fresh) {
-                engine.setAlive(remote, true);
+                engine.setAlive(peer, true);
             }
         }
     }

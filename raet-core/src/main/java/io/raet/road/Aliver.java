@@ -11,25 +11,25 @@ import java.net.InetSocketAddress;
 final class Aliver extends Transaction {
     private byte[] request;
 
-    private Aliver(RoadEngine engine, Remote remote) {
-        super(engine, remote, TransactionKind.ALIVE, false);
+    private Aliver(RoadEngine engine, Peer peer) {
+        super(engine, peer, TransactionKind.ALIVE, false);
         this.bk = engine.bodyKind();
         this.ck = CoatKind.NACL;
         this.fk = FootKind.NACL;
     }
 
-    static void start(RoadEngine engine, Remote remote, long now) {
-        if (engine.find(remote, Aliver.class) != null) {
+    static void start(RoadEngine engine, Peer peer, long now) {
+        if (peer.aliver != null) {
             return;
         }
-        Aliver a = new Aliver(engine, remote);
-        a.initiate(remote.sid);
+        Aliver a = new Aliver(engine, peer);
+        a.initiate(peer.remote.sid);
         engine.addTransaction(a);
         a.request = a.send(a.head(PacketKind.REQUEST), RoadEngine.EMPTY);
         a.startTimers(now, RoadEngine.seconds(engine.config.aliveTimeout()), 0.25);
         long interval = engine.config.aliveInterval().toNanos();
         if (interval > 0) {
-            remote.nextHeartbeat = now + interval;
+            peer.nextHeartbeat = now + interval;
         }
     }
 
@@ -38,27 +38,27 @@ final class Aliver extends Transaction {
         switch (packet.head().pk()) {
             case ACK -> {
                 remove();
-                engine.setAlive(remote, true);
-                engine.resolveAlive(remote, null);
+                engine.setAlive(peer, true);
+                engine.resolveAlive(peer, null);
             }
             case NACK, REFUSE -> {
                 remove();
-                engine.resolveAlive(remote, "refused");
+                engine.resolveAlive(peer, "refused");
             }
             case REJECT -> {
                 remove();
-                engine.setAlive(remote, false);
-                engine.resolveAlive(remote, "rejected");
+                engine.setAlive(peer, false);
+                engine.resolveAlive(peer, "rejected");
             }
             case UNJOINED -> {
                 remove();
                 remote.joined = false;
-                engine.join(remote, now, true);
+                engine.join(peer, now, true);
             }
             case UNALLOWED -> {
                 remove();
-                remote.allowed = false;
-                engine.allow(remote, now, true);
+                peer.allowed = false;
+                engine.allow(peer, now, true);
             }
             default -> engine.drop(DropReason.UNEXPECTED_ALIVE_PACKET);
         }
@@ -73,7 +73,7 @@ final class Aliver extends Transaction {
     @Override
     void timeout(long now) {
         remove();
-        engine.setAlive(remote, false);
-        engine.resolveAlive(remote, "timeout");
+        engine.setAlive(peer, false);
+        engine.resolveAlive(peer, "timeout");
     }
 }

@@ -37,8 +37,8 @@ final class Allowent extends Transaction {
     private PublicKey peerShort;
     private SharedKey shortShared;
 
-    private Allowent(RoadEngine engine, Remote remote, boolean rebasing) {
-        super(engine, remote, TransactionKind.ALLOW, true);
+    private Allowent(RoadEngine engine, Peer peer, boolean rebasing) {
+        super(engine, peer, TransactionKind.ALLOW, true);
         this.rebasing = rebasing;
         this.bk = BodyKind.RAW;
         this.ck = CoatKind.NADA;
@@ -49,21 +49,21 @@ final class Allowent extends Transaction {
      * @param rebasing the hello is of an older session than the remote's last: the allow re-bases the remote's
      *     session when it completes, and gives way to any other handshake
      */
-    static void start(RoadEngine engine, Remote remote, ParsedPacket packet, TxKey key, InetSocketAddress src,
+    static void start(RoadEngine engine, Peer peer, ParsedPacket packet, TxKey key, InetSocketAddress src,
             long now, boolean rebasing) {
-        Allowent a = new Allowent(engine, remote, rebasing);
+        Remote remote = peer.remote;
+        Allowent a = new Allowent(engine, peer, rebasing);
         a.correspond(packet.head(), key, src);
         // The reference answers at the address it has on record; a mutable road answers where the hello came from
         // and moves the remote there once the handshake proves it (a restart on a new port, a new address).
         boolean follow = engine.config.mutable() && remote.isJoined();
         a.to = follow ? src : remote.ha;
         a.peerFuid = follow ? packet.head().se() : remote.fuid;
-        if (engine.find(remote, Joiner.class) != null || engine.find(remote, Allowent.class) != null
-                || !remote.isJoined() && engine.find(remote, Joinent.class) != null) {
+        if (peer.joiner != null || peer.allowent != null || !remote.isJoined() && peer.joinent != null) {
             a.sendEmpty(PacketKind.REFUSE);
             return;
         }
-        Allower local = engine.find(remote, Allower.class);
+        Allower local = peer.allower;
         if (local != null) {
             if (rebasing || Names.compare(engine.local.name, remote.name) < 0) {
                 a.sendEmpty(PacketKind.REFUSE);
@@ -95,7 +95,7 @@ final class Allowent extends Transaction {
         }
         if (local != null) {
             local.remove();
-            remote.allowWanted = true; // if this allow fails, ours starts again
+            peer.allowWanted = true; // if this allow fails, ours starts again
         }
         a.shortKeys = BoxKeyPair.generate(engine.entropy);
         a.peerShort = peerShort;
@@ -124,14 +124,14 @@ final class Allowent extends Transaction {
             case INITIATE -> initiate(packet, now);
             case ACK -> {
                 remove();
-                engine.flushPending(remote, now);
+                engine.flushPending(peer, now);
             }
             case NACK, REFUSE -> ended(now);
             case REJECT -> {
-                remote.allowed = false;
+                peer.allowed = false;
                 remove();
                 engine.emit(new RoadEvent.AllowFailed(remoteLabel(), "rejected"));
-                engine.resolveAlive(remote, "allow failed: rejected");
+                engine.resolveAlive(peer, "allow failed: rejected");
             }
             default -> engine.drop(DropReason.UNEXPECTED_ALLOW_PACKET);
         }
@@ -166,7 +166,7 @@ final class Allowent extends Transaction {
         }
         byte[] vouched;
         try {
-            vouched = remote.longShared(engine.local.boxKeys).open(stuff, 32, 48, stuff, 80);
+            vouched = peer.longShared(engine.local.boxKeys).open(stuff, 32, 48, stuff, 80);
         } catch (CryptoException e) {
             fail(DropReason.ALLOW_INITIATE_VOUCH, now);
             return;
@@ -184,24 +184,24 @@ final class Allowent extends Transaction {
         acked = true;
         // The remote proved its keys and answered our cookie: what it is now may take effect.
         if (rebasing) {
-            engine.rebaseCorrespondentSession(remote, si, this);
+            engine.rebaseCorrespondentSession(peer, si, this);
         }
         follow();
-        remote.shortKeys = shortKeys;
-        remote.peerShortKey = peerShort;
-        remote.shortShared = shortShared;
-        engine.openSession(remote, now);
+        peer.shortKeys = shortKeys;
+        peer.peerShortKey = peerShort;
+        peer.shortShared = shortShared;
+        engine.openSession(peer, now);
     }
 
     /** A mutable road follows an authenticated remote to its address and id, and applies its last join's asks. */
     private void follow() {
-        Remote.JoinProposal p = remote.proposal;
-        remote.proposal = null;
+        Peer.JoinProposal p = peer.proposal;
+        peer.proposal = null;
         if (!engine.config.mutable()) {
             return;
         }
         if (!to.equals(remote.ha)) {
-            engine.moveRemote(remote, to);
+            engine.moveRemote(peer, to);
             engine.stats.count(RoadCounter.REMOTE_MOVED);
         }
         if (peerFuid != remote.fuid) {
@@ -211,7 +211,7 @@ final class Allowent extends Transaction {
         if (p != null && p.ha().equals(to) && p.fuid() == peerFuid
                 && (p.name().equals(remote.name) || engine.remote(p.name()) == null)
                 && engine.roleConflict(p.role(), remote.verifyKey, remote.publicKey, remote) == null) {
-            engine.renameRemote(remote, p.name());
+            engine.renameRemote(peer, p.name());
             if (!p.role().equals(remote.role)) {
                 remote.role = p.role();
                 engine.store.keepRole(p.role(), remote.verifyKey, remote.publicKey, Acceptance.ACCEPTED);
@@ -234,9 +234,9 @@ final class Allowent extends Transaction {
     private void ended(long now) {
         remove();
         if (acked) {
-            engine.flushPending(remote, now);
+            engine.flushPending(peer, now);
         } else {
-            engine.handshakeEnded(remote, now);
+            engine.handshakeEnded(peer, now);
         }
     }
 
@@ -246,8 +246,8 @@ final class Allowent extends Transaction {
         String reason = drop.key().substring("allow_".length());
         remove();
         engine.emit(new RoadEvent.AllowFailed(remoteLabel(), reason));
-        engine.resolveAlive(remote, "allow failed: " + reason);
-        engine.handshakeEnded(remote, now);
+        engine.resolveAlive(peer, "allow failed: " + reason);
+        engine.handshakeEnded(peer, now);
     }
 
     @Override

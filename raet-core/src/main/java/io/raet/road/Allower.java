@@ -22,25 +22,26 @@ final class Allower extends Transaction {
     private byte[] initiate;
     private SharedKey shortToLong;
 
-    private Allower(RoadEngine engine, Remote remote, boolean cascade) {
-        super(engine, remote, TransactionKind.ALLOW, false);
+    private Allower(RoadEngine engine, Peer peer, boolean cascade) {
+        super(engine, peer, TransactionKind.ALLOW, false);
         this.cascade = cascade;
         this.bk = BodyKind.RAW;
         this.ck = CoatKind.NADA;
         this.fk = FootKind.NACL;
     }
 
-    static void start(RoadEngine engine, Remote remote, long now, boolean cascade) {
-        Allower a = new Allower(engine, remote, cascade);
-        remote.allowWanted = false;
+    static void start(RoadEngine engine, Peer peer, long now, boolean cascade) {
+        Remote remote = peer.remote;
+        Allower a = new Allower(engine, peer, cascade);
+        peer.allowWanted = false;
         a.initiate(remote.sid);
-        remote.shortKeys = BoxKeyPair.generate(engine.entropy);
-        remote.shortShared = null;
-        remote.allowed = null;
-        a.shortToLong = remote.shortKeys.sharedKey(remote.publicKey);
+        peer.shortKeys = BoxKeyPair.generate(engine.entropy);
+        peer.shortShared = null;
+        peer.allowed = null;
+        a.shortToLong = peer.shortKeys.sharedKey(remote.publicKey);
         byte[] n1 = AllowBodies.nonce(engine.entropy);
         byte[] cipher = a.shortToLong.seal(AllowBodies.HELLO_PLAIN, n1);
-        byte[] body = concat(AllowBodies.HELLO_PLAIN, remote.shortKeys.publicKey().bytes(), cipher, n1);
+        byte[] body = concat(AllowBodies.HELLO_PLAIN, peer.shortKeys.publicKey().bytes(), cipher, n1);
         engine.addTransaction(a);
         a.last = a.send(a.head(PacketKind.HELLO), body);
         a.startTimers(now, RoadEngine.seconds(engine.config.allowTimeout()), 0.25);
@@ -53,7 +54,7 @@ final class Allower extends Transaction {
             case ACK -> allowed(now);
             case NACK, REFUSE -> fail("refused");
             case REJECT -> {
-                remote.allowed = false;
+                peer.allowed = false;
                 fail("rejected");
             }
             case UNJOINED -> {
@@ -61,7 +62,7 @@ final class Allower extends Transaction {
                 // not reported failed; a failed join is.
                 remote.joined = false;
                 remove();
-                engine.join(remote, now, true);
+                engine.join(peer, now, true);
             }
             default -> engine.drop(DropReason.UNEXPECTED_ALLOW_PACKET);
         }
@@ -91,14 +92,14 @@ final class Allower extends Transaction {
         }
         PublicKey peerShort = PublicKey.of(stuff, 0);
         byte[] oreo = slice(stuff, 40, 24);
-        remote.peerShortKey = peerShort;
-        byte[] shortPub = remote.shortKeys.publicKey().bytes();
+        peer.peerShortKey = peerShort;
+        byte[] shortPub = peer.shortKeys.publicKey().bytes();
         byte[] n3 = AllowBodies.nonce(engine.entropy);
-        byte[] vouch = remote.longShared(engine.local.boxKeys).seal(shortPub, n3);
+        byte[] vouch = peer.longShared(engine.local.boxKeys).seal(shortPub, n3);
         byte[] inner = concat(engine.local.boxKeys.publicKey().bytes(), vouch, n3, AllowBodies.fqdnField(remote.fqdn));
         byte[] n4 = AllowBodies.nonce(engine.entropy);
-        remote.shortShared = remote.shortKeys.sharedKey(peerShort);
-        byte[] cipher = remote.shortShared.seal(inner, n4);
+        peer.shortShared = peer.shortKeys.sharedKey(peerShort);
+        byte[] cipher = peer.shortShared.seal(inner, n4);
         initiate = send(head(PacketKind.INITIATE), concat(shortPub, oreo, cipher, n4));
         last = initiate;
     }
@@ -106,33 +107,33 @@ final class Allower extends Transaction {
     private void reject(DropReason drop, String reason) {
         engine.drop(drop);
         sendEmpty(PacketKind.REJECT);
-        remote.allowed = false;
+        peer.allowed = false;
         fail(reason);
     }
 
     private void allowed(long now) {
-        if (initiate == null || remote.peerShortKey == null) {
+        if (initiate == null || peer.peerShortKey == null) {
             engine.drop(DropReason.ACK_BEFORE_INITIATE);
             return;
         }
         sendEmpty(PacketKind.ACK);
         remove();
-        if (remote.rebaseSession) {
+        if (peer.rebaseSession) {
             // The remote lost our state: its session starts again, which this authenticated allow may now allow.
-            remote.rebaseSession = false;
-            engine.rebaseCorrespondentSession(remote, 0, null);
+            peer.rebaseSession = false;
+            engine.rebaseCorrespondentSession(peer, 0, null);
         }
-        engine.openSession(remote, now);
-        engine.flushPending(remote, now);
+        engine.openSession(peer, now);
+        engine.flushPending(peer, now);
         if (cascade) {
-            engine.alive(remote, now, false);
+            engine.alive(peer, now, false);
         }
     }
 
     private void fail(String reason) {
         remove();
         engine.emit(new RoadEvent.AllowFailed(remoteLabel(), reason));
-        engine.resolveAlive(remote, "allow failed: " + reason);
+        engine.resolveAlive(peer, "allow failed: " + reason);
     }
 
     @Override

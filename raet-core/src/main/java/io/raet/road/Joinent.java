@@ -36,8 +36,8 @@ final class Joinent extends Transaction {
     /** The remote is new to us (or a new identity for a known name): it enters the road when the join completes. */
     private final boolean fresh;
     /** The known remote whose name this join would bind to another identity. */
-    private Remote replaces;
-    private Remote.JoinProposal proposal;
+    private Peer replaces;
+    private Peer.JoinProposal proposal;
     private PendingJoins.Identity identity;
     /** We hold the join for an operator's decision. */
     private boolean pended;
@@ -46,8 +46,8 @@ final class Joinent extends Transaction {
     private byte[] response;
     private int resends;
 
-    private Joinent(RoadEngine engine, Remote remote, boolean vacuous, boolean fresh) {
-        super(engine, remote, TransactionKind.JOIN, true);
+    private Joinent(RoadEngine engine, Peer peer, boolean vacuous, boolean fresh) {
+        super(engine, peer, TransactionKind.JOIN, true);
         this.vacuous = vacuous;
         this.fresh = fresh;
         this.bk = engine.bodyKind();
@@ -59,7 +59,7 @@ final class Joinent extends Transaction {
      * @param candidate for a vacuous request, the remote of the join in progress from this address or a new one in
      *     no table; otherwise the known remote the request names
      */
-    static void start(RoadEngine engine, Remote candidate, ParsedPacket packet, TxKey key, InetSocketAddress src,
+    static void start(RoadEngine engine, Peer candidate, ParsedPacket packet, TxKey key, InetSocketAddress src,
             long now) {
         RoadHead h = packet.head();
         boolean vacuous = h.de() == 0;
@@ -67,24 +67,26 @@ final class Joinent extends Transaction {
         if (d == null) {
             return;
         }
-        Remote known = vacuous ? engine.remote(d.name()) : candidate;
-        if (known != null && vacuous && !known.proven && !d.sameRoleKeys(known) && known.transactions.isEmpty()) {
+        Peer known = vacuous ? engine.peer(d.name()) : candidate;
+        if (known != null && vacuous && !known.remote.proven && !d.sameRoleKeys(known.remote)
+                && known.transactions.isEmpty()) {
             // A name held only by a remote that never proved its keys is not bound yet: the newer join takes it.
             engine.stats.count(RoadCounter.UNPROVEN_REMOTE_REPLACED);
             engine.removeRemote(known, false);
             known = null;
         }
-        boolean rebind = known != null && !d.sameRoleKeys(known)
-                && !(!vacuous && engine.config.mutable() && d.renames(known));
-        Remote remote;
+        boolean rebind = known != null && !d.sameRoleKeys(known.remote)
+                && !(!vacuous && engine.config.mutable() && d.renames(known.remote));
+        Peer peer;
         if (known != null && !rebind) {
-            remote = known;
-        } else if (!engine.isAdded(candidate) && candidate.name == null && candidate.transactions.isEmpty()) {
-            remote = candidate;
+            peer = known;
+        } else if (!engine.isAdded(candidate) && candidate.remote.name == null && candidate.transactions.isEmpty()) {
+            peer = candidate;
         } else {
-            remote = new Remote(null, engine.nextUid(), 0, src);
+            peer = new Peer(new Remote(null, engine.nextUid(), 0, src));
         }
-        Joinent j = new Joinent(engine, remote, vacuous, remote != known);
+        Remote remote = peer.remote;
+        Joinent j = new Joinent(engine, peer, vacuous, peer != known);
         j.correspond(h, key, src);
         j.identity = PendingJoins.Identity.of(d);
 
@@ -92,13 +94,13 @@ final class Joinent extends Transaction {
             j.refuse(PacketKind.REJECT, JoinRefusal.LOCAL_NAME, "the name of this estate");
             return;
         }
-        if (remote == known) {
+        if (peer == known) {
             // Concurrent joins on the same remote (§6.4 step 2).
-            if (engine.find(known, Joinent.class) != null) {
+            if (known.joinent != null) {
                 j.sendEmpty(PacketKind.REFUSE);
                 return;
             }
-            Joiner local = engine.find(known, Joiner.class);
+            Joiner local = known.joiner;
             if (local != null) {
                 boolean refuseIncoming;
                 if (!vacuous && local.vacuous()) {
@@ -114,7 +116,7 @@ final class Joinent extends Transaction {
                 }
                 local.remove();
             }
-        } else if (vacuous && engine.find(candidate, Joinent.class) != null) {
+        } else if (vacuous && candidate.joinent != null) {
             j.sendEmpty(PacketKind.REFUSE); // another join from this address is in progress
             return;
         }
@@ -127,10 +129,11 @@ final class Joinent extends Transaction {
         if (rebind) {
             j.replaces = known;
             if (!vacuous) {
-                j.refuse(PacketKind.REJECT, JoinRefusal.IDENTITY, "keys or role differ from those of " + known.name);
+                j.refuse(PacketKind.REJECT, JoinRefusal.IDENTITY,
+                        "keys or role differ from those of " + known.remote.name);
                 return;
             }
-            if (engine.rebindApproved(j.identity, known, now)) {
+            if (engine.rebindApproved(j.identity, known.remote, now)) {
                 status = Acceptance.ACCEPTED;
             } else if (engine.config.auto() == AutoMode.NEVER && engine.store.decideRole(d.role(), d.verifyKey(),
                     d.publicKey(), AutoMode.NEVER) != Acceptance.REJECTED) {
@@ -141,24 +144,25 @@ final class Joinent extends Transaction {
                 return;
             }
         } else if (known != null) {
-            boolean sameAll = d.name().equals(known.name) && src.equals(known.ha) && h.se() == known.fuid
-                    && d.main() == known.main && d.kind() == known.kind;
+            Remote k = known.remote;
+            boolean sameAll = d.name().equals(k.name) && src.equals(k.ha) && h.se() == k.fuid && d.main() == k.main
+                    && d.kind() == k.kind;
             if (!sameAll) {
                 if (!engine.config.mutable()) {
                     j.refuse(PacketKind.REJECT, JoinRefusal.IMMUTABLE,
-                            "credentials of " + known.name + " changed on an immutable road");
+                            "credentials of " + k.name + " changed on an immutable road");
                     return;
                 }
-                if (!d.name().equals(known.name) && engine.remote(d.name()) != null) {
+                if (!d.name().equals(k.name) && engine.peer(d.name()) != null) {
                     j.refuse(PacketKind.REJECT, JoinRefusal.NAME_TAKEN, "name " + d.name() + " already used");
                     return;
                 }
-                String conflict = engine.roleConflict(d.role(), d.verifyKey(), d.publicKey(), known);
+                String conflict = engine.roleConflict(d.role(), d.verifyKey(), d.publicKey(), k);
                 if (conflict != null) {
                     j.refuse(PacketKind.REJECT, JoinRefusal.ROLE_KEYS, conflict);
                     return;
                 }
-                j.proposal = new Remote.JoinProposal(d.name(), d.role(), d.main(), d.kind(), h.se(), src);
+                j.proposal = new Peer.JoinProposal(d.name(), d.role(), d.main(), d.kind(), h.se(), src);
             }
             status = engine.decideJoin(j.identity, now);
         } else {
@@ -182,7 +186,7 @@ final class Joinent extends Transaction {
             engine.provisional.put(remote.uid, j);
         }
         if (vacuous) {
-            engine.joinees.put(src, remote);
+            engine.joinees.put(src, peer);
         }
         engine.addTransaction(j);
         if (status == Acceptance.ACCEPTED) {
@@ -252,7 +256,7 @@ final class Joinent extends Transaction {
             case PEND -> joinerPended = true;
             case NACK, REFUSE, REJECT -> {
                 end();
-                engine.handshakeEnded(remote, now);
+                engine.handshakeEnded(peer, now);
             }
             default -> engine.drop(DropReason.UNEXPECTED_JOIN_PACKET);
         }
@@ -273,7 +277,7 @@ final class Joinent extends Transaction {
     private boolean acknowledged(long now) {
         end();
         if (fresh) {
-            Remote holder = engine.remote(remote.name);
+            Peer holder = engine.peer(remote.name);
             if (holder != null && holder != replaces) {
                 // Another join took the name meanwhile.
                 engine.refusedJoin(remote.name, to, JoinRefusal.NAME_TAKEN, "name " + remote.name + " already used");
@@ -286,24 +290,24 @@ final class Joinent extends Transaction {
                 }
                 engine.pendingJoins.remove(identity);
             }
-            engine.admitJoined(remote);
+            engine.admitJoined(peer);
         } else {
-            remote.rejoined = true;
-            remote.proposal = proposal;
+            peer.rejoined = true;
+            peer.proposal = proposal;
         }
         engine.recordJoin(remote);
         engine.emit(new RoadEvent.Joined(remote.name, remote.ha));
-        if (!remote.pending.isEmpty()) {
-            engine.allow(remote, now, false);
+        if (!peer.pending.isEmpty()) {
+            engine.allow(peer, now, false);
         }
-        engine.handshakeEnded(remote, now);
+        engine.handshakeEnded(peer, now);
         return true;
     }
 
     private void end() {
         remove();
         if (vacuous) {
-            engine.joinees.remove(to, remote);
+            engine.joinees.remove(to, peer);
         }
         if (fresh) {
             engine.provisional.remove(remote.uid, this);
@@ -324,7 +328,7 @@ final class Joinent extends Transaction {
     void rejectedByOperator(long now) {
         sendEmpty(PacketKind.REJECT);
         end();
-        engine.handshakeEnded(remote, now);
+        engine.handshakeEnded(peer, now);
     }
 
     @Override
@@ -332,14 +336,14 @@ final class Joinent extends Transaction {
         if (pended) {
             // A decision may have been kept meanwhile (an operator's acceptance in the keep).
             Acceptance status = replaces != null
-                    ? (engine.rebindApproved(identity, replaces, now) ? Acceptance.ACCEPTED : Acceptance.PENDING)
+                    ? (engine.rebindApproved(identity, replaces.remote, now) ? Acceptance.ACCEPTED : Acceptance.PENDING)
                     : engine.decideJoin(identity, now);
             if (status == Acceptance.ACCEPTED) {
                 approved(now);
             } else if (status == Acceptance.REJECTED) {
                 refuse(PacketKind.REJECT, JoinRefusal.REJECTED, "keys of role " + identity.role() + " rejected");
                 end();
-                engine.handshakeEnded(remote, now);
+                engine.handshakeEnded(peer, now);
             } else {
                 setRedo(now + redoInterval);
             }
@@ -357,6 +361,11 @@ final class Joinent extends Transaction {
     void timeout(long now) {
         sendEmpty(PacketKind.NACK);
         end();
-        engine.handshakeEnded(remote, now);
+        engine.handshakeEnded(peer, now);
+    }
+
+    /** Whether the join waits for an operator's decision, ours or the joiner's. */
+    boolean pending() {
+        return pended || joinerPended;
     }
 }

@@ -30,8 +30,8 @@ final class Joiner extends Transaction {
     private JoinBody answer;
     private PendingJoins.Identity identity;
 
-    private Joiner(RoadEngine engine, Remote remote, boolean cascade, boolean renewal) {
-        super(engine, remote, TransactionKind.JOIN, false);
+    private Joiner(RoadEngine engine, Peer peer, boolean cascade, boolean renewal) {
+        super(engine, peer, TransactionKind.JOIN, false);
         this.cascade = cascade;
         this.renewal = renewal;
         this.vacuous = remote.fuid == 0 || renewal;
@@ -44,8 +44,9 @@ final class Joiner extends Transaction {
      * @param renewal a vacuous join of a remote we know, after it answered renew (it lost our id): the remote's
      *     own record is left as it is until the join completes
      */
-    static void start(RoadEngine engine, Remote remote, long now, boolean cascade, boolean renewal) {
-        Joiner j = new Joiner(engine, remote, cascade, renewal);
+    static void start(RoadEngine engine, Peer peer, long now, boolean cascade, boolean renewal) {
+        Remote remote = peer.remote;
+        Joiner j = new Joiner(engine, peer, cascade, renewal);
         j.initiate(0);
         if (j.vacuous) {
             j.de = 0;
@@ -76,14 +77,14 @@ final class Joiner extends Transaction {
             case REFUSE -> fail("refused");
             case REJECT -> {
                 fail("rejected");
-                if (remote.verifyKey == null && remote.transactions.isEmpty()) {
-                    engine.removeRemote(remote, false); // created for this join, known by nothing else
+                if (remote.verifyKey == null && peer.transactions.isEmpty()) {
+                    engine.removeRemote(peer, false); // created for this join, known by nothing else
                 }
             }
             case RENEW -> {
                 if (engine.config.mutable()) {
                     remove();
-                    Joiner.start(engine, remote, now, cascade, true);
+                    Joiner.start(engine, peer, now, cascade, true);
                 } else {
                     fail("refused (renew on an immutable road)");
                 }
@@ -109,8 +110,8 @@ final class Joiner extends Transaction {
             reject("the remote claims the name of this estate");
             return;
         }
-        Remote other = engine.remote(d.name());
-        if (other != null && other != remote) {
+        Peer other = engine.peer(d.name());
+        if (other != null && other != peer) {
             reject("name " + d.name() + " already used by another remote");
             return;
         }
@@ -179,14 +180,14 @@ final class Joiner extends Transaction {
             if (remote.verifyKey != null && !d.sameKeys(remote)) {
                 // An operator accepted a new identity for this name: the old session is void.
                 engine.stats.count(RoadCounter.REMOTE_REBOUND);
-                remote.allowed = null;
-                remote.sessionKey = null;
-                remote.rebaseSession = true;
+                peer.allowed = null;
+                peer.sessionKey = null;
+                peer.rebaseSession = true;
             }
             d.adopt(remote);
         }
         if (!d.name().equals(remote.name)) {
-            engine.renameRemote(remote, d.name());
+            engine.renameRemote(peer, d.name());
         }
         remote.fuid = d.uid();
         remote.main = d.main();
@@ -199,17 +200,17 @@ final class Joiner extends Transaction {
         remote.proven = true; // we chose to join it; what it answered is ours to keep
         if (renewal) {
             // The remote lost our state (it answered renew): our session with it is gone, its own starts over.
-            remote.rebaseSession = true;
-            remote.allowed = null;
-            remote.sessionKey = null;
+            peer.rebaseSession = true;
+            peer.allowed = null;
+            peer.sessionKey = null;
         }
         engine.recordJoin(remote);
         engine.store.keepRole(remote.role, remote.verifyKey, remote.publicKey, Acceptance.ACCEPTED);
         sendEmpty(PacketKind.ACK);
         remove();
         engine.emit(new RoadEvent.Joined(remote.name, remote.ha));
-        if (cascade || !remote.pending.isEmpty() || remote.allowWanted) {
-            engine.allow(remote, now, cascade);
+        if (cascade || !peer.pending.isEmpty() || peer.allowWanted) {
+            engine.allow(peer, now, cascade);
         }
     }
 
@@ -233,9 +234,9 @@ final class Joiner extends Transaction {
 
     private void fail(String reason) {
         remove();
-        remote.allowWanted = false;
+        peer.allowWanted = false;
         engine.emit(new RoadEvent.JoinFailed(remoteLabel(), remote.ha, reason));
-        engine.resolveAlive(remote, "join failed: " + reason);
+        engine.resolveAlive(peer, "join failed: " + reason);
     }
 
     @Override
@@ -268,5 +269,10 @@ final class Joiner extends Transaction {
 
     boolean vacuous() {
         return vacuous;
+    }
+
+    /** Whether the join waits for an operator's decision, ours or the remote's. */
+    boolean pending() {
+        return pended || pendedByRemote;
     }
 }

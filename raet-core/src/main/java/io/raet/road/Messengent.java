@@ -46,21 +46,21 @@ final class Messengent extends Transaction {
      */
     private int missedLeft;
 
-    private Messengent(RoadEngine engine, Remote remote) {
-        super(engine, remote, TransactionKind.MESSAGE, true);
+    private Messengent(RoadEngine engine, Peer peer) {
+        super(engine, peer, TransactionKind.MESSAGE, true);
     }
 
-    static void start(RoadEngine engine, Remote remote, ParsedPacket packet, TxKey key, InetSocketAddress src,
+    static void start(RoadEngine engine, Peer peer, ParsedPacket packet, TxKey key, InetSocketAddress src,
             long now) {
         RoadHead h = packet.head();
-        Messengent m = new Messengent(engine, remote);
+        Messengent m = new Messengent(engine, peer);
         m.correspond(h, key, src);
-        m.to = remote.ha;
+        m.to = peer.remote.ha;
         m.bk = engine.bodyKind();
         m.ck = h.ck();
         m.fk = h.fk();
         m.wf = h.wf();
-        if (!remote.isAllowed() || remote.sessionKey == null) {
+        if (!peer.isAllowed() || peer.sessionKey == null) {
             m.sendEmpty(PacketKind.NACK);
             engine.drop(DropReason.MESSAGE_UNALLOWED);
             return;
@@ -78,7 +78,7 @@ final class Messengent extends Transaction {
                 m.sendEmpty(PacketKind.NACK);
                 return;
             }
-            if (!engine.admitIncomplete(remote)) {
+            if (!engine.admitIncomplete(peer)) {
                 // No answer: the sender's retries get the message in once there is room.
                 return;
             }
@@ -147,7 +147,7 @@ final class Messengent extends Transaction {
         }
         if (!reassembly.has(h.sn())) {
             long bytes = (long) packet.coatLength() + RoadLimits.SEGMENT_OVERHEAD;
-            if (!engine.holdIncomplete(remote, bytes)) {
+            if (!engine.holdIncomplete(peer, bytes)) {
                 if (reassembly.received() == 0) {
                     remove(); // a new message: unanswered, like one beyond the count
                 } else {
@@ -158,7 +158,7 @@ final class Messengent extends Transaction {
             try {
                 reassembly.add(packet);
             } catch (PacketException e) {
-                engine.releaseBytes(remote, bytes);
+                engine.releaseBytes(peer, bytes);
                 engine.drop(DropReason.BAD_SEGMENT);
                 return;
             }
@@ -208,7 +208,7 @@ final class Messengent extends Transaction {
     void ended() {
         if (admitted) {
             admitted = false;
-            engine.releaseIncomplete(remote, held);
+            engine.releaseIncomplete(peer, held);
             held = 0;
             reassembly = null;
         }
@@ -217,7 +217,7 @@ final class Messengent extends Transaction {
     private void deliver(BodyKind bk, CoatKind ck, byte[] buf, int off, int len, long now) {
         Map<String, Object> body;
         try {
-            byte[] plain = Coat.open(ck, remote.sessionKey, buf, off, len);
+            byte[] plain = Coat.open(ck, peer.sessionKey, buf, off, len);
             Object decoded = Body.decode(bk, plain, 0, plain.length);
             if (!(decoded instanceof Map<?, ?>)) {
                 throw new PacketException(io.raet.codec.Reason.BAD_BODY, "message body is not a map");
@@ -232,11 +232,11 @@ final class Messengent extends Transaction {
         }
         sendEmpty(PacketKind.DONE);
         remove();
-        remote.completedTids.add(ti, now + engine.config.staleTidWindow().toNanos());
-        if (si == remote.rsid) {
-            remote.replay.mark(remote.rsid, ti);
+        peer.completedTids.add(ti, now + engine.config.staleTidWindow().toNanos());
+        if (si == peer.rsid) {
+            peer.replay.mark(peer.rsid, ti);
         }
-        engine.setAlive(remote, true);
+        engine.setAlive(peer, true);
         engine.stats.count(RoadCounter.MESSAGES_RECEIVED);
         engine.emit(new RoadEvent.Message(remote.name, remote.role, body, len));
     }
@@ -258,7 +258,7 @@ final class Messengent extends Transaction {
             engine.stats.count(RoadCounter.MISSED_REQUESTS_PACED);
             return;
         }
-        if (remote.load.answerCredit < MIN_RESEND_PACKET) {
+        if (peer.load.answerCredit < MIN_RESEND_PACKET) {
             // Not even one request could go: skip building and signing them.
             engine.stats.count(RoadCounter.ANSWER_BUDGET);
             return;
@@ -273,7 +273,7 @@ final class Messengent extends Transaction {
             body.put("misseds", chunk);
             try {
                 byte[] plain = Body.encode(bk, body);
-                byte[] coat = Coat.seal(ck, remote.sessionKey, plain, engine.entropy);
+                byte[] coat = Coat.seal(ck, peer.sessionKey, plain, engine.entropy);
                 if (send(head(PacketKind.RESEND), coat) == null) {
                     return; // out of answer credit (counted): the next ones would not go either
                 }

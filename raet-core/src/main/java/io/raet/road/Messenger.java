@@ -46,19 +46,19 @@ final class Messenger extends Transaction {
     /** Segments below this were sent at least once. */
     private int frontier;
 
-    private Messenger(RoadEngine engine, Remote remote, Pending pending) {
-        super(engine, remote, TransactionKind.MESSAGE, false);
+    private Messenger(RoadEngine engine, Peer peer, Pending pending) {
+        super(engine, peer, TransactionKind.MESSAGE, false);
         this.pending = pending;
         this.bk = pending.bk();
         this.ck = CoatKind.NACL;
         this.fk = FootKind.NACL;
     }
 
-    static void start(RoadEngine engine, Remote remote, Pending pending, long now) {
-        Messenger m = new Messenger(engine, remote, pending);
-        m.initiate(remote.sid);
+    static void start(RoadEngine engine, Peer peer, Pending pending, long now) {
+        Messenger m = new Messenger(engine, peer, pending);
+        m.initiate(peer.remote.sid);
         try {
-            m.coat = Coat.seal(m.ck, remote.sessionKey, pending.body(), engine.entropy);
+            m.coat = Coat.seal(m.ck, peer.sessionKey, pending.body(), engine.entropy);
         } catch (RuntimeException e) {
             m.undelivered(DeliveryFailure.UNSENDABLE, "cannot encrypt: " + e.getMessage());
             return;
@@ -81,7 +81,7 @@ final class Messenger extends Transaction {
             }
         }
         engine.addTransaction(m);
-        remote.load.outgoing++;
+        peer.load.outgoing++;
         m.resendBudget = (long) engine.config.limits().resendFactor() * m.segmentCount + MessageOptions.DEFAULT_BURST;
         if (pending.deadline() >= 0) {
             m.timeoutAt = pending.deadline();
@@ -94,7 +94,7 @@ final class Messenger extends Transaction {
 
     @Override
     void ended() {
-        remote.load.outgoing--;
+        peer.load.outgoing--;
     }
 
     private void undelivered(DeliveryFailure reason, String detail) {
@@ -229,7 +229,7 @@ final class Messenger extends Transaction {
             }
             case DONE -> {
                 remove();
-                engine.setAlive(remote, true);
+                engine.setAlive(peer, true);
                 engine.stats.count(RoadCounter.MESSAGES_DELIVERED);
                 engine.emit(new RoadEvent.Delivered(pending.id(), remote.name));
             }
@@ -245,12 +245,12 @@ final class Messenger extends Transaction {
     private void heard() {
         answered = true;
         redos = 0;
-        engine.setAlive(remote, true);
+        engine.setAlive(peer, true);
     }
 
     private List<Integer> misseds(ParsedPacket packet) {
         try {
-            byte[] body = Coat.open(packet.head().ck(), remote.sessionKey, packet.buffer(), packet.coatOffset(),
+            byte[] body = Coat.open(packet.head().ck(), peer.sessionKey, packet.buffer(), packet.coatOffset(),
                     packet.coatLength());
             Object decoded = Body.decode(packet.head().bk(), body, 0, body.length);
             if (decoded instanceof Map<?, ?> m && m.get("misseds") instanceof List<?> list) {

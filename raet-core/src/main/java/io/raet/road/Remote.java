@@ -1,19 +1,14 @@
 package io.raet.road;
 
-import io.raet.crypto.BoxKeyPair;
 import io.raet.crypto.PublicKey;
-import io.raet.crypto.SharedKey;
 import io.raet.crypto.VerifyKey;
 import io.raet.keep.Acceptance;
 import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Set;
-import java.util.function.Consumer;
 
-/** A peer estate as this stack knows it ("RemoteEstate" in the reference). Owned by the engine thread. */
+/**
+ * A peer estate as this stack knows and keeps it ("RemoteEstate" in the reference): its name, ids, address, role,
+ * keys, and whether it joined. The protocol state with it is its {@link Peer}. Owned by the engine thread.
+ */
 public final class Remote {
     String name;
     long uid; // nuid: our id for the remote
@@ -27,35 +22,9 @@ public final class Remote {
     PublicKey publicKey;
     Acceptance acceptance;
 
+    /** Our session id with the remote (kept, so that a restart opens a new session). */
     long sid;
-    long rsid;
-    long tid;
-
     Boolean joined;
-    Boolean allowed;
-    Boolean alived;
-    boolean reaped;
-
-    /** Session keys of the current allow. */
-    BoxKeyPair shortKeys;
-    PublicKey peerShortKey;
-    SharedKey sessionKey;
-    /** {@code shortKeys} with {@code peerShortKey}: the next session key, computed once per handshake. */
-    SharedKey shortShared;
-    /** Our long-term box key with the remote's, and the remote key it was computed for. */
-    private SharedKey longShared;
-    private PublicKey longSharedFor;
-
-    final Set<Transaction> transactions = new LinkedHashSet<>();
-    /** Message tids the remote initiated and we completed, until the stale-tid window expires them. */
-    final CompletedTids completedTids = new CompletedTids();
-    /** Transaction ids the remote initiated in its current session: replays are refused for the whole session. */
-    final ReplayWindow replay = new ReplayWindow();
-    /** Messages waiting for the remote to be allowed. */
-    final ArrayDeque<Messenger.Pending> pending = new ArrayDeque<>();
-    /** Bounded resources the remote holds, and its credit for answers. */
-    final RemoteLoad load = new RemoteLoad();
-    long nextHeartbeat;
 
     /**
      * The name is bound to this remote's keys and role, and the remote is kept: it signed a packet with the keys it
@@ -63,45 +32,12 @@ public final class Remote {
      * another join for its name may replace it.
      */
     boolean proven;
-    /** Name, mode and kind a join asked for (mutable roads), applied by the next authenticated allow from there. */
-    JoinProposal proposal;
-    /** The remote lost our state (it answered our join with renew): our next allow lets its session id restart. */
-    boolean rebaseSession;
-    /**
-     * The remote joined again since its session opened (as a remote that lost its state does): a hello of an older
-     * session may then start an allow that, once complete, re-bases its session.
-     */
-    boolean rejoined;
-    /** An allow was asked for while another handshake ran: start one when that ends. */
-    boolean allowWanted;
-    /** Callers waiting for the answer to a heartbeat ({@code null} = answered, else why not). */
-    final List<Consumer<String>> aliveWaiters = new ArrayList<>(0);
-    /** When the engine may start its next handshake of its own with the remote, and the wait after that one. */
-    long nextAutoHandshake;
-    long autoHandshakeBackoff;
-
-    /** What a join of a known remote asked to change, and where from (see {@link #proposal}). */
-    record JoinProposal(String name, String role, boolean main, int kind, long fuid, InetSocketAddress ha) {}
 
     Remote(String name, long uid, long fuid, InetSocketAddress ha) {
         this.name = name;
         this.uid = uid;
         this.fuid = fuid;
         this.ha = ha;
-    }
-
-    /** The box key between our long-term key and the remote's current one (computed once per remote key). */
-    SharedKey longShared(BoxKeyPair local) {
-        if (longShared == null || longSharedFor != publicKey) {
-            longShared = local.sharedKey(publicKey);
-            longSharedFor = publicKey;
-        }
-        return longShared;
-    }
-
-    long nextTid() {
-        tid = tid >= 0xffffffffL ? 1 : tid + 1;
-        return tid;
     }
 
     long nextSid() {
@@ -169,14 +105,6 @@ public final class Remote {
         return Boolean.TRUE.equals(joined);
     }
 
-    public boolean isAllowed() {
-        return Boolean.TRUE.equals(allowed);
-    }
-
-    public boolean isAlive() {
-        return Boolean.TRUE.equals(alived);
-    }
-
     /** Whether the remote's identity is bound and kept (see the class fields). */
     public boolean isProven() {
         return proven;
@@ -188,7 +116,6 @@ public final class Remote {
 
     @Override
     public String toString() {
-        return "Remote[" + name + " uid=" + uid + " fuid=" + fuid + " ha=" + ha + " joined=" + joined + " allowed="
-                + allowed + " alive=" + alived + "]";
+        return "Remote[" + name + " uid=" + uid + " fuid=" + fuid + " ha=" + ha + " joined=" + joined + "]";
     }
 }

@@ -49,18 +49,18 @@ public final class RoadEngine {
     final Entropy entropy;
     final RoadStats stats = new RoadStats();
 
-    private final Map<Long, Remote> remotes = new HashMap<>();
-    private final Map<String, Remote> byName = new HashMap<>();
-    private final Map<InetSocketAddress, Remote> byHa = new HashMap<>();
-    /** Remotes of vacuous joins we answer, by source address, until the join ends. */
-    final Map<InetSocketAddress, Remote> joinees = new HashMap<>();
+    private final Map<Long, Peer> remotes = new HashMap<>();
+    private final Map<String, Peer> byName = new HashMap<>();
+    private final Map<InetSocketAddress, Peer> byHa = new HashMap<>();
+    /** Peers of vacuous joins we answer, by source address, until the join ends. */
+    final Map<InetSocketAddress, Peer> joinees = new HashMap<>();
     /**
      * Joins of remotes that are new to us, by the uid we gave them, until the join completes: their remotes are in
      * no other table (nothing of an unfinished join is visible or kept).
      */
     final Map<Long, Joinent> provisional = new HashMap<>();
     /** Remotes that completed a join but have not yet proven their keys, oldest first (memory only, bounded). */
-    private final LinkedHashMap<Long, Remote> unproven = new LinkedHashMap<>();
+    private final LinkedHashMap<Long, Peer> unproven = new LinkedHashMap<>();
     private final Map<TxKey, Transaction> transactions = new HashMap<>();
     /** Limits on what unauthenticated join requests may start, and the pace of our own handshakes. */
     final JoinGuard joinGuard;
@@ -122,20 +122,44 @@ public final class RoadEngine {
 
     // ------------------------------------------------------------------ remotes
 
-    public Collection<Remote> remotes() {
+    /** The remotes on the road now. */
+    public List<Remote> remotes() {
+        List<Remote> out = new ArrayList<>(remotes.size());
+        for (Peer p : remotes.values()) {
+            out.add(p.remote);
+        }
+        return out;
+    }
+
+    Collection<Peer> peers() {
         return Collections.unmodifiableCollection(remotes.values());
     }
 
     public Remote remote(String name) {
+        Peer p = byName.get(name);
+        return p == null ? null : p.remote;
+    }
+
+    Peer peer(String name) {
         return byName.get(name);
     }
 
-    public Remote remoteByUid(long uid) {
+    Peer peerByUid(long uid) {
         return remotes.get(uid);
     }
 
-    public Remote remoteByAddress(InetSocketAddress ha) {
+    Peer peerByAddress(InetSocketAddress ha) {
         return byHa.get(ha);
+    }
+
+    public Remote remoteByUid(long uid) {
+        Peer p = remotes.get(uid);
+        return p == null ? null : p.remote;
+    }
+
+    public Remote remoteByAddress(InetSocketAddress ha) {
+        Peer p = byHa.get(ha);
+        return p == null ? null : p.remote;
     }
 
     long nextUid() {
@@ -167,62 +191,66 @@ public final class RoadEngine {
         if (uid > local.puid) {
             local.puid = uid;
         }
-        addRemote(r);
+        addPeer(new Peer(r));
         store.saveRemote(r);
         return r;
     }
 
-    void addRemote(Remote r) {
-        remotes.put(r.uid, r);
+    void addPeer(Peer p) {
+        Remote r = p.remote;
+        remotes.put(r.uid, p);
         if (r.name != null) {
-            byName.put(r.name, r);
+            byName.put(r.name, p);
         }
-        byHa.put(r.ha, r);
+        byHa.put(r.ha, p);
     }
 
-    boolean isAdded(Remote r) {
-        return remotes.get(r.uid) == r;
+    boolean isAdded(Peer p) {
+        return remotes.get(p.remote.uid) == p;
     }
 
-    void renameRemote(Remote r, String name) {
-        if (r.name != null && byName.get(r.name) == r) {
+    void renameRemote(Peer p, String name) {
+        Remote r = p.remote;
+        if (r.name != null && byName.get(r.name) == p) {
             byName.remove(r.name);
         }
         r.name = name;
-        if (isAdded(r)) {
-            byName.put(name, r);
+        if (isAdded(p)) {
+            byName.put(name, p);
         }
     }
 
-    void moveRemote(Remote r, InetSocketAddress ha) {
-        if (byHa.get(r.ha) == r) {
+    void moveRemote(Peer p, InetSocketAddress ha) {
+        Remote r = p.remote;
+        if (byHa.get(r.ha) == p) {
             byHa.remove(r.ha);
         }
         r.ha = ha;
-        if (isAdded(r)) {
-            byHa.put(ha, r);
+        if (isAdded(p)) {
+            byHa.put(ha, p);
         }
     }
 
     /** Forgets a remote: its transactions are nacked, its keep file removed when {@code clearKeep}. */
-    void removeRemote(Remote r, boolean clearKeep) {
-        for (Transaction tx : new ArrayList<>(r.transactions)) {
+    void removeRemote(Peer p, boolean clearKeep) {
+        Remote r = p.remote;
+        for (Transaction tx : new ArrayList<>(p.transactions)) {
             tx.abort("remote removed");
             removeTransaction(tx);
         }
-        failPending(r, DeliveryFailure.REMOTE_REMOVED, "remote removed");
-        resolveAlive(r, "remote removed");
-        unproven.remove(r.uid, r);
-        if (remotes.get(r.uid) == r) {
+        failPending(p, DeliveryFailure.REMOTE_REMOVED, "remote removed");
+        resolveAlive(p, "remote removed");
+        unproven.remove(r.uid, p);
+        if (remotes.get(r.uid) == p) {
             remotes.remove(r.uid);
         }
-        if (r.name != null && byName.get(r.name) == r) {
+        if (r.name != null && byName.get(r.name) == p) {
             byName.remove(r.name);
         }
-        if (byHa.get(r.ha) == r) {
+        if (byHa.get(r.ha) == p) {
             byHa.remove(r.ha);
         }
-        joinees.values().remove(r);
+        joinees.values().remove(p);
         if (clearKeep) {
             store.removeRemote(r);
         }
@@ -239,7 +267,7 @@ public final class RoadEngine {
         if (tx instanceof Joinent) {
             joinGuard.started(tx.to);
         }
-        tx.remote.transactions.add(tx);
+        tx.peer.added(tx);
     }
 
     void removeTransaction(Transaction tx) {
@@ -252,7 +280,7 @@ public final class RoadEngine {
                 pendingJoins.ended(tx);
             }
         }
-        tx.remote.transactions.remove(tx);
+        tx.peer.removed(tx);
         tx.timerGeneration++;
         if (tx.live) {
             tx.live = false;
@@ -270,15 +298,6 @@ public final class RoadEngine {
         if (at >= 0) {
             timers.add(new Timer(at, tx, tx.timerGeneration));
         }
-    }
-
-    <T extends Transaction> T find(Remote r, Class<T> type) {
-        for (Transaction tx : r.transactions) {
-            if (type.isInstance(tx)) {
-                return type.cast(tx);
-            }
-        }
-        return null;
     }
 
     /** When the next timer is due (nanoseconds, same clock as the callers'), or {@link Long#MAX_VALUE}. */
@@ -345,18 +364,18 @@ public final class RoadEngine {
 
     private void housekeep(long now) {
         long interval = config.aliveInterval().toNanos();
-        for (Remote r : new ArrayList<>(remotes.values())) {
-            if (!r.completedTids.isEmpty()) {
-                r.completedTids.expire(now);
+        for (Peer p : new ArrayList<>(remotes.values())) {
+            if (!p.completedTids.isEmpty()) {
+                p.completedTids.expire(now);
             }
-            if (!r.pending.isEmpty()) {
-                expirePending(r, now);
+            if (!p.pending.isEmpty()) {
+                expirePending(p, now);
             }
-            if (interval > 0 && r.isJoined() && !r.reaped && r.proven) {
-                if (r.nextHeartbeat == 0) {
-                    r.nextHeartbeat = now + (local.main ? interval : interval + interval / 2);
-                } else if (now >= r.nextHeartbeat) {
-                    heartbeat(r, now, interval);
+            if (interval > 0 && p.remote.isJoined() && !p.reaped && p.remote.proven) {
+                if (p.nextHeartbeat == 0) {
+                    p.nextHeartbeat = now + (local.main ? interval : interval + interval / 2);
+                } else if (now >= p.nextHeartbeat) {
+                    heartbeat(p, now, interval);
                 }
             }
         }
@@ -368,44 +387,35 @@ public final class RoadEngine {
      * last one failed, after a wait that doubles up to {@link #MAX_AUTO_HANDSHAKE_WAIT}: a keep of thousands of
      * silent remotes does not turn into a storm of hellos.
      */
-    private void heartbeat(Remote r, long now, long interval) {
-        if (r.isAllowed() || find(r, Aliver.class) != null) {
-            r.nextHeartbeat = now + interval;
-            if (find(r, Aliver.class) == null) {
-                alive(r, now, true);
+    private void heartbeat(Peer p, long now, long interval) {
+        if (p.isAllowed() || p.aliver != null) {
+            p.nextHeartbeat = now + interval;
+            if (p.aliver == null) {
+                alive(p, now, true);
             }
             return;
         }
-        if (handshaking(r)) {
-            r.nextHeartbeat = now + interval;
+        if (p.handshaking()) {
+            p.nextHeartbeat = now + interval;
             return;
         }
-        if (now < r.nextAutoHandshake) {
-            r.nextHeartbeat = r.nextAutoHandshake;
+        if (now < p.nextAutoHandshake) {
+            p.nextHeartbeat = p.nextAutoHandshake;
             return;
         }
         if (!joinGuard.mayStartHandshake(now)) {
             stats.count(RoadCounter.HANDSHAKE_PACED);
             return; // due again at the next housekeeping
         }
-        r.nextHeartbeat = now + interval;
-        r.autoHandshakeBackoff = r.autoHandshakeBackoff == 0 ? MIN_AUTO_HANDSHAKE_WAIT
-                : Math.min(MAX_AUTO_HANDSHAKE_WAIT, r.autoHandshakeBackoff * 2);
-        r.nextAutoHandshake = now + r.autoHandshakeBackoff;
-        alive(r, now, true);
+        p.nextHeartbeat = now + interval;
+        p.autoHandshakeBackoff = p.autoHandshakeBackoff == 0 ? MIN_AUTO_HANDSHAKE_WAIT
+                : Math.min(MAX_AUTO_HANDSHAKE_WAIT, p.autoHandshakeBackoff * 2);
+        p.nextAutoHandshake = now + p.autoHandshakeBackoff;
+        alive(p, now, true);
     }
 
     static final long MIN_AUTO_HANDSHAKE_WAIT = nanos(5);
     static final long MAX_AUTO_HANDSHAKE_WAIT = nanos(300);
-
-    /** Whether a join or allow with the remote is in progress (an allow whose session is open does not count). */
-    boolean handshaking(Remote r) {
-        if (find(r, Joiner.class) != null || find(r, Joinent.class) != null || find(r, Allower.class) != null) {
-            return true;
-        }
-        Allowent a = find(r, Allowent.class);
-        return a != null && !a.acked();
-    }
 
     // ------------------------------------------------------------------ output
 
@@ -418,7 +428,7 @@ public final class RoadEngine {
      * Encodes and queues a packet; when it answers {@code answering} (not null) it is sent only within that
      * remote's answer credit. Returns its bytes, or null when it was not packed or not sent (counted).
      */
-    byte[] transmit(RoadHead head, byte[] coat, InetSocketAddress to, Remote answering) {
+    byte[] transmit(RoadHead head, byte[] coat, InetSocketAddress to, Peer answering) {
         try {
             byte[] data = RoadCodec.encode(head, coat, 0, coat.length, local.signer, config.maxPacketSize());
             if (answering != null && !answering.load.answer(data.length)) {
@@ -441,7 +451,7 @@ public final class RoadEngine {
 
     /** Queues a packet again; a correspondent's re-sent answer is bounded by its remote's answer credit. */
     void resend(byte[] data, InetSocketAddress to) {
-        if (data != null && current != null && current.correspondent && !current.remote.load.answer(data.length)) {
+        if (data != null && current != null && current.correspondent && !current.peer.load.answer(data.length)) {
             stats.count(RoadCounter.ANSWER_BUDGET);
             return;
         }
@@ -510,7 +520,7 @@ public final class RoadEngine {
             drop(DropReason.BROADCAST);
             return;
         }
-        Remote remote;
+        Peer peer;
         if (h.tk() == TransactionKind.JOIN) {
             if (h.si() != 0) {
                 drop(DropReason.JOIN_WITH_SESSION);
@@ -522,13 +532,13 @@ public final class RoadEngine {
                     return;
                 }
                 if (h.se() == 0) {
-                    remote = byHa.get(src);
-                    if (remote == null || remote.uid != h.de()) {
+                    peer = byHa.get(src);
+                    if (peer == null || peer.remote.uid != h.de()) {
                         drop(DropReason.UNKNOWN_JOINEE);
                         return;
                     }
                 } else {
-                    remote = remotes.get(h.de());
+                    peer = remotes.get(h.de());
                 }
             } else {
                 if (h.se() == 0) {
@@ -547,12 +557,12 @@ public final class RoadEngine {
                 if (h.de() == 0) {
                     // A vacuous join: the remote of the one in progress from this address, or a new one that is in
                     // no table until the join completes (Joinent looks the name up).
-                    remote = joinees.get(src);
-                    if (remote != null && remote.fuid != h.se() && remote.fuid != 0) {
+                    peer = joinees.get(src);
+                    if (peer != null && peer.remote.fuid != h.se() && peer.remote.fuid != 0) {
                         joinees.remove(src);
-                        remote = null;
+                        peer = null;
                     }
-                    if (remote == null) {
+                    if (peer == null) {
                         if (h.pk().isNackKind()) {
                             // The joiner's answer to a response we re-sent after its join completed: not an error.
                             stats.count(RoadCounter.LATE_JOIN_NACK);
@@ -562,11 +572,11 @@ public final class RoadEngine {
                             drop(DropReason.STALE_JOIN);
                             return;
                         }
-                        remote = new Remote(null, nextUid(), 0, src);
+                        peer = new Peer(new Remote(null, nextUid(), 0, src));
                     }
                 } else {
-                    remote = remotes.get(h.de());
-                    if (remote == null) {
+                    peer = remotes.get(h.de());
+                    if (peer == null) {
                         stalent(packet, src, PacketKind.RENEW);
                         return;
                     }
@@ -577,16 +587,17 @@ public final class RoadEngine {
                 drop(DropReason.INVALID_IDS);
                 return;
             }
-            remote = remotes.get(h.de());
+            peer = remotes.get(h.de());
             Joinent joining = null;
-            if (remote == null) {
+            if (peer == null) {
                 joining = provisional.get(h.de());
                 if (joining == null) {
                     drop(DropReason.UNKNOWN_DESTINATION_UID);
                     return;
                 }
-                remote = joining.remote;
+                peer = joining.peer;
             }
+            Remote remote = peer.remote;
             // Stricter than the reference: every non-join packet must be signed by the remote's long-term key.
             if (h.fk() != FootKind.NACL) {
                 drop(DropReason.UNSIGNED);
@@ -598,22 +609,21 @@ public final class RoadEngine {
             }
             if (joining != null) {
                 // The joiner signs with the keys it joined with: its join is complete even if its ack was lost.
-                if (!joining.acknowledgedBySignedTraffic(now) || !isAdded(remote)) {
+                if (!joining.acknowledgedBySignedTraffic(now) || !isAdded(peer)) {
                     drop(DropReason.UNJOINED);
                     return;
                 }
             } else if (!remote.isJoined()) {
-                Joinent joinent = find(remote, Joinent.class);
-                if (joinent != null) {
-                    joinent.acknowledgedBySignedTraffic(now);
+                if (peer.joinent != null) {
+                    peer.joinent.acknowledgedBySignedTraffic(now);
                 }
             }
-            if (!remote.proven && !prove(remote, now)) {
+            if (!remote.proven && !prove(peer, now)) {
                 drop(DropReason.UNPROVEN_REFUSED);
                 return;
             }
             if (!h.cf()) {
-                if (!Remote.validSid(h.si(), remote.rsid)) {
+                if (!Remote.validSid(h.si(), peer.rsid)) {
                     // A hello of an older session than the remote's last, after the remote joined again: it lost
                     // its state (a restart without its keep). Only a completed allow, which no replay can complete,
                     // re-bases the remote's session; until then nothing changes.
@@ -623,23 +633,23 @@ public final class RoadEngine {
                         return;
                     }
                     if (h.tk() == TransactionKind.ALLOW && h.pk() == PacketKind.HELLO && remote.isJoined()
-                            && remote.rejoined && !transactions.containsKey(key)) {
+                            && peer.rejoined && !transactions.containsKey(key)) {
                         stats.count(RoadCounter.HELLO_OF_OLDER_SESSION);
-                        Allowent.start(this, remote, packet, key, src, now, true);
+                        Allowent.start(this, peer, packet, key, src, now, true);
                         return;
                     }
                     drop(DropReason.STALE_SESSION);
                     stalent(packet, src, PacketKind.NACK);
                     return;
                 }
-                if (h.si() != remote.rsid) {
-                    renewCorrespondentSession(remote, h.si());
+                if (h.si() != peer.rsid) {
+                    renewCorrespondentSession(peer, h.si());
                 }
             }
-            remote.reaped = false;
+            peer.reaped = false;
         }
 
-        remote.load.heard(packet.length(), config.limits());
+        peer.load.heard(packet.length(), config.limits());
         TxKey key = txKey(h, src);
         Transaction tx = transactions.get(key);
         if (tx != null) {
@@ -653,27 +663,27 @@ public final class RoadEngine {
             return;
         }
         if (h.cf()) {
-            staler(packet, src, remote);
+            staler(packet, src, peer);
             return;
         }
         switch (h.tk()) {
             case JOIN -> {
                 if (h.pk() == PacketKind.REQUEST) {
-                    Joinent.start(this, remote, packet, key, src, now);
+                    Joinent.start(this, peer, packet, key, src, now);
                 } else {
                     drop(DropReason.STALE_PACKET);
                 }
             }
             case ALLOW -> {
                 if (h.pk() == PacketKind.HELLO) {
-                    if (remote.replay.check(remote.rsid, h.ti()) != ReplayWindow.Verdict.FRESH) {
+                    if (peer.replay.check(peer.rsid, h.ti()) != ReplayWindow.Verdict.FRESH) {
                         // A hello of an allow that already ran: restarting it would tear down the session.
                         drop(DropReason.REPLAY);
                         return;
                     }
-                    Allowent.start(this, remote, packet, key, src, now, false);
+                    Allowent.start(this, peer, packet, key, src, now, false);
                     if (transactions.containsKey(key)) {
-                        remote.replay.mark(remote.rsid, h.ti());
+                        peer.replay.mark(peer.rsid, h.ti());
                     }
                 } else {
                     drop(DropReason.STALE_PACKET);
@@ -682,13 +692,13 @@ public final class RoadEngine {
             case ALIVE -> {
                 if (h.pk() == PacketKind.REQUEST) {
                     // A repeated request is answered (its ack may have been lost) but proves no presence.
-                    boolean fresh = remote.replay.check(remote.rsid, h.ti()) == ReplayWindow.Verdict.FRESH;
+                    boolean fresh = peer.replay.check(peer.rsid, h.ti()) == ReplayWindow.Verdict.FRESH;
                     if (fresh) {
-                        remote.replay.mark(remote.rsid, h.ti());
+                        peer.replay.mark(peer.rsid, h.ti());
                     } else {
                         drop(DropReason.REPLAY);
                     }
-                    Alivent.answer(this, remote, packet, key, src, now, fresh);
+                    Alivent.answer(this, peer, packet, key, src, now, fresh);
                 } else {
                     drop(DropReason.STALE_PACKET);
                 }
@@ -696,22 +706,22 @@ public final class RoadEngine {
             case MESSAGE -> {
                 if (h.pk() != PacketKind.MESSAGE) {
                     drop(DropReason.STALE_PACKET);
-                } else if (remote.completedTids.contains(h.ti())) {
+                } else if (peer.completedTids.contains(h.ti())) {
                     // Already delivered: answer done again (the reference nacks, which fails a delivered message).
                     drop(DropReason.DUPLICATE_MESSAGE);
-                    stalent(packet, src, PacketKind.DONE, remote);
-                } else if (remote.replay.check(remote.rsid, h.ti()) == ReplayWindow.Verdict.SEEN) {
+                    stalent(packet, src, PacketKind.DONE, peer);
+                } else if (peer.replay.check(peer.rsid, h.ti()) == ReplayWindow.Verdict.SEEN) {
                     // Delivered earlier in this session (beyond the stale-tid window): never deliver it again.
                     drop(DropReason.REPLAY);
-                    stalent(packet, src, PacketKind.DONE, remote);
-                } else if (remote.replay.check(remote.rsid, h.ti()) == ReplayWindow.Verdict.TOO_OLD) {
+                    stalent(packet, src, PacketKind.DONE, peer);
+                } else if (peer.replay.check(peer.rsid, h.ti()) == ReplayWindow.Verdict.TOO_OLD) {
                     drop(DropReason.REPLAY);
-                    stalent(packet, src, PacketKind.NACK, remote);
+                    stalent(packet, src, PacketKind.NACK, peer);
                 } else if (h.af()) {
                     drop(DropReason.STALE_MESSAGE);
-                    stalent(packet, src, PacketKind.NACK, remote);
+                    stalent(packet, src, PacketKind.NACK, peer);
                 } else {
-                    Messengent.start(this, remote, packet, key, src, now);
+                    Messengent.start(this, peer, packet, key, src, now);
                 }
             }
             default -> drop(DropReason.UNSUPPORTED_TRANSACTION);
@@ -727,15 +737,15 @@ public final class RoadEngine {
      * The remote opened a new session: end correspondents of the old one (§5.3). Only a signed packet of a session
      * not older than the current one gets here, so the session id only moves forward.
      */
-    private void renewCorrespondentSession(Remote remote, long si) {
-        remote.rsid = si;
-        for (Transaction tx : new ArrayList<>(remote.transactions)) {
+    private void renewCorrespondentSession(Peer peer, long si) {
+        peer.rsid = si;
+        for (Transaction tx : new ArrayList<>(peer.transactions)) {
             if (tx.correspondent && !Remote.validSid(tx.si, si)) {
                 tx.abort("session renewed");
                 removeTransaction(tx);
             }
         }
-        remote.completedTids.clear();
+        peer.completedTids.clear();
     }
 
     /**
@@ -743,16 +753,16 @@ public final class RoadEngine {
      * the remote's session starts again from that hello's, with no memory of the old one's transaction ids. The
      * allow is authenticated end to end, and its new session key makes every packet of the old sessions useless.
      */
-    void rebaseCorrespondentSession(Remote remote, long si, Transaction keep) {
+    void rebaseCorrespondentSession(Peer peer, long si, Transaction keep) {
         stats.count(RoadCounter.SESSION_REBASED);
-        remote.rsid = si;
-        for (Transaction tx : new ArrayList<>(remote.transactions)) {
+        peer.rsid = si;
+        for (Transaction tx : new ArrayList<>(peer.transactions)) {
             if (tx.correspondent && tx != keep && tx.si != si && !(tx instanceof Joinent)) {
                 tx.abort("session renewed");
                 removeTransaction(tx);
             }
         }
-        remote.completedTids.clear();
+        peer.completedTids.clear();
     }
 
     /**
@@ -776,14 +786,14 @@ public final class RoadEngine {
      * A remote new to us completed a join: it enters the road, in memory only, as an unproven remote. When there
      * are {@link HandshakeLimits#unprovenRemotes()} of them already, the oldest is forgotten.
      */
-    void admitJoined(Remote remote) {
+    void admitJoined(Peer peer) {
         while (unproven.size() >= config.handshakes().unprovenRemotes()) {
-            Remote oldest = unproven.values().iterator().next();
+            Peer oldest = unproven.values().iterator().next();
             stats.count(RoadCounter.UNPROVEN_REMOTE_EVICTED);
             removeRemote(oldest, false);
         }
-        unproven.put(remote.uid, remote);
-        addRemote(remote);
+        unproven.put(peer.remote.uid, peer);
+        addPeer(peer);
     }
 
     /**
@@ -791,17 +801,18 @@ public final class RoadEngine {
      * (remote estate and role files). False when its role was meanwhile bound to other keys or rejected; the remote
      * is then forgotten.
      */
-    boolean prove(Remote remote, long now) {
+    boolean prove(Peer peer, long now) {
+        Remote remote = peer.remote;
         Acceptance status = store.decideRole(remote.role, remote.verifyKey, remote.publicKey, config.auto());
         String conflict = roleConflict(remote.role, remote.verifyKey, remote.publicKey, remote);
         boolean approved = pendingJoins.approved(PendingJoins.Identity.of(remote), now);
         if (conflict != null || status == Acceptance.REJECTED && !approved) {
             stats.count(RoadCounter.UNPROVEN_REMOTE_REFUSED);
-            removeRemote(remote, false);
+            removeRemote(peer, false);
             return false;
         }
         remote.proven = true;
-        unproven.remove(remote.uid, remote);
+        unproven.remove(remote.uid, peer);
         remote.acceptance = Acceptance.ACCEPTED;
         store.keepRole(remote.role, remote.verifyKey, remote.publicKey, Acceptance.ACCEPTED);
         store.saveRemote(remote);
@@ -815,7 +826,8 @@ public final class RoadEngine {
      * or null: a proven remote's role keeps its keys whatever the auto mode.
      */
     String roleConflict(String role, VerifyKey verifyKey, PublicKey publicKey, Remote except) {
-        for (Remote r : remotes.values()) {
+        for (Peer p : remotes.values()) {
+            Remote r = p.remote;
             if (r != except && r.proven && role.equals(r.role)
                     && !(verifyKey.equals(r.verifyKey) && publicKey.equals(r.publicKey))) {
                 return "role " + role + " is bound to other keys (remote " + r.name + ")";
@@ -851,13 +863,13 @@ public final class RoadEngine {
     }
 
     /** Our session with the remote advanced (allow): end initiators of the old one, keeping their messages. */
-    void renewInitiatorSession(Remote remote) {
-        for (Transaction tx : new ArrayList<>(remote.transactions)) {
-            if (!tx.correspondent && !Remote.validSid(tx.si, remote.sid)) {
+    void renewInitiatorSession(Peer peer) {
+        for (Transaction tx : new ArrayList<>(peer.transactions)) {
+            if (!tx.correspondent && !Remote.validSid(tx.si, peer.remote.sid)) {
                 tx.abort("session renewed");
                 removeTransaction(tx);
                 if (tx instanceof Messenger m) {
-                    remote.pending.addFirst(m.pending);
+                    peer.pending.addFirst(m.pending);
                 }
             }
         }
@@ -867,30 +879,30 @@ public final class RoadEngine {
      * The allow handshake succeeded on our side: the session keys take effect, our session id advances (ending
      * initiators of the old session, whose messages wait to be re-sent), and the remote is allowed and alive.
      */
-    void openSession(Remote remote, long now) {
-        remote.allowed = true;
-        remote.sessionKey = remote.shortShared != null ? remote.shortShared
-                : remote.shortKeys.sharedKey(remote.peerShortKey);
+    void openSession(Peer peer, long now) {
+        Remote remote = peer.remote;
+        peer.allowed = true;
+        peer.sessionKey = peer.shortShared != null ? peer.shortShared : peer.shortKeys.sharedKey(peer.peerShortKey);
         remote.nextSid();
-        remote.autoHandshakeBackoff = 0;
-        remote.nextAutoHandshake = 0;
-        remote.allowWanted = false;
-        remote.rejoined = false;
-        renewInitiatorSession(remote);
+        peer.autoHandshakeBackoff = 0;
+        peer.nextAutoHandshake = 0;
+        peer.allowWanted = false;
+        peer.rejoined = false;
+        renewInitiatorSession(peer);
         if (remote.proven) {
             store.saveRemote(remote);
         }
         emit(new RoadEvent.Allowed(remote.name));
-        setAlive(remote, true);
-        if (!remote.aliveWaiters.isEmpty() && find(remote, Aliver.class) == null) {
-            Aliver.start(this, remote, now);
+        setAlive(peer, true);
+        if (!peer.aliveWaiters.isEmpty() && peer.aliver == null) {
+            Aliver.start(this, peer, now);
         }
     }
 
     /** A reply for an initiator we no longer have: tell the correspondent to stop. */
-    private void staler(ParsedPacket packet, InetSocketAddress src, Remote remote) {
+    private void staler(ParsedPacket packet, InetSocketAddress src, Peer peer) {
         RoadHead h = packet.head();
-        if (h.pk().isNackKind() || remote == null) {
+        if (h.pk().isNackKind() || peer == null) {
             drop(DropReason.STALE_REPLY);
             return;
         }
@@ -906,7 +918,7 @@ public final class RoadEngine {
     }
 
     /** Same as {@link #stalent(ParsedPacket, InetSocketAddress, PacketKind)}, within the remote's answer credit. */
-    void stalent(ParsedPacket packet, InetSocketAddress src, PacketKind kind, Remote answering) {
+    void stalent(ParsedPacket packet, InetSocketAddress src, PacketKind kind, Peer answering) {
         RoadHead h = packet.head();
         if (h.pk().isNackKind()) {
             return;
@@ -923,83 +935,88 @@ public final class RoadEngine {
      * with the known remote. Returns the remote (named after the address until the join answers).
      */
     public Remote join(InetSocketAddress ha, long now) {
-        Remote r = byHa.get(ha);
-        if (r == null) {
-            r = new Remote(null, nextUid(), 0, ha);
-            addRemote(r);
+        Peer p = byHa.get(ha);
+        if (p == null) {
+            p = new Peer(new Remote(null, nextUid(), 0, ha));
+            addPeer(p);
         }
-        join(r, now, false);
-        return r;
+        join(p, now, false);
+        return p.remote;
     }
 
-    void join(Remote r, long now, boolean cascade) {
-        if (find(r, Joiner.class) != null || find(r, Joinent.class) != null) {
+    void join(Peer p, long now, boolean cascade) {
+        if (p.joining()) {
             if (cascade) {
-                r.allowWanted = true;
+                p.allowWanted = true;
             }
             return;
         }
-        Joiner.start(this, r, now, cascade, false);
+        Joiner.start(this, p, now, cascade, false);
     }
 
     /** Starts an allow handshake with a joined remote (a join first, when not joined). */
     public void allow(String name, long now) {
-        Remote r = requireRemote(name);
-        allow(r, now, false);
+        allow(requirePeer(name), now, false);
     }
 
     /**
      * Starts an allow, a join first when the remote is not joined. When another join or allow with the remote is in
      * progress the allow is wanted: it starts when that one ends, unless it opened a session.
      */
-    void allow(Remote r, long now, boolean cascade) {
-        if (find(r, Joiner.class) != null || find(r, Joinent.class) != null) {
-            r.allowWanted = true;
+    void allow(Peer p, long now, boolean cascade) {
+        if (p.joining()) {
+            p.allowWanted = true;
             return;
         }
-        if (!r.isJoined()) {
-            Joiner.start(this, r, now, true, false);
+        if (!p.remote.isJoined()) {
+            Joiner.start(this, p, now, true, false);
             return;
         }
-        Allowent responding = find(r, Allowent.class);
-        if (find(r, Allower.class) != null || responding != null) {
+        Allowent responding = p.allowent;
+        if (p.allower != null || responding != null) {
             if (responding != null && !responding.acked()) {
-                r.allowWanted = true;
+                p.allowWanted = true;
             }
             return;
         }
-        Allower.start(this, r, now, cascade);
+        Allower.start(this, p, now, cascade);
     }
 
     /**
      * A join or allow with the remote ended; an allow wanted meanwhile starts now, or fails when the remote is not
      * joined.
      */
-    void handshakeEnded(Remote r, long now) {
-        if (!r.allowWanted || !isAdded(r) || handshaking(r)) {
+    void handshakeEnded(Peer p, long now) {
+        if (!p.allowWanted || !isAdded(p) || p.handshaking()) {
             return;
         }
-        if (r.isJoined()) {
-            allow(r, now, false);
+        if (p.remote.isJoined()) {
+            allow(p, now, false);
         } else {
-            r.allowWanted = false;
+            p.allowWanted = false;
+            Remote r = p.remote;
             emit(new RoadEvent.AllowFailed(r.name != null ? r.name : String.valueOf(r.ha), "not joined"));
         }
     }
 
     /** Whether an allow with the remote is in progress whose session is not open yet. */
     public boolean allowing(String name) {
-        Remote r = byName.get(name);
-        if (r == null) {
+        Peer p = byName.get(name);
+        if (p == null) {
             return false;
         }
-        Allowent a = find(r, Allowent.class);
-        return find(r, Allower.class) != null || a != null && !a.acked() || r.allowWanted;
+        return p.allower != null || p.allowent != null && !p.allowent.acked() || p.allowWanted;
+    }
+
+    /** Whether a session with the remote is open. */
+    public boolean allowed(String name) {
+        Peer p = byName.get(name);
+        return p != null && p.isAllowed();
     }
 
     /** Sends a heartbeat to the remote (joining and allowing first as needed). */
     public void alive(String name, long now) {
-        alive(requireRemote(name), now, false);
+        alive(requirePeer(name), now, false);
     }
 
     /**
@@ -1007,31 +1024,31 @@ public final class RoadEngine {
      * owner thread with null when the remote answers, or with why it did not ({@code timeout}, {@code refused},
      * {@code rejected}, or a failed join or allow).
      */
-    void alive(String name, long now, java.util.function.Consumer<String> answer) {
-        Remote r = requireRemote(name);
-        r.aliveWaiters.add(answer);
-        alive(r, now, false);
+    public void alive(String name, long now, java.util.function.Consumer<String> answer) {
+        Peer p = requirePeer(name);
+        p.aliveWaiters.add(answer);
+        alive(p, now, false);
     }
 
-    void alive(Remote r, long now, boolean cascade) {
-        if (!r.isJoined()) {
-            join(r, now, true);
+    void alive(Peer p, long now, boolean cascade) {
+        if (!p.remote.isJoined()) {
+            join(p, now, true);
             return;
         }
-        if (!r.isAllowed()) {
-            allow(r, now, true);
+        if (!p.isAllowed()) {
+            allow(p, now, true);
             return;
         }
-        Aliver.start(this, r, now);
+        Aliver.start(this, p, now);
     }
 
     /** Tells every caller waiting for a heartbeat of the remote its outcome (null: answered). */
-    void resolveAlive(Remote r, String reason) {
-        if (r.aliveWaiters.isEmpty()) {
+    void resolveAlive(Peer p, String reason) {
+        if (p.aliveWaiters.isEmpty()) {
             return;
         }
-        List<java.util.function.Consumer<String>> waiting = new ArrayList<>(r.aliveWaiters);
-        r.aliveWaiters.clear();
+        List<java.util.function.Consumer<String>> waiting = new ArrayList<>(p.aliveWaiters);
+        p.aliveWaiters.clear();
         for (java.util.function.Consumer<String> w : waiting) {
             w.accept(reason);
         }
@@ -1077,12 +1094,12 @@ public final class RoadEngine {
         return true;
     }
 
-    Remote requireRemote(String name) {
-        Remote r = byName.get(name);
-        if (r == null) {
+    Peer requirePeer(String name) {
+        Peer p = byName.get(name);
+        if (p == null) {
             throw new IllegalArgumentException("unknown remote: " + name);
         }
-        return r;
+        return p;
     }
 
     /**
@@ -1095,7 +1112,7 @@ public final class RoadEngine {
      *     being sent or waiting
      */
     public long send(String name, Map<String, ?> body, MessageOptions options, long now) {
-        Remote r = requireRemote(name);
+        Peer p = requirePeer(name);
         byte[] encoded;
         try {
             encoded = Body.encode(config.bodyKind(), body);
@@ -1107,7 +1124,7 @@ public final class RoadEngine {
             throw new IllegalArgumentException("message of " + encoded.length + " bytes exceeds the maximum of "
                     + (max - 40));
         }
-        int outgoing = r.pending.size() + r.load.outgoing;
+        int outgoing = p.pending.size() + p.load.outgoing;
         if (outgoing >= config.limits().maxOutgoingPerRemote()) {
             stats.count(RoadCounter.OUTGOING_LIMIT);
             throw new OutgoingLimitException(name, config.limits().maxOutgoingPerRemote());
@@ -1115,35 +1132,35 @@ public final class RoadEngine {
         MessageOptions opts = options == null ? config.messageDefaults() : options;
         long id = ++messageIds;
         long deadline = opts.timeout().isZero() ? -1 : now + opts.timeout().toNanos();
-        Messenger.Pending p = new Messenger.Pending(id, config.bodyKind(), encoded, opts, deadline);
-        if (r.isAllowed()) {
-            Messenger.start(this, r, p, now);
+        Messenger.Pending m = new Messenger.Pending(id, config.bodyKind(), encoded, opts, deadline);
+        if (p.isAllowed()) {
+            Messenger.start(this, p, m, now);
         } else {
-            if (r.pending.size() >= config.maxPendingPerRemote()) {
+            if (p.pending.size() >= config.maxPendingPerRemote()) {
                 throw new IllegalStateException("too many messages waiting for " + name);
             }
-            r.pending.add(p);
-            allow(r, now, false);
+            p.pending.add(m);
+            allow(p, now, false);
         }
         return id;
     }
 
     /** Sends every message that waited for the remote to be allowed. */
-    void flushPending(Remote r, long now) {
-        while (!r.pending.isEmpty() && r.isAllowed()) {
-            Messenger.Pending p = r.pending.poll();
-            if (p.deadline() >= 0 && now >= p.deadline()) {
-                emit(new RoadEvent.Undelivered(p.id(), r.name, DeliveryFailure.TIMEOUT, "timeout"));
+    void flushPending(Peer p, long now) {
+        while (!p.pending.isEmpty() && p.isAllowed()) {
+            Messenger.Pending m = p.pending.poll();
+            if (m.deadline() >= 0 && now >= m.deadline()) {
+                emit(new RoadEvent.Undelivered(m.id(), p.remote.name, DeliveryFailure.TIMEOUT, "timeout"));
                 continue;
             }
-            Messenger.start(this, r, p, now);
+            Messenger.start(this, p, m, now);
         }
     }
 
-    private void expirePending(Remote r, long now) {
-        r.pending.removeIf(p -> {
-            if (p.deadline() >= 0 && now >= p.deadline()) {
-                emit(new RoadEvent.Undelivered(p.id(), r.name, DeliveryFailure.TIMEOUT,
+    private void expirePending(Peer p, long now) {
+        p.pending.removeIf(m -> {
+            if (m.deadline() >= 0 && now >= m.deadline()) {
+                emit(new RoadEvent.Undelivered(m.id(), p.remote.name, DeliveryFailure.TIMEOUT,
                         "timeout waiting for the remote to be allowed"));
                 return true;
             }
@@ -1151,11 +1168,11 @@ public final class RoadEngine {
         });
     }
 
-    void failPending(Remote r, DeliveryFailure reason, String detail) {
-        for (Messenger.Pending p : r.pending) {
-            emit(new RoadEvent.Undelivered(p.id(), r.name, reason, detail));
+    void failPending(Peer p, DeliveryFailure reason, String detail) {
+        for (Messenger.Pending m : p.pending) {
+            emit(new RoadEvent.Undelivered(m.id(), p.remote.name, reason, detail));
         }
-        r.pending.clear();
+        p.pending.clear();
     }
 
     // ------------------------------------------------------------------ bounds of incoming messages
@@ -1184,55 +1201,55 @@ public final class RoadEngine {
     }
 
     /**
-     * Admits a new incoming message of {@code r} for reassembly within {@link RoadLimits#maxIncompletePerRemote()}
+     * Admits a new incoming message of {@code p} for reassembly within {@link RoadLimits#maxIncompletePerRemote()}
      * and {@link RoadLimits#maxIncomplete()}, making room in the latter when another remote holds more. False,
      * counted {@code drop_incomplete_limit}, when refused.
      */
-    boolean admitIncomplete(Remote r) {
+    boolean admitIncomplete(Peer p) {
         RoadLimits l = config.limits();
-        if (r.load.incomplete >= l.maxIncompletePerRemote()
-                || incomplete >= l.maxIncomplete() && !evictIncomplete(r, false, 1)) {
+        if (p.load.incomplete >= l.maxIncompletePerRemote()
+                || incomplete >= l.maxIncomplete() && !evictIncomplete(p, false, 1)) {
             drop(DropReason.INCOMPLETE_LIMIT);
             return false;
         }
-        r.load.incomplete++;
+        p.load.incomplete++;
         incomplete++;
         return true;
     }
 
     /**
-     * Holds {@code bytes} more for a message of {@code r} being reassembled, within the per-remote and total
+     * Holds {@code bytes} more for a message of {@code p} being reassembled, within the per-remote and total
      * bounds (making room in the total when another remote holds more). False, counted
      * {@code drop_incomplete_bytes_limit}, when refused.
      */
-    boolean holdIncomplete(Remote r, long bytes) {
+    boolean holdIncomplete(Peer p, long bytes) {
         RoadLimits l = config.limits();
-        if (r.load.incompleteBytes + bytes > l.maxIncompleteBytesPerRemote()) {
+        if (p.load.incompleteBytes + bytes > l.maxIncompleteBytesPerRemote()) {
             drop(DropReason.INCOMPLETE_BYTES_LIMIT);
             return false;
         }
         while (incompleteBytes + bytes > l.maxIncompleteBytes()) {
-            if (!evictIncomplete(r, true, bytes)) {
+            if (!evictIncomplete(p, true, bytes)) {
                 drop(DropReason.INCOMPLETE_BYTES_LIMIT);
                 return false;
             }
         }
-        r.load.incompleteBytes += bytes;
+        p.load.incompleteBytes += bytes;
         incompleteBytes += bytes;
         return true;
     }
 
     /** Gives back bytes held by {@link #holdIncomplete} for a segment that was not kept after all. */
-    void releaseBytes(Remote r, long bytes) {
-        r.load.incompleteBytes -= bytes;
+    void releaseBytes(Peer p, long bytes) {
+        p.load.incompleteBytes -= bytes;
         incompleteBytes -= bytes;
     }
 
-    /** An incoming message of {@code r} that held {@code bytes} ended (delivered, refused or dropped). */
-    void releaseIncomplete(Remote r, long bytes) {
-        r.load.incomplete--;
+    /** An incoming message of {@code p} that held {@code bytes} ended (delivered, refused or dropped). */
+    void releaseIncomplete(Peer p, long bytes) {
+        p.load.incomplete--;
         incomplete--;
-        releaseBytes(r, bytes);
+        releaseBytes(p, bytes);
     }
 
     /**
@@ -1240,13 +1257,13 @@ public final class RoadEngine {
      * {@code requester} and it holds more than {@code requester} would after taking {@code amount}: a remote that
      * fills the shared bound gives way to one holding less. Counted {@code incomplete_evicted}.
      */
-    private boolean evictIncomplete(Remote requester, boolean byBytes, long amount) {
-        Remote most = null;
+    private boolean evictIncomplete(Peer requester, boolean byBytes, long amount) {
+        Peer most = null;
         long mostHeld = -1;
-        for (Remote r : remotes.values()) {
-            long held = byBytes ? r.load.incompleteBytes : r.load.incomplete;
+        for (Peer p : remotes.values()) {
+            long held = byBytes ? p.load.incompleteBytes : p.load.incomplete;
             if (held > mostHeld) {
-                most = r;
+                most = p;
                 mostHeld = held;
             }
         }
@@ -1266,13 +1283,13 @@ public final class RoadEngine {
 
     // ------------------------------------------------------------------ status changes
 
-    void setAlive(Remote r, boolean alive) {
-        Boolean before = r.alived;
-        r.alived = alive;
+    void setAlive(Peer p, boolean alive) {
+        Boolean before = p.alived;
+        p.alived = alive;
         if (alive && !Boolean.TRUE.equals(before)) {
-            emit(new RoadEvent.Alive(r.name));
+            emit(new RoadEvent.Alive(p.remote.name));
         } else if (!alive && Boolean.TRUE.equals(before)) {
-            emit(new RoadEvent.Dead(r.name));
+            emit(new RoadEvent.Dead(p.remote.name));
         }
     }
 
@@ -1284,12 +1301,39 @@ public final class RoadEngine {
         return CoatKind.NACL;
     }
 
+    /**
+     * How full the engine is, by name: {@code remotes}, {@code remotes_joined}, {@code remotes_allowed},
+     * {@code remotes_alive}, {@code incomplete_messages}, {@code incomplete_bytes} (incoming messages being
+     * reassembled) and {@code queue_waiting_allow} (messages waiting for their remote to be allowed).
+     */
+    public Map<String, Long> levels() {
+        long joined = 0;
+        long allowed = 0;
+        long alive = 0;
+        long waiting = 0;
+        for (Peer p : remotes.values()) {
+            joined += p.remote.isJoined() ? 1 : 0;
+            allowed += p.isAllowed() ? 1 : 0;
+            alive += p.isAlive() ? 1 : 0;
+            waiting += p.pending.size();
+        }
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("remotes", (long) remotes.size());
+        m.put("remotes_joined", joined);
+        m.put("remotes_allowed", allowed);
+        m.put("remotes_alive", alive);
+        m.put("incomplete_messages", (long) incomplete);
+        m.put("incomplete_bytes", incompleteBytes);
+        m.put("queue_waiting_allow", waiting);
+        return m;
+    }
+
     /** Names of remotes currently alive. */
     public List<String> aliveRemotes() {
         List<String> names = new ArrayList<>();
-        for (Remote r : remotes.values()) {
-            if (r.isAlive() && r.name != null) {
-                names.add(r.name);
+        for (Peer p : remotes.values()) {
+            if (p.isAlive() && p.remote.name != null) {
+                names.add(p.remote.name);
             }
         }
         return names;

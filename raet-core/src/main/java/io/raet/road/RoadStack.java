@@ -153,12 +153,11 @@ public final class RoadStack implements AutoCloseable {
     public CompletableFuture<Void> allow(String remote) {
         CompletableFuture<Void> f = future();
         submit(f, now -> {
-            Remote r = engine.remote(remote);
-            if (r == null) {
+            if (engine.remote(remote) == null) {
                 f.completeExceptionally(new IllegalArgumentException("unknown remote: " + remote));
                 return;
             }
-            if (r.isAllowed() && !engine.allowing(remote)) {
+            if (engine.allowed(remote) && !engine.allowing(remote)) {
                 f.complete(null);
                 return;
             }
@@ -339,27 +338,17 @@ public final class RoadStack implements AutoCloseable {
 
     /** Owner thread only. */
     private Map<String, Long> levelsNow(RoadEngine e) {
-        long joined = 0;
-        long allowed = 0;
-        long alive = 0;
-        long waiting = 0;
-        for (Remote r : e.remotes()) {
-            joined += r.isJoined() ? 1 : 0;
-            allowed += r.isAllowed() ? 1 : 0;
-            alive += r.isAlive() ? 1 : 0;
-            waiting += r.pending.size();
-        }
+        Map<String, Long> engineLevels = e.levels();
         Map<String, Long> m = new java.util.LinkedHashMap<>();
-        m.put("remotes", (long) e.remotes().size());
-        m.put("remotes_joined", joined);
-        m.put("remotes_allowed", allowed);
-        m.put("remotes_alive", alive);
+        for (String k : List.of("remotes", "remotes_joined", "remotes_allowed", "remotes_alive")) {
+            m.put(k, engineLevels.get(k));
+        }
         m.put("messages_in_flight", (long) deliveries.size());
         m.put("queue_inbox", (long) inbox.size());
         m.put("queue_inbox_bytes", inboxBytes.get());
-        m.put("incomplete_messages", (long) e.incompleteMessages());
-        m.put("incomplete_bytes", e.incompleteBytes());
-        m.put("queue_waiting_allow", waiting);
+        for (String k : List.of("incomplete_messages", "incomplete_bytes", "queue_waiting_allow")) {
+            m.put(k, engineLevels.get(k));
+        }
         m.put("queue_commands", (long) commands.size());
         m.put("queue_unsent", (long) unsent.size());
         return m;

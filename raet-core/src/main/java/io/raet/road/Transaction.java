@@ -15,6 +15,8 @@ import java.net.InetSocketAddress;
  */
 abstract class Transaction {
     final RoadEngine engine;
+    final Peer peer;
+    /** The peer's remote (who it is). */
     final Remote remote;
     final TransactionKind kind;
     final boolean correspondent;
@@ -36,9 +38,10 @@ abstract class Transaction {
     long redoInterval;
     int timerGeneration;
 
-    Transaction(RoadEngine engine, Remote remote, TransactionKind kind, boolean correspondent) {
+    Transaction(RoadEngine engine, Peer peer, TransactionKind kind, boolean correspondent) {
         this.engine = engine;
-        this.remote = remote;
+        this.peer = peer;
+        this.remote = peer.remote;
         this.kind = kind;
         this.correspondent = correspondent;
         this.to = remote.ha;
@@ -49,7 +52,7 @@ abstract class Transaction {
         this.se = remote.uid;
         this.de = remote.fuid;
         this.si = sid;
-        this.ti = remote.nextTid();
+        this.ti = peer.nextTid();
         this.key = new TxKey(false, remote.uid, remote.fuid != 0 ? remote.fuid : remote.ha, si, ti);
     }
 
@@ -91,7 +94,7 @@ abstract class Transaction {
      * its answer credit ({@link RoadLimits#answerFactor()}); null when not sent.
      */
     byte[] send(RoadHead head, byte[] coat) {
-        return engine.transmit(head, coat, to, correspondent ? remote : null);
+        return engine.transmit(head, coat, to, correspondent ? peer : null);
     }
 
     void sendEmpty(PacketKind pk) {

@@ -35,8 +35,8 @@ class BurstPacingTest {
         assertThat(net.runUntil(() -> beta.remote("alpha") != null && beta.remote("alpha").isJoined(), 10 * S))
                 .isTrue();
         beta.allow("alpha", net.now);
-        assertThat(net.runUntil(() -> beta.remote("alpha").isAllowed() && alpha.remote("beta") != null
-                && alpha.remote("beta").isAllowed(), 10 * S)).isTrue();
+        assertThat(net.runUntil(() -> beta.peer("alpha").isAllowed() && alpha.remote("beta") != null
+                && alpha.peer("beta").isAllowed(), 10 * S)).isTrue();
         List<Seen> seen = new ArrayList<>();
         java.util.function.Predicate<byte[]> before = net.filter;
         net.filter = d -> {

@@ -64,12 +64,12 @@ class ForgedJoinReplayTest {
                 .isTrue();
         allow(net, alpha, beta);
         sendThree(net, alpha, beta, "old");
-        long oldSession = alpha.remote("beta").rsid;
+        long oldSession = alpha.peer("beta").rsid;
         allow(net, alpha, beta);
         sendThree(net, alpha, beta, "current");
         net.run(3 * S);
         net.filter = d -> true;
-        Remote remote = alpha.remote("beta");
+        Peer remote = alpha.peer("beta");
         long session = remote.rsid;
         assertThat(session).isNotEqualTo(oldSession);
         int delivered = net.events(alpha, RoadEvent.Message.class).size();
@@ -85,8 +85,8 @@ class ForgedJoinReplayTest {
         net.inject(Forge.joinAck(join.head.se(), 0, join.head.ti()), from, SimNetwork.address(ALPHA));
         net.run(S / 10);
         assertThat(remote.rsid).isEqualTo(session);
-        assertThat(alpha.remote("beta")).isSameAs(remote);
-        assertThat(remote.ha()).isEqualTo(SimNetwork.address(BETA));
+        assertThat(alpha.peer("beta")).isSameAs(remote);
+        assertThat(remote.remote.ha()).isEqualTo(SimNetwork.address(BETA));
 
         // 2. A packet of the older session, and the hello that opened it: refused, nothing moves back.
         long stale = alpha.stats().get("drop_stale_session");
@@ -125,8 +125,8 @@ class ForgedJoinReplayTest {
 
     static void allow(SimNetwork net, RoadEngine alpha, RoadEngine beta) {
         beta.allow("alpha", net.now);
-        assertThat(net.runUntil(() -> beta.remote("alpha").isAllowed() && alpha.remote("beta").isAllowed()
-                && beta.remote("alpha").transactions.isEmpty() && alpha.remote("beta").transactions.isEmpty(),
+        assertThat(net.runUntil(() -> beta.peer("alpha").isAllowed() && alpha.peer("beta").isAllowed()
+                && beta.peer("alpha").transactions.isEmpty() && alpha.peer("beta").transactions.isEmpty(),
                 10 * S)).isTrue();
     }
 
@@ -169,8 +169,8 @@ class ForgedJoinReplayTest {
         }
         sendThree(net, alpha, beta, "first life ");
         net.filter = d -> true;
-        long oldSession = alpha.remote("beta").rsid;
-        Remote remote = alpha.remote("beta");
+        long oldSession = alpha.peer("beta").rsid;
+        Peer remote = alpha.peer("beta");
 
         RoadEngine reborn = net.estate("beta", BETA, false, SimNetwork.config(), betaSigner, betaBox,
                 new MemoryRoadStore());
@@ -180,7 +180,7 @@ class ForgedJoinReplayTest {
                 .isTrue();
         reborn.send("alpha", body("second life"), null, net.now);
         assertThat(net.runUntil(() -> net.events(reborn, RoadEvent.Delivered.class).size() == 1, 20 * S)).isTrue();
-        assertThat(alpha.remote("beta")).isSameAs(remote);
+        assertThat(alpha.peer("beta")).isSameAs(remote);
         assertThat(alpha.stats().get("session_rebased")).isEqualTo(1);
         assertThat(remote.rsid).isNotEqualTo(oldSession);
 

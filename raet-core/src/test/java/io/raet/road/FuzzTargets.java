@@ -215,7 +215,7 @@ final class FuzzTargets {
 
         void check() {
             int tx = 0;
-            for (Remote r : alpha.remotes()) {
+            for (Peer r : alpha.peers()) {
                 tx += r.transactions.size();
                 if (r.pending.size() > 100) {
                     throw new AssertionError("pending messages grow: " + r.pending.size());

@@ -93,7 +93,7 @@ class HandshakeFloodTest {
                 joined = net.now - start;
                 beta.allow("alpha", net.now);
             }
-            if (joined >= 0 && allowed < 0 && a.isAllowed() && alpha.remote("beta").isAllowed()) {
+            if (joined >= 0 && allowed < 0 && alpha.peer("beta").isAllowed()) {
                 allowed = net.now - start;
                 for (; sent < 20; sent++) {
                     beta.send("alpha", body("m" + sent), null, net.now);

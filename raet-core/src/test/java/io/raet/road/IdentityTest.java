@@ -64,8 +64,8 @@ class IdentityTest {
         assertThat(net.runUntil(() -> legit.remote("alpha") != null && legit.remote("alpha").isJoined(), 10 * S))
                 .isTrue();
         legit.allow("alpha", net.now);
-        assertThat(net.runUntil(() -> legit.remote("alpha").isAllowed() && alpha.remote("legit") != null
-                && alpha.remote("legit").isAllowed() && alpha.remote("legit").transactions.isEmpty(), 10 * S))
+        assertThat(net.runUntil(() -> legit.peer("alpha").isAllowed() && alpha.remote("legit") != null
+                && alpha.peer("legit").isAllowed() && alpha.peer("legit").transactions.isEmpty(), 10 * S))
                 .isTrue();
         World w = new World(net, alpha, legit, keep);
         exchange(w, "before");
@@ -106,9 +106,10 @@ class IdentityTest {
     }
 
     static Victim victim(World w) {
-        Remote r = w.alpha.remote("legit");
-        return new Victim(r.verifyKey, r.publicKey, r.role, r.ha, r.uid, r.fuid, r.sid, r.rsid, r.isJoined(),
-                r.isAllowed(), files(w.keep));
+        Peer p = w.alpha.peer("legit");
+        Remote r = p.remote;
+        return new Victim(r.verifyKey, r.publicKey, r.role, r.ha, r.uid, r.fuid, r.sid, p.rsid, r.isJoined(),
+                p.isAllowed(), files(w.keep));
     }
 
     static Stream<Arguments> attacks() {
@@ -123,6 +124,7 @@ class IdentityTest {
         SimNetwork net = w.net;
         Victim before = victim(w);
         Remote legit = w.alpha.remote("legit");
+        Peer legitPeer = w.alpha.peer("legit");
         RoadEngine impostor = null;
 
         switch (attack) {
@@ -152,7 +154,7 @@ class IdentityTest {
                 }
                 // It cannot sign as legit: its hello is refused, the remote stays where it is.
                 net.run(S / 2);
-                net.inject(Forge.signedHello(77, legit.uid, legit.rsid, 4000, SigningKey.generate()), IMPOSTOR,
+                net.inject(Forge.signedHello(77, legit.uid, legitPeer.rsid, 4000, SigningKey.generate()), IMPOSTOR,
                         SimNetwork.address(ALPHA));
                 net.run(6 * S);
                 assertThat(answered).as("a join of the same identity is answered only on a mutable road")

@@ -18,15 +18,16 @@ import java.util.Map;
  * builds what anyone can from public data).
  */
 record PeerForge(RoadEngine from, String target) {
-    Remote session() {
-        return from.remote(target);
+    Peer session() {
+        return from.peer(target);
     }
 
     /** A message head of a fresh transaction id. */
     RoadHead message() {
-        Remote r = session();
+        Peer p = session();
+        Remote r = p.remote;
         return new RoadHead().pk(PacketKind.MESSAGE).tk(TransactionKind.MESSAGE).se(r.uid).de(r.fuid).si(r.sid)
-                .ti(r.nextTid()).bk(BodyKind.JSON).ck(CoatKind.NACL).fk(FootKind.NACL);
+                .ti(p.nextTid()).bk(BodyKind.JSON).ck(CoatKind.NACL).fk(FootKind.NACL);
     }
 
     /** Segment {@code sn} of a message announcing {@code sc} segments and {@code ml} bytes, with a coat of junk. */

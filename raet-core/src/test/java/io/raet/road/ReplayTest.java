@@ -50,8 +50,8 @@ class ReplayTest {
         assertThat(net.runUntil(() -> beta.remote("alpha") != null && beta.remote("alpha").isJoined()
                 && alpha.remote("beta") != null && alpha.remote("beta").isJoined(), 10 * S)).isTrue();
         beta.allow("alpha", net.now);
-        assertThat(net.runUntil(() -> beta.remote("alpha").isAllowed() && alpha.remote("beta").isAllowed()
-                && beta.remote("alpha").transactions.isEmpty() && alpha.remote("beta").transactions.isEmpty(),
+        assertThat(net.runUntil(() -> beta.peer("alpha").isAllowed() && alpha.peer("beta").isAllowed()
+                && beta.peer("alpha").transactions.isEmpty() && alpha.peer("beta").transactions.isEmpty(),
                 10 * S)).isTrue();
         beta.send("alpha", body("small"), null, net.now);
         beta.send("alpha", body(RoadEngineSimTest.text(new Random(1), 20_000)), null, net.now);
@@ -68,9 +68,9 @@ class ReplayTest {
 
         // Within the reference's window the duplicates are answered done (existing behaviour).
         net.run(601 * S);
-        assertThat(alpha.remote("beta").completedTids.isEmpty()).isTrue();
-        assertThat(alpha.remote("beta").isAllowed()).isTrue();
-        long session = alpha.remote("beta").rsid;
+        assertThat(alpha.peer("beta").completedTids.isEmpty()).isTrue();
+        assertThat(alpha.peer("beta").isAllowed()).isTrue();
+        long session = alpha.peer("beta").rsid;
 
         long replayBefore = alpha.stats().get("drop_replay");
         int receivedBefore = net.events(alpha, RoadEvent.Message.class).size();
@@ -89,31 +89,31 @@ class ReplayTest {
         // Each replayed first packet is answered done (the sender, if it were still waiting, would stop).
         assertThat(answers.stream().map(ReplayTest::head).filter(h -> h.pk() == PacketKind.DONE).count())
                 .isGreaterThanOrEqualTo(2);
-        assertThat(alpha.remote("beta").rsid).isEqualTo(session);
+        assertThat(alpha.peer("beta").rsid).isEqualTo(session);
 
         // A replayed heartbeat proves nothing: alpha answers but does not count beta alive from it.
         net.filter = d -> false; // beta silent from now on
-        assertThat(net.runUntil(() -> !alpha.remote("beta").isAlive(), 20 * S)).isTrue();
+        assertThat(net.runUntil(() -> !alpha.peer("beta").isAlive(), 20 * S)).isTrue();
         net.filter = d -> true;
         int aliveEvents = net.events(alpha, RoadEvent.Alive.class).size();
         Captured alive = alives.get(alives.size() - 1);
         long before = alpha.stats().get("drop_replay");
         alpha.receive(alive.data, 0, alive.data.length, SimNetwork.address(7541), net.now);
         assertThat(alpha.stats().get("drop_replay") - before).isEqualTo(1);
-        assertThat(alpha.remote("beta").isAlive()).isFalse();
+        assertThat(alpha.peer("beta").isAlive()).isFalse();
         assertThat(net.events(alpha, RoadEvent.Alive.class)).hasSize(aliveEvents);
 
         // A replayed hello of the allow that opened this session does not restart the handshake.
         Captured hello = hellos.get(hellos.size() - 1);
         alpha.receive(hello.data, 0, hello.data.length, SimNetwork.address(7541), net.now);
-        assertThat(alpha.remote("beta").isAllowed()).isTrue();
-        assertThat(alpha.find(alpha.remote("beta"), Allowent.class)).isNull();
+        assertThat(alpha.peer("beta").isAllowed()).isTrue();
+        assertThat(alpha.peer("beta").allowent).isNull();
 
         // Beta comes back; a new allow opens a new session: every captured packet is now of an earlier session.
         net.run(2 * S);
         beta.allow("alpha", net.now);
-        assertThat(net.runUntil(() -> alpha.remote("beta").rsid != session && beta.remote("alpha").isAllowed()
-                && alpha.remote("beta").transactions.isEmpty() && beta.remote("alpha").transactions.isEmpty(),
+        assertThat(net.runUntil(() -> alpha.peer("beta").rsid != session && beta.peer("alpha").isAllowed()
+                && alpha.peer("beta").transactions.isEmpty() && beta.peer("alpha").transactions.isEmpty(),
                 10 * S)).isTrue();
         beta.send("alpha", body("new session"), null, net.now);
         assertThat(net.runUntil(() -> net.events(beta, RoadEvent.Delivered.class).size() == 3, 10 * S)).isTrue();
@@ -127,7 +127,7 @@ class ReplayTest {
         net.run(3 * S);
         assertThat(alpha.stats().get("drop_stale_session") - stale).isGreaterThanOrEqualTo(messages.size());
         assertThat(net.events(alpha, RoadEvent.Message.class)).hasSize(received);
-        assertThat(alpha.remote("beta").isAllowed()).isTrue();
+        assertThat(alpha.peer("beta").isAllowed()).isTrue();
         beta.send("alpha", body("still fine"), null, net.now);
         assertThat(net.runUntil(() -> net.events(alpha, RoadEvent.Message.class).size() == received + 1, 10 * S))
                 .isTrue();

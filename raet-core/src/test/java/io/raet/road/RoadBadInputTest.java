@@ -31,11 +31,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 class RoadBadInputTest {
 
     /** What a case may use: the session between alpha (receiver) and beta (sender). */
-    record Ctx(RoadEngine alpha, RoadEngine beta, Remote alphaAtBeta, Remote betaAtAlpha, byte[] genuine) {
+    record Ctx(RoadEngine alpha, RoadEngine beta, Peer alphaAtBeta, Peer betaAtAlpha, byte[] genuine) {
         /** A message head as beta would send it to alpha, with a fresh tid. */
         RoadHead messageHead() {
-            return new RoadHead().pk(PacketKind.MESSAGE).tk(TransactionKind.MESSAGE).se(alphaAtBeta.uid)
-                    .de(alphaAtBeta.fuid).si(alphaAtBeta.sid).ti(alphaAtBeta.nextTid()).bk(BodyKind.JSON)
+            Remote r = alphaAtBeta.remote;
+            return new RoadHead().pk(PacketKind.MESSAGE).tk(TransactionKind.MESSAGE).se(r.uid)
+                    .de(r.fuid).si(r.sid).ti(alphaAtBeta.nextTid()).bk(BodyKind.JSON)
                     .ck(CoatKind.NACL).fk(FootKind.NACL).wf(true);
         }
 
@@ -177,7 +178,7 @@ class RoadBadInputTest {
         net.filter = d -> true;
         assertThat(genuine[0]).isNotNull();
 
-        Ctx ctx = new Ctx(alpha, beta, beta.remote("alpha"), alpha.remote("beta"), genuine[0]);
+        Ctx ctx = new Ctx(alpha, beta, beta.peer("alpha"), alpha.peer("beta"), genuine[0]);
         byte[] bad = maker.make(ctx);
         Map<String, Long> before = alpha.stats().snapshot();
         int messagesBefore = net.events(alpha, RoadEvent.Message.class).size();

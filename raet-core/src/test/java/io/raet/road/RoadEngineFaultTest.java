@@ -29,7 +29,7 @@ class RoadEngineFaultTest {
         forge = new PeerForge(beta, "alpha");
     }
     /** A transaction of alpha's that throws {@code error} when fed a packet or when its redo timer fires. */
-    static Transaction faulty(RoadEngine alpha, Remote remote, TxKey key, Throwable error) {
+    static Transaction faulty(RoadEngine alpha, Peer remote, TxKey key, Throwable error) {
         Transaction tx = new Transaction(alpha, remote, TransactionKind.MESSAGE, true) {
             @Override
             void receive(ParsedPacket packet, InetSocketAddress src, long now) {
@@ -61,7 +61,7 @@ class RoadEngineFaultTest {
         start(901);
         for (Throwable error : new Throwable[] {new IllegalStateException("defect"), new AssertionError("defect")}) {
             RoadHead h = forge.message().wf(true);
-            faulty(alpha, alpha.remote("beta"), keyOf(h), error);
+            faulty(alpha, alpha.peer("beta"), keyOf(h), error);
             byte[] d = forge.signed(h, forge.sealed(body("x")));
             alpha.receive(d, 0, d.length, SimNetwork.address(7541), net.now);
         }
@@ -74,7 +74,7 @@ class RoadEngineFaultTest {
     void aVmFailureGoesOnToTheDriver() {
         start(902);
         RoadHead h = forge.message().wf(true);
-        faulty(alpha, alpha.remote("beta"), keyOf(h), new OutOfMemoryError("injected"));
+        faulty(alpha, alpha.peer("beta"), keyOf(h), new OutOfMemoryError("injected"));
         byte[] d = forge.signed(h, forge.sealed(body("x")));
         assertThatThrownBy(() -> alpha.receive(d, 0, d.length, SimNetwork.address(7541), net.now))
                 .isInstanceOf(OutOfMemoryError.class);
@@ -83,7 +83,7 @@ class RoadEngineFaultTest {
     @Test
     void anErrorInOneTimerEndsThatTransactionOnly() {
         start(903);
-        Transaction tx = faulty(alpha, alpha.remote("beta"), new TxKey(true, 1, 1L, 1, 1),
+        Transaction tx = faulty(alpha, alpha.peer("beta"), new TxKey(true, 1, 1L, 1, 1),
                 new AssertionError("timer defect"));
         tx.startTimers(net.now, 10, 0.2);
         net.run(S);

@@ -45,8 +45,8 @@ class RoadEngineSimTest {
         assertThat(net.runUntil(() -> beta.remote("alpha") != null && beta.remote("alpha").isJoined()
                 && alpha.remote("beta") != null && alpha.remote("beta").isJoined(), 10 * S)).isTrue();
         beta.allow("alpha", net.now);
-        assertThat(net.runUntil(() -> beta.remote("alpha").isAllowed() && alpha.remote("beta").isAllowed()
-                && beta.remote("alpha").transactions.isEmpty() && alpha.remote("beta").transactions.isEmpty(),
+        assertThat(net.runUntil(() -> beta.peer("alpha").isAllowed() && alpha.peer("beta").isAllowed()
+                && beta.peer("alpha").transactions.isEmpty() && alpha.peer("beta").transactions.isEmpty(),
                 10 * S)).isTrue();
         return new RoadEngine[] {alpha, beta};
     }
@@ -139,10 +139,10 @@ class RoadEngineSimTest {
         RoadEngine[] p = pair(net);
         p[0].allow("beta", net.now);
         p[1].allow("alpha", net.now);
-        assertThat(net.runUntil(() -> p[0].remote("beta").transactions.isEmpty()
-                && p[1].remote("alpha").transactions.isEmpty(), 10 * S)).isTrue();
-        assertThat(p[0].remote("beta").isAllowed()).isTrue();
-        assertThat(p[1].remote("alpha").isAllowed()).isTrue();
+        assertThat(net.runUntil(() -> p[0].peer("beta").transactions.isEmpty()
+                && p[1].peer("alpha").transactions.isEmpty(), 10 * S)).isTrue();
+        assertThat(p[0].peer("beta").isAllowed()).isTrue();
+        assertThat(p[1].peer("alpha").isAllowed()).isTrue();
         p[1].send("alpha", body("after race"), null, net.now);
         p[0].send("beta", body("after race too"), null, net.now);
         assertThat(net.runUntil(() -> net.events(p[0], RoadEvent.Message.class).size() == 1
@@ -168,8 +168,8 @@ class RoadEngineSimTest {
             return true;
         };
         beta.allow("alpha", net.now);
-        assertThat(net.runUntil(() -> alpha.remote("beta").transactions.isEmpty() && dropped[0]
-                && beta.remote("alpha").isAllowed(), 10 * S)).isTrue();
+        assertThat(net.runUntil(() -> alpha.peer("beta").transactions.isEmpty() && dropped[0]
+                && beta.peer("alpha").isAllowed(), 10 * S)).isTrue();
         beta.send("alpha", body("x"), null, net.now);
         assertThat(net.runUntil(() -> net.events(beta, RoadEvent.Delivered.class).size() == 1, 10 * S)).isTrue();
     }
@@ -186,8 +186,8 @@ class RoadEngineSimTest {
         assertThat(net.runUntil(() -> beta.remote("alpha") != null && beta.remote("alpha").isJoined(), 10 * S))
                 .isTrue();
         beta.allow("alpha", net.now);
-        assertThat(net.runUntil(() -> beta.remote("alpha").isAllowed() && alpha.remote("beta").isAllowed()
-                && alpha.remote("beta").transactions.isEmpty(), 10 * S)).isTrue();
+        assertThat(net.runUntil(() -> beta.peer("alpha").isAllowed() && alpha.peer("beta").isAllowed()
+                && alpha.peer("beta").transactions.isEmpty(), 10 * S)).isTrue();
         Remote old = beta.remote("alpha");
 
         // beta restarts with its keys and its kept remote; alpha keeps running.
@@ -245,7 +245,7 @@ class RoadEngineSimTest {
         assertThat(net.runUntil(() -> beta.remote("alpha") != null && beta.remote("alpha").isJoined(), 5 * S))
                 .isTrue();
         beta.allow("alpha", net.now);
-        assertThat(net.runUntil(() -> beta.remote("alpha").isAllowed() && alpha.remote("beta").isAllowed(), 5 * S))
+        assertThat(net.runUntil(() -> beta.peer("alpha").isAllowed() && alpha.peer("beta").isAllowed(), 5 * S))
                 .isTrue();
         assertThat(dropped[0]).isTrue();
         assertThat(alpha.stats().get("join_completed_by_traffic")).isEqualTo(1);
@@ -256,13 +256,13 @@ class RoadEngineSimTest {
     void silentRemoteTurnsDeadAndBackAlive() {
         SimNetwork net = new SimNetwork(10);
         RoadEngine[] p = pair(net);
-        assertThat(net.runUntil(() -> p[0].remote("beta").isAlive(), 3 * S)).isTrue();
+        assertThat(net.runUntil(() -> p[0].peer("beta").isAlive(), 3 * S)).isTrue();
         boolean[] cut = {true};
         net.filter = d -> !cut[0];
-        assertThat(net.runUntil(() -> !p[0].remote("beta").isAlive(), 10 * S)).isTrue();
+        assertThat(net.runUntil(() -> !p[0].peer("beta").isAlive(), 10 * S)).isTrue();
         assertThat(net.events(p[0], RoadEvent.Dead.class)).extracting(RoadEvent.Dead::remote).contains("beta");
         cut[0] = false;
-        assertThat(net.runUntil(() -> p[0].remote("beta").isAlive(), 10 * S)).isTrue();
+        assertThat(net.runUntil(() -> p[0].peer("beta").isAlive(), 10 * S)).isTrue();
     }
 
     @Test

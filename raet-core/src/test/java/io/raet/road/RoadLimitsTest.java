@@ -150,7 +150,7 @@ class RoadLimitsTest {
         start(seed, quiet().withLimits(limits), quiet());
         List<Sent> answers = record(net, ALPHA, BETA);
         net.muted.add(BETA);
-        long creditBefore = alpha.remote("beta").load.answerCredit;
+        long creditBefore = alpha.peer("beta").load.answerCredit;
         long start = net.now;
         long attack = 0;
         long ti = forge.message().ti();
@@ -251,8 +251,8 @@ RoadLimits limits = RoadLimits.defaults().withMaxMessageSize(32 * 1024)
             String name = "mallory" + i;
             assertThat(net.runUntil(() -> a.remote("alpha") != null && a.remote("alpha").isJoined(), 10 * S)).isTrue();
             a.allow("alpha", net.now);
-            assertThat(net.runUntil(() -> a.remote("alpha").isAllowed() && alpha.remote(name) != null
-                    && alpha.remote(name).isAllowed() && alpha.remote(name).transactions.isEmpty(), 10 * S)).isTrue();
+            assertThat(net.runUntil(() -> a.peer("alpha").isAllowed() && alpha.remote(name) != null
+                    && alpha.peer(name).isAllowed() && alpha.peer(name).transactions.isEmpty(), 10 * S)).isTrue();
             attackers.add(a);
             net.muted.add(SimNetwork.address(7600 + i));
         }
@@ -275,7 +275,7 @@ RoadLimits limits = RoadLimits.defaults().withMaxMessageSize(32 * 1024)
         assertThat(peak[0]).isLessThanOrEqualTo(20);
         assertThat(peakBytes[0]).isLessThanOrEqualTo(160 * 1024);
         for (int i = 0; i < attackers.size(); i++) {
-            assertThat(alpha.remote("mallory" + i).load.incomplete).isLessThanOrEqualTo(8);
+            assertThat(alpha.peer("mallory" + i).load.incomplete).isLessThanOrEqualTo(8);
         }
         assertThat(alpha.stats().get("drop_incomplete_limit")).isPositive();
 
@@ -286,7 +286,7 @@ RoadLimits limits = RoadLimits.defaults().withMaxMessageSize(32 * 1024)
                 for (int sn = 1; sn < 39; sn++) {
                     inject(alpha, SimNetwork.address(7600 + i), f.segment(ti, sn, 40, 40 * 800, false, 800));
                     peakBytes[0] = Math.max(peakBytes[0], alpha.incompleteBytes());
-                    assertThat(alpha.remote("mallory" + i).load.incompleteBytes).isLessThanOrEqualTo(64 * 1024);
+                    assertThat(alpha.peer("mallory" + i).load.incompleteBytes).isLessThanOrEqualTo(64 * 1024);
                 }
             }
         }
@@ -312,7 +312,7 @@ RoadLimits limits = RoadLimits.defaults().withMaxMessageSize(32 * 1024)
         assertThat(alpha.incompleteMessages()).isZero();
         assertThat(alpha.incompleteBytes()).isZero();
         for (RoadEngine a : attackers) {
-            assertThat(alpha.remote(a.local().name()).load.incompleteBytes).isZero();
+            assertThat(alpha.peer(a.local().name()).load.incompleteBytes).isZero();
         }
     }
 
@@ -382,7 +382,7 @@ RoadLimits limits = RoadLimits.defaults().withMaxMessageSize(32 * 1024)
                 });
         assertThat(resent).isLessThanOrEqualTo(2L * sc + MessageOptions.DEFAULT_BURST);
         assertThat(beta.stats().get("resend_budget")).isEqualTo(1);
-        assertThat(beta.remote("alpha").load.outgoing).isZero();
+        assertThat(beta.peer("alpha").load.outgoing).isZero();
     }
 
     @Test
@@ -398,7 +398,7 @@ RoadLimits limits = RoadLimits.defaults().withMaxMessageSize(32 * 1024)
         assertThat(beta.stats().get("outgoing_limit")).isEqualTo(1);
         net.muted.clear();
         assertThat(net.runUntil(() -> net.events(beta, RoadEvent.Delivered.class).size() == 5, 10 * S)).isTrue();
-        assertThat(beta.remote("alpha").load.outgoing).isZero();
+        assertThat(beta.peer("alpha").load.outgoing).isZero();
         beta.send("alpha", body("room again"), null, net.now);
         assertThat(net.runUntil(() -> net.events(alpha, RoadEvent.Message.class).size() == 6, 10 * S)).isTrue();
     }

@@ -45,11 +45,12 @@ class RoadStackRobustnessTest {
      */
     static void trapNextMessage(RoadStack alpha, RoadStack beta, Error error) throws Exception {
         long[] ids = beta.inspect(e -> {
-            Remote r = e.remote(alpha.name());
-            return new long[] {r.uid, r.fuid, r.sid, r.tid + 1};
+            Peer p = e.peer(alpha.name());
+            Remote r = p.remote;
+            return new long[] {r.uid, r.fuid, r.sid, p.tid + 1};
         }).get(5, TimeUnit.SECONDS);
         alpha.inspect(e -> {
-            Transaction trap = new Transaction(e, e.remote(beta.name()), TransactionKind.MESSAGE, true) {
+            Transaction trap = new Transaction(e, e.peer(beta.name()), TransactionKind.MESSAGE, true) {
                 @Override
                 void receive(ParsedPacket packet, InetSocketAddress src, long now) {
                     remove();
