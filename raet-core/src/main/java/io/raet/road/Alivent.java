@@ -16,7 +16,7 @@ final class Alivent extends Transaction {
         Remote remote = peer.remote;
         Alivent a = new Alivent(engine, peer);
         a.correspond(packet.head(), key, src);
-        a.to = remote.ha;
+        a.to = remote.ha();
         a.bk = engine.bodyKind();
         a.ck = packet.head().ck();
         a.fk = packet.head().fk();

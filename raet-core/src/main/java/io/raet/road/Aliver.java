@@ -23,7 +23,7 @@ final class Aliver extends Transaction {
             return;
         }
         Aliver a = new Aliver(engine, peer);
-        a.initiate(peer.remote.sid);
+        a.initiate(peer.remote.sid());
         engine.addTransaction(a);
         a.request = a.send(a.head(PacketKind.REQUEST), RoadEngine.EMPTY);
         a.startTimers(now, RoadEngine.seconds(engine.config.aliveTimeout()), 0.25);
@@ -52,7 +52,7 @@ final class Aliver extends Transaction {
             }
             case UNJOINED -> {
                 remove();
-                remote.joined = false;
+                remote.joined(false);
                 engine.join(peer, now, true);
             }
             case UNALLOWED -> {

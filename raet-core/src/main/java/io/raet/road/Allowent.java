@@ -57,15 +57,15 @@ final class Allowent extends Transaction {
         // The reference answers at the address it has on record; a mutable road answers where the hello came from
         // and moves the remote there once the handshake proves it (a restart on a new port, a new address).
         boolean follow = engine.config.mutable() && remote.isJoined();
-        a.to = follow ? src : remote.ha;
-        a.peerFuid = follow ? packet.head().se() : remote.fuid;
+        a.to = follow ? src : remote.ha();
+        a.peerFuid = follow ? packet.head().se() : remote.fuid();
         if (peer.joiner != null || peer.allowent != null || !remote.isJoined() && peer.joinent != null) {
             a.sendEmpty(PacketKind.REFUSE);
             return;
         }
         Allower local = peer.allower;
         if (local != null) {
-            if (rebasing || Names.compare(engine.local.name, remote.name) < 0) {
+            if (rebasing || Names.compare(engine.local.name, remote.name()) < 0) {
                 a.sendEmpty(PacketKind.REFUSE);
                 return;
             }
@@ -102,7 +102,7 @@ final class Allowent extends Transaction {
         a.oreo = AllowBodies.nonce(engine.entropy);
         byte[] stuff = new byte[AllowBodies.COOKIE_STUFF_SIZE];
         System.arraycopy(a.shortKeys.publicKey().bytes(), 0, stuff, 0, 32);
-        AllowBodies.putUint32(stuff, 32, remote.uid);
+        AllowBodies.putUint32(stuff, 32, remote.uid());
         AllowBodies.putUint32(stuff, 36, a.peerFuid);
         System.arraycopy(a.oreo, 0, stuff, 40, 24);
         byte[] n2 = AllowBodies.nonce(engine.entropy);
@@ -160,7 +160,7 @@ final class Allowent extends Transaction {
             return;
         }
         if (stuff.length != AllowBodies.INITIATE_STUFF_SIZE
-                || !Arrays.equals(stuff, 0, 32, remote.publicKey.bytes(), 0, 32)) {
+                || !Arrays.equals(stuff, 0, 32, remote.publicKey().bytes(), 0, 32)) {
             fail(DropReason.ALLOW_INITIATE_LONG_KEY, now);
             return;
         }
@@ -200,24 +200,24 @@ final class Allowent extends Transaction {
         if (!engine.config.mutable()) {
             return;
         }
-        if (!to.equals(remote.ha)) {
+        if (!to.equals(remote.ha())) {
             engine.moveRemote(peer, to);
             engine.stats.count(RoadCounter.REMOTE_MOVED);
         }
-        if (peerFuid != remote.fuid) {
-            remote.fuid = peerFuid;
+        if (peerFuid != remote.fuid()) {
+            remote.fuid(peerFuid);
             engine.stats.count(RoadCounter.REMOTE_ID_CHANGED);
         }
         if (p != null && p.ha().equals(to) && p.fuid() == peerFuid
-                && (p.name().equals(remote.name) || engine.remote(p.name()) == null)
-                && engine.roleConflict(p.role(), remote.verifyKey, remote.publicKey, remote) == null) {
+                && (p.name().equals(remote.name()) || engine.remote(p.name()) == null)
+                && engine.roleConflict(p.role(), remote.verifyKey(), remote.publicKey(), remote) == null) {
             engine.renameRemote(peer, p.name());
-            if (!p.role().equals(remote.role)) {
-                remote.role = p.role();
-                engine.store.keepRole(p.role(), remote.verifyKey, remote.publicKey, Acceptance.ACCEPTED);
+            if (!p.role().equals(remote.role())) {
+                remote.role(p.role());
+                engine.store.keepRole(p.role(), remote.verifyKey(), remote.publicKey(), Acceptance.ACCEPTED);
             }
-            remote.main = p.main();
-            remote.kind = p.kind();
+            remote.main(p.main());
+            remote.kind(p.kind());
             engine.stats.count(RoadCounter.JOIN_CHANGES_APPLIED);
         }
     }

@@ -34,11 +34,11 @@ final class Allower extends Transaction {
         Remote remote = peer.remote;
         Allower a = new Allower(engine, peer, cascade);
         peer.allowWanted = false;
-        a.initiate(remote.sid);
+        a.initiate(remote.sid());
         peer.shortKeys = BoxKeyPair.generate(engine.entropy);
         peer.shortShared = null;
         peer.allowed = null;
-        a.shortToLong = peer.shortKeys.sharedKey(remote.publicKey);
+        a.shortToLong = peer.shortKeys.sharedKey(remote.publicKey());
         byte[] n1 = AllowBodies.nonce(engine.entropy);
         byte[] cipher = a.shortToLong.seal(AllowBodies.HELLO_PLAIN, n1);
         byte[] body = concat(AllowBodies.HELLO_PLAIN, peer.shortKeys.publicKey().bytes(), cipher, n1);
@@ -60,7 +60,7 @@ final class Allower extends Transaction {
             case UNJOINED -> {
                 // The remote lost our join (or its last ack): join again, then allow (cascade). The allow is
                 // not reported failed; a failed join is.
-                remote.joined = false;
+                remote.joined(false);
                 remove();
                 engine.join(peer, now, true);
             }
@@ -85,8 +85,8 @@ final class Allower extends Transaction {
             reject(DropReason.ALLOW_COOKIE_DOES_NOT_OPEN, "cookie does not open");
             return;
         }
-        if (stuff.length != AllowBodies.COOKIE_STUFF_SIZE || AllowBodies.getUint32(stuff, 32) != remote.fuid
-                || AllowBodies.getUint32(stuff, 36) != remote.uid) {
+        if (stuff.length != AllowBodies.COOKIE_STUFF_SIZE || AllowBodies.getUint32(stuff, 32) != remote.fuid()
+                || AllowBodies.getUint32(stuff, 36) != remote.uid()) {
             reject(DropReason.ALLOW_COOKIE_IDS_DO_NOT_MATCH, "cookie ids do not match");
             return;
         }
@@ -96,7 +96,8 @@ final class Allower extends Transaction {
         byte[] shortPub = peer.shortKeys.publicKey().bytes();
         byte[] n3 = AllowBodies.nonce(engine.entropy);
         byte[] vouch = peer.longShared(engine.local.boxKeys).seal(shortPub, n3);
-        byte[] inner = concat(engine.local.boxKeys.publicKey().bytes(), vouch, n3, AllowBodies.fqdnField(remote.fqdn));
+        byte[] inner = concat(engine.local.boxKeys.publicKey().bytes(), vouch, n3,
+                AllowBodies.fqdnField(remote.fqdn()));
         byte[] n4 = AllowBodies.nonce(engine.entropy);
         peer.shortShared = peer.shortKeys.sharedKey(peerShort);
         byte[] cipher = peer.shortShared.seal(inner, n4);

@@ -91,11 +91,11 @@ record JoinBody(String name, boolean main, int kind, long uid, VerifyKey verifyK
     }
 
     boolean sameRoleKeys(Remote r) {
-        return role.equals(r.role) && sameKeys(r);
+        return role.equals(r.role()) && sameKeys(r);
     }
 
     boolean sameKeys(Remote r) {
-        return verifyKey.equals(r.verifyKey) && publicKey.equals(r.publicKey);
+        return verifyKey.equals(r.verifyKey()) && publicKey.equals(r.publicKey());
     }
 
     /**
@@ -103,14 +103,13 @@ record JoinBody(String name, boolean main, int kind, long uid, VerifyKey verifyK
      * a rename, which a mutable road allows; a new role under the same name is not one.
      */
     boolean renames(Remote r) {
-        return sameKeys(r) && !name.equals(r.name) && !role.equals(r.role);
+        return sameKeys(r) && !name.equals(r.name()) && !role.equals(r.role());
     }
 
     void adopt(Remote r) {
-        r.main = main;
-        r.kind = kind;
-        r.role = role;
-        r.verifyKey = verifyKey;
-        r.publicKey = publicKey;
+        r.main(main);
+        r.kind(kind);
+        r.role(role);
+        r.keys(verifyKey, publicKey);
     }
 }

@@ -68,7 +68,7 @@ final class Joinent extends Transaction {
             return;
         }
         Peer known = vacuous ? engine.peer(d.name()) : candidate;
-        if (known != null && vacuous && !known.remote.proven && !d.sameRoleKeys(known.remote)
+        if (known != null && vacuous && !known.remote.isProven() && !d.sameRoleKeys(known.remote)
                 && known.transactions.isEmpty()) {
             // A name held only by a remote that never proved its keys is not bound yet: the newer join takes it.
             engine.stats.count(RoadCounter.UNPROVEN_REMOTE_REPLACED);
@@ -80,7 +80,7 @@ final class Joinent extends Transaction {
         Peer peer;
         if (known != null && !rebind) {
             peer = known;
-        } else if (!engine.isAdded(candidate) && candidate.remote.name == null && candidate.transactions.isEmpty()) {
+        } else if (!engine.isAdded(candidate) && candidate.remote.name() == null && candidate.transactions.isEmpty()) {
             peer = candidate;
         } else {
             peer = new Peer(new Remote(null, engine.nextUid(), 0, src));
@@ -130,7 +130,7 @@ final class Joinent extends Transaction {
             j.replaces = known;
             if (!vacuous) {
                 j.refuse(PacketKind.REJECT, JoinRefusal.IDENTITY,
-                        "keys or role differ from those of " + known.remote.name);
+                        "keys or role differ from those of " + known.remote.name());
                 return;
             }
             if (engine.rebindApproved(j.identity, known.remote, now)) {
@@ -145,15 +145,15 @@ final class Joinent extends Transaction {
             }
         } else if (known != null) {
             Remote k = known.remote;
-            boolean sameAll = d.name().equals(k.name) && src.equals(k.ha) && h.se() == k.fuid && d.main() == k.main
-                    && d.kind() == k.kind;
+            boolean sameAll = d.name().equals(k.name()) && src.equals(k.ha()) && h.se() == k.fuid()
+                    && d.main() == k.main() && d.kind() == k.kind();
             if (!sameAll) {
                 if (!engine.config.mutable()) {
                     j.refuse(PacketKind.REJECT, JoinRefusal.IMMUTABLE,
-                            "credentials of " + k.name + " changed on an immutable road");
+                            "credentials of " + k.name() + " changed on an immutable road");
                     return;
                 }
-                if (!d.name().equals(k.name) && engine.peer(d.name()) != null) {
+                if (!d.name().equals(k.name()) && engine.peer(d.name()) != null) {
                     j.refuse(PacketKind.REJECT, JoinRefusal.NAME_TAKEN, "name " + d.name() + " already used");
                     return;
                 }
@@ -178,12 +178,12 @@ final class Joinent extends Transaction {
             return;
         }
         if (j.fresh) {
-            remote.name = d.name();
-            remote.fuid = h.se();
-            remote.ha = src;
-            remote.acceptance = status;
+            remote.name(d.name());
+            remote.fuid(h.se());
+            remote.ha(src);
+            remote.acceptance(status);
             d.adopt(remote);
-            engine.provisional.put(remote.uid, j);
+            engine.provisional.put(remote.uid(), j);
         }
         if (vacuous) {
             engine.joinees.put(src, peer);
@@ -223,7 +223,7 @@ final class Joinent extends Transaction {
 
     private void respond() {
         try {
-            response = send(head(PacketKind.RESPONSE), Body.encode(bk, JoinBody.of(engine.local, remote.uid)));
+            response = send(head(PacketKind.RESPONSE), Body.encode(bk, JoinBody.of(engine.local, remote.uid())));
         } catch (PacketException e) {
             engine.stats.count(RoadCounter.PACK_ERROR);
         }
@@ -277,10 +277,11 @@ final class Joinent extends Transaction {
     private boolean acknowledged(long now) {
         end();
         if (fresh) {
-            Peer holder = engine.peer(remote.name);
+            Peer holder = engine.peer(remote.name());
             if (holder != null && holder != replaces) {
                 // Another join took the name meanwhile.
-                engine.refusedJoin(remote.name, to, JoinRefusal.NAME_TAKEN, "name " + remote.name + " already used");
+                engine.refusedJoin(remote.name(), to, JoinRefusal.NAME_TAKEN,
+                        "name " + remote.name() + " already used");
                 return false;
             }
             if (replaces != null) {
@@ -296,7 +297,7 @@ final class Joinent extends Transaction {
             peer.proposal = proposal;
         }
         engine.recordJoin(remote);
-        engine.emit(new RoadEvent.Joined(remote.name, remote.ha));
+        engine.emit(new RoadEvent.Joined(remote.name(), remote.ha()));
         if (!peer.pending.isEmpty()) {
             engine.allow(peer, now, false);
         }
@@ -310,7 +311,7 @@ final class Joinent extends Transaction {
             engine.joinees.remove(to, peer);
         }
         if (fresh) {
-            engine.provisional.remove(remote.uid, this);
+            engine.provisional.remove(remote.uid(), this);
         }
     }
 

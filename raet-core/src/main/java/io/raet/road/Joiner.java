@@ -34,7 +34,7 @@ final class Joiner extends Transaction {
         super(engine, peer, TransactionKind.JOIN, false);
         this.cascade = cascade;
         this.renewal = renewal;
-        this.vacuous = remote.fuid == 0 || renewal;
+        this.vacuous = remote.fuid() == 0 || renewal;
         this.bk = engine.bodyKind();
         this.ck = CoatKind.NADA;
         this.fk = FootKind.NADA;
@@ -50,7 +50,7 @@ final class Joiner extends Transaction {
         j.initiate(0);
         if (j.vacuous) {
             j.de = 0;
-            j.key = new TxKey(false, remote.uid, remote.ha, 0, j.ti);
+            j.key = new TxKey(false, remote.uid(), remote.ha(), 0, j.ti);
         }
         byte[] body;
         try {
@@ -77,7 +77,7 @@ final class Joiner extends Transaction {
             case REFUSE -> fail("refused");
             case REJECT -> {
                 fail("rejected");
-                if (remote.verifyKey == null && peer.transactions.isEmpty()) {
+                if (remote.verifyKey() == null && peer.transactions.isEmpty()) {
                     engine.removeRemote(peer, false); // created for this join, known by nothing else
                 }
             }
@@ -116,7 +116,7 @@ final class Joiner extends Transaction {
             return;
         }
         Acceptance status;
-        if (remote.verifyKey == null) {
+        if (remote.verifyKey() == null) {
             // A remote we know nothing of yet (joined by address).
             String conflict = engine.roleConflict(d.role(), d.verifyKey(), d.publicKey(), remote);
             if (conflict != null) {
@@ -127,7 +127,7 @@ final class Joiner extends Transaction {
         } else {
             boolean renames = engine.config.mutable() && d.renames(remote);
             if (!d.sameRoleKeys(remote) && !renames && !engine.rebindApproved(id, remote, now)) {
-                reject("keys or role of " + remote.name + " changed");
+                reject("keys or role of " + remote.name() + " changed");
                 return;
             }
             String conflict = renames ? engine.roleConflict(d.role(), d.verifyKey(), d.publicKey(), remote) : null;
@@ -135,10 +135,10 @@ final class Joiner extends Transaction {
                 reject(conflict);
                 return;
             }
-            boolean sameAll = d.name().equals(remote.name) && d.uid() == remote.fuid && d.main() == remote.main
-                    && d.kind() == remote.kind;
+            boolean sameAll = d.name().equals(remote.name()) && d.uid() == remote.fuid() && d.main() == remote.main()
+                    && d.kind() == remote.kind();
             if (!sameAll && !engine.config.mutable()) {
-                reject("credentials of " + remote.name + " changed on an immutable road");
+                reject("credentials of " + remote.name() + " changed on an immutable road");
                 return;
             }
             status = d.sameKeys(remote) ? engine.decideJoin(id, now) : Acceptance.ACCEPTED;
@@ -177,7 +177,7 @@ final class Joiner extends Transaction {
     /** Takes the accepted answer: the remote's name, id, mode, kind, role and keys. */
     private void apply(JoinBody d) {
         if (!d.sameRoleKeys(remote)) {
-            if (remote.verifyKey != null && !d.sameKeys(remote)) {
+            if (remote.verifyKey() != null && !d.sameKeys(remote)) {
                 // An operator accepted a new identity for this name: the old session is void.
                 engine.stats.count(RoadCounter.REMOTE_REBOUND);
                 peer.allowed = null;
@@ -186,18 +186,18 @@ final class Joiner extends Transaction {
             }
             d.adopt(remote);
         }
-        if (!d.name().equals(remote.name)) {
+        if (!d.name().equals(remote.name())) {
             engine.renameRemote(peer, d.name());
         }
-        remote.fuid = d.uid();
-        remote.main = d.main();
-        remote.kind = d.kind();
+        remote.fuid(d.uid());
+        remote.main(d.main());
+        remote.kind(d.kind());
     }
 
     private void complete(long now) {
         apply(answer);
-        remote.acceptance = Acceptance.ACCEPTED;
-        remote.proven = true; // we chose to join it; what it answered is ours to keep
+        remote.acceptance(Acceptance.ACCEPTED);
+        remote.proven(true); // we chose to join it; what it answered is ours to keep
         if (renewal) {
             // The remote lost our state (it answered renew): our session with it is gone, its own starts over.
             peer.rebaseSession = true;
@@ -205,10 +205,10 @@ final class Joiner extends Transaction {
             peer.sessionKey = null;
         }
         engine.recordJoin(remote);
-        engine.store.keepRole(remote.role, remote.verifyKey, remote.publicKey, Acceptance.ACCEPTED);
+        engine.store.keepRole(remote.role(), remote.verifyKey(), remote.publicKey(), Acceptance.ACCEPTED);
         sendEmpty(PacketKind.ACK);
         remove();
-        engine.emit(new RoadEvent.Joined(remote.name, remote.ha));
+        engine.emit(new RoadEvent.Joined(remote.name(), remote.ha()));
         if (cascade || !peer.pending.isEmpty() || peer.allowWanted) {
             engine.allow(peer, now, cascade);
         }
@@ -235,14 +235,14 @@ final class Joiner extends Transaction {
     private void fail(String reason) {
         remove();
         peer.allowWanted = false;
-        engine.emit(new RoadEvent.JoinFailed(remoteLabel(), remote.ha, reason));
+        engine.emit(new RoadEvent.JoinFailed(remoteLabel(), remote.ha(), reason));
         engine.resolveAlive(peer, "join failed: " + reason);
     }
 
     @Override
     void redo(long now) {
         if (pended) {
-            Acceptance status = answer.sameKeys(remote) || remote.verifyKey == null
+            Acceptance status = answer.sameKeys(remote) || remote.verifyKey() == null
                     ? engine.decideJoin(identity, now)
                     : (engine.rebindApproved(identity, remote, now) ? Acceptance.ACCEPTED : Acceptance.PENDING);
             if (status == Acceptance.ACCEPTED) {

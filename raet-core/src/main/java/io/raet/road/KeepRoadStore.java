@@ -58,26 +58,26 @@ public final class KeepRoadStore implements RoadStore {
 
     @Override
     public void saveRemote(Remote r) {
-        if (r.name == null || !KeepNames.isValid(r.name) || r.role == null) {
+        if (r.name() == null || !KeepNames.isValid(r.name()) || r.role() == null) {
             return;
         }
         try {
-            keep.dumpRemote(new RemoteEstateData(r.name, r.uid, r.fuid, hostPort(r.ha), null, null, r.fqdn, null,
-                    r.sid, r.main, r.kind, r.joined, r.role));
+            keep.dumpRemote(new RemoteEstateData(r.name(), r.uid(), r.fuid(), hostPort(r.ha()), null, null,
+                    r.fqdn(), null, r.sid(), r.main(), r.kind(), r.joinedStatus(), r.role()));
         } catch (KeepException e) {
-            LOG.warn("keep: cannot save remote {}: {}", r.name, e.getMessage());
+            LOG.warn("keep: cannot save remote {}: {}", r.name(), e.getMessage());
         }
     }
 
     @Override
     public void removeRemote(Remote r) {
-        if (r.name == null || !KeepNames.isValid(r.name)) {
+        if (r.name() == null || !KeepNames.isValid(r.name())) {
             return;
         }
         try {
-            keep.removeRemote(r.name);
+            keep.removeRemote(r.name());
         } catch (KeepException e) {
-            LOG.warn("keep: cannot remove remote {}: {}", r.name, e.getMessage());
+            LOG.warn("keep: cannot remove remote {}: {}", r.name(), e.getMessage());
         }
     }
 

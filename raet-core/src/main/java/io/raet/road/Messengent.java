@@ -55,7 +55,7 @@ final class Messengent extends Transaction {
         RoadHead h = packet.head();
         Messengent m = new Messengent(engine, peer);
         m.correspond(h, key, src);
-        m.to = peer.remote.ha;
+        m.to = peer.remote.ha();
         m.bk = engine.bodyKind();
         m.ck = h.ck();
         m.fk = h.fk();
@@ -238,7 +238,7 @@ final class Messengent extends Transaction {
         }
         engine.setAlive(peer, true);
         engine.stats.count(RoadCounter.MESSAGES_RECEIVED);
-        engine.emit(new RoadEvent.Message(remote.name, remote.role, body, len));
+        engine.emit(new RoadEvent.Message(remote.name(), remote.role(), body, len));
     }
 
     /**

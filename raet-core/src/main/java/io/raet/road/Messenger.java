@@ -56,7 +56,7 @@ final class Messenger extends Transaction {
 
     static void start(RoadEngine engine, Peer peer, Pending pending, long now) {
         Messenger m = new Messenger(engine, peer, pending);
-        m.initiate(peer.remote.sid);
+        m.initiate(peer.remote.sid());
         try {
             m.coat = Coat.seal(m.ck, peer.sessionKey, pending.body(), engine.entropy);
         } catch (RuntimeException e) {
@@ -98,7 +98,7 @@ final class Messenger extends Transaction {
     }
 
     private void undelivered(DeliveryFailure reason, String detail) {
-        engine.emit(new RoadEvent.Undelivered(pending.id(), remote.name, reason, detail));
+        engine.emit(new RoadEvent.Undelivered(pending.id(), remote.name(), reason, detail));
     }
 
     /**
@@ -231,7 +231,7 @@ final class Messenger extends Transaction {
                 remove();
                 engine.setAlive(peer, true);
                 engine.stats.count(RoadCounter.MESSAGES_DELIVERED);
-                engine.emit(new RoadEvent.Delivered(pending.id(), remote.name));
+                engine.emit(new RoadEvent.Delivered(pending.id(), remote.name()));
             }
             case NACK, REFUSE, REJECT, UNJOINED, UNALLOWED, RENEW -> {
                 remove();

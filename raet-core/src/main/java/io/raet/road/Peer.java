@@ -156,9 +156,9 @@ final class Peer {
 
     /** The box key between our long-term key and the remote's current one (computed once per remote key). */
     SharedKey longShared(BoxKeyPair local) {
-        if (longShared == null || longSharedFor != remote.publicKey) {
-            longShared = local.sharedKey(remote.publicKey);
-            longSharedFor = remote.publicKey;
+        if (longShared == null || longSharedFor != remote.publicKey()) {
+            longShared = local.sharedKey(remote.publicKey());
+            longSharedFor = remote.publicKey();
         }
         return longShared;
     }

@@ -25,7 +25,7 @@ final class PendingJoins {
         }
 
         static Identity of(Remote r) {
-            return new Identity(r.name, r.role, r.verifyKey, r.publicKey);
+            return new Identity(r.name(), r.role(), r.verifyKey(), r.publicKey());
         }
 
         static Identity of(RoadEvent.JoinPending p) {
@@ -33,8 +33,8 @@ final class PendingJoins {
         }
 
         boolean matches(Remote r) {
-            return name.equals(r.name) && role.equals(r.role) && verifyKey.equals(r.verifyKey)
-                    && publicKey.equals(r.publicKey);
+            return name.equals(r.name()) && role.equals(r.role()) && verifyKey.equals(r.verifyKey())
+                    && publicKey.equals(r.publicKey());
         }
     }
 

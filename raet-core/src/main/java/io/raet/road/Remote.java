@@ -10,34 +10,85 @@ import java.net.InetSocketAddress;
  * keys, and whether it joined. The protocol state with it is its {@link Peer}. Owned by the engine thread.
  */
 public final class Remote {
-    String name;
-    long uid; // nuid: our id for the remote
-    long fuid; // the remote's id for us
-    InetSocketAddress ha;
-    String role;
-    String fqdn = "localhost";
-    boolean main;
-    int kind;
-    VerifyKey verifyKey;
-    PublicKey publicKey;
-    Acceptance acceptance;
+    private String name;
+    private long uid; // nuid: our id for the remote
+    private long fuid; // the remote's id for us
+    private InetSocketAddress ha;
+    private String role;
+    private String fqdn = "localhost";
+    private boolean main;
+    private int kind;
+    private VerifyKey verifyKey;
+    private PublicKey publicKey;
+    private Acceptance acceptance;
 
     /** Our session id with the remote (kept, so that a restart opens a new session). */
-    long sid;
-    Boolean joined;
+    private long sid;
+    private Boolean joined;
 
     /**
      * The name is bound to this remote's keys and role, and the remote is kept: it signed a packet with the keys it
      * joined with, or came from the keep, or answered a join we started. Until then it lives in memory only and
      * another join for its name may replace it.
      */
-    boolean proven;
+    private boolean proven;
 
     Remote(String name, long uid, long fuid, InetSocketAddress ha) {
         this.name = name;
         this.uid = uid;
         this.fuid = fuid;
         this.ha = ha;
+    }
+
+    // Changes, all on the engine thread: the endpoint's tables follow name and address (see RoadEngine).
+
+    void name(String name) {
+        this.name = name;
+    }
+
+    void fuid(long fuid) {
+        this.fuid = fuid;
+    }
+
+    void ha(InetSocketAddress ha) {
+        this.ha = ha;
+    }
+
+    void role(String role) {
+        this.role = role;
+    }
+
+    void fqdn(String fqdn) {
+        this.fqdn = fqdn == null ? "localhost" : fqdn;
+    }
+
+    void main(boolean main) {
+        this.main = main;
+    }
+
+    void kind(int kind) {
+        this.kind = kind;
+    }
+
+    void keys(VerifyKey verifyKey, PublicKey publicKey) {
+        this.verifyKey = verifyKey;
+        this.publicKey = publicKey;
+    }
+
+    void acceptance(Acceptance acceptance) {
+        this.acceptance = acceptance;
+    }
+
+    void sid(long sid) {
+        this.sid = sid;
+    }
+
+    void joined(Boolean joined) {
+        this.joined = joined;
+    }
+
+    void proven(boolean proven) {
+        this.proven = proven;
     }
 
     long nextSid() {

@@ -178,16 +178,15 @@ public final class RoadEngine {
     public Remote restoreRemote(String name, long uid, long fuid, InetSocketAddress ha, String role, boolean main,
             int kind, String fqdn, long sid, Boolean joined, VerifyKey verifyKey, PublicKey publicKey) {
         Remote r = new Remote(name, uid, fuid, ha);
-        r.role = role;
-        r.main = main;
-        r.kind = kind;
-        r.fqdn = fqdn == null ? "localhost" : fqdn;
-        r.sid = sid;
+        r.role(role);
+        r.main(main);
+        r.kind(kind);
+        r.fqdn(fqdn == null ? "localhost" : fqdn);
+        r.sid(sid);
         r.nextSid();
-        r.joined = joined;
-        r.verifyKey = verifyKey;
-        r.publicKey = publicKey;
-        r.proven = true;
+        r.joined(joined);
+        r.keys(verifyKey, publicKey);
+        r.proven(true);
         if (uid > local.puid) {
             local.puid = uid;
         }
@@ -198,23 +197,23 @@ public final class RoadEngine {
 
     void addPeer(Peer p) {
         Remote r = p.remote;
-        remotes.put(r.uid, p);
-        if (r.name != null) {
-            byName.put(r.name, p);
+        remotes.put(r.uid(), p);
+        if (r.name() != null) {
+            byName.put(r.name(), p);
         }
-        byHa.put(r.ha, p);
+        byHa.put(r.ha(), p);
     }
 
     boolean isAdded(Peer p) {
-        return remotes.get(p.remote.uid) == p;
+        return remotes.get(p.remote.uid()) == p;
     }
 
     void renameRemote(Peer p, String name) {
         Remote r = p.remote;
-        if (r.name != null && byName.get(r.name) == p) {
-            byName.remove(r.name);
+        if (r.name() != null && byName.get(r.name()) == p) {
+            byName.remove(r.name());
         }
-        r.name = name;
+        r.name(name);
         if (isAdded(p)) {
             byName.put(name, p);
         }
@@ -222,10 +221,10 @@ public final class RoadEngine {
 
     void moveRemote(Peer p, InetSocketAddress ha) {
         Remote r = p.remote;
-        if (byHa.get(r.ha) == p) {
-            byHa.remove(r.ha);
+        if (byHa.get(r.ha()) == p) {
+            byHa.remove(r.ha());
         }
-        r.ha = ha;
+        r.ha(ha);
         if (isAdded(p)) {
             byHa.put(ha, p);
         }
@@ -240,15 +239,15 @@ public final class RoadEngine {
         }
         failPending(p, DeliveryFailure.REMOTE_REMOVED, "remote removed");
         resolveAlive(p, "remote removed");
-        unproven.remove(r.uid, p);
-        if (remotes.get(r.uid) == p) {
-            remotes.remove(r.uid);
+        unproven.remove(r.uid(), p);
+        if (remotes.get(r.uid()) == p) {
+            remotes.remove(r.uid());
         }
-        if (r.name != null && byName.get(r.name) == p) {
-            byName.remove(r.name);
+        if (r.name() != null && byName.get(r.name()) == p) {
+            byName.remove(r.name());
         }
-        if (byHa.get(r.ha) == p) {
-            byHa.remove(r.ha);
+        if (byHa.get(r.ha()) == p) {
+            byHa.remove(r.ha());
         }
         joinees.values().remove(p);
         if (clearKeep) {
@@ -354,7 +353,7 @@ public final class RoadEngine {
             stats.count(RoadCounter.TIMER_ERROR);
             removeTransaction(tx);
             if (tx instanceof Messenger m) {
-                emit(new RoadEvent.Undelivered(m.pending.id(), tx.remote.name, DeliveryFailure.INTERNAL_ERROR,
+                emit(new RoadEvent.Undelivered(m.pending.id(), tx.remote.name(), DeliveryFailure.INTERNAL_ERROR,
                         "internal error: " + e));
             }
         } finally {
@@ -371,7 +370,7 @@ public final class RoadEngine {
             if (!p.pending.isEmpty()) {
                 expirePending(p, now);
             }
-            if (interval > 0 && p.remote.isJoined() && !p.reaped && p.remote.proven) {
+            if (interval > 0 && p.remote.isJoined() && !p.reaped && p.remote.isProven()) {
                 if (p.nextHeartbeat == 0) {
                     p.nextHeartbeat = now + (local.main ? interval : interval + interval / 2);
                 } else if (now >= p.nextHeartbeat) {
@@ -533,7 +532,7 @@ public final class RoadEngine {
                 }
                 if (h.se() == 0) {
                     peer = byHa.get(src);
-                    if (peer == null || peer.remote.uid != h.de()) {
+                    if (peer == null || peer.remote.uid() != h.de()) {
                         drop(DropReason.UNKNOWN_JOINEE);
                         return;
                     }
@@ -558,7 +557,7 @@ public final class RoadEngine {
                     // A vacuous join: the remote of the one in progress from this address, or a new one that is in
                     // no table until the join completes (Joinent looks the name up).
                     peer = joinees.get(src);
-                    if (peer != null && peer.remote.fuid != h.se() && peer.remote.fuid != 0) {
+                    if (peer != null && peer.remote.fuid() != h.se() && peer.remote.fuid() != 0) {
                         joinees.remove(src);
                         peer = null;
                     }
@@ -603,7 +602,7 @@ public final class RoadEngine {
                 drop(DropReason.UNSIGNED);
                 return;
             }
-            if (remote.verifyKey == null || !packet.verify(remote.verifyKey)) {
+            if (remote.verifyKey() == null || !packet.verify(remote.verifyKey())) {
                 drop(DropReason.BAD_SIGNATURE);
                 return;
             }
@@ -618,7 +617,7 @@ public final class RoadEngine {
                     peer.joinent.acknowledgedBySignedTraffic(now);
                 }
             }
-            if (!remote.proven && !prove(peer, now)) {
+            if (!remote.isProven() && !prove(peer, now)) {
                 drop(DropReason.UNPROVEN_REFUSED);
                 return;
             }
@@ -772,11 +771,11 @@ public final class RoadEngine {
      * signed a packet, see {@link #prove}).
      */
     void recordJoin(Remote remote) {
-        if (remote.sid == 0) {
+        if (remote.sid() == 0) {
             remote.nextSid();
         }
-        remote.joined = true;
-        if (remote.proven) {
+        remote.joined(true);
+        if (remote.isProven()) {
             store.saveRemote(remote);
             store.saveLocal(local);
         }
@@ -792,7 +791,7 @@ public final class RoadEngine {
             stats.count(RoadCounter.UNPROVEN_REMOTE_EVICTED);
             removeRemote(oldest, false);
         }
-        unproven.put(peer.remote.uid, peer);
+        unproven.put(peer.remote.uid(), peer);
         addPeer(peer);
     }
 
@@ -803,18 +802,18 @@ public final class RoadEngine {
      */
     boolean prove(Peer peer, long now) {
         Remote remote = peer.remote;
-        Acceptance status = store.decideRole(remote.role, remote.verifyKey, remote.publicKey, config.auto());
-        String conflict = roleConflict(remote.role, remote.verifyKey, remote.publicKey, remote);
+        Acceptance status = store.decideRole(remote.role(), remote.verifyKey(), remote.publicKey(), config.auto());
+        String conflict = roleConflict(remote.role(), remote.verifyKey(), remote.publicKey(), remote);
         boolean approved = pendingJoins.approved(PendingJoins.Identity.of(remote), now);
         if (conflict != null || status == Acceptance.REJECTED && !approved) {
             stats.count(RoadCounter.UNPROVEN_REMOTE_REFUSED);
             removeRemote(peer, false);
             return false;
         }
-        remote.proven = true;
-        unproven.remove(remote.uid, peer);
-        remote.acceptance = Acceptance.ACCEPTED;
-        store.keepRole(remote.role, remote.verifyKey, remote.publicKey, Acceptance.ACCEPTED);
+        remote.proven(true);
+        unproven.remove(remote.uid(), peer);
+        remote.acceptance(Acceptance.ACCEPTED);
+        store.keepRole(remote.role(), remote.verifyKey(), remote.publicKey(), Acceptance.ACCEPTED);
         store.saveRemote(remote);
         store.saveLocal(local);
         stats.count(RoadCounter.REMOTE_PROVEN);
@@ -828,9 +827,9 @@ public final class RoadEngine {
     String roleConflict(String role, VerifyKey verifyKey, PublicKey publicKey, Remote except) {
         for (Peer p : remotes.values()) {
             Remote r = p.remote;
-            if (r != except && r.proven && role.equals(r.role)
-                    && !(verifyKey.equals(r.verifyKey) && publicKey.equals(r.publicKey))) {
-                return "role " + role + " is bound to other keys (remote " + r.name + ")";
+            if (r != except && r.isProven() && role.equals(r.role())
+                    && !(verifyKey.equals(r.verifyKey()) && publicKey.equals(r.publicKey()))) {
+                return "role " + role + " is bound to other keys (remote " + r.name() + ")";
             }
         }
         return null;
@@ -852,7 +851,7 @@ public final class RoadEngine {
         if (pendingJoins.approved(id, now)) {
             return true;
         }
-        return id.role().equals(known.role) && store.decideRole(id.role(), id.verifyKey(), id.publicKey(),
+        return id.role().equals(known.role()) && store.decideRole(id.role(), id.verifyKey(), id.publicKey(),
                 AutoMode.NEVER) == Acceptance.ACCEPTED;
     }
 
@@ -865,7 +864,7 @@ public final class RoadEngine {
     /** Our session with the remote advanced (allow): end initiators of the old one, keeping their messages. */
     void renewInitiatorSession(Peer peer) {
         for (Transaction tx : new ArrayList<>(peer.transactions)) {
-            if (!tx.correspondent && !Remote.validSid(tx.si, peer.remote.sid)) {
+            if (!tx.correspondent && !Remote.validSid(tx.si, peer.remote.sid())) {
                 tx.abort("session renewed");
                 removeTransaction(tx);
                 if (tx instanceof Messenger m) {
@@ -889,10 +888,10 @@ public final class RoadEngine {
         peer.allowWanted = false;
         peer.rejoined = false;
         renewInitiatorSession(peer);
-        if (remote.proven) {
+        if (remote.isProven()) {
             store.saveRemote(remote);
         }
-        emit(new RoadEvent.Allowed(remote.name));
+        emit(new RoadEvent.Allowed(remote.name()));
         setAlive(peer, true);
         if (!peer.aliveWaiters.isEmpty() && peer.aliver == null) {
             Aliver.start(this, peer, now);
@@ -995,7 +994,7 @@ public final class RoadEngine {
         } else {
             p.allowWanted = false;
             Remote r = p.remote;
-            emit(new RoadEvent.AllowFailed(r.name != null ? r.name : String.valueOf(r.ha), "not joined"));
+            emit(new RoadEvent.AllowFailed(r.name() != null ? r.name() : String.valueOf(r.ha()), "not joined"));
         }
     }
 
@@ -1150,7 +1149,7 @@ public final class RoadEngine {
         while (!p.pending.isEmpty() && p.isAllowed()) {
             Messenger.Pending m = p.pending.poll();
             if (m.deadline() >= 0 && now >= m.deadline()) {
-                emit(new RoadEvent.Undelivered(m.id(), p.remote.name, DeliveryFailure.TIMEOUT, "timeout"));
+                emit(new RoadEvent.Undelivered(m.id(), p.remote.name(), DeliveryFailure.TIMEOUT, "timeout"));
                 continue;
             }
             Messenger.start(this, p, m, now);
@@ -1160,7 +1159,7 @@ public final class RoadEngine {
     private void expirePending(Peer p, long now) {
         p.pending.removeIf(m -> {
             if (m.deadline() >= 0 && now >= m.deadline()) {
-                emit(new RoadEvent.Undelivered(m.id(), p.remote.name, DeliveryFailure.TIMEOUT,
+                emit(new RoadEvent.Undelivered(m.id(), p.remote.name(), DeliveryFailure.TIMEOUT,
                         "timeout waiting for the remote to be allowed"));
                 return true;
             }
@@ -1170,7 +1169,7 @@ public final class RoadEngine {
 
     void failPending(Peer p, DeliveryFailure reason, String detail) {
         for (Messenger.Pending m : p.pending) {
-            emit(new RoadEvent.Undelivered(m.id(), p.remote.name, reason, detail));
+            emit(new RoadEvent.Undelivered(m.id(), p.remote.name(), reason, detail));
         }
         p.pending.clear();
     }
@@ -1287,9 +1286,9 @@ public final class RoadEngine {
         Boolean before = p.alived;
         p.alived = alive;
         if (alive && !Boolean.TRUE.equals(before)) {
-            emit(new RoadEvent.Alive(p.remote.name));
+            emit(new RoadEvent.Alive(p.remote.name()));
         } else if (!alive && Boolean.TRUE.equals(before)) {
-            emit(new RoadEvent.Dead(p.remote.name));
+            emit(new RoadEvent.Dead(p.remote.name()));
         }
     }
 
@@ -1332,8 +1331,8 @@ public final class RoadEngine {
     public List<String> aliveRemotes() {
         List<String> names = new ArrayList<>();
         for (Peer p : remotes.values()) {
-            if (p.isAlive() && p.remote.name != null) {
-                names.add(p.remote.name);
+            if (p.isAlive() && p.remote.name() != null) {
+                names.add(p.remote.name());
             }
         }
         return names;

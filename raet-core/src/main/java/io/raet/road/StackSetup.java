@@ -110,7 +110,7 @@ final class StackSetup {
                     Remote rem = engine.restoreRemote(d.name(), d.uid(), d.fuid(),
                             new InetSocketAddress(d.ha().host(), d.ha().port()), d.role(), d.main(), d.kind(),
                             d.fqdn(), d.sid(), d.joined(), role.get().verifyKey(), role.get().publicKey());
-                    rem.acceptance = role.get().acceptance();
+                    rem.acceptance(role.get().acceptance());
                 } catch (RuntimeException e) {
                     LOG.warn("keep: remote {} not restored: {}", d.name(), e.getMessage());
                     engine.stats().count(RoadCounter.KEEP_PROBLEM);

@@ -44,16 +44,16 @@ abstract class Transaction {
         this.remote = peer.remote;
         this.kind = kind;
         this.correspondent = correspondent;
-        this.to = remote.ha;
+        this.to = remote.ha();
     }
 
     /** Initiator set-up: ids from the remote, a fresh tid. */
     void initiate(long sid) {
-        this.se = remote.uid;
-        this.de = remote.fuid;
+        this.se = remote.uid();
+        this.de = remote.fuid();
         this.si = sid;
         this.ti = peer.nextTid();
-        this.key = new TxKey(false, remote.uid, remote.fuid != 0 ? remote.fuid : remote.ha, si, ti);
+        this.key = new TxKey(false, remote.uid(), remote.fuid() != 0 ? remote.fuid() : remote.ha(), si, ti);
     }
 
     /** Correspondent set-up: ids echoed from the packet that opened the transaction. */
@@ -166,6 +166,6 @@ abstract class Transaction {
     }
 
     String remoteLabel() {
-        return remote.name != null ? remote.name : String.valueOf(remote.ha);
+        return remote.name() != null ? remote.name() : String.valueOf(remote.ha());
     }
 }

@@ -54,8 +54,8 @@ class ForgedJoinReplayTest {
         net.filter = d -> {
             RoadHead h = Forge.head(d);
             Remote ba = beta.remote("alpha");
-            if (!h.cf() && (h.tk() == TransactionKind.JOIN || ba != null && h.se() == ba.uid)) {
-                captured.add(new Captured(d.clone(), h, ba == null ? 0 : ba.sid));
+            if (!h.cf() && (h.tk() == TransactionKind.JOIN || ba != null && h.se() == ba.uid())) {
+                captured.add(new Captured(d.clone(), h, ba == null ? 0 : ba.sid()));
             }
             return true;
         };
@@ -156,7 +156,7 @@ class ForgedJoinReplayTest {
         net.filter = d -> {
             RoadHead h = Forge.head(d);
             if (!h.cf() && h.tk() == TransactionKind.MESSAGE && beta.remote("alpha") != null
-                    && h.se() == beta.remote("alpha").uid) {
+                    && h.se() == beta.remote("alpha").uid()) {
                 earlier.add(d.clone());
             }
             return true;

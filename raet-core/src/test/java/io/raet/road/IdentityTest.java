@@ -108,8 +108,8 @@ class IdentityTest {
     static Victim victim(World w) {
         Peer p = w.alpha.peer("legit");
         Remote r = p.remote;
-        return new Victim(r.verifyKey, r.publicKey, r.role, r.ha, r.uid, r.fuid, r.sid, p.rsid, r.isJoined(),
-                p.isAllowed(), files(w.keep));
+        return new Victim(r.verifyKey(), r.publicKey(), r.role(), r.ha(), r.uid(), r.fuid(), r.sid(), p.rsid,
+                r.isJoined(), p.isAllowed(), files(w.keep));
     }
 
     static Stream<Arguments> attacks() {
@@ -143,7 +143,7 @@ class IdentityTest {
             }
             case COPIED_KEYS -> {
                 // Public data only: legit's name, role and keys, from another address; the join is answered and acked.
-                byte[] request = Forge.joinRequest("legit", "legit", legit.verifyKey.hex(), legit.publicKey.hex(),
+                byte[] request = Forge.joinRequest("legit", "legit", legit.verifyKey().hex(), legit.publicKey().hex(),
                         false, 77, 0, 5);
                 net.inject(request, IMPOSTOR, SimNetwork.address(ALPHA));
                 net.run(S / 2);
@@ -154,7 +154,7 @@ class IdentityTest {
                 }
                 // It cannot sign as legit: its hello is refused, the remote stays where it is.
                 net.run(S / 2);
-                net.inject(Forge.signedHello(77, legit.uid, legitPeer.rsid, 4000, SigningKey.generate()), IMPOSTOR,
+                net.inject(Forge.signedHello(77, legit.uid(), legitPeer.rsid, 4000, SigningKey.generate()), IMPOSTOR,
                         SimNetwork.address(ALPHA));
                 net.run(6 * S);
                 assertThat(answered).as("a join of the same identity is answered only on a mutable road")

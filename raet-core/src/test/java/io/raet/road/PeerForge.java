@@ -26,7 +26,7 @@ record PeerForge(RoadEngine from, String target) {
     RoadHead message() {
         Peer p = session();
         Remote r = p.remote;
-        return new RoadHead().pk(PacketKind.MESSAGE).tk(TransactionKind.MESSAGE).se(r.uid).de(r.fuid).si(r.sid)
+        return new RoadHead().pk(PacketKind.MESSAGE).tk(TransactionKind.MESSAGE).se(r.uid()).de(r.fuid()).si(r.sid())
                 .ti(p.nextTid()).bk(BodyKind.JSON).ck(CoatKind.NACL).fk(FootKind.NACL);
     }
 

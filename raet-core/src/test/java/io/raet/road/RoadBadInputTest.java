@@ -35,8 +35,8 @@ class RoadBadInputTest {
         /** A message head as beta would send it to alpha, with a fresh tid. */
         RoadHead messageHead() {
             Remote r = alphaAtBeta.remote;
-            return new RoadHead().pk(PacketKind.MESSAGE).tk(TransactionKind.MESSAGE).se(r.uid)
-                    .de(r.fuid).si(r.sid).ti(alphaAtBeta.nextTid()).bk(BodyKind.JSON)
+            return new RoadHead().pk(PacketKind.MESSAGE).tk(TransactionKind.MESSAGE).se(r.uid())
+                    .de(r.fuid()).si(r.sid()).ti(alphaAtBeta.nextTid()).bk(BodyKind.JSON)
                     .ck(CoatKind.NACL).fk(FootKind.NACL).wf(true);
         }
 

@@ -62,10 +62,10 @@ class RoadEngineSimTest {
         assertThat(net.events(alpha, RoadEvent.Allowed.class)).hasSize(1);
         Remote ab = alpha.remote("beta");
         Remote ba = beta.remote("alpha");
-        assertThat(ab.fuid).isEqualTo(ba.uid);
-        assertThat(ba.fuid).isEqualTo(ab.uid);
-        assertThat(ab.sid).isEqualTo(2);
-        assertThat(ba.sid).isEqualTo(2);
+        assertThat(ab.fuid()).isEqualTo(ba.uid());
+        assertThat(ba.fuid()).isEqualTo(ab.uid());
+        assertThat(ab.sid()).isEqualTo(2);
+        assertThat(ba.sid()).isEqualTo(2);
 
         long id1 = beta.send("alpha", body("hello alpha"), null, net.now);
         long id2 = alpha.send("beta", body("hello beta"), null, net.now);
@@ -193,8 +193,8 @@ class RoadEngineSimTest {
         // beta restarts with its keys and its kept remote; alpha keeps running.
         RoadEngine beta2 = net.estate("beta", 7541, false, SimNetwork.config(), betaSigner, betaBox,
                 new MemoryRoadStore());
-        beta2.restoreRemote("alpha", old.uid, old.fuid, old.ha, old.role, old.main, old.kind, old.fqdn, old.sid,
-                true, old.verifyKey, old.publicKey);
+        beta2.restoreRemote("alpha", old.uid(), old.fuid(), old.ha(), old.role(), old.main(), old.kind(), old.fqdn(),
+                old.sid(), true, old.verifyKey(), old.publicKey());
         net.replace(beta2);
         beta2.send("alpha", body("after restart"), null, net.now);
         assertThat(net.runUntil(() -> net.events(beta2, RoadEvent.Delivered.class).size() == 1, 20 * S)).isTrue();
@@ -219,8 +219,8 @@ class RoadEngineSimTest {
         Remote old = beta.remote("alpha");
         RoadEngine moved = net.estate("beta", 7542, false, SimNetwork.config(), betaSigner, betaBox,
                 new MemoryRoadStore());
-        moved.restoreRemote("alpha", old.uid, old.fuid, old.ha, old.role, old.main, old.kind, old.fqdn, old.sid,
-                true, old.verifyKey, old.publicKey);
+        moved.restoreRemote("alpha", old.uid(), old.fuid(), old.ha(), old.role(), old.main(), old.kind(), old.fqdn(),
+                old.sid(), true, old.verifyKey(), old.publicKey());
         moved.send("alpha", body("from a new port"), null, net.now);
         assertThat(net.runUntil(() -> net.events(moved, RoadEvent.Delivered.class).size() == 1, 20 * S)).isTrue();
         assertThat(alpha.remote("beta").ha()).isEqualTo(SimNetwork.address(7542));

@@ -47,7 +47,7 @@ class RoadStackRobustnessTest {
         long[] ids = beta.inspect(e -> {
             Peer p = e.peer(alpha.name());
             Remote r = p.remote;
-            return new long[] {r.uid, r.fuid, r.sid, p.tid + 1};
+            return new long[] {r.uid(), r.fuid(), r.sid(), p.tid + 1};
         }).get(5, TimeUnit.SECONDS);
         alpha.inspect(e -> {
             Transaction trap = new Transaction(e, e.peer(beta.name()), TransactionKind.MESSAGE, true) {
