@@ -284,6 +284,9 @@ class RoadStackIdentityTest {
             assertThat(beta.join(notMain.address())).failsWithin(Duration.ofSeconds(10))
                     .withThrowableOfType(ExecutionException.class).havingCause().isInstanceOf(JoinException.class)
                     .withMessage("join failed: rejected");
+            for (int i = 0; i < 500 && refused.isEmpty(); i++) {
+                Thread.sleep(10); // alpha tells of the refusal on its owner thread, perhaps after beta heard it
+            }
             assertThat(refused).singleElement().satisfies(e -> assertThat(((RoadEvent.JoinRefused) e).reason())
                     .isEqualTo("vacuous join to an estate that is not main"));
         }
