@@ -538,6 +538,10 @@ public final class RoadEngine {
                     }
                 } else {
                     peer = remotes.get(h.de());
+                    if (peer == null) {
+                        staler(packet, src, null); // the join it answers is gone with its remote
+                        return;
+                    }
                 }
             } else {
                 if (h.se() == 0) {

@@ -129,6 +129,8 @@ class RoadBadInputTest {
                 c("broadcast flag", "drop_broadcast", x -> x.signed(x.messageHead().bf(true), x.sealed(body("b")))),
                 c("join with a session id", "drop_join_with_session", x -> raw(new byte[0], "fg 00", "pk 4",
                         "se 5", "si 3", "ti 1", "tk 1")),
+                c("join answer to an unknown uid", "drop_stale_reply", x -> raw(new byte[0], "fg 01", "pk 1",
+                        "se 5", "de 999", "ti 1", "tk 1")),
                 c("message to an unknown uid", "drop_unknown_destination_uid",
                         x -> x.signed(x.messageHead().de(999), x.sealed(body("who")))),
                 c("segment number beyond the segment count", "drop_bad_segment",
