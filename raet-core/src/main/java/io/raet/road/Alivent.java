@@ -7,17 +7,18 @@ import java.net.InetSocketAddress;
 
 /** Heartbeat correspondent (§8): answers at once, so it never stays registered. */
 final class Alivent extends Transaction {
-    private Alivent(RoadEngine engine, Peer peer) {
-        super(engine, peer, TransactionKind.ALIVE, true);
+    private Alivent(Peer peer) {
+        super(peer, TransactionKind.ALIVE, true);
     }
 
-    static void answer(RoadEngine engine, Peer peer, ParsedPacket packet, TxKey key, InetSocketAddress src,
+    static void answer(Peer peer, ParsedPacket packet, TxKey key, InetSocketAddress src,
             long now, boolean fresh) {
+        TxContext ctx = peer.ctx;
         Remote remote = peer.remote;
-        Alivent a = new Alivent(engine, peer);
+        Alivent a = new Alivent(peer);
         a.correspond(packet.head(), key, src);
         a.to = remote.ha();
-        a.bk = engine.bodyKind();
+        a.bk = ctx.config().bodyKind();
         a.ck = packet.head().ck();
         a.fk = packet.head().fk();
         if (!remote.isJoined()) {
@@ -27,7 +28,7 @@ final class Alivent extends Transaction {
         } else {
             a.sendEmpty(PacketKind.ACK);
             if (fresh) {
-                engine.setAlive(peer, true);
+                peer.setAlive(true);
             }
         }
     }

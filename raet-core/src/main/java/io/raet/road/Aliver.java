@@ -11,23 +11,24 @@ import java.net.InetSocketAddress;
 final class Aliver extends Transaction {
     private byte[] request;
 
-    private Aliver(RoadEngine engine, Peer peer) {
-        super(engine, peer, TransactionKind.ALIVE, false);
-        this.bk = engine.bodyKind();
+    private Aliver(Peer peer) {
+        super(peer, TransactionKind.ALIVE, false);
+        this.bk = ctx.config().bodyKind();
         this.ck = CoatKind.NACL;
         this.fk = FootKind.NACL;
     }
 
-    static void start(RoadEngine engine, Peer peer, long now) {
+    static void start(Peer peer, long now) {
+        TxContext ctx = peer.ctx;
         if (peer.aliver != null) {
             return;
         }
-        Aliver a = new Aliver(engine, peer);
+        Aliver a = new Aliver(peer);
         a.initiate(peer.remote.sid());
-        engine.addTransaction(a);
-        a.request = a.send(a.head(PacketKind.REQUEST), RoadEngine.EMPTY);
-        a.startTimers(now, RoadEngine.seconds(engine.config.aliveTimeout()), 0.25);
-        long interval = engine.config.aliveInterval().toNanos();
+        ctx.start(a);
+        a.request = a.send(a.head(PacketKind.REQUEST), EMPTY);
+        a.startTimers(now, seconds(ctx.config().aliveTimeout()), 0.25);
+        long interval = ctx.config().aliveInterval().toNanos();
         if (interval > 0) {
             peer.nextHeartbeat = now + interval;
         }
@@ -38,42 +39,42 @@ final class Aliver extends Transaction {
         switch (packet.head().pk()) {
             case ACK -> {
                 remove();
-                engine.setAlive(peer, true);
-                engine.resolveAlive(peer, null);
+                peer.setAlive(true);
+                peer.resolveAlive(null);
             }
             case NACK, REFUSE -> {
                 remove();
-                engine.resolveAlive(peer, "refused");
+                peer.resolveAlive("refused");
             }
             case REJECT -> {
                 remove();
-                engine.setAlive(peer, false);
-                engine.resolveAlive(peer, "rejected");
+                peer.setAlive(false);
+                peer.resolveAlive("rejected");
             }
             case UNJOINED -> {
                 remove();
                 remote.joined(false);
-                engine.join(peer, now, true);
+                peer.join(now, true);
             }
             case UNALLOWED -> {
                 remove();
                 peer.allowed = false;
-                engine.allow(peer, now, true);
+                peer.allow(now, true);
             }
-            default -> engine.drop(DropReason.UNEXPECTED_ALIVE_PACKET);
+            default -> ctx.drop(DropReason.UNEXPECTED_ALIVE_PACKET);
         }
     }
 
     @Override
     void redo(long now) {
-        engine.resend(request, to);
+        ctx.resend(request, to);
         backoff(now, 0.25, 1.0);
     }
 
     @Override
     void timeout(long now) {
         remove();
-        engine.setAlive(peer, false);
-        engine.resolveAlive(peer, "timeout");
+        peer.setAlive(false);
+        peer.resolveAlive("timeout");
     }
 }

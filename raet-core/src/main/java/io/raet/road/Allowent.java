@@ -27,6 +27,8 @@ import java.util.Arrays;
  * re-based to the hello's.
  */
 final class Allowent extends Transaction {
+    /** The endpoint: remote table and identities. */
+    private final Admission admission;
     private final boolean rebasing;
     private byte[] last;
     private byte[] oreo;
@@ -37,8 +39,9 @@ final class Allowent extends Transaction {
     private PublicKey peerShort;
     private SharedKey shortShared;
 
-    private Allowent(RoadEngine engine, Peer peer, boolean rebasing) {
-        super(engine, peer, TransactionKind.ALLOW, true);
+    private Allowent(Peer peer, boolean rebasing) {
+        super(peer, TransactionKind.ALLOW, true);
+        this.admission = peer.admission;
         this.rebasing = rebasing;
         this.bk = BodyKind.RAW;
         this.ck = CoatKind.NADA;
@@ -49,14 +52,15 @@ final class Allowent extends Transaction {
      * @param rebasing the hello is of an older session than the remote's last: the allow re-bases the remote's
      *     session when it completes, and gives way to any other handshake
      */
-    static void start(RoadEngine engine, Peer peer, ParsedPacket packet, TxKey key, InetSocketAddress src,
+    static void start(Peer peer, ParsedPacket packet, TxKey key, InetSocketAddress src,
             long now, boolean rebasing) {
+        TxContext ctx = peer.ctx;
         Remote remote = peer.remote;
-        Allowent a = new Allowent(engine, peer, rebasing);
+        Allowent a = new Allowent(peer, rebasing);
         a.correspond(packet.head(), key, src);
         // The reference answers at the address it has on record; a mutable road answers where the hello came from
         // and moves the remote there once the handshake proves it (a restart on a new port, a new address).
-        boolean follow = engine.config.mutable() && remote.isJoined();
+        boolean follow = ctx.config().mutable() && remote.isJoined();
         a.to = follow ? src : remote.ha();
         a.peerFuid = follow ? packet.head().se() : remote.fuid();
         if (peer.joiner != null || peer.allowent != null || !remote.isJoined() && peer.joinent != null) {
@@ -65,7 +69,7 @@ final class Allowent extends Transaction {
         }
         Allower local = peer.allower;
         if (local != null) {
-            if (rebasing || Names.compare(engine.local.name, remote.name()) < 0) {
+            if (rebasing || Names.compare(ctx.local().name, remote.name()) < 0) {
                 a.sendEmpty(PacketKind.REFUSE);
                 return;
             }
@@ -83,7 +87,7 @@ final class Allowent extends Transaction {
         byte[] plain;
         SharedKey longToShort;
         try {
-            longToShort = engine.local.boxKeys.sharedKey(peerShort);
+            longToShort = ctx.local().boxKeys.sharedKey(peerShort);
             plain = longToShort.open(body, 96, 80, body, 176);
         } catch (CryptoException e) {
             a.refuseWith(PacketKind.REJECT, DropReason.ALLOW_HELLO_BOX);
@@ -97,49 +101,49 @@ final class Allowent extends Transaction {
             local.remove();
             peer.allowWanted = true; // if this allow fails, ours starts again
         }
-        a.shortKeys = BoxKeyPair.generate(engine.entropy);
+        a.shortKeys = BoxKeyPair.generate(ctx.entropy());
         a.peerShort = peerShort;
-        a.oreo = AllowBodies.nonce(engine.entropy);
+        a.oreo = AllowBodies.nonce(ctx.entropy());
         byte[] stuff = new byte[AllowBodies.COOKIE_STUFF_SIZE];
         System.arraycopy(a.shortKeys.publicKey().bytes(), 0, stuff, 0, 32);
         AllowBodies.putUint32(stuff, 32, remote.uid());
         AllowBodies.putUint32(stuff, 36, a.peerFuid);
         System.arraycopy(a.oreo, 0, stuff, 40, 24);
-        byte[] n2 = AllowBodies.nonce(engine.entropy);
+        byte[] n2 = AllowBodies.nonce(ctx.entropy());
         byte[] cipher = longToShort.seal(stuff, n2);
-        engine.addTransaction(a);
+        ctx.start(a);
         a.last = a.send(a.head(PacketKind.COOKIE), concat(cipher, n2));
-        a.startTimers(now, RoadEngine.seconds(engine.config.allowTimeout()), 0.25);
+        a.startTimers(now, seconds(ctx.config().allowTimeout()), 0.25);
     }
 
     private void refuseWith(PacketKind kind, DropReason reason) {
-        engine.drop(reason);
+        ctx.drop(reason);
         sendEmpty(kind);
     }
 
     @Override
     void receive(ParsedPacket packet, InetSocketAddress src, long now) {
         switch (packet.head().pk()) {
-            case HELLO -> engine.drop(DropReason.DUPLICATE_HELLO);
+            case HELLO -> ctx.drop(DropReason.DUPLICATE_HELLO);
             case INITIATE -> initiate(packet, now);
             case ACK -> {
                 remove();
-                engine.flushPending(peer, now);
+                peer.flushPending(now);
             }
             case NACK, REFUSE -> ended(now);
             case REJECT -> {
                 peer.allowed = false;
                 remove();
-                engine.emit(new RoadEvent.AllowFailed(remoteLabel(), "rejected"));
-                engine.resolveAlive(peer, "allow failed: rejected");
+                ctx.emit(new RoadEvent.AllowFailed(remoteLabel(), "rejected"));
+                peer.resolveAlive("allow failed: rejected");
             }
-            default -> engine.drop(DropReason.UNEXPECTED_ALLOW_PACKET);
+            default -> ctx.drop(DropReason.UNEXPECTED_ALLOW_PACKET);
         }
     }
 
     private void initiate(ParsedPacket packet, long now) {
         if (acked) {
-            engine.resend(last, to);
+            ctx.resend(last, to);
             return;
         }
         byte[] body = packet.coat();
@@ -166,7 +170,7 @@ final class Allowent extends Transaction {
         }
         byte[] vouched;
         try {
-            vouched = peer.longShared(engine.local.boxKeys).open(stuff, 32, 48, stuff, 80);
+            vouched = peer.longShared(ctx.local().boxKeys).open(stuff, 32, 48, stuff, 80);
         } catch (CryptoException e) {
             fail(DropReason.ALLOW_INITIATE_VOUCH, now);
             return;
@@ -177,48 +181,48 @@ final class Allowent extends Transaction {
         }
         String fqdn = new String(slice(stuff, 104, AllowBodies.FQDN_SIZE), java.nio.charset.StandardCharsets.US_ASCII)
                 .stripTrailing();
-        if (!fqdn.equals(engine.local.fqdn)) {
-            engine.stats.count(RoadCounter.ALLOW_FQDN_MISMATCH);
+        if (!fqdn.equals(ctx.local().fqdn)) {
+            ctx.count(RoadCounter.ALLOW_FQDN_MISMATCH);
         }
-        last = send(head(PacketKind.ACK), RoadEngine.EMPTY);
+        last = send(head(PacketKind.ACK), EMPTY);
         acked = true;
         // The remote proved its keys and answered our cookie: what it is now may take effect.
         if (rebasing) {
-            engine.rebaseCorrespondentSession(peer, si, this);
+            peer.rebaseCorrespondentSession(si, this);
         }
         follow();
         peer.shortKeys = shortKeys;
         peer.peerShortKey = peerShort;
         peer.shortShared = shortShared;
-        engine.openSession(peer, now);
+        peer.openSession(now);
     }
 
     /** A mutable road follows an authenticated remote to its address and id, and applies its last join's asks. */
     private void follow() {
         Peer.JoinProposal p = peer.proposal;
         peer.proposal = null;
-        if (!engine.config.mutable()) {
+        if (!ctx.config().mutable()) {
             return;
         }
         if (!to.equals(remote.ha())) {
-            engine.moveRemote(peer, to);
-            engine.stats.count(RoadCounter.REMOTE_MOVED);
+            admission.move(peer, to);
+            ctx.count(RoadCounter.REMOTE_MOVED);
         }
         if (peerFuid != remote.fuid()) {
             remote.fuid(peerFuid);
-            engine.stats.count(RoadCounter.REMOTE_ID_CHANGED);
+            ctx.count(RoadCounter.REMOTE_ID_CHANGED);
         }
         if (p != null && p.ha().equals(to) && p.fuid() == peerFuid
-                && (p.name().equals(remote.name()) || engine.remote(p.name()) == null)
-                && engine.roleConflict(p.role(), remote.verifyKey(), remote.publicKey(), remote) == null) {
-            engine.renameRemote(peer, p.name());
+                && (p.name().equals(remote.name()) || admission.peer(p.name()) == null)
+                && admission.roleConflict(p.role(), remote.verifyKey(), remote.publicKey(), remote) == null) {
+            admission.rename(peer, p.name());
             if (!p.role().equals(remote.role())) {
                 remote.role(p.role());
-                engine.store.keepRole(p.role(), remote.verifyKey(), remote.publicKey(), Acceptance.ACCEPTED);
+                ctx.store().keepRole(p.role(), remote.verifyKey(), remote.publicKey(), Acceptance.ACCEPTED);
             }
             remote.main(p.main());
             remote.kind(p.kind());
-            engine.stats.count(RoadCounter.JOIN_CHANGES_APPLIED);
+            ctx.count(RoadCounter.JOIN_CHANGES_APPLIED);
         }
     }
 
@@ -234,9 +238,9 @@ final class Allowent extends Transaction {
     private void ended(long now) {
         remove();
         if (acked) {
-            engine.flushPending(peer, now);
+            peer.flushPending(now);
         } else {
-            engine.handshakeEnded(peer, now);
+            peer.handshakeEnded(now);
         }
     }
 
@@ -245,14 +249,14 @@ final class Allowent extends Transaction {
         refuseWith(PacketKind.REJECT, drop);
         String reason = drop.key().substring("allow_".length());
         remove();
-        engine.emit(new RoadEvent.AllowFailed(remoteLabel(), reason));
-        engine.resolveAlive(peer, "allow failed: " + reason);
-        engine.handshakeEnded(peer, now);
+        ctx.emit(new RoadEvent.AllowFailed(remoteLabel(), reason));
+        peer.resolveAlive("allow failed: " + reason);
+        peer.handshakeEnded(now);
     }
 
     @Override
     void redo(long now) {
-        engine.resend(last, to);
+        ctx.resend(last, to);
         backoff(now, 0.25, 1.0);
     }
 

@@ -22,29 +22,30 @@ final class Allower extends Transaction {
     private byte[] initiate;
     private SharedKey shortToLong;
 
-    private Allower(RoadEngine engine, Peer peer, boolean cascade) {
-        super(engine, peer, TransactionKind.ALLOW, false);
+    private Allower(Peer peer, boolean cascade) {
+        super(peer, TransactionKind.ALLOW, false);
         this.cascade = cascade;
         this.bk = BodyKind.RAW;
         this.ck = CoatKind.NADA;
         this.fk = FootKind.NACL;
     }
 
-    static void start(RoadEngine engine, Peer peer, long now, boolean cascade) {
+    static void start(Peer peer, long now, boolean cascade) {
+        TxContext ctx = peer.ctx;
         Remote remote = peer.remote;
-        Allower a = new Allower(engine, peer, cascade);
+        Allower a = new Allower(peer, cascade);
         peer.allowWanted = false;
         a.initiate(remote.sid());
-        peer.shortKeys = BoxKeyPair.generate(engine.entropy);
+        peer.shortKeys = BoxKeyPair.generate(ctx.entropy());
         peer.shortShared = null;
         peer.allowed = null;
         a.shortToLong = peer.shortKeys.sharedKey(remote.publicKey());
-        byte[] n1 = AllowBodies.nonce(engine.entropy);
+        byte[] n1 = AllowBodies.nonce(ctx.entropy());
         byte[] cipher = a.shortToLong.seal(AllowBodies.HELLO_PLAIN, n1);
         byte[] body = concat(AllowBodies.HELLO_PLAIN, peer.shortKeys.publicKey().bytes(), cipher, n1);
-        engine.addTransaction(a);
+        ctx.start(a);
         a.last = a.send(a.head(PacketKind.HELLO), body);
-        a.startTimers(now, RoadEngine.seconds(engine.config.allowTimeout()), 0.25);
+        a.startTimers(now, seconds(ctx.config().allowTimeout()), 0.25);
     }
 
     @Override
@@ -62,15 +63,15 @@ final class Allower extends Transaction {
                 // not reported failed; a failed join is.
                 remote.joined(false);
                 remove();
-                engine.join(peer, now, true);
+                peer.join(now, true);
             }
-            default -> engine.drop(DropReason.UNEXPECTED_ALLOW_PACKET);
+            default -> ctx.drop(DropReason.UNEXPECTED_ALLOW_PACKET);
         }
     }
 
     private void cookie(ParsedPacket packet) {
         if (initiate != null) {
-            engine.resend(initiate, to);
+            ctx.resend(initiate, to);
             return;
         }
         byte[] body = packet.coat();
@@ -94,11 +95,11 @@ final class Allower extends Transaction {
         byte[] oreo = slice(stuff, 40, 24);
         peer.peerShortKey = peerShort;
         byte[] shortPub = peer.shortKeys.publicKey().bytes();
-        byte[] n3 = AllowBodies.nonce(engine.entropy);
-        byte[] vouch = peer.longShared(engine.local.boxKeys).seal(shortPub, n3);
-        byte[] inner = concat(engine.local.boxKeys.publicKey().bytes(), vouch, n3,
+        byte[] n3 = AllowBodies.nonce(ctx.entropy());
+        byte[] vouch = peer.longShared(ctx.local().boxKeys).seal(shortPub, n3);
+        byte[] inner = concat(ctx.local().boxKeys.publicKey().bytes(), vouch, n3,
                 AllowBodies.fqdnField(remote.fqdn()));
-        byte[] n4 = AllowBodies.nonce(engine.entropy);
+        byte[] n4 = AllowBodies.nonce(ctx.entropy());
         peer.shortShared = peer.shortKeys.sharedKey(peerShort);
         byte[] cipher = peer.shortShared.seal(inner, n4);
         initiate = send(head(PacketKind.INITIATE), concat(shortPub, oreo, cipher, n4));
@@ -106,7 +107,7 @@ final class Allower extends Transaction {
     }
 
     private void reject(DropReason drop, String reason) {
-        engine.drop(drop);
+        ctx.drop(drop);
         sendEmpty(PacketKind.REJECT);
         peer.allowed = false;
         fail(reason);
@@ -114,7 +115,7 @@ final class Allower extends Transaction {
 
     private void allowed(long now) {
         if (initiate == null || peer.peerShortKey == null) {
-            engine.drop(DropReason.ACK_BEFORE_INITIATE);
+            ctx.drop(DropReason.ACK_BEFORE_INITIATE);
             return;
         }
         sendEmpty(PacketKind.ACK);
@@ -122,24 +123,24 @@ final class Allower extends Transaction {
         if (peer.rebaseSession) {
             // The remote lost our state: its session starts again, which this authenticated allow may now allow.
             peer.rebaseSession = false;
-            engine.rebaseCorrespondentSession(peer, 0, null);
+            peer.rebaseCorrespondentSession(0, null);
         }
-        engine.openSession(peer, now);
-        engine.flushPending(peer, now);
+        peer.openSession(now);
+        peer.flushPending(now);
         if (cascade) {
-            engine.alive(peer, now, false);
+            peer.alive(now, false);
         }
     }
 
     private void fail(String reason) {
         remove();
-        engine.emit(new RoadEvent.AllowFailed(remoteLabel(), reason));
-        engine.resolveAlive(peer, "allow failed: " + reason);
+        ctx.emit(new RoadEvent.AllowFailed(remoteLabel(), reason));
+        peer.resolveAlive("allow failed: " + reason);
     }
 
     @Override
     void redo(long now) {
-        engine.resend(last, to);
+        ctx.resend(last, to);
         backoff(now, 0.25, 1.0);
     }
 

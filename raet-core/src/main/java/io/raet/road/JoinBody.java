@@ -28,7 +28,7 @@ record JoinBody(String name, boolean main, int kind, long uid, VerifyKey verifyK
      * Decodes and validates the body of a received join packet; null (counted as a drop) when it is malformed,
      * a field is missing or invalid, or the name or role could not be a keep file name.
      */
-    static JoinBody receive(RoadEngine engine, io.raet.codec.ParsedPacket packet, boolean response) {
+    static JoinBody receive(TxContext ctx, io.raet.codec.ParsedPacket packet, boolean response) {
         JoinBody d;
         try {
             d = parse(io.raet.codec.Body.decode(packet.head().bk(), packet.buffer(), packet.coatOffset(),
@@ -37,12 +37,12 @@ record JoinBody(String name, boolean main, int kind, long uid, VerifyKey verifyK
             d = null;
         }
         if (d == null) {
-            engine.drop(DropReason.INVALID_JOIN_BODY);
+            ctx.drop(DropReason.INVALID_JOIN_BODY);
             return null;
         }
         if (!io.raet.keep.KeepNames.isValid(d.name()) || !io.raet.keep.KeepNames.isValid(d.role())) {
             // Names and roles become file names in the keep: unpaired surrogates, separators, controls are refused.
-            engine.drop(DropReason.INVALID_JOIN_NAME);
+            ctx.drop(DropReason.INVALID_JOIN_NAME);
             return null;
         }
         return d;

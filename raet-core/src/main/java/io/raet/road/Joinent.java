@@ -30,6 +30,8 @@ import java.net.InetSocketAddress;
  * </ul>
  */
 final class Joinent extends Transaction {
+    /** The endpoint: remote table and identities. */
+    private final Admission admission;
     static final int MAX_RESENDS = 3;
 
     private final boolean vacuous;
@@ -46,11 +48,12 @@ final class Joinent extends Transaction {
     private byte[] response;
     private int resends;
 
-    private Joinent(RoadEngine engine, Peer peer, boolean vacuous, boolean fresh) {
-        super(engine, peer, TransactionKind.JOIN, true);
+    private Joinent(Peer peer, boolean vacuous, boolean fresh) {
+        super(peer, TransactionKind.JOIN, true);
+        this.admission = peer.admission;
         this.vacuous = vacuous;
         this.fresh = fresh;
-        this.bk = engine.bodyKind();
+        this.bk = ctx.config().bodyKind();
         this.ck = CoatKind.NADA;
         this.fk = FootKind.NADA;
     }
@@ -59,38 +62,41 @@ final class Joinent extends Transaction {
      * @param candidate for a vacuous request, the remote of the join in progress from this address or a new one in
      *     no table; otherwise the known remote the request names
      */
-    static void start(RoadEngine engine, Peer candidate, ParsedPacket packet, TxKey key, InetSocketAddress src,
+    static void start(Peer candidate, ParsedPacket packet, TxKey key, InetSocketAddress src,
             long now) {
+        TxContext ctx = candidate.ctx;
+        Admission admission = candidate.admission;
         RoadHead h = packet.head();
         boolean vacuous = h.de() == 0;
-        JoinBody d = JoinBody.receive(engine, packet, false);
+        JoinBody d = JoinBody.receive(ctx, packet, false);
         if (d == null) {
             return;
         }
-        Peer known = vacuous ? engine.peer(d.name()) : candidate;
+        Peer known = vacuous ? admission.peer(d.name()) : candidate;
         if (known != null && vacuous && !known.remote.isProven() && !d.sameRoleKeys(known.remote)
                 && known.transactions.isEmpty()) {
             // A name held only by a remote that never proved its keys is not bound yet: the newer join takes it.
-            engine.stats.count(RoadCounter.UNPROVEN_REMOTE_REPLACED);
-            engine.removeRemote(known, false);
+            ctx.count(RoadCounter.UNPROVEN_REMOTE_REPLACED);
+            admission.remove(known, false);
             known = null;
         }
         boolean rebind = known != null && !d.sameRoleKeys(known.remote)
-                && !(!vacuous && engine.config.mutable() && d.renames(known.remote));
+                && !(!vacuous && ctx.config().mutable() && d.renames(known.remote));
         Peer peer;
         if (known != null && !rebind) {
             peer = known;
-        } else if (!engine.isAdded(candidate) && candidate.remote.name() == null && candidate.transactions.isEmpty()) {
+        } else if (!admission.isAdded(candidate) && candidate.remote.name() == null
+                && candidate.transactions.isEmpty()) {
             peer = candidate;
         } else {
-            peer = new Peer(new Remote(null, engine.nextUid(), 0, src));
+            peer = admission.newPeer(src);
         }
         Remote remote = peer.remote;
-        Joinent j = new Joinent(engine, peer, vacuous, peer != known);
+        Joinent j = new Joinent(peer, vacuous, peer != known);
         j.correspond(h, key, src);
         j.identity = PendingJoins.Identity.of(d);
 
-        if (d.name().equals(engine.local.name)) {
+        if (d.name().equals(ctx.local().name)) {
             j.refuse(PacketKind.REJECT, JoinRefusal.LOCAL_NAME, "the name of this estate");
             return;
         }
@@ -108,7 +114,7 @@ final class Joinent extends Transaction {
                 } else if (vacuous && !local.vacuous()) {
                     refuseIncoming = true;
                 } else {
-                    refuseIncoming = Names.compare(engine.local.name, d.name()) < 0;
+                    refuseIncoming = Names.compare(ctx.local().name, d.name()) < 0;
                 }
                 if (refuseIncoming) {
                     j.sendEmpty(PacketKind.REFUSE);
@@ -120,7 +126,7 @@ final class Joinent extends Transaction {
             j.sendEmpty(PacketKind.REFUSE); // another join from this address is in progress
             return;
         }
-        if (vacuous && !engine.local.main) {
+        if (vacuous && !ctx.local().main) {
             j.refuse(PacketKind.REJECT, JoinRefusal.NOT_MAIN, "vacuous join to an estate that is not main");
             return;
         }
@@ -133,9 +139,9 @@ final class Joinent extends Transaction {
                         "keys or role differ from those of " + known.remote.name());
                 return;
             }
-            if (engine.rebindApproved(j.identity, known.remote, now)) {
+            if (admission.rebindApproved(j.identity, known.remote, now)) {
                 status = Acceptance.ACCEPTED;
-            } else if (engine.config.auto() == AutoMode.NEVER && engine.store.decideRole(d.role(), d.verifyKey(),
+            } else if (ctx.config().auto() == AutoMode.NEVER && ctx.store().decideRole(d.role(), d.verifyKey(),
                     d.publicKey(), AutoMode.NEVER) != Acceptance.REJECTED) {
                 status = Acceptance.PENDING;
             } else {
@@ -148,30 +154,30 @@ final class Joinent extends Transaction {
             boolean sameAll = d.name().equals(k.name()) && src.equals(k.ha()) && h.se() == k.fuid()
                     && d.main() == k.main() && d.kind() == k.kind();
             if (!sameAll) {
-                if (!engine.config.mutable()) {
+                if (!ctx.config().mutable()) {
                     j.refuse(PacketKind.REJECT, JoinRefusal.IMMUTABLE,
                             "credentials of " + k.name() + " changed on an immutable road");
                     return;
                 }
-                if (!d.name().equals(k.name()) && engine.peer(d.name()) != null) {
+                if (!d.name().equals(k.name()) && admission.peer(d.name()) != null) {
                     j.refuse(PacketKind.REJECT, JoinRefusal.NAME_TAKEN, "name " + d.name() + " already used");
                     return;
                 }
-                String conflict = engine.roleConflict(d.role(), d.verifyKey(), d.publicKey(), k);
+                String conflict = admission.roleConflict(d.role(), d.verifyKey(), d.publicKey(), k);
                 if (conflict != null) {
                     j.refuse(PacketKind.REJECT, JoinRefusal.ROLE_KEYS, conflict);
                     return;
                 }
                 j.proposal = new Peer.JoinProposal(d.name(), d.role(), d.main(), d.kind(), h.se(), src);
             }
-            status = engine.decideJoin(j.identity, now);
+            status = admission.decideJoin(j.identity, now);
         } else {
-            String conflict = engine.roleConflict(d.role(), d.verifyKey(), d.publicKey(), null);
+            String conflict = admission.roleConflict(d.role(), d.verifyKey(), d.publicKey(), null);
             if (conflict != null) {
                 j.refuse(PacketKind.REJECT, JoinRefusal.ROLE_KEYS, conflict);
                 return;
             }
-            status = engine.decideJoin(j.identity, now);
+            status = admission.decideJoin(j.identity, now);
         }
         if (status == Acceptance.REJECTED) {
             j.refuse(PacketKind.REJECT, JoinRefusal.REJECTED, "keys of role " + d.role() + " rejected");
@@ -183,15 +189,15 @@ final class Joinent extends Transaction {
             remote.ha(src);
             remote.acceptance(status);
             d.adopt(remote);
-            engine.provisional.put(remote.uid(), j);
+            admission.provisional(remote.uid(), j);
         }
         if (vacuous) {
-            engine.joinees.put(src, peer);
+            admission.joinee(src, peer);
         }
-        engine.addTransaction(j);
+        ctx.start(j);
         if (status == Acceptance.ACCEPTED) {
             j.respond();
-            j.startTimers(now, RoadEngine.seconds(engine.config.joinentTimeout()), 0.1);
+            j.startTimers(now, seconds(ctx.config().joinentTimeout()), 0.1);
         } else {
             j.pend(now);
         }
@@ -199,39 +205,39 @@ final class Joinent extends Transaction {
 
     /** Holds the join for an operator (in memory only) and tells the joiner to wait. */
     private void pend(long now) {
-        switch (engine.pendingJoins.pend(identity, to, this, now)) {
+        switch (admission.pendingJoins().pend(identity, to, this, now)) {
             case FULL -> {
-                engine.stats.count(RoadCounter.PENDING_JOINS_FULL);
+                ctx.count(RoadCounter.PENDING_JOINS_FULL);
                 refuse(PacketKind.REFUSE, JoinRefusal.PENDING_FULL, "too many joins pending an operator's decision");
                 end();
                 return;
             }
             case APPROVED -> {
                 respond();
-                startTimers(now, RoadEngine.seconds(engine.config.joinentTimeout()), 0.1);
+                startTimers(now, seconds(ctx.config().joinentTimeout()), 0.1);
                 return;
             }
-            case NEW -> engine.emit(new RoadEvent.JoinPending(identity.name(), identity.role(), to,
+            case NEW -> ctx.emit(new RoadEvent.JoinPending(identity.name(), identity.role(), to,
                     identity.verifyKey().hex(), identity.publicKey().hex()));
             case AGAIN -> {}
         }
-        engine.stats.count(RoadCounter.JOIN_PENDED);
+        ctx.count(RoadCounter.JOIN_PENDED);
         pended = true;
         sendEmpty(PacketKind.PEND);
-        startTimers(now, RoadEngine.seconds(engine.config.joinentTimeout()), 1.0);
+        startTimers(now, seconds(ctx.config().joinentTimeout()), 1.0);
     }
 
     private void respond() {
         try {
-            response = send(head(PacketKind.RESPONSE), Body.encode(bk, JoinBody.of(engine.local, remote.uid())));
+            response = send(head(PacketKind.RESPONSE), Body.encode(bk, JoinBody.of(ctx.local(), remote.uid())));
         } catch (PacketException e) {
-            engine.stats.count(RoadCounter.PACK_ERROR);
+            ctx.count(RoadCounter.PACK_ERROR);
         }
     }
 
     private void refuse(PacketKind kind, JoinRefusal code, String reason) {
         sendEmpty(kind);
-        engine.refusedJoin(identity.name(), to, code, reason);
+        admission.refusedJoin(identity.name(), to, code, reason);
     }
 
     @Override
@@ -239,16 +245,16 @@ final class Joinent extends Transaction {
         switch (packet.head().pk()) {
             case REQUEST -> {
                 // The joiner did not get our answer: one copy per request.
-                engine.drop(DropReason.DUPLICATE_JOIN_REQUEST);
+                ctx.drop(DropReason.DUPLICATE_JOIN_REQUEST);
                 if (pended) {
                     sendEmpty(PacketKind.PEND);
                 } else if (response != null && !joinerPended) {
-                    engine.resend(response, to);
+                    ctx.resend(response, to);
                 }
             }
             case ACK -> {
                 if (pended) {
-                    engine.drop(DropReason.ACK_WHILE_PENDING);
+                    ctx.drop(DropReason.ACK_WHILE_PENDING);
                     return;
                 }
                 acknowledged(now);
@@ -256,9 +262,9 @@ final class Joinent extends Transaction {
             case PEND -> joinerPended = true;
             case NACK, REFUSE, REJECT -> {
                 end();
-                engine.handshakeEnded(peer, now);
+                peer.handshakeEnded(now);
             }
-            default -> engine.drop(DropReason.UNEXPECTED_JOIN_PACKET);
+            default -> ctx.drop(DropReason.UNEXPECTED_JOIN_PACKET);
         }
     }
 
@@ -268,7 +274,7 @@ final class Joinent extends Transaction {
      */
     boolean acknowledgedBySignedTraffic(long now) {
         if (!pended && response != null) {
-            engine.stats.count(RoadCounter.JOIN_COMPLETED_BY_TRAFFIC);
+            ctx.count(RoadCounter.JOIN_COMPLETED_BY_TRAFFIC);
             return acknowledged(now);
         }
         return false;
@@ -277,41 +283,41 @@ final class Joinent extends Transaction {
     private boolean acknowledged(long now) {
         end();
         if (fresh) {
-            Peer holder = engine.peer(remote.name());
+            Peer holder = admission.peer(remote.name());
             if (holder != null && holder != replaces) {
                 // Another join took the name meanwhile.
-                engine.refusedJoin(remote.name(), to, JoinRefusal.NAME_TAKEN,
+                admission.refusedJoin(remote.name(), to, JoinRefusal.NAME_TAKEN,
                         "name " + remote.name() + " already used");
                 return false;
             }
             if (replaces != null) {
                 if (holder == replaces) {
-                    engine.stats.count(RoadCounter.REMOTE_REBOUND);
-                    engine.removeRemote(replaces, false);
+                    ctx.count(RoadCounter.REMOTE_REBOUND);
+                    admission.remove(replaces, false);
                 }
-                engine.pendingJoins.remove(identity);
+                admission.pendingJoins().remove(identity);
             }
-            engine.admitJoined(peer);
+            admission.admitJoined(peer);
         } else {
             peer.rejoined = true;
             peer.proposal = proposal;
         }
-        engine.recordJoin(remote);
-        engine.emit(new RoadEvent.Joined(remote.name(), remote.ha()));
+        peer.recordJoin();
+        ctx.emit(new RoadEvent.Joined(remote.name(), remote.ha()));
         if (!peer.pending.isEmpty()) {
-            engine.allow(peer, now, false);
+            peer.allow(now, false);
         }
-        engine.handshakeEnded(peer, now);
+        peer.handshakeEnded(now);
         return true;
     }
 
     private void end() {
         remove();
         if (vacuous) {
-            engine.joinees.remove(to, peer);
+            admission.endJoinee(to, peer);
         }
         if (fresh) {
-            engine.provisional.remove(remote.uid(), this);
+            admission.endProvisional(remote.uid(), this);
         }
     }
 
@@ -320,7 +326,7 @@ final class Joinent extends Transaction {
         if (pended) {
             pended = false;
             respond();
-            redoInterval = RoadEngine.nanos(0.1);
+            redoInterval = nanos(0.1);
             setRedo(now + redoInterval);
         }
     }
@@ -329,7 +335,7 @@ final class Joinent extends Transaction {
     void rejectedByOperator(long now) {
         sendEmpty(PacketKind.REJECT);
         end();
-        engine.handshakeEnded(peer, now);
+        peer.handshakeEnded(now);
     }
 
     @Override
@@ -337,14 +343,15 @@ final class Joinent extends Transaction {
         if (pended) {
             // A decision may have been kept meanwhile (an operator's acceptance in the keep).
             Acceptance status = replaces != null
-                    ? (engine.rebindApproved(identity, replaces.remote, now) ? Acceptance.ACCEPTED : Acceptance.PENDING)
-                    : engine.decideJoin(identity, now);
+                    ? (admission.rebindApproved(identity, replaces.remote, now) ? Acceptance.ACCEPTED
+                            : Acceptance.PENDING)
+                    : admission.decideJoin(identity, now);
             if (status == Acceptance.ACCEPTED) {
                 approved(now);
             } else if (status == Acceptance.REJECTED) {
                 refuse(PacketKind.REJECT, JoinRefusal.REJECTED, "keys of role " + identity.role() + " rejected");
                 end();
-                engine.handshakeEnded(peer, now);
+                peer.handshakeEnded(now);
             } else {
                 setRedo(now + redoInterval);
             }
@@ -354,7 +361,7 @@ final class Joinent extends Transaction {
             return;
         }
         resends++;
-        engine.resend(response, to);
+        ctx.resend(response, to);
         backoff(now, 0.1, 2.0);
     }
 
@@ -362,7 +369,7 @@ final class Joinent extends Transaction {
     void timeout(long now) {
         sendEmpty(PacketKind.NACK);
         end();
-        engine.handshakeEnded(peer, now);
+        peer.handshakeEnded(now);
     }
 
     /** Whether the join waits for an operator's decision, ours or the joiner's. */

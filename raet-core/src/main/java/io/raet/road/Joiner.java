@@ -19,6 +19,8 @@ import java.net.InetSocketAddress;
  * operator ({@link RoadEvent.JoinPending}).
  */
 final class Joiner extends Transaction {
+    /** The endpoint: remote table and identities. */
+    private final Admission admission;
     private final boolean cascade;
     private final boolean renewal;
     private final boolean vacuous;
@@ -30,12 +32,13 @@ final class Joiner extends Transaction {
     private JoinBody answer;
     private PendingJoins.Identity identity;
 
-    private Joiner(RoadEngine engine, Peer peer, boolean cascade, boolean renewal) {
-        super(engine, peer, TransactionKind.JOIN, false);
+    private Joiner(Peer peer, boolean cascade, boolean renewal) {
+        super(peer, TransactionKind.JOIN, false);
+        this.admission = peer.admission;
         this.cascade = cascade;
         this.renewal = renewal;
         this.vacuous = remote.fuid() == 0 || renewal;
-        this.bk = engine.bodyKind();
+        this.bk = ctx.config().bodyKind();
         this.ck = CoatKind.NADA;
         this.fk = FootKind.NADA;
     }
@@ -44,9 +47,10 @@ final class Joiner extends Transaction {
      * @param renewal a vacuous join of a remote we know, after it answered renew (it lost our id): the remote's
      *     own record is left as it is until the join completes
      */
-    static void start(RoadEngine engine, Peer peer, long now, boolean cascade, boolean renewal) {
+    static void start(Peer peer, long now, boolean cascade, boolean renewal) {
+        TxContext ctx = peer.ctx;
         Remote remote = peer.remote;
-        Joiner j = new Joiner(engine, peer, cascade, renewal);
+        Joiner j = new Joiner(peer, cascade, renewal);
         j.initiate(0);
         if (j.vacuous) {
             j.de = 0;
@@ -54,14 +58,14 @@ final class Joiner extends Transaction {
         }
         byte[] body;
         try {
-            body = Body.encode(j.bk, JoinBody.of(engine.local, 0));
+            body = Body.encode(j.bk, JoinBody.of(ctx.local(), 0));
         } catch (PacketException e) {
-            engine.stats.count(RoadCounter.PACK_ERROR);
+            ctx.count(RoadCounter.PACK_ERROR);
             return;
         }
-        engine.addTransaction(j);
+        ctx.start(j);
         j.request = j.send(j.head(PacketKind.REQUEST), body);
-        j.startTimers(now, RoadEngine.seconds(engine.config.joinerTimeout()), 1.0);
+        j.startTimers(now, seconds(ctx.config().joinerTimeout()), 1.0);
     }
 
     @Override
@@ -70,7 +74,7 @@ final class Joiner extends Transaction {
             case RESPONSE -> accept(packet, src, now);
             case PEND -> {
                 pendedByRemote = true;
-                redoInterval = RoadEngine.nanos(60);
+                redoInterval = nanos(60);
                 setRedo(now + redoInterval);
             }
             case NACK -> fail("nacked");
@@ -78,18 +82,18 @@ final class Joiner extends Transaction {
             case REJECT -> {
                 fail("rejected");
                 if (remote.verifyKey() == null && peer.transactions.isEmpty()) {
-                    engine.removeRemote(peer, false); // created for this join, known by nothing else
+                    admission.remove(peer, false); // created for this join, known by nothing else
                 }
             }
             case RENEW -> {
-                if (engine.config.mutable()) {
+                if (ctx.config().mutable()) {
                     remove();
-                    Joiner.start(engine, peer, now, cascade, true);
+                    Joiner.start(peer, now, cascade, true);
                 } else {
                     fail("refused (renew on an immutable road)");
                 }
             }
-            default -> engine.drop(DropReason.UNEXPECTED_JOIN_PACKET);
+            default -> ctx.drop(DropReason.UNEXPECTED_JOIN_PACKET);
         }
     }
 
@@ -98,19 +102,19 @@ final class Joiner extends Transaction {
             return;
         }
         if (!src.equals(to)) {
-            engine.drop(DropReason.JOIN_RESPONSE_FROM_OTHER_ADDRESS);
+            ctx.drop(DropReason.JOIN_RESPONSE_FROM_OTHER_ADDRESS);
             return;
         }
-        JoinBody d = JoinBody.receive(engine, packet, true);
+        JoinBody d = JoinBody.receive(ctx, packet, true);
         if (d == null) {
             return;
         }
         PendingJoins.Identity id = PendingJoins.Identity.of(d);
-        if (d.name().equals(engine.local.name)) {
+        if (d.name().equals(ctx.local().name)) {
             reject("the remote claims the name of this estate");
             return;
         }
-        Peer other = engine.peer(d.name());
+        Peer other = admission.peer(d.name());
         if (other != null && other != peer) {
             reject("name " + d.name() + " already used by another remote");
             return;
@@ -118,30 +122,30 @@ final class Joiner extends Transaction {
         Acceptance status;
         if (remote.verifyKey() == null) {
             // A remote we know nothing of yet (joined by address).
-            String conflict = engine.roleConflict(d.role(), d.verifyKey(), d.publicKey(), remote);
+            String conflict = admission.roleConflict(d.role(), d.verifyKey(), d.publicKey(), remote);
             if (conflict != null) {
                 reject(conflict);
                 return;
             }
-            status = engine.decideJoin(id, now);
+            status = admission.decideJoin(id, now);
         } else {
-            boolean renames = engine.config.mutable() && d.renames(remote);
-            if (!d.sameRoleKeys(remote) && !renames && !engine.rebindApproved(id, remote, now)) {
+            boolean renames = ctx.config().mutable() && d.renames(remote);
+            if (!d.sameRoleKeys(remote) && !renames && !admission.rebindApproved(id, remote, now)) {
                 reject("keys or role of " + remote.name() + " changed");
                 return;
             }
-            String conflict = renames ? engine.roleConflict(d.role(), d.verifyKey(), d.publicKey(), remote) : null;
+            String conflict = renames ? admission.roleConflict(d.role(), d.verifyKey(), d.publicKey(), remote) : null;
             if (conflict != null) {
                 reject(conflict);
                 return;
             }
             boolean sameAll = d.name().equals(remote.name()) && d.uid() == remote.fuid() && d.main() == remote.main()
                     && d.kind() == remote.kind();
-            if (!sameAll && !engine.config.mutable()) {
+            if (!sameAll && !ctx.config().mutable()) {
                 reject("credentials of " + remote.name() + " changed on an immutable road");
                 return;
             }
-            status = d.sameKeys(remote) ? engine.decideJoin(id, now) : Acceptance.ACCEPTED;
+            status = d.sameKeys(remote) ? admission.decideJoin(id, now) : Acceptance.ACCEPTED;
         }
         if (status == Acceptance.REJECTED) {
             reject("keys of role " + d.role() + " rejected");
@@ -150,9 +154,9 @@ final class Joiner extends Transaction {
         answer = d;
         identity = id;
         if (status == Acceptance.PENDING) {
-            switch (engine.pendingJoins.pend(id, src, this, now)) {
+            switch (admission.pendingJoins().pend(id, src, this, now)) {
                 case FULL -> {
-                    engine.stats.count(RoadCounter.PENDING_JOINS_FULL);
+                    ctx.count(RoadCounter.PENDING_JOINS_FULL);
                     reject("too many joins pending an operator's decision");
                     return;
                 }
@@ -160,14 +164,14 @@ final class Joiner extends Transaction {
                     complete(now);
                     return;
                 }
-                case NEW -> engine.emit(new RoadEvent.JoinPending(d.name(), d.role(), src, d.verifyKey().hex(),
+                case NEW -> ctx.emit(new RoadEvent.JoinPending(d.name(), d.role(), src, d.verifyKey().hex(),
                         d.publicKey().hex()));
                 case AGAIN -> {}
             }
-            engine.stats.count(RoadCounter.JOIN_PENDED);
+            ctx.count(RoadCounter.JOIN_PENDED);
             pended = true;
             sendEmpty(PacketKind.PEND);
-            redoInterval = RoadEngine.nanos(1);
+            redoInterval = nanos(1);
             setRedo(now + redoInterval);
             return;
         }
@@ -179,7 +183,7 @@ final class Joiner extends Transaction {
         if (!d.sameRoleKeys(remote)) {
             if (remote.verifyKey() != null && !d.sameKeys(remote)) {
                 // An operator accepted a new identity for this name: the old session is void.
-                engine.stats.count(RoadCounter.REMOTE_REBOUND);
+                ctx.count(RoadCounter.REMOTE_REBOUND);
                 peer.allowed = null;
                 peer.sessionKey = null;
                 peer.rebaseSession = true;
@@ -187,7 +191,7 @@ final class Joiner extends Transaction {
             d.adopt(remote);
         }
         if (!d.name().equals(remote.name())) {
-            engine.renameRemote(peer, d.name());
+            admission.rename(peer, d.name());
         }
         remote.fuid(d.uid());
         remote.main(d.main());
@@ -204,13 +208,13 @@ final class Joiner extends Transaction {
             peer.allowed = null;
             peer.sessionKey = null;
         }
-        engine.recordJoin(remote);
-        engine.store.keepRole(remote.role(), remote.verifyKey(), remote.publicKey(), Acceptance.ACCEPTED);
+        peer.recordJoin();
+        ctx.store().keepRole(remote.role(), remote.verifyKey(), remote.publicKey(), Acceptance.ACCEPTED);
         sendEmpty(PacketKind.ACK);
         remove();
-        engine.emit(new RoadEvent.Joined(remote.name(), remote.ha()));
+        ctx.emit(new RoadEvent.Joined(remote.name(), remote.ha()));
         if (cascade || !peer.pending.isEmpty() || peer.allowWanted) {
-            engine.allow(peer, now, cascade);
+            peer.allow(now, cascade);
         }
     }
 
@@ -235,16 +239,16 @@ final class Joiner extends Transaction {
     private void fail(String reason) {
         remove();
         peer.allowWanted = false;
-        engine.emit(new RoadEvent.JoinFailed(remoteLabel(), remote.ha(), reason));
-        engine.resolveAlive(peer, "join failed: " + reason);
+        ctx.emit(new RoadEvent.JoinFailed(remoteLabel(), remote.ha(), reason));
+        peer.resolveAlive("join failed: " + reason);
     }
 
     @Override
     void redo(long now) {
         if (pended) {
             Acceptance status = answer.sameKeys(remote) || remote.verifyKey() == null
-                    ? engine.decideJoin(identity, now)
-                    : (engine.rebindApproved(identity, remote, now) ? Acceptance.ACCEPTED : Acceptance.PENDING);
+                    ? admission.decideJoin(identity, now)
+                    : (admission.rebindApproved(identity, remote, now) ? Acceptance.ACCEPTED : Acceptance.PENDING);
             if (status == Acceptance.ACCEPTED) {
                 approved(now);
             } else if (status == Acceptance.REJECTED) {
@@ -258,7 +262,7 @@ final class Joiner extends Transaction {
             setRedo(now + redoInterval);
             return;
         }
-        engine.resend(request, to);
+        ctx.resend(request, to);
         backoff(now, 1.0, 4.0);
     }
 

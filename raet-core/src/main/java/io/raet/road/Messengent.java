@@ -34,9 +34,9 @@ final class Messengent extends Transaction {
     private Reassembly reassembly;
     private BodyKind bodyKind;
     private CoatKind coatKind;
-    /** Admitted as an incoming message being reassembled: counted in the engine's bounds until it ends. */
+    /** Admitted as an incoming message being reassembled: counted in the endpoint's bounds until it ends. */
     private boolean admitted;
-    /** Bytes held in the engine's bounds for the segments received. */
+    /** Bytes held in the endpoint's bounds for the segments received. */
     private long held;
     /** When the message ends whatever arrives (nanoseconds). */
     private long deadline;
@@ -46,48 +46,49 @@ final class Messengent extends Transaction {
      */
     private int missedLeft;
 
-    private Messengent(RoadEngine engine, Peer peer) {
-        super(engine, peer, TransactionKind.MESSAGE, true);
+    private Messengent(Peer peer) {
+        super(peer, TransactionKind.MESSAGE, true);
     }
 
-    static void start(RoadEngine engine, Peer peer, ParsedPacket packet, TxKey key, InetSocketAddress src,
+    static void start(Peer peer, ParsedPacket packet, TxKey key, InetSocketAddress src,
             long now) {
+        TxContext ctx = peer.ctx;
         RoadHead h = packet.head();
-        Messengent m = new Messengent(engine, peer);
+        Messengent m = new Messengent(peer);
         m.correspond(h, key, src);
         m.to = peer.remote.ha();
-        m.bk = engine.bodyKind();
+        m.bk = ctx.config().bodyKind();
         m.ck = h.ck();
         m.fk = h.fk();
         m.wf = h.wf();
         if (!peer.isAllowed() || peer.sessionKey == null) {
             m.sendEmpty(PacketKind.NACK);
-            engine.drop(DropReason.MESSAGE_UNALLOWED);
+            ctx.drop(DropReason.MESSAGE_UNALLOWED);
             return;
         }
-        if (!engine.acceptingMessages()) {
+        if (!peer.admission.acceptingMessages()) {
             // The application's inbox is full: no answer, so the sender tries again later.
-            engine.drop(DropReason.INBOX_FULL);
+            ctx.drop(DropReason.INBOX_FULL);
             return;
         }
         boolean segmented = h.sc() > 1 || h.sf();
         if (segmented) {
-            DropReason bad = badSegmentation(h, engine.config.limits());
+            DropReason bad = badSegmentation(h, ctx.config().limits());
             if (bad != null) {
-                engine.drop(bad);
+                ctx.drop(bad);
                 m.sendEmpty(PacketKind.NACK);
                 return;
             }
-            if (!engine.admitIncomplete(peer)) {
+            if (!peer.admission.admitIncomplete(peer)) {
                 // No answer: the sender's retries get the message in once there is room.
                 return;
             }
         }
         m.admitted = segmented;
-        m.deadline = now + engine.config.limits().incompleteDeadline().toNanos();
-        m.missedLeft = engine.config.limits().maxMissedPerRedo();
-        engine.addTransaction(m);
-        m.startTimers(now, RoadEngine.seconds(engine.config.receiveTimeout()), 0.2);
+        m.deadline = now + ctx.config().limits().incompleteDeadline().toNanos();
+        m.missedLeft = ctx.config().limits().maxMissedPerRedo();
+        ctx.start(m);
+        m.startTimers(now, seconds(ctx.config().receiveTimeout()), 0.2);
         m.capTimeout();
         m.segment(packet, now);
     }
@@ -126,7 +127,7 @@ final class Messengent extends Transaction {
         switch (packet.head().pk()) {
             case MESSAGE -> segment(packet, now);
             case NACK -> remove();
-            default -> engine.drop(DropReason.UNEXPECTED_MESSAGE_PACKET);
+            default -> ctx.drop(DropReason.UNEXPECTED_MESSAGE_PACKET);
         }
     }
 
@@ -142,12 +143,12 @@ final class Messengent extends Transaction {
             coatKind = h.ck();
         }
         if (h.sc() != reassembly.sc() || h.ml() != reassembly.ml() || h.sn() < 0 || h.sn() >= reassembly.sc()) {
-            engine.drop(DropReason.BAD_SEGMENT);
+            ctx.drop(DropReason.BAD_SEGMENT);
             return;
         }
         if (!reassembly.has(h.sn())) {
             long bytes = (long) packet.coatLength() + RoadLimits.SEGMENT_OVERHEAD;
-            if (!engine.holdIncomplete(peer, bytes)) {
+            if (!peer.admission.holdIncomplete(peer, bytes)) {
                 if (reassembly.received() == 0) {
                     remove(); // a new message: unanswered, like one beyond the count
                 } else {
@@ -158,25 +159,25 @@ final class Messengent extends Transaction {
             try {
                 reassembly.add(packet);
             } catch (PacketException e) {
-                engine.releaseBytes(peer, bytes);
-                engine.drop(DropReason.BAD_SEGMENT);
+                peer.admission.releaseBytes(peer, bytes);
+                ctx.drop(DropReason.BAD_SEGMENT);
                 return;
             }
             held += bytes;
             // What arrived may be asked for again: one more missing segment per new one, up to the redo's share.
-            missedLeft = Math.min(missedLeft + 1, engine.config.limits().maxMissedPerRedo());
+            missedLeft = Math.min(missedLeft + 1, ctx.config().limits().maxMissedPerRedo());
             // Only a new segment keeps the message open, and never beyond its deadline.
-            refreshTimeout(now, RoadEngine.seconds(engine.config.receiveTimeout()));
+            refreshTimeout(now, seconds(ctx.config().receiveTimeout()));
             capTimeout();
         } else {
-            engine.stats.count(RoadCounter.DUPLICATE_SEGMENT);
+            ctx.count(RoadCounter.DUPLICATE_SEGMENT);
         }
         if (reassembly.complete()) {
             byte[] whole;
             try {
                 whole = reassembly.coat();
             } catch (PacketException e) {
-                engine.drop(DropReason.BAD_SEGMENT);
+                ctx.drop(DropReason.BAD_SEGMENT);
                 refuse();
                 return;
             }
@@ -189,13 +190,13 @@ final class Messengent extends Transaction {
     private void capTimeout() {
         if (timeoutAt < 0 || timeoutAt > deadline) {
             timeoutAt = deadline;
-            engine.schedule(this);
+            ctx.schedule(this);
         }
     }
 
     /** Whether the message holds reassembly memory (it can be ended to make room). */
     boolean holding() {
-        return admitted && engine.isActive(this);
+        return admitted && ctx.isActive(this);
     }
 
     /** Ends the message: the sender is nacked, what it held is released. */
@@ -208,7 +209,7 @@ final class Messengent extends Transaction {
     void ended() {
         if (admitted) {
             admitted = false;
-            engine.releaseIncomplete(peer, held);
+            peer.admission.releaseIncomplete(peer, held);
             held = 0;
             reassembly = null;
         }
@@ -226,19 +227,19 @@ final class Messengent extends Transaction {
             Map<String, Object> map = (Map<String, Object>) decoded;
             body = map;
         } catch (PacketException e) {
-            engine.drop(DropReason.messageBody(e.reason()));
+            ctx.drop(DropReason.messageBody(e.reason()));
             refuse();
             return;
         }
         sendEmpty(PacketKind.DONE);
         remove();
-        peer.completedTids.add(ti, now + engine.config.staleTidWindow().toNanos());
+        peer.completedTids.add(ti, now + ctx.config().staleTidWindow().toNanos());
         if (si == peer.rsid) {
             peer.replay.mark(peer.rsid, ti);
         }
-        engine.setAlive(peer, true);
-        engine.stats.count(RoadCounter.MESSAGES_RECEIVED);
-        engine.emit(new RoadEvent.Message(remote.name(), remote.role(), body, len));
+        peer.setAlive(true);
+        ctx.count(RoadCounter.MESSAGES_RECEIVED);
+        ctx.emit(new RoadEvent.Message(remote.name(), remote.role(), body, len));
     }
 
     /**
@@ -251,16 +252,16 @@ final class Messengent extends Transaction {
         int[] missing = reassembly.missing(0, highest, Math.max(1, missedLeft));
         if (missing.length == 0) {
             RoadHead ack = head(PacketKind.ACK).sn(highest);
-            send(ack, RoadEngine.EMPTY);
+            send(ack, EMPTY);
             return;
         }
         if (missedLeft <= 0) {
-            engine.stats.count(RoadCounter.MISSED_REQUESTS_PACED);
+            ctx.count(RoadCounter.MISSED_REQUESTS_PACED);
             return;
         }
         if (peer.load.answerCredit < MIN_RESEND_PACKET) {
             // Not even one request could go: skip building and signing them.
-            engine.stats.count(RoadCounter.ANSWER_BUDGET);
+            ctx.count(RoadCounter.ANSWER_BUDGET);
             return;
         }
         missedLeft -= missing.length;
@@ -273,19 +274,19 @@ final class Messengent extends Transaction {
             body.put("misseds", chunk);
             try {
                 byte[] plain = Body.encode(bk, body);
-                byte[] coat = Coat.seal(ck, peer.sessionKey, plain, engine.entropy);
+                byte[] coat = Coat.seal(ck, peer.sessionKey, plain, ctx.entropy());
                 if (send(head(PacketKind.RESEND), coat) == null) {
                     return; // out of answer credit (counted): the next ones would not go either
                 }
             } catch (PacketException e) {
-                engine.stats.count(RoadCounter.PACK_ERROR);
+                ctx.count(RoadCounter.PACK_ERROR);
             }
         }
     }
 
     @Override
     void redo(long now) {
-        missedLeft = engine.config.limits().maxMissedPerRedo();
+        missedLeft = ctx.config().limits().maxMissedPerRedo();
         if (reassembly != null) {
             respond();
         }
@@ -295,6 +296,6 @@ final class Messengent extends Transaction {
     @Override
     void timeout(long now) {
         refuse();
-        engine.drop(now >= deadline ? DropReason.MESSAGE_DEADLINE : DropReason.MESSAGE_INCOMPLETE_TIMEOUT);
+        ctx.drop(now >= deadline ? DropReason.MESSAGE_DEADLINE : DropReason.MESSAGE_INCOMPLETE_TIMEOUT);
     }
 }

@@ -46,27 +46,28 @@ final class Messenger extends Transaction {
     /** Segments below this were sent at least once. */
     private int frontier;
 
-    private Messenger(RoadEngine engine, Peer peer, Pending pending) {
-        super(engine, peer, TransactionKind.MESSAGE, false);
+    private Messenger(Peer peer, Pending pending) {
+        super(peer, TransactionKind.MESSAGE, false);
         this.pending = pending;
         this.bk = pending.bk();
         this.ck = CoatKind.NACL;
         this.fk = FootKind.NACL;
     }
 
-    static void start(RoadEngine engine, Peer peer, Pending pending, long now) {
-        Messenger m = new Messenger(engine, peer, pending);
+    static void start(Peer peer, Pending pending, long now) {
+        TxContext ctx = peer.ctx;
+        Messenger m = new Messenger(peer, pending);
         m.initiate(peer.remote.sid());
         try {
-            m.coat = Coat.seal(m.ck, peer.sessionKey, pending.body(), engine.entropy);
+            m.coat = Coat.seal(m.ck, peer.sessionKey, pending.body(), ctx.entropy());
         } catch (RuntimeException e) {
             m.undelivered(DeliveryFailure.UNSENDABLE, "cannot encrypt: " + e.getMessage());
             return;
         }
-        int max = engine.config.maxPacketSize();
+        int max = ctx.config().maxPacketSize();
         RoadHead whole = m.head(PacketKind.MESSAGE);
         try {
-            m.single = RoadCodec.encode(whole.copy().wf(true), m.coat, 0, m.coat.length, engine.local.signer(), max);
+            m.single = RoadCodec.encode(whole.copy().wf(true), m.coat, 0, m.coat.length, ctx.local().signer(), max);
             m.segmentCount = 1;
         } catch (PacketException e) {
             if (e.reason() != Reason.TOO_LARGE) {
@@ -80,15 +81,15 @@ final class Messenger extends Transaction {
                 return;
             }
         }
-        engine.addTransaction(m);
+        ctx.start(m);
         peer.load.outgoing++;
-        m.resendBudget = (long) engine.config.limits().resendFactor() * m.segmentCount + MessageOptions.DEFAULT_BURST;
+        m.resendBudget = (long) ctx.config().limits().resendFactor() * m.segmentCount + MessageOptions.DEFAULT_BURST;
         if (pending.deadline() >= 0) {
             m.timeoutAt = pending.deadline();
         }
-        m.redoInterval = RoadEngine.nanos(0.2);
+        m.redoInterval = nanos(0.2);
         m.redoAt = now + m.redoInterval;
-        engine.schedule(m);
+        ctx.schedule(m);
         m.sendBurst();
     }
 
@@ -98,7 +99,7 @@ final class Messenger extends Transaction {
     }
 
     private void undelivered(DeliveryFailure reason, String detail) {
-        engine.emit(new RoadEvent.Undelivered(pending.id(), remote.name(), reason, detail));
+        ctx.emit(new RoadEvent.Undelivered(pending.id(), remote.name(), reason, detail));
     }
 
     /**
@@ -110,11 +111,11 @@ final class Messenger extends Transaction {
             return true;
         }
         if (resendBudget < n) {
-            engine.stats.count(RoadCounter.RESEND_BUDGET);
+            ctx.count(RoadCounter.RESEND_BUDGET);
             remove();
             sendEmpty(PacketKind.NACK);
             undelivered(DeliveryFailure.RESEND_BUDGET, "resend budget exhausted: the receiver asked for more than "
-                    + engine.config.limits().resendFactor() + " times the message");
+                    + ctx.config().limits().resendFactor() + " times the message");
             return false;
         }
         resendBudget -= n;
@@ -123,7 +124,7 @@ final class Messenger extends Transaction {
 
     private byte[] segment(int sn, boolean wf, boolean af) {
         if (segmentCount == 1) {
-            engine.enqueue(single, to);
+            ctx.enqueue(single, to);
             return single;
         }
         RoadHead h = head(PacketKind.MESSAGE).wf(wf).af(af);
@@ -131,11 +132,11 @@ final class Messenger extends Transaction {
         int len = Math.min(segmentSize, coat.length - off);
         h.sn(sn).sc(segmentCount).ml(coat.length).sf(true);
         try {
-            byte[] data = RoadCodec.encode(h, coat, off, len, engine.local.signer(), engine.config.maxPacketSize());
-            engine.enqueue(data, to);
+            byte[] data = RoadCodec.encode(h, coat, off, len, ctx.local().signer(), ctx.config().maxPacketSize());
+            ctx.enqueue(data, to);
             return data;
         } catch (PacketException e) {
-            engine.stats.count(RoadCounter.PACK_ERROR);
+            ctx.count(RoadCounter.PACK_ERROR);
             return null;
         }
     }
@@ -216,7 +217,7 @@ final class Messenger extends Transaction {
                 heard();
                 List<Integer> misseds = misseds(packet);
                 if (misseds == null) {
-                    engine.drop(DropReason.INVALID_RESEND);
+                    ctx.drop(DropReason.INVALID_RESEND);
                     return;
                 }
                 for (int sn : misseds) {
@@ -229,23 +230,23 @@ final class Messenger extends Transaction {
             }
             case DONE -> {
                 remove();
-                engine.setAlive(peer, true);
-                engine.stats.count(RoadCounter.MESSAGES_DELIVERED);
-                engine.emit(new RoadEvent.Delivered(pending.id(), remote.name()));
+                peer.setAlive(true);
+                ctx.count(RoadCounter.MESSAGES_DELIVERED);
+                ctx.emit(new RoadEvent.Delivered(pending.id(), remote.name()));
             }
             case NACK, REFUSE, REJECT, UNJOINED, UNALLOWED, RENEW -> {
                 remove();
                 undelivered(DeliveryFailure.REFUSED,
                         "refused by the remote (" + h.pk().name().toLowerCase(java.util.Locale.ROOT) + ")");
             }
-            default -> engine.drop(DropReason.UNEXPECTED_MESSAGE_PACKET);
+            default -> ctx.drop(DropReason.UNEXPECTED_MESSAGE_PACKET);
         }
     }
 
     private void heard() {
         answered = true;
         redos = 0;
-        engine.setAlive(peer, true);
+        peer.setAlive(true);
     }
 
     private List<Integer> misseds(ParsedPacket packet) {
@@ -280,7 +281,7 @@ final class Messenger extends Transaction {
         }
         redos++;
         if (segmentCount == 1 && !answered) {
-            engine.resend(single, to);
+            ctx.resend(single, to);
         } else if (segmentCount > 1 && pending.options().burst() > 0 && cursor > 0) {
             // The highest segment sent, asking for an answer: the receiver reports every gap below it.
             segment(cursor - 1, true, answered);

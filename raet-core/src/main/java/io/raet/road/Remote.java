@@ -108,6 +108,11 @@ public final class Remote {
         return name;
     }
 
+    /** The name, or the address while the remote has none (a join by address not answered yet). */
+    public String label() {
+        return name != null ? name : String.valueOf(ha);
+    }
+
     public long uid() {
         return uid;
     }

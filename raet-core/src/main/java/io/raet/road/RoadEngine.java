@@ -1,8 +1,6 @@
 package io.raet.road;
 
 import io.raet.codec.Body;
-import io.raet.codec.BodyKind;
-import io.raet.codec.CoatKind;
 import io.raet.codec.FootKind;
 import io.raet.codec.PacketException;
 import io.raet.codec.PacketKind;
@@ -35,7 +33,6 @@ import java.util.PriorityQueue;
  * monotonic nanosecond count chosen by the caller. Not thread-safe: one owner thread drives it.
  */
 public final class RoadEngine {
-    static final byte[] EMPTY = new byte[0];
     /**
      * Largest datagram accepted: the reference sends at most 1024 bytes and receives into 2048; anything larger is
      * dropped before parsing (a larger {@link RoadConfig#maxPacketSize()} raises the limit to match).
@@ -66,6 +63,10 @@ public final class RoadEngine {
     final JoinGuard joinGuard;
     /** Joins held for an operator's decision. */
     final PendingJoins pendingJoins;
+
+    /** What transactions and peers see of the engine. */
+    private final TxContext ctx = new Context();
+    private final Admission admission = new Table();
 
     private final ArrayDeque<Outgoing> outbox = new ArrayDeque<>();
     private final ArrayDeque<RoadEvent> events = new ArrayDeque<>();
@@ -98,14 +99,6 @@ public final class RoadEngine {
         this.entropy = entropy;
         this.joinGuard = new JoinGuard(config.handshakes());
         this.pendingJoins = new PendingJoins(config.handshakes().pendingJoins());
-    }
-
-    static long nanos(double seconds) {
-        return (long) (seconds * 1e9);
-    }
-
-    static double seconds(java.time.Duration d) {
-        return d.toNanos() / 1e9;
     }
 
     public LocalEstate local() {
@@ -162,6 +155,11 @@ public final class RoadEngine {
         return p == null ? null : p.remote;
     }
 
+    /** A peer for a remote new to us at {@code ha}, with a fresh uid, in no table yet. */
+    Peer newPeer(InetSocketAddress ha) {
+        return new Peer(new Remote(null, nextUid(), 0, ha), ctx, admission);
+    }
+
     long nextUid() {
         long uid = local.puid;
         do {
@@ -190,7 +188,7 @@ public final class RoadEngine {
         if (uid > local.puid) {
             local.puid = uid;
         }
-        addPeer(new Peer(r));
+        addPeer(new Peer(r, ctx, admission));
         store.saveRemote(r);
         return r;
     }
@@ -233,12 +231,9 @@ public final class RoadEngine {
     /** Forgets a remote: its transactions are nacked, its keep file removed when {@code clearKeep}. */
     void removeRemote(Peer p, boolean clearKeep) {
         Remote r = p.remote;
-        for (Transaction tx : new ArrayList<>(p.transactions)) {
-            tx.abort("remote removed");
-            removeTransaction(tx);
-        }
-        failPending(p, DeliveryFailure.REMOTE_REMOVED, "remote removed");
-        resolveAlive(p, "remote removed");
+        p.abortAll("remote removed");
+        p.failPending(DeliveryFailure.REMOTE_REMOVED, "remote removed");
+        p.resolveAlive("remote removed");
         unproven.remove(r.uid(), p);
         if (remotes.get(r.uid()) == p) {
             remotes.remove(r.uid());
@@ -327,7 +322,7 @@ public final class RoadEngine {
             fire(t.tx, now);
         }
         if (now >= nextHousekeeping) {
-            nextHousekeeping = now + nanos(0.25);
+            nextHousekeeping = now + Transaction.nanos(0.25);
             try {
                 housekeep(now);
             } catch (VirtualMachineError e) {
@@ -368,53 +363,17 @@ public final class RoadEngine {
                 p.completedTids.expire(now);
             }
             if (!p.pending.isEmpty()) {
-                expirePending(p, now);
+                p.expirePending(now);
             }
             if (interval > 0 && p.remote.isJoined() && !p.reaped && p.remote.isProven()) {
                 if (p.nextHeartbeat == 0) {
                     p.nextHeartbeat = now + (local.main ? interval : interval + interval / 2);
                 } else if (now >= p.nextHeartbeat) {
-                    heartbeat(p, now, interval);
+                    p.heartbeat(now, interval, joinGuard);
                 }
             }
         }
     }
-
-    /**
-     * A heartbeat is due. An allowed remote gets an alive; one that is not needs a handshake first, which the engine
-     * starts on its own only at the pace of {@link HandshakeLimits#handshakesPerSecond()} and, for a remote whose
-     * last one failed, after a wait that doubles up to {@link #MAX_AUTO_HANDSHAKE_WAIT}: a keep of thousands of
-     * silent remotes does not turn into a storm of hellos.
-     */
-    private void heartbeat(Peer p, long now, long interval) {
-        if (p.isAllowed() || p.aliver != null) {
-            p.nextHeartbeat = now + interval;
-            if (p.aliver == null) {
-                alive(p, now, true);
-            }
-            return;
-        }
-        if (p.handshaking()) {
-            p.nextHeartbeat = now + interval;
-            return;
-        }
-        if (now < p.nextAutoHandshake) {
-            p.nextHeartbeat = p.nextAutoHandshake;
-            return;
-        }
-        if (!joinGuard.mayStartHandshake(now)) {
-            stats.count(RoadCounter.HANDSHAKE_PACED);
-            return; // due again at the next housekeeping
-        }
-        p.nextHeartbeat = now + interval;
-        p.autoHandshakeBackoff = p.autoHandshakeBackoff == 0 ? MIN_AUTO_HANDSHAKE_WAIT
-                : Math.min(MAX_AUTO_HANDSHAKE_WAIT, p.autoHandshakeBackoff * 2);
-        p.nextAutoHandshake = now + p.autoHandshakeBackoff;
-        alive(p, now, true);
-    }
-
-    static final long MIN_AUTO_HANDSHAKE_WAIT = nanos(5);
-    static final long MAX_AUTO_HANDSHAKE_WAIT = nanos(300);
 
     // ------------------------------------------------------------------ output
 
@@ -575,7 +534,7 @@ public final class RoadEngine {
                             drop(DropReason.STALE_JOIN);
                             return;
                         }
-                        peer = new Peer(new Remote(null, nextUid(), 0, src));
+                        peer = newPeer(src);
                     }
                 } else {
                     peer = remotes.get(h.de());
@@ -638,7 +597,7 @@ public final class RoadEngine {
                     if (h.tk() == TransactionKind.ALLOW && h.pk() == PacketKind.HELLO && remote.isJoined()
                             && peer.rejoined && !transactions.containsKey(key)) {
                         stats.count(RoadCounter.HELLO_OF_OLDER_SESSION);
-                        Allowent.start(this, peer, packet, key, src, now, true);
+                        Allowent.start(peer, packet, key, src, now, true);
                         return;
                     }
                     drop(DropReason.STALE_SESSION);
@@ -646,7 +605,7 @@ public final class RoadEngine {
                     return;
                 }
                 if (h.si() != peer.rsid) {
-                    renewCorrespondentSession(peer, h.si());
+                    peer.renewCorrespondentSession(h.si());
                 }
             }
             peer.reaped = false;
@@ -672,7 +631,7 @@ public final class RoadEngine {
         switch (h.tk()) {
             case JOIN -> {
                 if (h.pk() == PacketKind.REQUEST) {
-                    Joinent.start(this, peer, packet, key, src, now);
+                    Joinent.start(peer, packet, key, src, now);
                 } else {
                     drop(DropReason.STALE_PACKET);
                 }
@@ -684,7 +643,7 @@ public final class RoadEngine {
                         drop(DropReason.REPLAY);
                         return;
                     }
-                    Allowent.start(this, peer, packet, key, src, now, false);
+                    Allowent.start(peer, packet, key, src, now, false);
                     if (transactions.containsKey(key)) {
                         peer.replay.mark(peer.rsid, h.ti());
                     }
@@ -701,7 +660,7 @@ public final class RoadEngine {
                     } else {
                         drop(DropReason.REPLAY);
                     }
-                    Alivent.answer(this, peer, packet, key, src, now, fresh);
+                    Alivent.answer(peer, packet, key, src, now, fresh);
                 } else {
                     drop(DropReason.STALE_PACKET);
                 }
@@ -724,7 +683,7 @@ public final class RoadEngine {
                     drop(DropReason.STALE_MESSAGE);
                     stalent(packet, src, PacketKind.NACK, peer);
                 } else {
-                    Messengent.start(this, peer, packet, key, src, now);
+                    Messengent.start(peer, packet, key, src, now);
                 }
             }
             default -> drop(DropReason.UNSUPPORTED_TRANSACTION);
@@ -734,55 +693,6 @@ public final class RoadEngine {
     private static TxKey txKey(RoadHead h, InetSocketAddress src) {
         Object remoteId = (h.se() == 0 && h.cf()) || (h.de() == 0 && !h.cf()) ? src : (Object) h.se();
         return new TxKey(!h.cf(), h.de(), remoteId, h.si(), h.ti());
-    }
-
-    /**
-     * The remote opened a new session: end correspondents of the old one (§5.3). Only a signed packet of a session
-     * not older than the current one gets here, so the session id only moves forward.
-     */
-    private void renewCorrespondentSession(Peer peer, long si) {
-        peer.rsid = si;
-        for (Transaction tx : new ArrayList<>(peer.transactions)) {
-            if (tx.correspondent && !Remote.validSid(tx.si, si)) {
-                tx.abort("session renewed");
-                removeTransaction(tx);
-            }
-        }
-        peer.completedTids.clear();
-    }
-
-    /**
-     * A completed allow opened by a hello of an older session than the remote's last (the remote lost its state):
-     * the remote's session starts again from that hello's, with no memory of the old one's transaction ids. The
-     * allow is authenticated end to end, and its new session key makes every packet of the old sessions useless.
-     */
-    void rebaseCorrespondentSession(Peer peer, long si, Transaction keep) {
-        stats.count(RoadCounter.SESSION_REBASED);
-        peer.rsid = si;
-        for (Transaction tx : new ArrayList<>(peer.transactions)) {
-            if (tx.correspondent && tx != keep && tx.si != si && !(tx instanceof Joinent)) {
-                tx.abort("session renewed");
-                removeTransaction(tx);
-            }
-        }
-        peer.completedTids.clear();
-    }
-
-    /**
-     * Records a completed join on both sides: a session id when there is none yet, and the remote joined. The
-     * remote's session id, replay window and completed messages are left as they are: a join is not authenticated.
-     * The remote and the local estate are kept when the remote is proven (a joinent keeps a new remote once it
-     * signed a packet, see {@link #prove}).
-     */
-    void recordJoin(Remote remote) {
-        if (remote.sid() == 0) {
-            remote.nextSid();
-        }
-        remote.joined(true);
-        if (remote.isProven()) {
-            store.saveRemote(remote);
-            store.saveLocal(local);
-        }
     }
 
     /**
@@ -865,43 +775,6 @@ public final class RoadEngine {
         emit(new RoadEvent.JoinRefused(name, from, reason));
     }
 
-    /** Our session with the remote advanced (allow): end initiators of the old one, keeping their messages. */
-    void renewInitiatorSession(Peer peer) {
-        for (Transaction tx : new ArrayList<>(peer.transactions)) {
-            if (!tx.correspondent && !Remote.validSid(tx.si, peer.remote.sid())) {
-                tx.abort("session renewed");
-                removeTransaction(tx);
-                if (tx instanceof Messenger m) {
-                    peer.pending.addFirst(m.pending);
-                }
-            }
-        }
-    }
-
-    /**
-     * The allow handshake succeeded on our side: the session keys take effect, our session id advances (ending
-     * initiators of the old session, whose messages wait to be re-sent), and the remote is allowed and alive.
-     */
-    void openSession(Peer peer, long now) {
-        Remote remote = peer.remote;
-        peer.allowed = true;
-        peer.sessionKey = peer.shortShared != null ? peer.shortShared : peer.shortKeys.sharedKey(peer.peerShortKey);
-        remote.nextSid();
-        peer.autoHandshakeBackoff = 0;
-        peer.nextAutoHandshake = 0;
-        peer.allowWanted = false;
-        peer.rejoined = false;
-        renewInitiatorSession(peer);
-        if (remote.isProven()) {
-            store.saveRemote(remote);
-        }
-        emit(new RoadEvent.Allowed(remote.name()));
-        setAlive(peer, true);
-        if (!peer.aliveWaiters.isEmpty() && peer.aliver == null) {
-            Aliver.start(this, peer, now);
-        }
-    }
-
     /** A reply for an initiator we no longer have: tell the correspondent to stop. */
     private void staler(ParsedPacket packet, InetSocketAddress src, Peer peer) {
         RoadHead h = packet.head();
@@ -912,7 +785,7 @@ public final class RoadEngine {
         drop(DropReason.STALE_REPLY);
         RoadHead nack = new RoadHead().hk(config.headKind()).pk(PacketKind.NACK).tk(h.tk()).se(h.de()).de(h.se())
                 .si(h.si()).ti(h.ti()).cf(false).bk(config.bodyKind()).ck(h.ck()).fk(h.fk());
-        transmit(nack, EMPTY, src);
+        transmit(nack, Transaction.EMPTY, src);
     }
 
     /** A packet from an initiator that cannot be served: nack (or renew), echoing its ids. */
@@ -928,7 +801,7 @@ public final class RoadEngine {
         }
         RoadHead nack = new RoadHead().hk(config.headKind()).pk(kind).tk(h.tk()).se(h.de()).de(h.se()).si(h.si())
                 .ti(h.ti()).cf(true).bk(config.bodyKind()).ck(h.ck()).fk(h.fk());
-        transmit(nack, EMPTY, src, answering);
+        transmit(nack, Transaction.EMPTY, src, answering);
     }
 
     // ------------------------------------------------------------------ commands
@@ -940,75 +813,22 @@ public final class RoadEngine {
     public Remote join(InetSocketAddress ha, long now) {
         Peer p = byHa.get(ha);
         if (p == null) {
-            p = new Peer(new Remote(null, nextUid(), 0, ha));
+            p = newPeer(ha);
             addPeer(p);
         }
-        join(p, now, false);
+        p.join(now, false);
         return p.remote;
-    }
-
-    void join(Peer p, long now, boolean cascade) {
-        if (p.joining()) {
-            if (cascade) {
-                p.allowWanted = true;
-            }
-            return;
-        }
-        Joiner.start(this, p, now, cascade, false);
     }
 
     /** Starts an allow handshake with a joined remote (a join first, when not joined). */
     public void allow(String name, long now) {
-        allow(requirePeer(name), now, false);
-    }
-
-    /**
-     * Starts an allow, a join first when the remote is not joined. When another join or allow with the remote is in
-     * progress the allow is wanted: it starts when that one ends, unless it opened a session.
-     */
-    void allow(Peer p, long now, boolean cascade) {
-        if (p.joining()) {
-            p.allowWanted = true;
-            return;
-        }
-        if (!p.remote.isJoined()) {
-            Joiner.start(this, p, now, true, false);
-            return;
-        }
-        Allowent responding = p.allowent;
-        if (p.allower != null || responding != null) {
-            if (responding != null && !responding.acked()) {
-                p.allowWanted = true;
-            }
-            return;
-        }
-        Allower.start(this, p, now, cascade);
-    }
-
-    /**
-     * A join or allow with the remote ended; an allow wanted meanwhile starts now, or fails when the remote is not
-     * joined.
-     */
-    void handshakeEnded(Peer p, long now) {
-        if (!p.allowWanted || !isAdded(p) || p.handshaking()) {
-            return;
-        }
-        if (p.remote.isJoined()) {
-            allow(p, now, false);
-        } else {
-            p.allowWanted = false;
-            Remote r = p.remote;
-            emit(new RoadEvent.AllowFailed(r.name() != null ? r.name() : String.valueOf(r.ha()), "not joined"));
-        }
+        requirePeer(name).allow(now, false);
     }
 
     /** Whether an allow with the remote is in progress whose session is not open yet. */
     public boolean allowing(String name) {
         Peer p = byName.get(name);
-        if (p == null) {
-            return false;
-        }
-        return p.allower != null || p.allowent != null && !p.allowent.acked() || p.allowWanted;
+        return p != null && p.allowing();
     }
 
     /** Whether a session with the remote is open. */
@@ -1019,7 +839,7 @@ public final class RoadEngine {
 
     /** Sends a heartbeat to the remote (joining and allowing first as needed). */
     public void alive(String name, long now) {
-        alive(requirePeer(name), now, false);
+        requirePeer(name).alive(now, false);
     }
 
     /**
@@ -1030,31 +850,7 @@ public final class RoadEngine {
     public void alive(String name, long now, java.util.function.Consumer<String> answer) {
         Peer p = requirePeer(name);
         p.aliveWaiters.add(answer);
-        alive(p, now, false);
-    }
-
-    void alive(Peer p, long now, boolean cascade) {
-        if (!p.remote.isJoined()) {
-            join(p, now, true);
-            return;
-        }
-        if (!p.isAllowed()) {
-            allow(p, now, true);
-            return;
-        }
-        Aliver.start(this, p, now);
-    }
-
-    /** Tells every caller waiting for a heartbeat of the remote its outcome (null: answered). */
-    void resolveAlive(Peer p, String reason) {
-        if (p.aliveWaiters.isEmpty()) {
-            return;
-        }
-        List<java.util.function.Consumer<String>> waiting = new ArrayList<>(p.aliveWaiters);
-        p.aliveWaiters.clear();
-        for (java.util.function.Consumer<String> w : waiting) {
-            w.accept(reason);
-        }
+        p.alive(now, false);
     }
 
     // ------------------------------------------------------------------ operators
@@ -1127,55 +923,15 @@ public final class RoadEngine {
             throw new IllegalArgumentException("message of " + encoded.length + " bytes exceeds the maximum of "
                     + (max - 40));
         }
-        int outgoing = p.pending.size() + p.load.outgoing;
-        if (outgoing >= config.limits().maxOutgoingPerRemote()) {
+        if (p.outgoing() >= config.limits().maxOutgoingPerRemote()) {
             stats.count(RoadCounter.OUTGOING_LIMIT);
             throw new OutgoingLimitException(name, config.limits().maxOutgoingPerRemote());
         }
         MessageOptions opts = options == null ? config.messageDefaults() : options;
         long id = ++messageIds;
         long deadline = opts.timeout().isZero() ? -1 : now + opts.timeout().toNanos();
-        Messenger.Pending m = new Messenger.Pending(id, config.bodyKind(), encoded, opts, deadline);
-        if (p.isAllowed()) {
-            Messenger.start(this, p, m, now);
-        } else {
-            if (p.pending.size() >= config.maxPendingPerRemote()) {
-                throw new IllegalStateException("too many messages waiting for " + name);
-            }
-            p.pending.add(m);
-            allow(p, now, false);
-        }
+        p.send(new Messenger.Pending(id, config.bodyKind(), encoded, opts, deadline), now);
         return id;
-    }
-
-    /** Sends every message that waited for the remote to be allowed. */
-    void flushPending(Peer p, long now) {
-        while (!p.pending.isEmpty() && p.isAllowed()) {
-            Messenger.Pending m = p.pending.poll();
-            if (m.deadline() >= 0 && now >= m.deadline()) {
-                emit(new RoadEvent.Undelivered(m.id(), p.remote.name(), DeliveryFailure.TIMEOUT, "timeout"));
-                continue;
-            }
-            Messenger.start(this, p, m, now);
-        }
-    }
-
-    private void expirePending(Peer p, long now) {
-        p.pending.removeIf(m -> {
-            if (m.deadline() >= 0 && now >= m.deadline()) {
-                emit(new RoadEvent.Undelivered(m.id(), p.remote.name(), DeliveryFailure.TIMEOUT,
-                        "timeout waiting for the remote to be allowed"));
-                return true;
-            }
-            return false;
-        });
-    }
-
-    void failPending(Peer p, DeliveryFailure reason, String detail) {
-        for (Messenger.Pending m : p.pending) {
-            emit(new RoadEvent.Undelivered(m.id(), p.remote.name(), reason, detail));
-        }
-        p.pending.clear();
     }
 
     // ------------------------------------------------------------------ bounds of incoming messages
@@ -1286,24 +1042,6 @@ public final class RoadEngine {
 
     // ------------------------------------------------------------------ status changes
 
-    void setAlive(Peer p, boolean alive) {
-        Boolean before = p.alived;
-        p.alived = alive;
-        if (alive && !Boolean.TRUE.equals(before)) {
-            emit(new RoadEvent.Alive(p.remote.name()));
-        } else if (!alive && Boolean.TRUE.equals(before)) {
-            emit(new RoadEvent.Dead(p.remote.name()));
-        }
-    }
-
-    BodyKind bodyKind() {
-        return config.bodyKind();
-    }
-
-    CoatKind coatKind() {
-        return CoatKind.NACL;
-    }
-
     /**
      * How full the engine is, by name: {@code remotes}, {@code remotes_joined}, {@code remotes_allowed},
      * {@code remotes_alive}, {@code incomplete_messages}, {@code incomplete_bytes} (incoming messages being
@@ -1340,5 +1078,188 @@ public final class RoadEngine {
             }
         }
         return names;
+    }
+
+    // ------------------------------------------------------------------ what transactions and peers see
+
+    /** The road's services as transactions and peers use them. */
+    private final class Context implements TxContext {
+        @Override
+        public RoadConfig config() {
+            return config;
+        }
+
+        @Override
+        public LocalEstate local() {
+            return local;
+        }
+
+        @Override
+        public RoadStore store() {
+            return store;
+        }
+
+        @Override
+        public Entropy entropy() {
+            return entropy;
+        }
+
+        @Override
+        public byte[] transmit(RoadHead head, byte[] coat, InetSocketAddress to, Peer answering) {
+            return RoadEngine.this.transmit(head, coat, to, answering);
+        }
+
+        @Override
+        public void enqueue(byte[] data, InetSocketAddress to) {
+            RoadEngine.this.enqueue(data, to);
+        }
+
+        @Override
+        public void resend(byte[] data, InetSocketAddress to) {
+            RoadEngine.this.resend(data, to);
+        }
+
+        @Override
+        public void emit(RoadEvent event) {
+            RoadEngine.this.emit(event);
+        }
+
+        @Override
+        public void start(Transaction tx) {
+            addTransaction(tx);
+        }
+
+        @Override
+        public void end(Transaction tx) {
+            removeTransaction(tx);
+        }
+
+        @Override
+        public boolean isActive(Transaction tx) {
+            return RoadEngine.this.isActive(tx);
+        }
+
+        @Override
+        public void schedule(Transaction tx) {
+            RoadEngine.this.schedule(tx);
+        }
+
+        @Override
+        public void count(RoadCounter counter) {
+            stats.count(counter);
+        }
+
+        @Override
+        public void drop(DropReason reason) {
+            stats.drop(reason);
+        }
+    }
+
+    /** The remote table and admission as peers and their transactions use them. */
+    private final class Table implements Admission {
+        @Override
+        public Peer peer(String name) {
+            return byName.get(name);
+        }
+
+        @Override
+        public boolean isAdded(Peer peer) {
+            return RoadEngine.this.isAdded(peer);
+        }
+
+        @Override
+        public Peer newPeer(InetSocketAddress ha) {
+            return RoadEngine.this.newPeer(ha);
+        }
+
+        @Override
+        public void rename(Peer peer, String name) {
+            renameRemote(peer, name);
+        }
+
+        @Override
+        public void move(Peer peer, InetSocketAddress ha) {
+            moveRemote(peer, ha);
+        }
+
+        @Override
+        public void remove(Peer peer, boolean clearKeep) {
+            removeRemote(peer, clearKeep);
+        }
+
+        @Override
+        public void admitJoined(Peer peer) {
+            RoadEngine.this.admitJoined(peer);
+        }
+
+        @Override
+        public String roleConflict(String role, VerifyKey verifyKey, PublicKey publicKey, Remote except) {
+            return RoadEngine.this.roleConflict(role, verifyKey, publicKey, except);
+        }
+
+        @Override
+        public Acceptance decideJoin(PendingJoins.Identity id, long now) {
+            return RoadEngine.this.decideJoin(id, now);
+        }
+
+        @Override
+        public boolean rebindApproved(PendingJoins.Identity id, Remote known, long now) {
+            return RoadEngine.this.rebindApproved(id, known, now);
+        }
+
+        @Override
+        public PendingJoins pendingJoins() {
+            return pendingJoins;
+        }
+
+        @Override
+        public void refusedJoin(String name, InetSocketAddress from, JoinRefusal code, String reason) {
+            RoadEngine.this.refusedJoin(name, from, code, reason);
+        }
+
+        @Override
+        public void provisional(long uid, Joinent join) {
+            provisional.put(uid, join);
+        }
+
+        @Override
+        public void endProvisional(long uid, Joinent join) {
+            provisional.remove(uid, join);
+        }
+
+        @Override
+        public void joinee(InetSocketAddress src, Peer peer) {
+            joinees.put(src, peer);
+        }
+
+        @Override
+        public void endJoinee(InetSocketAddress src, Peer peer) {
+            joinees.remove(src, peer);
+        }
+
+        @Override
+        public boolean acceptingMessages() {
+            return acceptingMessages;
+        }
+
+        @Override
+        public boolean admitIncomplete(Peer peer) {
+            return RoadEngine.this.admitIncomplete(peer);
+        }
+
+        @Override
+        public boolean holdIncomplete(Peer peer, long bytes) {
+            return RoadEngine.this.holdIncomplete(peer, bytes);
+        }
+
+        @Override
+        public void releaseBytes(Peer peer, long bytes) {
+            RoadEngine.this.releaseBytes(peer, bytes);
+        }
+
+        @Override
+        public void releaseIncomplete(Peer peer, long bytes) {
+            RoadEngine.this.releaseIncomplete(peer, bytes);
+        }
     }
 }

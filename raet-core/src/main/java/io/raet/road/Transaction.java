@@ -11,10 +11,13 @@ import java.net.InetSocketAddress;
 
 /**
  * One exchange with a remote: an initiator ("-er") or a correspondent ("-ent"). A pure state machine: it is fed
- * packets and timer expiries with the current time, and produces packets through the engine.
+ * packets and timer expiries with the current time, and produces packets and events through its {@link TxContext};
+ * what concerns its remote beyond itself it asks of its {@link Peer}.
  */
 abstract class Transaction {
-    final RoadEngine engine;
+    static final byte[] EMPTY = new byte[0];
+
+    final TxContext ctx;
     final Peer peer;
     /** The peer's remote (who it is). */
     final Remote remote;
@@ -38,8 +41,8 @@ abstract class Transaction {
     long redoInterval;
     int timerGeneration;
 
-    Transaction(RoadEngine engine, Peer peer, TransactionKind kind, boolean correspondent) {
-        this.engine = engine;
+    Transaction(Peer peer, TransactionKind kind, boolean correspondent) {
+        this.ctx = peer.ctx;
         this.peer = peer;
         this.remote = peer.remote;
         this.kind = kind;
@@ -85,7 +88,7 @@ abstract class Transaction {
     void ended() {}
 
     RoadHead head(PacketKind pk) {
-        return new RoadHead().hk(engine.config.headKind()).pk(pk).tk(kind).se(se).de(de).si(si).ti(ti)
+        return new RoadHead().hk(ctx.config().headKind()).pk(pk).tk(kind).se(se).de(de).si(si).ti(ti)
                 .cf(correspondent).bk(bk).ck(ck).fk(fk);
     }
 
@@ -94,11 +97,11 @@ abstract class Transaction {
      * its answer credit ({@link RoadLimits#answerFactor()}); null when not sent.
      */
     byte[] send(RoadHead head, byte[] coat) {
-        return engine.transmit(head, coat, to, correspondent ? peer : null);
+        return ctx.transmit(head, coat, to, correspondent ? peer : null);
     }
 
     void sendEmpty(PacketKind pk) {
-        send(head(pk), RoadEngine.EMPTY);
+        send(head(pk), EMPTY);
     }
 
     void nack(PacketKind pk) {
@@ -106,36 +109,36 @@ abstract class Transaction {
     }
 
     void remove() {
-        engine.removeTransaction(this);
+        ctx.end(this);
     }
 
     // ---- timers ----
 
     void startTimers(long now, double timeoutSeconds, double redoSeconds) {
-        timeoutAt = timeoutSeconds > 0 ? now + RoadEngine.nanos(timeoutSeconds) : -1;
-        redoInterval = RoadEngine.nanos(redoSeconds);
+        timeoutAt = timeoutSeconds > 0 ? now + nanos(timeoutSeconds) : -1;
+        redoInterval = nanos(redoSeconds);
         redoAt = redoSeconds > 0 ? now + redoInterval : -1;
-        engine.schedule(this);
+        ctx.schedule(this);
     }
 
     /** Backs off the redo interval: {@code min(max(min, previous * 2), max)}. */
     void backoff(long now, double minSeconds, double maxSeconds) {
-        long min = RoadEngine.nanos(minSeconds);
-        long max = RoadEngine.nanos(maxSeconds);
+        long min = nanos(minSeconds);
+        long max = nanos(maxSeconds);
         redoInterval = Math.min(Math.max(min, redoInterval * 2), max);
         redoAt = now + redoInterval;
-        engine.schedule(this);
+        ctx.schedule(this);
     }
 
     void setRedo(long at) {
         redoAt = at;
-        engine.schedule(this);
+        ctx.schedule(this);
     }
 
     void refreshTimeout(long now, double timeoutSeconds) {
         if (timeoutSeconds > 0) {
-            timeoutAt = now + RoadEngine.nanos(timeoutSeconds);
-            engine.schedule(this);
+            timeoutAt = now + nanos(timeoutSeconds);
+            ctx.schedule(this);
         }
     }
 
@@ -160,12 +163,20 @@ abstract class Transaction {
             redoAt = -1;
             redo(now);
         }
-        if (engine.isActive(this)) {
-            engine.schedule(this);
+        if (ctx.isActive(this)) {
+            ctx.schedule(this);
         }
     }
 
     String remoteLabel() {
-        return remote.name() != null ? remote.name() : String.valueOf(remote.ha());
+        return remote.label();
+    }
+
+    static long nanos(double seconds) {
+        return (long) (seconds * 1e9);
+    }
+
+    static double seconds(java.time.Duration d) {
+        return d.toNanos() / 1e9;
     }
 }

@@ -30,7 +30,7 @@ class RoadEngineFaultTest {
     }
     /** A transaction of alpha's that throws {@code error} when fed a packet or when its redo timer fires. */
     static Transaction faulty(RoadEngine alpha, Peer remote, TxKey key, Throwable error) {
-        Transaction tx = new Transaction(alpha, remote, TransactionKind.MESSAGE, true) {
+        Transaction tx = new Transaction(remote, TransactionKind.MESSAGE, true) {
             @Override
             void receive(ParsedPacket packet, InetSocketAddress src, long now) {
                 sneaky(error);
@@ -42,7 +42,7 @@ class RoadEngineFaultTest {
             }
         };
         tx.key = key;
-        alpha.addTransaction(tx);
+        remote.ctx.start(tx);
         return tx;
     }
 

@@ -50,7 +50,7 @@ class RoadStackRobustnessTest {
             return new long[] {r.uid(), r.fuid(), r.sid(), p.tid + 1};
         }).get(5, TimeUnit.SECONDS);
         alpha.inspect(e -> {
-            Transaction trap = new Transaction(e, e.peer(beta.name()), TransactionKind.MESSAGE, true) {
+            Transaction trap = new Transaction(e.peer(beta.name()), TransactionKind.MESSAGE, true) {
                 @Override
                 void receive(ParsedPacket packet, InetSocketAddress src, long now) {
                     remove();
@@ -58,7 +58,7 @@ class RoadStackRobustnessTest {
                 }
             };
             trap.key = new TxKey(true, ids[1], ids[0], ids[2], ids[3]);
-            e.addTransaction(trap);
+            trap.ctx.start(trap);
             return null;
         }).get(5, TimeUnit.SECONDS);
     }
