@@ -67,7 +67,7 @@ final class Aliver extends Transaction {
 
     @Override
     void redo(long now) {
-        ctx.resend(request, to);
+        resend(request);
         backoff(now, 0.25, 1.0);
     }
 

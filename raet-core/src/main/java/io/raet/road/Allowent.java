@@ -143,7 +143,7 @@ final class Allowent extends Transaction {
 
     private void initiate(ParsedPacket packet, long now) {
         if (acked) {
-            ctx.resend(last, to);
+            resend(last);
             return;
         }
         byte[] body = packet.coat();
@@ -256,7 +256,7 @@ final class Allowent extends Transaction {
 
     @Override
     void redo(long now) {
-        ctx.resend(last, to);
+        resend(last);
         backoff(now, 0.25, 1.0);
     }
 

@@ -71,7 +71,7 @@ final class Allower extends Transaction {
 
     private void cookie(ParsedPacket packet) {
         if (initiate != null) {
-            ctx.resend(initiate, to);
+            resend(initiate);
             return;
         }
         byte[] body = packet.coat();
@@ -140,7 +140,7 @@ final class Allower extends Transaction {
 
     @Override
     void redo(long now) {
-        ctx.resend(last, to);
+        resend(last);
         backoff(now, 0.25, 1.0);
     }
 

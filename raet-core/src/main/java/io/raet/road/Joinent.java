@@ -249,7 +249,7 @@ final class Joinent extends Transaction {
                 if (pended) {
                     sendEmpty(PacketKind.PEND);
                 } else if (response != null && !joinerPended) {
-                    ctx.resend(response, to);
+                    resend(response);
                 }
             }
             case ACK -> {
@@ -361,7 +361,7 @@ final class Joinent extends Transaction {
             return;
         }
         resends++;
-        ctx.resend(response, to);
+        resend(response);
         backoff(now, 0.1, 2.0);
     }
 

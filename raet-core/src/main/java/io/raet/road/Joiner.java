@@ -262,7 +262,7 @@ final class Joiner extends Transaction {
             setRedo(now + redoInterval);
             return;
         }
-        ctx.resend(request, to);
+        resend(request);
         backoff(now, 1.0, 4.0);
     }
 

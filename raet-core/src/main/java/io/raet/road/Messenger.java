@@ -281,7 +281,7 @@ final class Messenger extends Transaction {
         }
         redos++;
         if (segmentCount == 1 && !answered) {
-            ctx.resend(single, to);
+            resend(single);
         } else if (segmentCount > 1 && pending.options().burst() > 0 && cursor > 0) {
             // The highest segment sent, asking for an answer: the receiver reports every gap below it.
             segment(cursor - 1, true, answered);

@@ -100,6 +100,11 @@ abstract class Transaction {
         return ctx.transmit(head, coat, to, correspondent ? peer : null);
     }
 
+    /** Queues a packet sent before again; a correspondent's is an answer, within its remote's answer credit. */
+    void resend(byte[] data) {
+        ctx.resend(data, to, correspondent ? peer : null);
+    }
+
     void sendEmpty(PacketKind pk) {
         send(head(pk), EMPTY);
     }

@@ -29,8 +29,11 @@ interface TxContext {
     /** Queues a packet encoded already. */
     void enqueue(byte[] data, InetSocketAddress to);
 
-    /** Queues a packet again; a correspondent's re-sent answer is bounded by its remote's answer credit. */
-    void resend(byte[] data, InetSocketAddress to);
+    /**
+     * Queues a packet again (nothing when {@code data} is null); when it answers {@code answering} (not null) it
+     * goes only within that remote's answer credit.
+     */
+    void resend(byte[] data, InetSocketAddress to, Peer answering);
 
     /** Tells the application. */
     void emit(RoadEvent event);
@@ -48,6 +51,9 @@ interface TxContext {
     void schedule(Transaction tx);
 
     void count(RoadCounter counter);
+
+    /** Counts a join this estate refuses. */
+    void count(JoinRefusal refusal);
 
     /** Counts a dropped packet. */
     void drop(DropReason reason);

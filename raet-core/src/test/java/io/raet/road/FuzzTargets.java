@@ -237,7 +237,7 @@ final class FuzzTargets {
                 byte[] out = d.clone();
                 Arrays.fill(out, out.length - 64, out.length, (byte) 0);
                 byte[] sig = new byte[64];
-                beta.local.signer.sign(out, 0, out.length, sig, 0);
+                beta.local().signer().sign(out, 0, out.length, sig, 0);
                 System.arraycopy(sig, 0, out, out.length - 64, 64);
                 return out;
             } catch (PacketException e) {

@@ -67,7 +67,7 @@ class HandshakeFloodTest {
             }
             alpha.receive(junk, 0, junk.length, FLOODER, net.now);
             maxRemotes[0] = Math.max(maxRemotes[0], alpha.remotes().size());
-            maxTx[0] = Math.max(maxTx[0], alpha.joinGuard.inProgress());
+            maxTx[0] = Math.max(maxTx[0], alpha.endpoint().joinGuard().inProgress());
         };
         // The flood is already running when beta starts.
         long warmUp = flood ? 5 * S : 0;
@@ -107,7 +107,7 @@ class HandshakeFloodTest {
         assertThat(net.events(alpha, RoadEvent.Message.class)).hasSize(20);
         assertThat(net.events(beta, RoadEvent.Undelivered.class)).isEmpty();
         if (flood) {
-            JoinGuard g = alpha.joinGuard;
+            JoinGuard g = alpha.endpoint().joinGuard();
             assertThat(alpha.stats().get("drop_rate_limited")).isPositive();
             assertThat(alpha.stats().get("drop_rate_limited") + alpha.stats().get("drop_join_capacity")
                     + alpha.stats().get("drop_duplicate_join_request")).isGreaterThan(injected[0] * 99 / 100);
@@ -117,7 +117,7 @@ class HandshakeFloodTest {
             // Once the flood stops, the provisional remotes go away with their timed-out joins.
             net.run(10 * S);
             assertThat(alpha.remotes()).extracting(Remote::name).containsExactly("beta");
-            assertThat(alpha.joinGuard.inProgress()).isZero();
+            assertThat(alpha.endpoint().joinGuard().inProgress()).isZero();
             System.out.printf("flood: %d bogus joins + %d garbage injected in %.1f s virtual; stats %s%n",
                     injected[0], injected[0] / 10, (net.now - start + warmUp) / 1e9, alpha.stats());
         }

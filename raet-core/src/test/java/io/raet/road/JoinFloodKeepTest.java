@@ -85,8 +85,8 @@ class JoinFloodKeepTest {
         f.net.run(10 * S);
         assertThat(IdentityTest.files(f.keep)).isEqualTo(keep);
         assertThat(f.alpha.remotes()).extracting(Remote::name).containsExactly("legit");
-        assertThat(f.alpha.provisional).isEmpty();
-        assertThat(f.alpha.joinGuard.inProgress()).isZero();
+        assertThat(f.alpha.endpoint().provisional()).isEmpty();
+        assertThat(f.alpha.endpoint().joinGuard().inProgress()).isZero();
         assertThat(f.alpha.stats().get("drop_internal_error")).isZero();
         stillWorks(f);
     }

@@ -45,7 +45,7 @@ class RoadBadInputTest {
         }
 
         byte[] signed(RoadHead h, byte[] coat) throws PacketException {
-            return RoadCodec.encode(h, coat, beta.local.signer, 1024);
+            return RoadCodec.encode(h, coat, beta.local().signer(), 1024);
         }
     }
 

@@ -88,7 +88,7 @@ class RoadEngineFaultTest {
         tx.startTimers(net.now, 10, 0.2);
         net.run(S);
         assertThat(alpha.stats().get("timer_error")).isEqualTo(1);
-        assertThat(alpha.isActive(tx)).isFalse();
+        assertThat(tx.ctx.isActive(tx)).isFalse();
         beta.send("alpha", body("after"), null, net.now);
         alpha.send("beta", body("back"), null, net.now);
         assertThat(net.runUntil(() -> net.events(alpha, RoadEvent.Message.class).size() == 1
