@@ -2,7 +2,6 @@ package io.raet.cli;
 
 import io.raet.road.Delivery;
 import io.raet.road.MessageOptions;
-import io.raet.road.Remote;
 import io.raet.road.RoadEvent;
 import io.raet.road.RoadStack;
 import io.raet.router.RouterConfig;
@@ -55,10 +54,8 @@ final class SendCommand implements Callable<Integer> {
             try {
                 String remote = stack.join(target).get(timeout, TimeUnit.SECONDS);
                 if (mainKey != null) {
-                    String actual = stack.inspect(e -> {
-                        Remote r = e.remote(remote);
-                        return r == null ? "" : r.verifyKey().hex();
-                    }).get(timeout, TimeUnit.SECONDS);
+                    String actual = stack.remote(remote).get(timeout, TimeUnit.SECONDS)
+                            .map(r -> r.verifyKey().hex()).orElse("");
                     if (!actual.equalsIgnoreCase(mainKey)) {
                         Json.line(System.out, Json.obj("event", "error", "error", "main key mismatch", "remote",
                                 remote, "verhex", actual));

@@ -449,6 +449,13 @@ final class Peer {
         return tid;
     }
 
+    /** What the application may know of the remote now. */
+    RemoteInfo info() {
+        return new RemoteInfo(remote.name(), remote.ha(), remote.role(), remote.main(), remote.kind(), remote.uid(),
+                remote.fuid(), remote.verifyKey(), remote.publicKey(), remote.isProven(), remote.isJoined(),
+                isAllowed(), isAlive());
+    }
+
     boolean isAllowed() {
         return Boolean.TRUE.equals(allowed);
     }

@@ -187,6 +187,21 @@ public final class RoadEngine {
         return out;
     }
 
+    /** The remotes on the road now, as the application may see them. */
+    public List<RemoteInfo> remoteInfos() {
+        List<RemoteInfo> out = new ArrayList<>();
+        for (Peer p : endpoint.peers()) {
+            out.add(p.info());
+        }
+        return out;
+    }
+
+    /** The remote of that name as the application may see it, or null. */
+    public RemoteInfo remoteInfo(String name) {
+        Peer p = endpoint.peer(name);
+        return p == null ? null : p.info();
+    }
+
     public Remote remote(String name) {
         Peer p = endpoint.peer(name);
         return p == null ? null : p.remote;

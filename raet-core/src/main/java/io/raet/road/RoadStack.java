@@ -191,6 +191,16 @@ public final class RoadStack implements AutoCloseable {
         return f;
     }
 
+    /** The remotes this estate knows now (joined or not), taken on the owner thread. */
+    public CompletableFuture<List<RemoteInfo>> remotes() {
+        return inspect(RoadEngine::remoteInfos);
+    }
+
+    /** The remote of that name as this estate knows it now, if there is one. */
+    public CompletableFuture<java.util.Optional<RemoteInfo>> remote(String name) {
+        return inspect(e -> java.util.Optional.ofNullable(e.remoteInfo(name)));
+    }
+
     /** Joins waiting for an operator's decision (each was announced by a {@link RoadEvent.JoinPending}). */
     public CompletableFuture<List<RoadEvent.JoinPending>> pendingJoins() {
         return inspect(e -> e.pendingJoins(System.nanoTime()));
@@ -369,8 +379,11 @@ public final class RoadStack implements AutoCloseable {
         return fallback.get();
     }
 
-    /** Runs {@code query} on the owner thread with the engine and returns its result. */
-    public <T> CompletableFuture<T> inspect(java.util.function.Function<RoadEngine, T> query) {
+    /**
+     * Runs {@code query} on the owner thread with the engine and returns its result. Not API: for this package
+     * (and its tests) only; applications use {@link #remotes()}, {@link #stats()} and {@link #levels()}.
+     */
+    <T> CompletableFuture<T> inspect(java.util.function.Function<RoadEngine, T> query) {
         CompletableFuture<T> f = future();
         submit(f, now -> f.complete(query.apply(engine)));
         return f;

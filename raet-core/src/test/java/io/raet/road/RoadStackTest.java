@@ -39,6 +39,13 @@ class RoadStackTest {
             alpha.send("beta", Map.of("content", big)).get(20, TimeUnit.SECONDS);
             assertThat(beta.receive(Duration.ofSeconds(5)).body().get("content")).isEqualTo(big);
             assertThat(alpha.stats()).isNotEmpty();
+
+            RemoteInfo a = beta.remote("alpha").get(5, TimeUnit.SECONDS).orElseThrow();
+            assertThat(a.address()).isEqualTo(alpha.address());
+            assertThat(a.verifyKey()).isEqualTo(alpha.signingKey().verifyKey());
+            assertThat(a.joined() && a.allowed() && a.proven()).isTrue();
+            assertThat(beta.remotes().get(5, TimeUnit.SECONDS)).extracting(RemoteInfo::name).containsExactly("alpha");
+            assertThat(beta.remote("nobody").get(5, TimeUnit.SECONDS)).isEmpty();
         }
     }
 
