@@ -4,6 +4,10 @@ import io.raet.codec.BodyKind;
 import io.raet.crypto.BoxKeyPair;
 import io.raet.crypto.SigningKey;
 import io.raet.keep.AutoMode;
+import io.raet.road.core.Outgoing;
+import io.raet.road.core.RoadCounter;
+import io.raet.road.core.RoadEngine;
+import io.raet.road.core.StackSetup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -682,7 +686,6 @@ public final class RoadStack implements AutoCloseable {
         private String host = "127.0.0.1";
         private int port = 7530;
         private Path keep;
-        private RoadStore store;
         private SigningKey signer;
         private BoxKeyPair boxKeys;
         private RoadConfig config = RoadConfig.defaults();
@@ -723,11 +726,6 @@ public final class RoadStack implements AutoCloseable {
         /** Keep directory: keys and remotes persist there. Without one the stack keeps nothing on disk. */
         public Builder keep(Path dir) {
             this.keep = dir;
-            return this;
-        }
-
-        public Builder store(RoadStore store) {
-            this.store = store;
             return this;
         }
 
@@ -781,7 +779,7 @@ public final class RoadStack implements AutoCloseable {
                 throw new IllegalArgumentException("port out of range: " + port);
             }
             try {
-                StackSetup setup = StackSetup.prepare(name, role, main, kind, signer, boxKeys, fqdn, keep, store,
+                StackSetup setup = StackSetup.prepare(name, role, main, kind, signer, boxKeys, fqdn, keep,
                         newIdentity);
                 // Peers reply to the address they have on record: a restarted estate binds its kept port.
                 int bindPort = port == 0 ? setup.storedPort() : port;
