@@ -1,7 +1,6 @@
 package io.raet.road.core;
 
 import io.raet.codec.Reason;
-import io.raet.road.RoadLimits;
 
 /**
  * Why the road dropped a packet: each is counted under {@code drop_<key>} and in {@code dropped}

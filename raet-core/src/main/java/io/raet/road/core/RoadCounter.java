@@ -1,7 +1,5 @@
 package io.raet.road.core;
 
-import io.raet.road.HandshakeLimits;
-import io.raet.road.RoadLimits;
 
 /**
  * What a road counts, besides dropped packets ({@link DropReason}) and refused joins ({@link JoinRefusal}). Each

@@ -15,7 +15,6 @@ import io.raet.road.DeliveryFailure;
 import io.raet.road.HandshakeLimits;
 import io.raet.road.RoadConfig;
 import io.raet.road.RoadEvent;
-import io.raet.road.RoadLimits;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -56,17 +55,15 @@ final class RoadEndpoint implements Admission {
     /** Joins held for an operator's decision. */
     private final PendingJoins pendingJoins;
 
-    /** Whether new incoming messages are admitted (false while the application's inbox is full). */
-    private boolean acceptingMessages = true;
-    /** Incoming messages being reassembled, all remotes together, and the bytes held for them. */
-    private int incomplete;
-    private long incompleteBytes;
+    /** The bounds all remotes' incoming messages share. */
+    private final IncomingBounds incoming;
 
     RoadEndpoint(TxContext ctx) {
         this.ctx = ctx;
         this.config = ctx.config();
         this.joinGuard = new JoinGuard(config.handshakes());
         this.pendingJoins = new PendingJoins(config.handshakes().pendingJoins());
+        this.incoming = new IncomingBounds(ctx, config.limits(), remotes.values());
     }
 
     // ------------------------------------------------------------------ receive: parse once, route, deliver
@@ -727,101 +724,40 @@ final class RoadEndpoint implements Admission {
     // ------------------------------------------------------------------ bounds of incoming messages
 
     void acceptMessages(boolean accept) {
-        acceptingMessages = accept;
+        incoming.accepting = accept;
     }
 
     @Override
     public boolean acceptingMessages() {
-        return acceptingMessages;
+        return incoming.accepting;
     }
 
     int incompleteMessages() {
-        return incomplete;
+        return incoming.messages();
     }
 
     long incompleteBytes() {
-        return incompleteBytes;
+        return incoming.bytes();
     }
 
-    /**
-     * Within {@link RoadLimits#maxIncompletePerRemote()} and {@link RoadLimits#maxIncomplete()}, making room in the
-     * latter when another remote holds more; counted {@code drop_incomplete_limit} when refused.
-     */
     @Override
     public boolean admitIncomplete(Peer p) {
-        RoadLimits l = config.limits();
-        if (p.load.incomplete >= l.maxIncompletePerRemote()
-                || incomplete >= l.maxIncomplete() && !evictIncomplete(p, false, 1)) {
-            ctx.drop(DropReason.INCOMPLETE_LIMIT);
-            return false;
-        }
-        p.load.incomplete++;
-        incomplete++;
-        return true;
+        return incoming.admit(p);
     }
 
-    /**
-     * Within the per-remote and total bounds (making room in the total when another remote holds more); counted
-     * {@code drop_incomplete_bytes_limit} when refused.
-     */
     @Override
     public boolean holdIncomplete(Peer p, long bytes) {
-        RoadLimits l = config.limits();
-        if (p.load.incompleteBytes + bytes > l.maxIncompleteBytesPerRemote()) {
-            ctx.drop(DropReason.INCOMPLETE_BYTES_LIMIT);
-            return false;
-        }
-        while (incompleteBytes + bytes > l.maxIncompleteBytes()) {
-            if (!evictIncomplete(p, true, bytes)) {
-                ctx.drop(DropReason.INCOMPLETE_BYTES_LIMIT);
-                return false;
-            }
-        }
-        p.load.incompleteBytes += bytes;
-        incompleteBytes += bytes;
-        return true;
+        return incoming.hold(p, bytes);
     }
 
     @Override
     public void releaseBytes(Peer p, long bytes) {
-        p.load.incompleteBytes -= bytes;
-        incompleteBytes -= bytes;
+        incoming.releaseBytes(p, bytes);
     }
 
     @Override
     public void releaseIncomplete(Peer p, long bytes) {
-        p.load.incomplete--;
-        incomplete--;
-        releaseBytes(p, bytes);
-    }
-
-    /**
-     * Ends the oldest incomplete message of the remote holding the most (by bytes or by count) when that is not
-     * {@code requester} and it holds more than {@code requester} would after taking {@code amount}: a remote that
-     * fills the shared bound gives way to one holding less. Counted {@code incomplete_evicted}.
-     */
-    private boolean evictIncomplete(Peer requester, boolean byBytes, long amount) {
-        Peer most = null;
-        long mostHeld = -1;
-        for (Peer p : remotes.values()) {
-            long held = byBytes ? p.load.incompleteBytes : p.load.incomplete;
-            if (held > mostHeld) {
-                most = p;
-                mostHeld = held;
-            }
-        }
-        long requesterHeld = byBytes ? requester.load.incompleteBytes : requester.load.incomplete;
-        if (most == null || most == requester || mostHeld <= requesterHeld + amount) {
-            return false;
-        }
-        for (Transaction tx : most.transactions) {
-            if (tx instanceof Messengent m && m.holding()) {
-                ctx.count(RoadCounter.INCOMPLETE_EVICTED);
-                m.refuse();
-                return true;
-            }
-        }
-        return false;
+        incoming.release(p, bytes);
     }
 
     // ------------------------------------------------------------------ levels
@@ -843,8 +779,8 @@ final class RoadEndpoint implements Admission {
         m.put("remotes_joined", joined);
         m.put("remotes_allowed", allowed);
         m.put("remotes_alive", alive);
-        m.put("incomplete_messages", (long) incomplete);
-        m.put("incomplete_bytes", incompleteBytes);
+        m.put("incomplete_messages", (long) incoming.messages());
+        m.put("incomplete_bytes", incoming.bytes());
         m.put("queue_waiting_allow", waiting);
         return m;
     }

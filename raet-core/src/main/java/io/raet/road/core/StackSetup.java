@@ -11,7 +11,6 @@ import io.raet.keep.RemoteLoad;
 import io.raet.keep.RemoteRoleData;
 import io.raet.keep.RoadKeep;
 import io.raet.road.RoadConfig;
-import io.raet.road.RoadStack;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Builds the local estate and the engine from the keep (stored data wins over arguments, as in the reference)
- * or from arguments alone. For the {@link io.raet.road.RoadStack} driver.
+ * or from arguments alone. For the driver, {@code io.raet.road.RoadStack}.
  */
 public final class StackSetup {
     private static final Logger LOG = LoggerFactory.getLogger(StackSetup.class);

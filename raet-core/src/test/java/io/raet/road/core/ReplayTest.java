@@ -2,7 +2,6 @@ package io.raet.road.core;
 
 import static io.raet.road.core.RoadEngineSimTest.S;
 import static io.raet.road.core.RoadEngineSimTest.body;
-import static io.raet.road.core.SimNetwork.MS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.raet.codec.PacketException;
