@@ -378,12 +378,21 @@ final class Peer {
         completedTids.clear();
     }
 
-    /** Ends every transaction with the remote (nacking its correspondent), for its removal. */
-    void abortAll(String reason) {
+    /**
+     * The remote is forgotten: every transaction with it ends (its correspondent nacked), the messages being sent
+     * or waiting fail ({@link DeliveryFailure#REMOTE_REMOVED}) and so do the heartbeats waited for.
+     */
+    void forget() {
         for (Transaction tx : new ArrayList<>(transactions)) {
-            tx.abort(reason);
+            tx.abort("remote removed");
             ctx.end(tx);
+            if (tx instanceof Messenger m) {
+                ctx.emit(new RoadEvent.Undelivered(m.pending.id(), remote.name(), DeliveryFailure.REMOTE_REMOVED,
+                        "remote removed"));
+            }
         }
+        failPending(DeliveryFailure.REMOTE_REMOVED, "remote removed");
+        resolveAlive("remote removed");
     }
 
     // ------------------------------------------------------------------ messages

@@ -11,7 +11,6 @@ import io.raet.crypto.PublicKey;
 import io.raet.crypto.VerifyKey;
 import io.raet.keep.Acceptance;
 import io.raet.keep.AutoMode;
-import io.raet.road.DeliveryFailure;
 import io.raet.road.HandshakeLimits;
 import io.raet.road.RoadConfig;
 import io.raet.road.RoadEvent;
@@ -569,9 +568,7 @@ final class RoadEndpoint implements Admission {
     @Override
     public void remove(Peer p, boolean clearKeep) {
         Remote r = p.remote;
-        p.abortAll("remote removed");
-        p.failPending(DeliveryFailure.REMOTE_REMOVED, "remote removed");
-        p.resolveAlive("remote removed");
+        p.forget();
         unproven.remove(r.uid(), p);
         if (remotes.get(r.uid()) == p) {
             remotes.remove(r.uid());

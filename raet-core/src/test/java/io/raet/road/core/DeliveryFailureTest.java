@@ -64,4 +64,23 @@ class DeliveryFailureTest {
         assertThat(u.reason()).isEqualTo(DeliveryFailure.TIMEOUT);
         assertThat(u.detail()).isEqualTo("timeout waiting for the remote to be allowed");
     }
+
+    @Test
+    void messagesToARemoteThatIsForgottenFailAsRemoteRemoved() {
+        SimNetwork net = new SimNetwork(34);
+        RoadEngine[] p = RoadEngineSimTest.pair(net);
+        net.muted.add(SimNetwork.address(7541));
+        long inFlight = p[0].send("beta", Map.of("n", 1L), null, net.now);
+        net.run(100 * MS);
+        Peer beta = p[0].peer("beta");
+        assertThat(beta.transactions).hasSize(1);
+        beta.allowed = false; // the next one waits for an allow
+        long waiting = p[0].send("beta", Map.of("n", 2L), null, net.now);
+        p[0].endpoint().remove(beta, false);
+        net.run(MS);
+        assertThat(net.events(p[0], RoadEvent.Undelivered.class)).extracting(RoadEvent.Undelivered::messageId,
+                RoadEvent.Undelivered::reason).containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple(inFlight, DeliveryFailure.REMOTE_REMOVED),
+                        org.assertj.core.groups.Tuple.tuple(waiting, DeliveryFailure.REMOTE_REMOVED));
+    }
 }
