@@ -25,7 +25,7 @@ import java.net.InetSocketAddress;
  *   <li>A join of a known remote changes nothing about it: not its address, id, session or replay state. What it
  *       asks to change (mutable roads only) waits for the remote's next authenticated allow ({@link Allowent}).
  *   <li>A remote new to us is in no table until its join completes, then lives in memory only until it signs a
- *       packet with its keys ({@link RoadEngine#prove}); nothing of a pending or unfinished join is kept.
+ *       packet with its keys (the endpoint proves it then); nothing of a pending or unfinished join is kept.
  *   <li>The response is re-sent at most {@value #MAX_RESENDS} times on the timer; later copies only answer the
  *       joiner's repeated requests, one for one.
  * </ul>

@@ -22,8 +22,11 @@ import java.util.function.Consumer;
  */
 final class Peer {
     /**
-     * Where the road stands with the remote: a handshake under way, else what the last one left. A join under way
-     * does not close an open session: messages keep flowing on it.
+     * Where the road stands with the remote: a handshake under way, else what the last one left. It is read off the
+     * slots of the handshakes under way and the two facts the last ones left, the join ({@link Remote#isJoined()},
+     * which the keep holds) and the session ({@link #allowed}), so it cannot drift from them. A join under way does
+     * not close an open session: messages keep flowing on it (a remote that answers a heartbeat with
+     * {@code unjoined} keeps its session while we join it again).
      */
     enum Phase {
         /** No join completed with the remote, or it told us it lost ours. */

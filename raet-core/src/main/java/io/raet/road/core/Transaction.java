@@ -35,7 +35,7 @@ abstract class Transaction {
     boolean wf;
     InetSocketAddress to;
 
-    /** Added to the engine and not yet removed. */
+    /** Started ({@link TxContext#start}) and not ended yet. */
     boolean live;
     long redoAt = -1;
     long timeoutAt = -1;
@@ -85,7 +85,7 @@ abstract class Transaction {
         nack(PacketKind.NACK);
     }
 
-    /** Called once when the engine removes the transaction (for whatever reason): release what it holds. */
+    /** Called once when the transaction ends (for whatever reason): release what it holds. */
     void ended() {}
 
     RoadHead head(PacketKind pk) {
