@@ -15,7 +15,7 @@ import java.util.function.Consumer;
 
 /**
  * The road's protocol state with one remote, as {@link Remote} says who it is: the transactions under way (at most
- * one join each way, one allow each way, one heartbeat, and any number of messages), the session (our session id
+ * one join and one allow, ours or the remote's, one heartbeat, and any number of messages), the session (our session id
  * lives in the remote's record, which the keep holds), the replay window and the completed messages of the remote's
  * session, the messages waiting for an allow, and what the remote may make us hold or send. Owned by the engine
  * thread.

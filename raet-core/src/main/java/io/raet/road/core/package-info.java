@@ -34,7 +34,8 @@
  *       remote table (by uid, name and address), identities and pending joins, and the bounds on incoming messages
  *       that all remotes share ({@code Admission}).
  *   <li>{@code Peer}: one per remote, with its {@code Remote} (who it is, as the keep holds it). It owns the
- *       transactions with the remote in typed slots (at most one join and one allow each way, one heartbeat) plus
+ *       transactions with the remote in typed slots (at most one join and one allow, ours or the remote's, and one
+ *       heartbeat) plus
  *       any number of messages, its session keys and ids, its replay window and completed messages, the messages
  *       waiting for an allow, and what the remote may make us hold or send; {@code phase()} says where the road
  *       stands with it.
