@@ -2,7 +2,7 @@ package io.raet.adversary;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.raet.road.Remote;
+import io.raet.road.RemoteInfo;
 import io.raet.road.RoadStack;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -89,8 +89,8 @@ class AttackPacketsTest {
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             List<String> joined = List.of();
             while (System.nanoTime() < end) {
-                joined = target.inspect(e -> e.remotes().stream().filter(Remote::isJoined).map(Remote::name)
-                        .toList()).get(2, TimeUnit.SECONDS);
+                joined = target.remotes().get(2, TimeUnit.SECONDS).stream().filter(RemoteInfo::joined)
+                        .map(RemoteInfo::name).toList();
                 if (joined.contains("someone")) {
                     break;
                 }

@@ -3,11 +3,11 @@ package io.raet.bench;
 import io.raet.crypto.BoxKeyPair;
 import io.raet.crypto.SigningKey;
 import io.raet.keep.AutoMode;
-import io.raet.road.LocalEstate;
-import io.raet.road.MemoryRoadStore;
-import io.raet.road.Outgoing;
 import io.raet.road.RoadConfig;
-import io.raet.road.RoadEngine;
+import io.raet.road.core.LocalEstate;
+import io.raet.road.core.MemoryRoadStore;
+import io.raet.road.core.Outgoing;
+import io.raet.road.core.RoadEngine;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -72,7 +72,7 @@ public class EngineBench {
         pump();
         beta.allow("alpha", now);
         pump();
-        if (!beta.remote("alpha").isAllowed()) {
+        if (!beta.allowed("alpha")) {
             throw new IllegalStateException("set-up failed: not allowed");
         }
     }

@@ -3,10 +3,10 @@ package io.raet.bench;
 import io.raet.crypto.BoxKeyPair;
 import io.raet.crypto.SigningKey;
 import io.raet.keep.AutoMode;
-import io.raet.road.LocalEstate;
-import io.raet.road.MemoryRoadStore;
 import io.raet.road.RoadConfig;
-import io.raet.road.RoadEngine;
+import io.raet.road.core.LocalEstate;
+import io.raet.road.core.MemoryRoadStore;
+import io.raet.road.core.RoadEngine;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 

@@ -36,6 +36,9 @@ final class Events {
     }
 
     private static Object value(Object v) {
+        if (v instanceof io.raet.road.DeliveryFailure f) {
+            return f.key();
+        }
         return v instanceof InetSocketAddress a ? address(a) : v;
     }
 

@@ -6,7 +6,6 @@ import io.raet.codec.PacketException;
 import io.raet.road.Delivery;
 import io.raet.road.DeliveryException;
 import io.raet.road.MessageOptions;
-import io.raet.road.Remote;
 import io.raet.road.RoadConfig;
 import io.raet.road.RoadEvent;
 import io.raet.road.RoadLimits;
@@ -107,10 +106,8 @@ final class SendCommand implements Callable<Integer> {
         try (RoadStack stack = EstateOptions.open(builder)) {
             String remote = join(stack, target, deadline);
             if (mainKey != null) {
-                String actual = await(stack.inspect(e -> {
-                    Remote r = e.remote(remote);
-                    return r == null ? "" : r.verifyKey().hex();
-                }), deadline, "the main's key");
+                String actual = await(stack.remote(remote), deadline, "the main's key")
+                        .map(r -> r.verifyKey().hex()).orElse("");
                 if (!actual.equalsIgnoreCase(mainKey)) {
                     Json.line(System.out, Json.obj("event", "error", "error", "main key mismatch", "remote",
                             remote, "verhex", actual));
@@ -154,12 +151,7 @@ final class SendCommand implements Callable<Integer> {
 
     /** What a failed join means, and what to do, by the reason the road gave. */
     String joinAdvice(RoadStack stack, String at, String reason) {
-        String role;
-        try {
-            role = stack.inspect(e -> e.local().role()).get(1, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException | InterruptedException e) {
-            role = null;
-        }
+        String role = stack.role();
         String keys = " --verhex " + stack.signingKey().verifyKey().hex() + " --pubhex "
                 + stack.boxKeys().publicKey().hex();
         String accept = "ask its operator to accept role " + (role == null ? "" : "'" + role + "' ")

@@ -223,10 +223,8 @@ final class SoakCommand implements Callable<Integer> {
                 new BufferedReader(new InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8))
                         .readLine();
             }
-            long[] ids = stack.inspect(e -> {
-                var rem = e.remote(remote);
-                return new long[] {rem.uid(), rem.fuid(), rem.sid()};
-            }).get(10, TimeUnit.SECONDS);
+            long[] ids = stack.remote(remote).get(10, TimeUnit.SECONDS)
+                    .map(rem -> new long[] {rem.uid(), rem.fuid(), rem.sid()}).orElseThrow();
             long segments = 0;
             Json.line(System.out, Json.obj("event", "timed_start", "stats", stack.stats()));
             long cpu0 = processCpuNanos();

@@ -1,6 +1,7 @@
 package io.raet.codec;
 
 import io.raet.crypto.CryptoException;
+import io.raet.crypto.Entropy;
 import io.raet.crypto.SharedKey;
 import io.raet.crypto.Sodium;
 import java.util.Arrays;
@@ -26,13 +27,19 @@ public final class Coat {
      * short-term public key), or an empty coat when the body is empty.
      */
     public static byte[] seal(CoatKind ck, SharedKey key, byte[] body) {
+        return seal(ck, key, body, Entropy.system());
+    }
+
+    /** Same as {@link #seal(CoatKind, SharedKey, byte[])}, the nonce taken from {@code entropy}. */
+    public static byte[] seal(CoatKind ck, SharedKey key, byte[] body, Entropy entropy) {
         if (body == null) {
             body = EMPTY;
         }
         return switch (ck) {
             case NADA -> body;
             case NACL -> body.length == 0 ? EMPTY
-                    : Objects.requireNonNull(key, "a NaCl coat needs a session key").sealWithNonce(body, 0, body.length);
+                    : Objects.requireNonNull(key, "a NaCl coat needs a session key").sealWithNonce(body, 0, body.length,
+                            entropy);
         };
     }
 

@@ -19,7 +19,12 @@ public final class BoxKeyPair implements Destroyable {
     }
 
     public static BoxKeyPair generate() {
-        return new BoxKeyPair(Sodium.randomBytes(Sodium.BOX_SECRET_KEY_BYTES));
+        return generate(Entropy.system());
+    }
+
+    /** A new pair whose secret comes from {@code entropy}. */
+    public static BoxKeyPair generate(Entropy entropy) {
+        return new BoxKeyPair(entropy.bytes(Sodium.BOX_SECRET_KEY_BYTES));
     }
 
     public static BoxKeyPair fromSecret(byte[] secret) {

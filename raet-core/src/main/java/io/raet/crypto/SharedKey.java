@@ -80,10 +80,15 @@ public final class SharedKey implements javax.security.auth.Destroyable {
 
     /** Boxes with a fresh random nonce and returns the coat layout tag ‖ cipher ‖ nonce. */
     public byte[] sealWithNonce(byte[] plain, int off, int len) {
+        return sealWithNonce(plain, off, len, Entropy.system());
+    }
+
+    /** Same as {@link #sealWithNonce(byte[], int, int)}, the nonce taken from {@code entropy}. */
+    public byte[] sealWithNonce(byte[] plain, int off, int len, Entropy entropy) {
         checkRange(plain, off, len, "plain text");
         byte[] out = new byte[len + Sodium.BOX_MAC_BYTES + Sodium.BOX_NONCE_BYTES];
         int nonceOff = len + Sodium.BOX_MAC_BYTES;
-        Sodium.randomBytes(out, nonceOff, Sodium.BOX_NONCE_BYTES);
+        entropy.fill(out, nonceOff, Sodium.BOX_NONCE_BYTES);
         Sodium.boxAfternm(out, 0, plain, off, len, out, nonceOff, live());
         return out;
     }

@@ -22,7 +22,12 @@ public final class SigningKey implements Destroyable {
     }
 
     public static SigningKey generate() {
-        return new SigningKey(Sodium.randomBytes(Sodium.SIGN_SEED_BYTES));
+        return generate(Entropy.system());
+    }
+
+    /** A new key whose seed comes from {@code entropy}. */
+    public static SigningKey generate(Entropy entropy) {
+        return new SigningKey(entropy.bytes(Sodium.SIGN_SEED_BYTES));
     }
 
     public static SigningKey fromSeed(byte[] seed) {

@@ -22,4 +22,9 @@ public final class OutgoingLimitException extends IllegalStateException {
     public int limit() {
         return limit;
     }
+
+    /** Always {@link DeliveryFailure#OUTGOING_LIMIT}: the reason as a {@link DeliveryException} would give it. */
+    public DeliveryFailure reason() {
+        return DeliveryFailure.OUTGOING_LIMIT;
+    }
 }

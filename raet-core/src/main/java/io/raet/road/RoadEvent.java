@@ -53,8 +53,8 @@ public sealed interface RoadEvent {
     /** The remote acknowledged the whole message with this id. */
     record Delivered(long messageId, String remote) implements RoadEvent {}
 
-    /** The message with this id was not acknowledged. */
-    record Undelivered(long messageId, String remote, String reason) implements RoadEvent {}
+    /** The message with this id was not acknowledged, for {@code reason}; {@code detail} says more. */
+    record Undelivered(long messageId, String remote, DeliveryFailure reason, String detail) implements RoadEvent {}
 
     /**
      * How far the remote has acknowledged the message with this id: {@code acked} of its {@code total} segments,

@@ -6,10 +6,10 @@ import java.time.Duration;
 /**
  * The bounds a road engine keeps whatever its peers send: sizes and counts read from the wire, memory held for
  * incoming messages, the application inbox, outgoing queues, and how much it sends in answer to a peer. Each bound
- * has a counter (in {@link RoadStats}) that goes up when it is hit and a defined behaviour when it is.
+ * has a counter (in {@link RoadStack#stats()}) that goes up when it is hit and a defined behaviour when it is.
  *
  * @param maxMessageSize largest message coat (bytes) received or sent. An incoming message announcing more
- *     ({@code ml}) is refused with one nack and counted {@code drop_message_too_large}; {@link RoadEngine#send}
+ *     ({@code ml}) is refused with one nack and counted {@code drop_message_too_large}; {@link RoadStack#send}
  *     refuses a larger body. It also gives the largest segment count, {@link #maxSegmentCount()}.
  * @param maxIncompletePerRemote incoming messages of one remote being reassembled at once. A new message beyond
  *     is not admitted: its packet is dropped unanswered, counted {@code drop_incomplete_limit}, and the sender's
@@ -37,7 +37,7 @@ import java.time.Duration;
  * @param maxOutgoingPerRemote messages to one remote being sent or waiting to be sent. {@link RoadStack#send}
  *     beyond fails its future with an {@link OutgoingLimitException} (counted {@code outgoing_limit}).
  * @param maxMissedPerRedo missing segments that one incoming message asks its sender for per redo interval
- *     (in resend requests of at most {@value Messengent#MAX_MISSEDS} numbers each, only segments below the
+ *     (in resend requests of at most 64 numbers each, only segments below the
  *     highest one received), and one more for each new segment received (never more than this at once), so
  *     that a transfer recovers from loss as fast as its segments arrive while a peer that sends little gets
  *     little asked of it. When the gaps are wider the rest waits, counted {@code missed_requests_paced}.

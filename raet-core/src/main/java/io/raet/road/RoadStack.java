@@ -4,6 +4,10 @@ import io.raet.codec.BodyKind;
 import io.raet.crypto.BoxKeyPair;
 import io.raet.crypto.SigningKey;
 import io.raet.keep.AutoMode;
+import io.raet.road.core.Outgoing;
+import io.raet.road.core.RoadCounter;
+import io.raet.road.core.RoadEngine;
+import io.raet.road.core.StackSetup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -122,6 +126,11 @@ public final class RoadStack implements AutoCloseable {
         return engine.local().name();
     }
 
+    /** The role this estate joins with. */
+    public String role() {
+        return engine.local().role();
+    }
+
     public SigningKey signingKey() {
         return engine.local().signer();
     }
@@ -158,12 +167,11 @@ public final class RoadStack implements AutoCloseable {
     public CompletableFuture<Void> allow(String remote) {
         CompletableFuture<Void> f = future();
         submit(f, now -> {
-            Remote r = engine.remote(remote);
-            if (r == null) {
+            if (engine.remote(remote) == null) {
                 f.completeExceptionally(new IllegalArgumentException("unknown remote: " + remote));
                 return;
             }
-            if (r.isAllowed() && !engine.allowing(remote)) {
+            if (engine.allowed(remote) && !engine.allowing(remote)) {
                 f.complete(null);
                 return;
             }
@@ -195,6 +203,16 @@ public final class RoadStack implements AutoCloseable {
             });
         });
         return f;
+    }
+
+    /** The remotes this estate knows now (joined or not), taken on the owner thread. */
+    public CompletableFuture<List<RemoteInfo>> remotes() {
+        return inspect(RoadEngine::remoteInfos);
+    }
+
+    /** The remote of that name as this estate knows it now, if there is one. */
+    public CompletableFuture<java.util.Optional<RemoteInfo>> remote(String name) {
+        return inspect(e -> java.util.Optional.ofNullable(e.remoteInfo(name)));
     }
 
     /** Joins waiting for an operator's decision (each was announced by a {@link RoadEvent.JoinPending}). */
@@ -306,7 +324,7 @@ public final class RoadStack implements AutoCloseable {
         if (!inboxHeld && inboxFull()) {
             inboxHeld = true;
             engine.acceptMessages(false);
-            engine.stats.inc("inbox_held");
+            engine.stats().count(RoadCounter.INBOX_HELD);
         } else if (inboxHeld && belowLowWater()) {
             inboxHeld = false;
             engine.acceptMessages(true);
@@ -344,27 +362,17 @@ public final class RoadStack implements AutoCloseable {
 
     /** Owner thread only. */
     private Map<String, Long> levelsNow(RoadEngine e) {
-        long joined = 0;
-        long allowed = 0;
-        long alive = 0;
-        long waiting = 0;
-        for (Remote r : e.remotes()) {
-            joined += r.isJoined() ? 1 : 0;
-            allowed += r.isAllowed() ? 1 : 0;
-            alive += r.isAlive() ? 1 : 0;
-            waiting += r.pending.size();
-        }
+        Map<String, Long> engineLevels = e.levels();
         Map<String, Long> m = new java.util.LinkedHashMap<>();
-        m.put("remotes", (long) e.remotes().size());
-        m.put("remotes_joined", joined);
-        m.put("remotes_allowed", allowed);
-        m.put("remotes_alive", alive);
+        for (String k : List.of("remotes", "remotes_joined", "remotes_allowed", "remotes_alive")) {
+            m.put(k, engineLevels.get(k));
+        }
         m.put("messages_in_flight", (long) deliveries.size());
         m.put("queue_inbox", (long) inbox.size());
         m.put("queue_inbox_bytes", inboxBytes.get());
-        m.put("incomplete_messages", (long) e.incompleteMessages());
-        m.put("incomplete_bytes", e.incompleteBytes());
-        m.put("queue_waiting_allow", waiting);
+        for (String k : List.of("incomplete_messages", "incomplete_bytes", "queue_waiting_allow")) {
+            m.put(k, engineLevels.get(k));
+        }
         m.put("queue_commands", (long) commands.size());
         m.put("queue_unsent", (long) unsent.size());
         return m;
@@ -385,8 +393,11 @@ public final class RoadStack implements AutoCloseable {
         return fallback.get();
     }
 
-    /** Runs {@code query} on the owner thread with the engine and returns its result. */
-    public <T> CompletableFuture<T> inspect(java.util.function.Function<RoadEngine, T> query) {
+    /**
+     * Runs {@code query} on the owner thread with the engine and returns its result. Not API: for this package
+     * (and its tests) only; applications use {@link #remotes()}, {@link #stats()} and {@link #levels()}.
+     */
+    <T> CompletableFuture<T> inspect(java.util.function.Function<RoadEngine, T> query) {
         CompletableFuture<T> f = future();
         submit(f, now -> f.complete(query.apply(engine)));
         return f;
@@ -480,7 +491,7 @@ public final class RoadStack implements AutoCloseable {
         }
         String why = cause == null ? "road stack closed" : "road stack failed: " + cause;
         for (Map.Entry<Long, CompletableFuture<Delivery>> d : deliveries.entrySet()) {
-            d.getValue().completeExceptionally(new DeliveryException(d.getKey(), "?", why));
+            d.getValue().completeExceptionally(new DeliveryException(d.getKey(), "?", DeliveryFailure.CLOSED, why));
         }
         // Commands that never ran, handshakes and heartbeats under way: every future the stack gave out completes.
         for (CompletableFuture<?> f : List.copyOf(open)) {
@@ -571,7 +582,7 @@ public final class RoadStack implements AutoCloseable {
             } catch (VirtualMachineError e) {
                 throw e;
             } catch (RuntimeException | Error e) {
-                engine.stats.inc("command_error");
+                engine.stats().count(RoadCounter.COMMAND_ERROR);
                 LOG.warn("road command failed", e);
             }
         }
@@ -602,7 +613,7 @@ public final class RoadStack implements AutoCloseable {
                 if (!channel.isOpen()) {
                     throw e instanceof IOException io ? io : new IOException(e);
                 }
-                engine.stats.inc("send_error");
+                engine.stats().count(RoadCounter.SEND_ERROR);
                 continue;
             }
             if (n == 0) {
@@ -637,7 +648,8 @@ public final class RoadStack implements AutoCloseable {
                 case RoadEvent.Undelivered u -> {
                     CompletableFuture<Delivery> f = deliveries.remove(u.messageId());
                     if (f != null) {
-                        f.completeExceptionally(new DeliveryException(u.messageId(), u.remote(), u.reason()));
+                        f.completeExceptionally(new DeliveryException(u.messageId(), u.remote(), u.reason(),
+                                u.detail()));
                     }
                 }
                 case RoadEvent.Joined j -> complete(joins.remove(j.address()), f -> f.complete(j.remote()));
@@ -660,7 +672,7 @@ public final class RoadStack implements AutoCloseable {
                 } catch (VirtualMachineError ex) {
                     throw ex;
                 } catch (RuntimeException | Error ex) {
-                    engine.stats.inc("listener_error");
+                    engine.stats().count(RoadCounter.LISTENER_ERROR);
                     LOG.warn("road event listener failed", ex);
                 }
             }
@@ -684,7 +696,6 @@ public final class RoadStack implements AutoCloseable {
         private String host = "127.0.0.1";
         private int port = 7530;
         private Path keep;
-        private RoadStore store;
         private SigningKey signer;
         private BoxKeyPair boxKeys;
         private RoadConfig config = RoadConfig.defaults();
@@ -725,11 +736,6 @@ public final class RoadStack implements AutoCloseable {
         /** Keep directory: keys and remotes persist there. Without one the stack keeps nothing on disk. */
         public Builder keep(Path dir) {
             this.keep = dir;
-            return this;
-        }
-
-        public Builder store(RoadStore store) {
-            this.store = store;
             return this;
         }
 
@@ -783,7 +789,7 @@ public final class RoadStack implements AutoCloseable {
                 throw new IllegalArgumentException("port out of range: " + port);
             }
             try {
-                StackSetup setup = StackSetup.prepare(name, role, main, kind, signer, boxKeys, fqdn, keep, store,
+                StackSetup setup = StackSetup.prepare(name, role, main, kind, signer, boxKeys, fqdn, keep,
                         newIdentity);
                 // Peers reply to the address they have on record: a restarted estate binds its kept port.
                 int bindPort = port == 0 ? setup.storedPort() : port;

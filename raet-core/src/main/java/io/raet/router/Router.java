@@ -6,7 +6,7 @@ import io.raet.lane.LaneNames;
 import io.raet.lane.LaneStack;
 import io.raet.lane.UxdException;
 import io.raet.road.DeliveryException;
-import io.raet.road.Remote;
+import io.raet.road.RemoteInfo;
 import io.raet.road.RoadEvent;
 import io.raet.road.RoadStack;
 import io.raet.route.Address;
@@ -228,8 +228,8 @@ public final class Router implements AutoCloseable {
     private void begin() {
         road.onEvent(this::onRoadEvent);
         try {
-            for (String name : road.inspect(e -> e.remotes().stream().filter(Remote::isJoined).map(Remote::name)
-                    .toList()).get(ATTEMPT_SECONDS, TimeUnit.SECONDS)) {
+            for (String name : road.remotes().get(ATTEMPT_SECONDS, TimeUnit.SECONDS).stream()
+                    .filter(RemoteInfo::joined).map(RemoteInfo::name).toList()) {
                 estates.add(name);
             }
         } catch (InterruptedException e) {

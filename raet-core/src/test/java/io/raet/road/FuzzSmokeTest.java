@@ -2,6 +2,7 @@ package io.raet.road;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.raet.road.core.FuzzTargets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
@@ -128,7 +129,7 @@ class FuzzSmokeTest {
         List<byte[]> corpus = corpus(name);
         if (name.startsWith("engine")) {
             // The packets of a real session are better seeds for the engine than the reference's.
-            corpus.addAll(FuzzTargets.session().captured);
+            corpus.addAll(FuzzTargets.capturedTraffic());
         }
         Random r = new Random(name.hashCode() ^ System.nanoTime());
         long seed = r.nextLong();

@@ -1,6 +1,7 @@
 package io.raet.road;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.raet.road.core.FuzzTargets;
 
 /**
  * Jazzer fuzz tests of the packet parser, the page parser, the engine's receive path and the lane engine (targets in

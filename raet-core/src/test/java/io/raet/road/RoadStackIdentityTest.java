@@ -11,6 +11,7 @@ import io.raet.codec.TransactionKind;
 import io.raet.keep.AutoMode;
 import io.raet.keep.KeepException;
 import io.raet.keep.RoadKeep;
+import io.raet.road.core.Probes;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -56,12 +57,12 @@ class RoadStackIdentityTest {
         RoadKeep keep = new RoadKeep(tmp.resolve("beta"));
         String oldVer = keep.loadLocalRole().orElseThrow().signingKey().verifyKey().hex();
         Files.delete(keep.localRolePath());
-        Map<String, String> before = IdentityTest.files(keep);
+        Map<String, String> before = Probes.keepFiles(keep);
         assertThatThrownBy(() -> estate("beta", false).build()).isInstanceOf(KeepException.class)
                 .hasMessageContaining(keep.localRolePath().toString())
                 .hasMessageContaining("holds remote estates but not the local identity")
                 .hasMessageContaining("newIdentity(true)").hasMessageContaining("--new-identity");
-        assertThat(IdentityTest.files(keep)).as("nothing written").isEqualTo(before);
+        assertThat(Probes.keepFiles(keep)).as("nothing written").isEqualTo(before);
 
         try (RoadStack beta = estate("beta", false).newIdentity(true).build()) {
             assertThat(beta.signingKey().verifyKey().hex()).isNotEqualTo(oldVer);
@@ -284,6 +285,9 @@ class RoadStackIdentityTest {
             assertThat(beta.join(notMain.address())).failsWithin(Duration.ofSeconds(10))
                     .withThrowableOfType(ExecutionException.class).havingCause().isInstanceOf(JoinException.class)
                     .withMessage("join failed: rejected");
+            for (int i = 0; i < 500 && refused.isEmpty(); i++) {
+                Thread.sleep(10); // alpha tells of the refusal on its owner thread, perhaps after beta heard it
+            }
             assertThat(refused).singleElement().satisfies(e -> assertThat(((RoadEvent.JoinRefused) e).reason())
                     .isEqualTo("vacuous join to an estate that is not main"));
         }

@@ -3,9 +3,9 @@ package io.raet.road;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.raet.codec.ParsedPacket;
-import io.raet.codec.TransactionKind;
 import io.raet.keep.AutoMode;
+import io.raet.road.core.Probes;
+import io.raet.road.core.RoadEngine;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -44,20 +44,9 @@ class RoadStackRobustnessTest {
      * packet throws {@code error} (once).
      */
     static void trapNextMessage(RoadStack alpha, RoadStack beta, Error error) throws Exception {
-        long[] ids = beta.inspect(e -> {
-            Remote r = e.remote(alpha.name());
-            return new long[] {r.uid, r.fuid, r.sid, r.tid + 1};
-        }).get(5, TimeUnit.SECONDS);
+        long[] ids = beta.inspect(e -> Probes.nextMessageIds(e, alpha.name())).get(5, TimeUnit.SECONDS);
         alpha.inspect(e -> {
-            Transaction trap = new Transaction(e, e.remote(beta.name()), TransactionKind.MESSAGE, true) {
-                @Override
-                void receive(ParsedPacket packet, InetSocketAddress src, long now) {
-                    remove();
-                    throw error;
-                }
-            };
-            trap.key = new TxKey(true, ids[1], ids[0], ids[2], ids[3]);
-            e.addTransaction(trap);
+            Probes.trapMessage(e, beta.name(), ids, error);
             return null;
         }).get(5, TimeUnit.SECONDS);
     }
@@ -106,10 +95,8 @@ class RoadStackRobustnessTest {
             joinAndAllow(beta, alpha);
             for (int sn : new int[] {0, Integer.MAX_VALUE - 1}) {
                 // Made with beta's keys and session: what a joined peer can send.
-                byte[] d = beta.inspect(e -> {
-                    PeerForge f = new PeerForge(e, "alpha");
-                    return f.segment(f.message().ti(), sn, Integer.MAX_VALUE, 1000, true, 100);
-                }).get(5, TimeUnit.SECONDS);
+                byte[] d = beta.inspect(e -> Probes.segment(e, "alpha", sn, Integer.MAX_VALUE, 1000, true, 100))
+                        .get(5, TimeUnit.SECONDS);
                 attacker.send(new DatagramPacket(d, d.length, alpha.address()));
             }
             long until = System.nanoTime() + 5_000_000_000L;

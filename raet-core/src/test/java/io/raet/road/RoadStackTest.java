@@ -39,6 +39,13 @@ class RoadStackTest {
             alpha.send("beta", Map.of("content", big)).get(20, TimeUnit.SECONDS);
             assertThat(beta.receive(Duration.ofSeconds(5)).body().get("content")).isEqualTo(big);
             assertThat(alpha.stats()).isNotEmpty();
+
+            RemoteInfo a = beta.remote("alpha").get(5, TimeUnit.SECONDS).orElseThrow();
+            assertThat(a.address()).isEqualTo(alpha.address());
+            assertThat(a.verifyKey()).isEqualTo(alpha.signingKey().verifyKey());
+            assertThat(a.joined() && a.allowed() && a.proven()).isTrue();
+            assertThat(beta.remotes().get(5, TimeUnit.SECONDS)).extracting(RemoteInfo::name).containsExactly("alpha");
+            assertThat(beta.remote("nobody").get(5, TimeUnit.SECONDS)).isEmpty();
         }
     }
 
@@ -48,6 +55,23 @@ class RoadStackTest {
             beta.join(alpha.address()).get(10, TimeUnit.SECONDS);
             beta.send("alpha", Map.of("n", 1L)).get(10, TimeUnit.SECONDS);
             assertThat(alpha.receive(Duration.ofSeconds(5)).body()).containsEntry("n", 1L);
+        }
+    }
+
+    @Test
+    void aRefusedMessageFailsWithItsReasonAndAClosedStackFailsTheRest() throws Exception {
+        try (RoadStack alpha = estate("alpha", true).limits(RoadLimits.defaults().withMaxMessageSize(4096)).build();
+                RoadStack beta = estate("beta", false).build()) {
+            beta.join(alpha.address()).get(10, TimeUnit.SECONDS);
+            Map<String, ?> big = Map.of("content", "x".repeat(20_000));
+            assertThatThrownBy(() -> beta.send("alpha", big).get(10, TimeUnit.SECONDS)).cause().isInstanceOfSatisfying(DeliveryException.class,
+                            e -> assertThat(e.reason()).isEqualTo(DeliveryFailure.REFUSED));
+            alpha.close();
+            var late = beta.send("alpha", Map.of("n", 1L), MessageOptions.DEFAULT.withTimeout(Duration.ofMinutes(5)));
+            assertThat(beta.levels()).containsEntry("messages_in_flight", 1L); // the send ran on the owner
+            beta.close();
+            assertThatThrownBy(() -> late.get(10, TimeUnit.SECONDS)).cause().isInstanceOfSatisfying(
+                    DeliveryException.class, e -> assertThat(e.reason()).isEqualTo(DeliveryFailure.CLOSED));
         }
     }
 
