@@ -65,7 +65,7 @@ PY
 echo "# $n requests to [\"\", \"\", \"jobs\"] from 8 client threads: the fewest outstanding requests wins, ties take turns"
 ask "four workers"
 kill "${worker[w4]}"
-wait_for "$work/router.log" '"yard":"w4"'
+wait_for "$work/router.log" '"yard":"w4","state":"left"'
 echo "# worker w4 stopped; the router saw its socket go and dropped it from the pool:"
-grep '"yard":"w4"' "$work/router.log" | tail -1
+grep '"yard":"w4","state":"left"' "$work/router.log"
 ask "three workers"
