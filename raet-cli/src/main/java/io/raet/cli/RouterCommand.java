@@ -59,8 +59,12 @@ final class RouterCommand implements Callable<Integer> {
             + " everything)")
     Path policy;
 
-    @Option(names = "--share", description = "a share of the router yard, NAME=queue|best|topic (repeatable)"
-            + " (default: none)")
+    @Option(names = "--aliases", description = "alias file (JSON: aliases and taps, docs/routing.md), re-read when"
+            + " it changes (default: none)")
+    Path aliases;
+
+    @Option(names = "--share", description = "a share of the router yard, NAME=queue|best|topic|pool (repeatable;"
+            + " pool: served by worker yards) (default: none)")
     List<String> shares = List.of();
 
     @Option(names = "--stats", description = "print the counters every this many seconds, 0: only at exit"
@@ -104,10 +108,13 @@ final class RouterCommand implements Callable<Integer> {
         if (policy != null) {
             b.policyFile(policy);
         }
+        if (aliases != null) {
+            b.aliasFile(aliases);
+        }
         for (String s : shares) {
             int eq = s.indexOf('=');
             if (eq <= 0) {
-                throw new IllegalArgumentException("--share must be NAME=queue|best|topic, not '" + s + "'");
+                throw new IllegalArgumentException("--share must be NAME=queue|best|topic|pool, not '" + s + "'");
             }
             b.share(s.substring(0, eq), RouterConfig.parseShareKind(s.substring(eq + 1)));
         }
@@ -165,6 +172,11 @@ final class RouterCommand implements Callable<Integer> {
                     p.file() == null ? null : p.file().toString(), "rules", p.rules(), "default", p.defaultEffect());
             case RouterEvent.PolicyRejected p -> Json.obj("event", "policy_rejected", "file", p.file().toString(),
                     "error", p.error());
+            case RouterEvent.AliasesLoaded a -> Json.obj("event", "aliases", "file", a.file().toString(), "aliases",
+                    a.aliases(), "taps", a.taps());
+            case RouterEvent.AliasesRejected a -> Json.obj("event", "aliases_rejected", "file", a.file().toString(),
+                    "error", a.error());
+            case RouterEvent.YardChanged y -> Json.obj("event", "yard", "yard", y.yard(), "state", y.event());
             case RouterEvent.ForwardFailed f -> Json.obj("event", "forward_failed", "via", f.via(), "to", f.to(),
                     "code", f.code(), "reason", f.reason());
         };

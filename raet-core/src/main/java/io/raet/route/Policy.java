@@ -16,7 +16,8 @@ import java.util.Objects;
  * otherwise the authenticated road role; an unknown role is matched as {@code ""}) and its {@code dst} glob matches
  * {@code estate/yard/share} of the destination, empty levels written as the router's own names
  * ({@link Address#policyKey}). In globs {@code *} matches any run of characters (including none, {@code /} and
- * {@code .}); every other character matches itself.
+ * {@code .}); every other character matches itself. A rule with a {@code tag} glob also needs the message's
+ * {@code tag} to match it (a message without a tag is matched as {@code ""}); a rule without one ignores tags.
  */
 public final class Policy {
     /** What a rule or the default does. */
@@ -43,12 +44,16 @@ public final class Policy {
         }
     }
 
-    /** One row of the table. */
-    public record Rule(String role, String dst, Effect action) {
+    /** One row of the table; {@code tag} is a glob over the message's tag, or null for any message. */
+    public record Rule(String role, String dst, Effect action, String tag) {
         public Rule {
             Objects.requireNonNull(role, "role");
             Objects.requireNonNull(dst, "dst");
             Objects.requireNonNull(action, "action");
+        }
+
+        public Rule(String role, String dst, Effect action) {
+            this(role, dst, action, null);
         }
 
         public static Rule allow(String role, String dst) {
@@ -60,7 +65,13 @@ public final class Policy {
         }
 
         public boolean matches(String senderRole, String dstKey) {
-            return glob(role, senderRole == null ? "" : senderRole) && glob(dst, dstKey);
+            return matches(senderRole, dstKey, null);
+        }
+
+        /** Whether the rule applies to a message from {@code senderRole} to {@code dstKey} tagged {@code msgTag}. */
+        public boolean matches(String senderRole, String dstKey, String msgTag) {
+            return glob(role, senderRole == null ? "" : senderRole) && glob(dst, dstKey)
+                    && (tag == null || glob(tag, msgTag == null ? "" : msgTag));
         }
     }
 
@@ -94,8 +105,9 @@ public final class Policy {
     }
 
     /**
-     * A table from its JSON form: a list of {@code {"role": glob, "dst": glob, "action": "allow"|"deny"}}. A missing
-     * {@code role} or {@code dst} is {@code "*"}; {@code action} is required.
+     * A table from its JSON form: a list of {@code {"role": glob, "dst": glob, "tag": glob, "action":
+     * "allow"|"deny"}}. A missing {@code role} or {@code dst} is {@code "*"}, a missing {@code tag} matches any
+     * message; {@code action} is required.
      *
      * @throws IllegalArgumentException naming the row that is malformed
      */
@@ -107,7 +119,8 @@ public final class Policy {
                 if (row == null) {
                     throw new IllegalArgumentException("rule must be a mapping");
                 }
-                rules.add(new Rule(globField(row, "role"), globField(row, "dst"), Effect.parse(row.get("action"))));
+                rules.add(new Rule(globField(row, "role"), globField(row, "dst"), Effect.parse(row.get("action")),
+                        row.get("tag") == null ? null : globField(row, "tag")));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("policy rule " + i + ": " + e.getMessage(), e);
             }
@@ -173,9 +186,14 @@ public final class Policy {
 
     /** The decision for a message from a sender with {@code role} to {@code dst}, at a router of {@code localEstate}. */
     public Decision decide(String role, Address dst, String localEstate) {
+        return decide(role, dst, localEstate, null);
+    }
+
+    /** {@link #decide(String, Address, String)} for a message tagged {@code tag} (null: no tag). */
+    public Decision decide(String role, Address dst, String localEstate, String tag) {
         String key = dst.policyKey(localEstate);
         for (int i = 0; i < rules.size(); i++) {
-            if (rules.get(i).matches(role, key)) {
+            if (rules.get(i).matches(role, key, tag)) {
                 return new Decision(rules.get(i).action(), i, key);
             }
         }
@@ -189,6 +207,9 @@ public final class Policy {
             Map<String, Object> row = new java.util.LinkedHashMap<>();
             row.put("role", r.role());
             row.put("dst", r.dst());
+            if (r.tag() != null) {
+                row.put("tag", r.tag());
+            }
             row.put("action", r.action().wire());
             out.add(row);
         }

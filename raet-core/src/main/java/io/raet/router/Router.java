@@ -10,22 +10,23 @@ import io.raet.road.RemoteInfo;
 import io.raet.road.RoadEvent;
 import io.raet.road.RoadStack;
 import io.raet.route.Address;
+import io.raet.route.Aliases;
 import io.raet.route.ErrorCode;
 import io.raet.route.FlowException;
 import io.raet.route.FlowMessage;
 import io.raet.route.FlowRouter;
 import io.raet.route.Kind;
 import io.raet.route.Policy;
+import io.raet.route.PresenceShare;
 import io.raet.route.RouteAction;
 import io.raet.route.Shares;
 import io.raet.route.Topology;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,6 +34,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,6 +45,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,8 +57,11 @@ import org.slf4j.LoggerFactory;
  * <p>Two virtual threads carry messages: one takes what the road delivers (authenticated, with the sender's role),
  * one what the lane delivers; each asks the flow router and hands the results to the road or the lane without
  * waiting. A message that cannot be handed on (the estate does not acknowledge it, the yard is gone or does not drain
- * its socket) is answered with an {@code err} to its source. The policy file, when configured, is re-read whenever
- * it changes; an invalid file is reported and the table in force stays.
+ * its socket) is answered with an {@code err} to its source. The policy file and the alias file, when configured,
+ * are re-read whenever they change; an invalid file is reported and the table in force stays. A third virtual
+ * thread watches those files and the lane directory (yards arriving and leaving), and publishes presence events
+ * on the router's {@value PresenceShare#NAME} topic (unless the configuration gives that share another kind);
+ * shares of kind {@code pool} are served by the worker yards that register with them (docs/routing.md).
  *
  * <p>What one source can make the router hold is bounded ({@link RouterConfig}): the messages queued for a yard wait
  * per source (the yard or estate they came from, or the router itself) and the sources take turns, so a yard that
@@ -79,8 +86,11 @@ public final class Router implements AutoCloseable {
     /** Counters of the router itself (the flow router and the stacks have their own). */
     private enum Count {
         FORWARD_FAILED_ROAD, FORWARD_FAILED_LANE, FORWARD_REFUSED_ROAD, FORWARD_REFUSED_LANE, DROPPED, ERRORS_UNSENT,
-        POLICY_RELOADS, POLICY_REJECTED, LOOP_ERRORS
+        POLICY_RELOADS, POLICY_REJECTED, LOOP_ERRORS, ALIAS_RELOADS, ALIAS_REJECTED, PRESENCE_DROPPED
     }
+
+    /** Most road events waiting to be published on the presence topic (beyond: dropped, counted). */
+    private static final int PRESENCE_QUEUE = 1024;
 
     /** The fairness source of what the router sends on its own behalf (its shares, its errors). */
     static final String ROUTER_SOURCE = "router";
@@ -101,10 +111,14 @@ public final class Router implements AutoCloseable {
     private final Map<String, Long> refusalReported = new ConcurrentHashMap<>();
     private volatile boolean running = true;
     private volatile Throwable failure;
-    private byte[] policyBytes;
+    private final WatchedFile<Policy> policyFile;
+    private final WatchedFile<Aliases> aliasFile;
+    private final YardWatch yardWatch;
+    /** Road events for the presence topic, published by the watch thread (road listeners must stay quick). */
+    private final BlockingQueue<Runnable> presence = new ArrayBlockingQueue<>(PRESENCE_QUEUE);
 
-    private Router(RouterConfig config, RoadStack road, LaneStack lane, Policy policy, byte[] policyBytes,
-            Consumer<RouterEvent> listener) {
+    private Router(RouterConfig config, RoadStack road, LaneStack lane, Policy policy, WatchedFile<Policy> policyFile,
+            WatchedFile<Aliases> aliasFile, Aliases aliases, Consumer<RouterEvent> listener) {
         this.config = config;
         this.road = road;
         this.lane = lane;
@@ -137,10 +151,17 @@ public final class Router implements AutoCloseable {
                 case QUEUE -> shares.queue(e.getKey());
                 case BEST -> shares.bestValue(e.getKey());
                 case TOPIC -> shares.topic(e.getKey());
+                case POOL -> shares.pool(e.getKey());
             }
         }
+        if (!shares.has(PresenceShare.NAME)) {
+            shares.presence();
+        }
         this.flows = new FlowRouter(topology, shares, policy);
-        this.policyBytes = policyBytes;
+        flows.aliases(aliases);
+        this.policyFile = policyFile;
+        this.aliasFile = aliasFile;
+        this.yardWatch = new YardWatch(lane.ha().getParent(), lane.lane(), Address.ROUTER_YARD, config.yards());
     }
 
     /** Starts a router with no listener. */
@@ -149,27 +170,25 @@ public final class Router implements AutoCloseable {
     }
 
     /**
-     * Binds the road and the lane, reads the policy file, and starts routing; {@code listener} (may be null) hears
-     * every {@link RouterEvent} from the first one on.
+     * Binds the road and the lane, reads the policy and alias files, and starts routing; {@code listener} (may be
+     * null) hears every {@link RouterEvent} from the first one on.
      *
      * @throws IOException when the road or the lane cannot be bound
-     * @throws IllegalArgumentException when the policy file is missing or invalid
+     * @throws IllegalArgumentException when the policy file or the alias file is missing or invalid
      */
     public static Router start(RouterConfig config, Consumer<RouterEvent> listener) throws IOException {
         Objects.requireNonNull(config, "config");
         Policy policy = config.policy();
-        byte[] fileBytes = null;
+        WatchedFile<Policy> policyFile = null;
         if (config.policyFile() != null) {
-            try {
-                fileBytes = Files.readAllBytes(config.policyFile());
-            } catch (IOException e) {
-                throw new IllegalArgumentException("cannot read policy file " + config.policyFile() + ": " + e, e);
-            }
-            try {
-                policy = parsePolicy(fileBytes);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("policy file " + config.policyFile() + ": " + e.getMessage(), e);
-            }
+            policyFile = new WatchedFile<>(config.policyFile(), "policy file", Policy::parseJson);
+            policy = policyFile.load();
+        }
+        WatchedFile<Aliases> aliasFile = null;
+        Aliases aliases = Aliases.none();
+        if (config.aliasFile() != null) {
+            aliasFile = new WatchedFile<>(config.aliasFile(), "alias file", Aliases::parseJson);
+            aliases = aliasFile.load();
         }
         RoadStack.Builder rb = RoadStack.builder().name(config.name()).role(config.role()).main(config.main())
                 .host(config.host()).port(config.port()).auto(config.auto());
@@ -196,13 +215,9 @@ public final class Router implements AutoCloseable {
             road.close();
             throw e;
         }
-        Router r = new Router(config, road, lane, policy, fileBytes, listener);
+        Router r = new Router(config, road, lane, policy, policyFile, aliasFile, aliases, listener);
         r.begin();
         return r;
-    }
-
-    private static Policy parsePolicy(byte[] json) {
-        return Policy.parseJson(new String(json, java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** The cause a failed future carries (unwrapped from {@link CompletionException}). */
@@ -226,11 +241,13 @@ public final class Router implements AutoCloseable {
         Policy p = flows.policy();
         emit(new RouterEvent.PolicyLoaded(config.policyFile(), p.rules().size(),
                 p.defaultEffect().wire()));
+        if (aliasFile != null) {
+            Aliases a = flows.aliases();
+            emit(new RouterEvent.AliasesLoaded(aliasFile.file(), a.aliases().size(), a.taps().size()));
+        }
         threads.add(Thread.ofVirtual().name("router-road-" + road.name()).start(this::roadLoop));
         threads.add(Thread.ofVirtual().name("router-lane-" + road.name()).start(this::laneLoop));
-        if (config.policyFile() != null) {
-            threads.add(Thread.ofVirtual().name("router-policy-" + road.name()).start(this::policyLoop));
-        }
+        threads.add(Thread.ofVirtual().name("router-watch-" + road.name()).start(this::watchLoop));
         for (InetSocketAddress a : config.join()) {
             threads.add(Thread.ofVirtual().name("router-join-" + a).start(() -> joinLoop(a)));
         }
@@ -291,7 +308,12 @@ public final class Router implements AutoCloseable {
 
     /** Routes a message from the router's own yard (an application inside the router process). */
     public void send(FlowMessage message) {
-        dispatch(flows.fromShares(message), ROUTER_SOURCE);
+        dispatch(flows.fromShares(message, Instant.now()), ROUTER_SOURCE);
+    }
+
+    /** The alias table in force. */
+    public Aliases aliases() {
+        return flows.aliases();
     }
 
     /**
@@ -360,8 +382,8 @@ public final class Router implements AutoCloseable {
             } catch (IllegalStateException e) {
                 return; // closed
             }
-            if (!route(() -> dispatch(flows.fromRoad(m.from(), m.role() == null ? "" : m.role(), m.body()),
-                    "estate:" + m.from()), "estate " + m.from())) {
+            if (!route(() -> dispatch(flows.fromRoad(m.from(), m.role() == null ? "" : m.role(), m.body(),
+                    Instant.now()), "estate:" + m.from()), "estate " + m.from())) {
                 return;
             }
         }
@@ -380,7 +402,8 @@ public final class Router implements AutoCloseable {
                 }
                 return;
             }
-            if (!route(() -> dispatch(flows.fromLane(m.from(), m.body()), "yard:" + m.from()), "yard " + m.from())) {
+            if (!route(() -> dispatch(flows.fromLane(m.from(), m.body(), Instant.now()), "yard:" + m.from()),
+                    "yard " + m.from())) {
                 return;
             }
         }
@@ -415,7 +438,10 @@ public final class Router implements AutoCloseable {
     }
 
     private void dispatch(List<RouteAction> actions, String source) {
-        for (RouteAction a : flows.settle(actions)) {
+        if (actions.isEmpty()) {
+            return;
+        }
+        for (RouteAction a : flows.settle(actions, Instant.now())) {
             switch (a) {
                 case RouteAction.ToRoad r -> toRoad(r.estate(), r.body());
                 case RouteAction.ToLane l -> toLane(l.yard(), l.body(), source);
@@ -471,6 +497,12 @@ public final class Router implements AutoCloseable {
                 if (kind == LaneException.Kind.CLOSED) {
                     return;
                 }
+                if (workersAnswered(yard, body, kind)) {
+                    count(Count.FORWARD_FAILED_LANE);
+                    emit(new RouterEvent.ForwardFailed("lane", yard, ErrorCode.FAILED.wire(), "worker yard '" + yard
+                            + "' is gone: its requests were answered or handed to another worker"));
+                    return;
+                }
                 if (kind == LaneException.Kind.QUEUE_FULL) {
                     count(Count.FORWARD_REFUSED_LANE);
                     failed("lane", yard, body, ErrorCode.TIMEOUT, cause.getMessage(), true);
@@ -486,6 +518,17 @@ public final class Router implements AutoCloseable {
                         false);
             }
         });
+    }
+
+    /**
+     * Tells the pools that {@code body} did not reach {@code yard}; a yard that is gone leaves every pool at once.
+     * True when the pools answered the message themselves (a request whose worker is gone).
+     */
+    private boolean workersAnswered(String yard, Map<String, Object> body, LaneException.Kind kind) {
+        boolean gone = kind == LaneException.Kind.PEER_GONE || kind == LaneException.Kind.UNKNOWN_YARD;
+        FlowRouter.LaneFailure f = flows.laneFailed(yard, body, gone, Instant.now());
+        dispatch(f.actions(), ROUTER_SOURCE);
+        return f.answered();
     }
 
     /**
@@ -564,11 +607,27 @@ public final class Router implements AutoCloseable {
             case RoadEvent.Message m -> {
                 return; // routed by roadLoop
             }
-            case RoadEvent.Joined j -> estates.add(j.remote());
-            case RoadEvent.Allowed a -> estates.add(a.remote());
+            case RoadEvent.Joined j -> {
+                estates.add(j.remote());
+                presence("joined", j.remote());
+            }
+            case RoadEvent.Allowed a -> {
+                estates.add(a.remote());
+                presence("allowed", a.remote());
+            }
+            case RoadEvent.Alive a -> presence("alive", a.remote());
+            case RoadEvent.Dead d -> presence("dead", d.remote());
             default -> { }
         }
         emit(new RouterEvent.Road(e));
+    }
+
+    /** Queues an estate event for the presence topic (published by the watch thread). */
+    private void presence(String event, String estate) {
+        Instant at = Instant.now();
+        if (!presence.offer(() -> dispatch(flows.estateEvent(event, estate, at), ROUTER_SOURCE))) {
+            count(Count.PRESENCE_DROPPED);
+        }
     }
 
     private void joinLoop(InetSocketAddress address) {
@@ -596,36 +655,69 @@ public final class Router implements AutoCloseable {
         }
     }
 
-    private void policyLoop() {
-        Path file = config.policyFile();
+    /**
+     * Publishes queued presence events as they come and, every poll period, re-reads the policy and alias files
+     * when they changed and looks at the lane directory for yards that arrived or left.
+     */
+    private void watchLoop() {
+        long every = config.policyPoll().toNanos();
+        long next = System.nanoTime();
         while (running) {
-            try {
-                Thread.sleep(config.policyPoll());
-            } catch (InterruptedException e) {
+            long wait = next - System.nanoTime();
+            Runnable work = null;
+            if (wait <= 0) {
+                next = System.nanoTime() + every;
+                work = this::watch;
+            } else {
+                try {
+                    work = presence.poll(wait, TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            if (work != null && !route(work, "the router itself")) {
                 return;
             }
-            byte[] now;
-            try {
-                now = Files.readAllBytes(file);
-            } catch (NoSuchFileException e) {
-                continue; // being replaced; keep the table in force
-            } catch (IOException e) {
-                LOG.debug("policy file {} not readable: {}", file, e.toString());
-                continue;
-            }
-            if (Arrays.equals(now, policyBytes)) {
-                continue;
-            }
-            policyBytes = now;
-            try {
-                Policy p = parsePolicy(now);
-                flows.policy(p);
-                count(Count.POLICY_RELOADS);
-                emit(new RouterEvent.PolicyLoaded(file, p.rules().size(), p.defaultEffect().wire()));
-            } catch (IllegalArgumentException e) {
-                count(Count.POLICY_REJECTED);
-                emit(new RouterEvent.PolicyRejected(file, e.getMessage()));
-            }
+        }
+    }
+
+    private void watch() {
+        if (policyFile != null) {
+            reread(policyFile, flows::policy, Count.POLICY_RELOADS, Count.POLICY_REJECTED,
+                    p -> new RouterEvent.PolicyLoaded(policyFile.file(), p.rules().size(), p.defaultEffect().wire()),
+                    error -> new RouterEvent.PolicyRejected(policyFile.file(), error));
+        }
+        if (aliasFile != null) {
+            reread(aliasFile, flows::aliases, Count.ALIAS_RELOADS, Count.ALIAS_REJECTED,
+                    a -> new RouterEvent.AliasesLoaded(aliasFile.file(), a.aliases().size(), a.taps().size()),
+                    error -> new RouterEvent.AliasesRejected(aliasFile.file(), error));
+        }
+        YardWatch.Change yards = yardWatch.scan(flows.knownYards());
+        for (String y : yards.arrived()) {
+            emit(new RouterEvent.YardChanged(y, "arrived"));
+            dispatch(flows.yardArrived(y, Instant.now()), ROUTER_SOURCE);
+        }
+        for (String y : yards.left()) {
+            lane.removeYard(y);
+            emit(new RouterEvent.YardChanged(y, "left"));
+            dispatch(flows.yardLeft(y, Instant.now()), ROUTER_SOURCE);
+        }
+    }
+
+    /** Puts a changed file's new value in force ({@code apply}), or reports why it stays as it was. */
+    private <T> void reread(WatchedFile<T> file, Consumer<T> apply, Count reloaded, Count rejected,
+            Function<T, RouterEvent> loadedEvent, Function<String, RouterEvent> rejectedEvent) {
+        WatchedFile.Change<T> c = file.poll();
+        if (c == null) {
+            return;
+        }
+        if (c.value() != null) {
+            apply.accept(c.value());
+            count(reloaded);
+            emit(loadedEvent.apply(c.value()));
+        } else {
+            count(rejected);
+            emit(rejectedEvent.apply(c.error()));
         }
     }
 

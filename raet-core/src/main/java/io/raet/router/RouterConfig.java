@@ -25,9 +25,9 @@ import java.util.Set;
  * <pre>{@code
  * {"name": "alpha", "role": "router", "host": "127.0.0.1", "port": 7530, "keep": "/var/lib/raet/alpha",
  *  "auto": "once", "lane": "lane", "laneDir": "/var/cache/raet", "yards": ["worker1", "worker2"],
- *  "join": ["10.0.0.2:7530"], "policyFile": "/etc/raet/policy.json",
+ *  "join": ["10.0.0.2:7530"], "policyFile": "/etc/raet/policy.json", "aliasFile": "/etc/raet/aliases.json",
  *  "policy": {"default": "allow", "rules": [{"role": "*", "dst": "alpha/router/admin.*", "action": "deny"}]},
- *  "shares": {"status": "best", "events": "topic", "inbox": "queue"},
+ *  "shares": {"status": "best", "events": "topic", "inbox": "queue", "jobs": "pool"},
  *  "laneQueue": 4096, "laneQueuePerSource": 256, "roadInFlight": 4096}
  * }</pre>
  *
@@ -40,13 +40,13 @@ import java.util.Set;
  * <p>Only {@code name} is required. Unknown keys are an error, so a misspelt setting is never silently ignored.
  */
 public final class RouterConfig {
-    /** The kinds of share a router may hold itself. */
-    public enum ShareKind { QUEUE, BEST, TOPIC }
+    /** The kinds of share a router may hold itself ({@code POOL}: load-balanced over worker yards). */
+    public enum ShareKind { QUEUE, BEST, TOPIC, POOL }
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> KEYS = Set.of("name", "role", "host", "port", "main", "keep", "auto", "lane",
             "laneDir", "yards", "join", "policy", "policyFile", "shares", "policyPollMillis", "joinRetryMillis",
-            "laneQueue", "laneQueuePerSource", "laneInboxPerSource", "roadInFlight");
+            "laneQueue", "laneQueuePerSource", "laneInboxPerSource", "roadInFlight", "aliasFile");
     /** Default most messages queued for one yard. */
     public static final int DEFAULT_LANE_QUEUE = 4096;
     /** Default most messages of one source (yard, estate, the router) queued for one yard. */
@@ -69,6 +69,7 @@ public final class RouterConfig {
     private final List<InetSocketAddress> join;
     private final Policy policy;
     private final Path policyFile;
+    private final Path aliasFile;
     private final Map<String, ShareKind> shares;
     private final Duration policyPoll;
     private final Duration joinRetry;
@@ -91,6 +92,7 @@ public final class RouterConfig {
         this.join = List.copyOf(b.join);
         this.policy = b.policy;
         this.policyFile = b.policyFile;
+        this.aliasFile = b.aliasFile;
         this.shares = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.shares));
         this.policyPoll = b.policyPoll;
         this.joinRetry = b.joinRetry;
@@ -120,6 +122,7 @@ public final class RouterConfig {
         b.join.addAll(join);
         b.policy = policy;
         b.policyFile = policyFile;
+        b.aliasFile = aliasFile;
         b.shares.putAll(shares);
         b.policyPoll = policyPoll;
         b.joinRetry = joinRetry;
@@ -195,13 +198,17 @@ public final class RouterConfig {
         if (m.has("policyFile")) {
             b.policyFile(m.path("policyFile"));
         }
+        if (m.has("aliasFile")) {
+            b.aliasFile(m.path("aliasFile"));
+        }
         if (m.has("shares")) {
             if (!(m.get("shares") instanceof Map<?, ?> sm)) {
-                throw new IllegalArgumentException("'shares' must map share names to queue, best or topic");
+                throw new IllegalArgumentException("'shares' must map share names to queue, best, topic or pool");
             }
             for (Map.Entry<?, ?> e : sm.entrySet()) {
                 if (!(e.getValue() instanceof String kind)) {
-                    throw new IllegalArgumentException("share '" + e.getKey() + "': kind must be queue, best or topic");
+                    throw new IllegalArgumentException("share '" + e.getKey()
+                            + "': kind must be queue, best, topic or pool");
                 }
                 b.share(String.valueOf(e.getKey()), parseShareKind(kind));
             }
@@ -237,13 +244,15 @@ public final class RouterConfig {
         };
     }
 
-    /** {@code queue}, {@code best} or {@code topic}. */
+    /** {@code queue}, {@code best}, {@code topic} or {@code pool}. */
     public static ShareKind parseShareKind(String s) {
         return switch (s.toLowerCase(Locale.ROOT)) {
             case "queue" -> ShareKind.QUEUE;
             case "best" -> ShareKind.BEST;
             case "topic" -> ShareKind.TOPIC;
-            default -> throw new IllegalArgumentException("share kind must be queue, best or topic, not '" + s + "'");
+            case "pool" -> ShareKind.POOL;
+            default -> throw new IllegalArgumentException("share kind must be queue, best, topic or pool, not '" + s
+                    + "'");
         };
     }
 
@@ -336,6 +345,11 @@ public final class RouterConfig {
         return policyFile;
     }
 
+    /** An alias table file ({@link io.raet.route.Aliases}) re-read whenever it changes, or null. */
+    public Path aliasFile() {
+        return aliasFile;
+    }
+
     public Map<String, ShareKind> shares() {
         return shares;
     }
@@ -389,6 +403,7 @@ public final class RouterConfig {
         private final List<InetSocketAddress> join = new ArrayList<>();
         private Policy policy = Policy.allowAll();
         private Path policyFile;
+        private Path aliasFile;
         private final Map<String, ShareKind> shares = new LinkedHashMap<>();
         private Duration policyPoll = Duration.ofMillis(500);
         private Duration joinRetry = Duration.ofSeconds(2);
@@ -469,6 +484,12 @@ public final class RouterConfig {
 
         public Builder policyFile(Path file) {
             this.policyFile = file;
+            return this;
+        }
+
+        /** The alias table file, read at start and re-read when it changes (as the policy file). */
+        public Builder aliasFile(Path file) {
+            this.aliasFile = file;
             return this;
         }
 

@@ -24,6 +24,15 @@ public sealed interface RouterEvent {
     /** The policy file changed but is not a valid table; the previous table stays in force. */
     record PolicyRejected(Path file, String error) implements RouterEvent {}
 
+    /** An alias table took effect, read from {@code file}. */
+    record AliasesLoaded(Path file, int aliases, int taps) implements RouterEvent {}
+
+    /** The alias file changed but is not a valid table; the previous table stays in force. */
+    record AliasesRejected(Path file, String error) implements RouterEvent {}
+
+    /** A yard's socket appeared in the lane directory ({@code arrived}) or went away ({@code left}). */
+    record YardChanged(String yard, String event) implements RouterEvent {}
+
     /** A message could not be handed on; an {@code err} went back to its source unless it was itself an error. */
     record ForwardFailed(String via, String to, String code, String reason) implements RouterEvent {}
 }

@@ -14,6 +14,8 @@ import io.raet.route.FlowException;
 import io.raet.route.FlowMessage;
 import io.raet.route.Ids;
 import io.raet.route.Kind;
+import io.raet.route.PresenceEvent;
+import io.raet.route.PresenceShare;
 import io.raet.route.QueueShare;
 import io.raet.route.Repeater;
 import io.raet.route.Requester;
@@ -32,6 +34,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +52,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Service types: request/response ({@link #request}, {@link #serve}), acknowledged with retry
  * ({@link #sendAcked}), sequential per flow ({@link #sendSequential}), repeated ({@link #repeat}) and
- * publish/subscribe ({@link #publish}, {@link #subscribe}).
+ * publish/subscribe ({@link #publish}, {@link #subscribe}, with tags). A yard may also serve as a worker of a
+ * router's load-balanced share ({@link #work}) and follow the router's presence topic ({@link #presence}).
  *
  * <p>Only the router yard is heard. Answers ({@code rsp}, {@code ack}, {@code err}) to pending requests and
  * acknowledged messages complete their futures; incoming {@code ackd} messages are acknowledged and de-duplicated,
@@ -185,6 +189,65 @@ public final class Yard implements AutoCloseable {
         }));
     }
 
+    /**
+     * Serves the router's load-balanced share {@code pool} as one of its workers: answers every {@code req} the
+     * router hands this yard with {@code handler(data)} (as {@link #serve} does, on this yard's share {@code pool})
+     * and registers with the router ({@code sub} to {@code ["", "", pool]}). The future completes with the router's
+     * {@code ack}, or fails ({@code unknown_share}: the router has no such share; {@code denied}: the pool is full).
+     */
+    public CompletableFuture<FlowMessage> work(String pool, Function<Object, Object> handler) {
+        serve(pool, handler);
+        return control(Kind.SUB, Address.of("", "", pool), pool, null);
+    }
+
+    /** Stops taking work from the router's share {@code pool} ({@code unsub}); the local share stays. */
+    public CompletableFuture<FlowMessage> leave(String pool) {
+        return control(Kind.UNSUB, Address.of("", "", pool), pool, null);
+    }
+
+    /**
+     * Follows the router's presence topic: {@code listener} gets a {@link PresenceEvent} for every estate that
+     * joins, is allowed, comes alive or goes dead on the road and every yard that arrives on or leaves the lane,
+     * starting with a snapshot of what the router knows. Events arrive on this yard's share
+     * {@value PresenceShare#NAME} and are handed to the listener on one virtual thread, in order. The future
+     * completes with the router's {@code ack}.
+     */
+    public CompletableFuture<FlowMessage> presence(Consumer<PresenceEvent> listener) {
+        return presence(null, listener);
+    }
+
+    /** {@link #presence(Consumer)} for the events whose tag matches {@code tags} (e.g. {@code estate.*}). */
+    public CompletableFuture<FlowMessage> presence(String tags, Consumer<PresenceEvent> listener) {
+        Objects.requireNonNull(listener, "listener");
+        QueueShare q = shares.add(new QueueShare(PresenceShare.NAME, SERVE_BACKLOG, QueueShare.Overflow.DROP_OLDEST));
+        threads.add(Thread.ofVirtual().name("yard-" + name + "-presence").start(() -> {
+            while (running) {
+                PresenceEvent e;
+                try {
+                    e = PresenceEvent.of(q.take());
+                } catch (InterruptedException ex) {
+                    return;
+                }
+                if (e == null) {
+                    count(Count.BAD_MESSAGES);
+                    continue;
+                }
+                try {
+                    listener.accept(e);
+                } catch (RuntimeException ex) {
+                    count(Count.HANDLER_FAILED);
+                    LOG.warn("yard {}: presence listener failed: {}", name, ex.toString());
+                }
+            }
+        }));
+        return control(Kind.SUB, Address.of("", "", PresenceShare.NAME), PresenceShare.NAME, tags);
+    }
+
+    /** A fresh message id of this yard (for messages built with {@link FlowMessage#builder}). */
+    public String newId() {
+        return ids.get();
+    }
+
     /** Sends a plain message ({@code msg}) from this yard to {@code dst}. */
     public CompletableFuture<Void> send(Address dst, Object data) {
         return send(FlowMessage.builder(Kind.MSG, address(), dst).id(ids.get()).data(data).build());
@@ -258,7 +321,15 @@ public final class Yard implements AutoCloseable {
      * {@link FlowException} carrying the {@code err}'s code ({@code timeout} when nothing came in time).
      */
     public CompletableFuture<FlowMessage> request(Address dst, Object data, Duration timeout) {
-        Requester.Pending p = requester.request(dst, data, timeout.toNanos(), System.nanoTime());
+        return request(FlowMessage.builder(Kind.REQ, address(), dst).id(ids.get()).data(data).build(), timeout);
+    }
+
+    /**
+     * Sends a {@code req} built by the caller (with a {@code tag}, {@code "idempotent": true}, …; its id from
+     * {@link #newId()}), as {@link #request(Address, Object, Duration)} does.
+     */
+    public CompletableFuture<FlowMessage> request(FlowMessage req, Duration timeout) {
+        Requester.Pending p = requester.request(req, timeout.toNanos(), System.nanoTime());
         send(p.request()).whenComplete((v, ex) -> {
             if (ex != null) {
                 // Fail the answer first: forgetting the request cancels its future, which must not win.
@@ -278,21 +349,35 @@ public final class Yard implements AutoCloseable {
      * {@link FlowException} ({@code denied}, {@code unknown_share}, {@code timeout}, …).
      */
     public CompletableFuture<FlowMessage> subscribe(Address topic, String share) {
-        return control(Kind.SUB, topic, share);
+        return control(Kind.SUB, topic, share, null);
+    }
+
+    /**
+     * {@link #subscribe(Address, String)} for the {@code pub}s whose {@code tag} matches the glob {@code tags}
+     * ({@code *}: any run of characters; a {@code pub} without a tag is matched as {@code ""}).
+     */
+    public CompletableFuture<FlowMessage> subscribe(Address topic, String share, String tags) {
+        return control(Kind.SUB, topic, share, tags);
     }
 
     /** Cancels {@link #subscribe}. */
     public CompletableFuture<FlowMessage> unsubscribe(Address topic, String share) {
-        return control(Kind.UNSUB, topic, share);
+        return control(Kind.UNSUB, topic, share, null);
     }
 
     /** Publishes {@code data} to the topic share at {@code topic}. */
     public CompletableFuture<Void> publish(Address topic, Object data) {
-        return send(FlowMessage.builder(Kind.PUB, address(), topic).id(ids.get()).data(data).build());
+        return publish(topic, data, null);
     }
 
-    private CompletableFuture<FlowMessage> control(Kind kind, Address topic, String share) {
-        FlowMessage m = FlowMessage.builder(kind, address().withShare(share), topic).id(ids.get()).build();
+    /** Publishes {@code data} tagged {@code tag} (null: no tag) to the topic share at {@code topic}. */
+    public CompletableFuture<Void> publish(Address topic, Object data, String tag) {
+        return send(FlowMessage.builder(Kind.PUB, address(), topic).id(ids.get()).data(data).tag(tag).build());
+    }
+
+    private CompletableFuture<FlowMessage> control(Kind kind, Address topic, String share, String tags) {
+        FlowMessage m = FlowMessage.builder(kind, address().withShare(share), topic).id(ids.get())
+                .field("tags", tags).build();
         CompletableFuture<FlowMessage> f = new CompletableFuture<>();
         synchronized (controls) {
             controls.put(m.id(), f);
