@@ -348,6 +348,11 @@ public final class LaneStack implements AutoCloseable {
         return failure;
     }
 
+    /** Whether the stack is closed or closing (by {@link #close()} or on its own: {@link #failure()}). */
+    public boolean isClosed() {
+        return closing;
+    }
+
     /**
      * Runs {@code f} on the owner thread and returns its result ({@code whenClosed} once the stack is closed);
      * rethrows what {@code f} threw.
@@ -699,10 +704,10 @@ public final class LaneStack implements AutoCloseable {
 
         @Override
         public void onClose(Throwable cause) {
-            closing = true;
             if (cause != null) {
-                failure = cause;
+                failure = cause; // before closing: whoever sees the stack closed sees why
             }
+            closing = true;
             engine.failAll(closedException());
             complete();
             pending.values().forEach(f -> f.completeExceptionally(closedException()));
