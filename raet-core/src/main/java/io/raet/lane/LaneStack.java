@@ -659,6 +659,7 @@ public final class LaneStack implements AutoCloseable {
                 }
             }
             if (delivered > 0) {
+                publish(); // a yard admitted by these messages is known before they are seen
                 notifyReceivable();
             }
             return n;
