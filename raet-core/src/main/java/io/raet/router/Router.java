@@ -1,5 +1,9 @@
 package io.raet.router;
 
+import io.raet.agent.Agent;
+import io.raet.agent.AgentRunner;
+import io.raet.agent.Deadlines;
+import io.raet.agent.ParkingIdleStrategy;
 import io.raet.lane.LaneException;
 import io.raet.lane.LaneMessage;
 import io.raet.lane.LaneNames;
@@ -50,10 +54,11 @@ import org.slf4j.LoggerFactory;
  * between them (docs/routing.md). Programs on the host are yards of the lane (the Python SDK, {@link Yard}, or any
  * program that speaks lane pages); other hosts are estates on the road.
  *
- * <p>Two virtual threads carry messages: one takes what the road delivers (authenticated, with the sender's role),
- * one what the lane delivers; each asks the flow router and hands the results to the road or the lane without
- * waiting. A message that cannot be handed on (the estate does not acknowledge it, the yard is gone or does not drain
- * its socket) is answered with an {@code err} to its source. The policy file, when configured, is re-read whenever
+ * <p>Two virtual threads carry messages: one takes what the road delivers (authenticated, with the sender's role);
+ * the other, an agent (docs of {@link io.raet.agent}), what the lane delivers, and serves the router's timers (the
+ * policy file); each asks the flow router and hands the results to the road or the lane without waiting. A message
+ * that cannot be handed on (the estate does not acknowledge it, the yard is gone or does not drain its socket) is
+ * answered with an {@code err} to its source. The policy file, when configured, is re-read whenever
  * it changes; an invalid file is reported and the table in force stays.
  *
  * <p>What one source can make the router hold is bounded ({@link RouterConfig}): the messages queued for a yard wait
@@ -94,6 +99,8 @@ public final class Router implements AutoCloseable {
     private final List<Consumer<RouterEvent>> listeners = new CopyOnWriteArrayList<>();
     private final LongAdder[] counts = new LongAdder[Count.values().length];
     private final List<Thread> threads = new ArrayList<>();
+    /** The router's agent: what the lane delivers, and the timers. */
+    private final AgentRunner agent;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     /** Messages forwarded to each estate and not yet acknowledged. */
     private final Map<String, java.util.concurrent.atomic.AtomicInteger> inFlight = new ConcurrentHashMap<>();
@@ -141,6 +148,7 @@ public final class Router implements AutoCloseable {
         }
         this.flows = new FlowRouter(topology, shares, policy);
         this.policyBytes = policyBytes;
+        this.agent = new AgentRunner(new LaneSide(), new ParkingIdleStrategy(), 64);
     }
 
     /** Starts a router with no listener. */
@@ -227,10 +235,8 @@ public final class Router implements AutoCloseable {
         emit(new RouterEvent.PolicyLoaded(config.policyFile(), p.rules().size(),
                 p.defaultEffect().wire()));
         threads.add(Thread.ofVirtual().name("router-road-" + road.name()).start(this::roadLoop));
-        threads.add(Thread.ofVirtual().name("router-lane-" + road.name()).start(this::laneLoop));
-        if (config.policyFile() != null) {
-            threads.add(Thread.ofVirtual().name("router-policy-" + road.name()).start(this::policyLoop));
-        }
+        lane.onReceivable(agent::wake);
+        agent.start(Thread.ofVirtual());
         for (InetSocketAddress a : config.join()) {
             threads.add(Thread.ofVirtual().name("router-join-" + a).start(() -> joinLoop(a)));
         }
@@ -332,6 +338,7 @@ public final class Router implements AutoCloseable {
         for (Thread t : threads) {
             t.interrupt();
         }
+        agent.close();
         lane.close();
         road.close();
         for (Thread t : threads) {
@@ -367,21 +374,60 @@ public final class Router implements AutoCloseable {
         }
     }
 
-    private void laneLoop() {
-        while (running) {
-            LaneMessage m;
-            try {
-                m = lane.receive();
-            } catch (InterruptedException e) {
-                return;
-            } catch (IllegalStateException e) {
-                if (running) {
-                    fail("the lane closed by itself", e.getCause() != null ? e.getCause() : e);
-                }
-                return;
+    /**
+     * The router's duty cycle: the messages the lane delivered (the yards take turns in its inbox), and the policy
+     * file's check when due. A lane that closed by itself closes the router.
+     */
+    private final class LaneSide implements Agent {
+        /** Most lane messages routed in one cycle. */
+        private static final int MESSAGES_PER_CYCLE = 256;
+        private long nextPolicyCheck = Deadlines.NONE;
+
+        @Override
+        public String roleName() {
+            return "router-lane-" + road.name();
+        }
+
+        @Override
+        public void onStart() {
+            if (config.policyFile() != null) {
+                nextPolicyCheck = agent.now() + config.policyPoll().toNanos();
             }
-            if (!route(() -> dispatch(flows.fromLane(m.from(), m.body()), "yard:" + m.from()), "yard " + m.from())) {
-                return;
+        }
+
+        @Override
+        public int doWork(long now) {
+            int work = 0;
+            LaneMessage m;
+            while (work < MESSAGES_PER_CYCLE && running && (m = lane.poll()) != null) {
+                work++;
+                LaneMessage from = m;
+                if (!route(() -> dispatch(flows.fromLane(from.from(), from.body()), "yard:" + from.from()),
+                        "yard " + from.from())) {
+                    return work;
+                }
+            }
+            if (running && lane.isClosed() && lane.inboxSize() == 0) {
+                Throwable f = lane.failure();
+                fail("the lane closed by itself", f != null ? f : new IllegalStateException("lane stack closed"));
+                return work;
+            }
+            if (Deadlines.due(nextPolicyCheck, now)) {
+                nextPolicyCheck = now + config.policyPoll().toNanos();
+                checkPolicy();
+            }
+            return work;
+        }
+
+        @Override
+        public long nextWakeup() {
+            return nextPolicyCheck;
+        }
+
+        @Override
+        public void onClose(Throwable cause) {
+            if (cause != null && running) {
+                fail("the router's lane side failed", cause);
             }
         }
     }
@@ -596,36 +642,30 @@ public final class Router implements AutoCloseable {
         }
     }
 
-    private void policyLoop() {
+    /** Reloads the policy file when it changed. */
+    private void checkPolicy() {
         Path file = config.policyFile();
-        while (running) {
-            try {
-                Thread.sleep(config.policyPoll());
-            } catch (InterruptedException e) {
-                return;
-            }
-            byte[] now;
-            try {
-                now = Files.readAllBytes(file);
-            } catch (NoSuchFileException e) {
-                continue; // being replaced; keep the table in force
-            } catch (IOException e) {
-                LOG.debug("policy file {} not readable: {}", file, e.toString());
-                continue;
-            }
-            if (Arrays.equals(now, policyBytes)) {
-                continue;
-            }
-            policyBytes = now;
-            try {
-                Policy p = parsePolicy(now);
-                flows.policy(p);
-                count(Count.POLICY_RELOADS);
-                emit(new RouterEvent.PolicyLoaded(file, p.rules().size(), p.defaultEffect().wire()));
-            } catch (IllegalArgumentException e) {
-                count(Count.POLICY_REJECTED);
-                emit(new RouterEvent.PolicyRejected(file, e.getMessage()));
-            }
+        byte[] now;
+        try {
+            now = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return; // being replaced; keep the table in force
+        } catch (IOException e) {
+            LOG.debug("policy file {} not readable: {}", file, e.toString());
+            return;
+        }
+        if (Arrays.equals(now, policyBytes)) {
+            return;
+        }
+        policyBytes = now;
+        try {
+            Policy p = parsePolicy(now);
+            flows.policy(p);
+            count(Count.POLICY_RELOADS);
+            emit(new RouterEvent.PolicyLoaded(file, p.rules().size(), p.defaultEffect().wire()));
+        } catch (IllegalArgumentException e) {
+            count(Count.POLICY_REJECTED);
+            emit(new RouterEvent.PolicyRejected(file, e.getMessage()));
         }
     }
 
