@@ -41,7 +41,7 @@ import java.util.concurrent.TimeUnit;
  * are cut as the reference cuts them. Messages for one destination wait in a queue per <em>source</em> (a name the
  * driver gives), the sources taking turns one message at a time; the destinations take turns too,
  * {@value #PAGES_PER_TURN} pages at most each. A destination whose socket queue is full is tried again after a
- * backoff ({@value #MIN_BACKOFF_MICROS} µs doubling to {@value #MAX_BACKOFF_MILLIS} ms) while the others go on; one
+ * backoff (100 µs doubling to 10 ms) while the others go on; one
  * that takes no page for the send timeout has its queued messages failed ({@link LaneException.Kind#BUSY}); one
  * without a socket is removed, as the reference "reaps" it, and its messages fail
  * ({@link LaneException.Kind#PEER_GONE}).
@@ -62,10 +62,8 @@ public final class LaneEngine {
     public static final int MAX_ADMITTED_YARDS = 4096;
     /** Most pages written to one destination before the next destination's turn. */
     public static final int PAGES_PER_TURN = 64;
-    static final long MIN_BACKOFF_MICROS = 100;
-    static final long MAX_BACKOFF_MILLIS = 10;
-    static final long MIN_BACKOFF_NANOS = TimeUnit.MICROSECONDS.toNanos(MIN_BACKOFF_MICROS);
-    static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(MAX_BACKOFF_MILLIS);
+    static final long MIN_BACKOFF_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+    static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     /** Ready-to-send pages of one message. */
     public record Outgoing(String yard, String ha, long bi, List<byte[]> pages) {}

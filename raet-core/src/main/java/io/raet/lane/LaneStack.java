@@ -86,10 +86,15 @@ public final class LaneStack implements AutoCloseable {
     public static final long DEFAULT_MAX_QUEUED_BYTES = LaneConfig.DEFAULT_MAX_QUEUED_BYTES;
     /** Default bound on the commands (sends, yard changes, queries) waiting for the owner thread. */
     public static final int DEFAULT_COMMAND_QUEUE = 16_384;
-    /** Most datagrams read in one duty cycle. */
-    static final int READS_PER_CYCLE = 64;
-    /** Most pages written in one duty cycle. */
-    static final int PAGES_PER_CYCLE = 256;
+    /** Most datagrams read in one round of a duty cycle. */
+    static final int READS_PER_ROUND = 16;
+    /** Most pages written in one round of a duty cycle. */
+    static final int PAGES_PER_ROUND = 32;
+    /**
+     * Most rounds of writing and reading in one duty cycle: short rounds keep the socket's receive queue (only
+     * {@code net.unix.max_dgram_qlen} datagrams) drained while much is written, so senders are not turned away.
+     */
+    static final int ROUNDS_PER_CYCLE = 8;
 
     private final LaneEngine engine;
     private final UxdSocket socket;
@@ -550,15 +555,20 @@ public final class LaneStack implements AutoCloseable {
 
     /** Makes what the owner changed visible to other threads. Owner thread (or before it starts). */
     private void publish() {
+        publishYards();
+        partialBooksLevel = engine.partialBooks();
+        partialBytesLevel = engine.partialBytes();
+        queuedLevel = engine.queued();
+    }
+
+    /** Makes the list of yards visible to other threads when it changed. Owner thread (or before it starts). */
+    private void publishYards() {
         if (yardsPublished != engine.yardsVersion()) {
             yardsPublished = engine.yardsVersion();
             List<String> names = engine.yardNames();
             yardList = names;
             yardSet = Set.copyOf(names);
         }
-        partialBooksLevel = engine.partialBooks();
-        partialBytesLevel = engine.partialBytes();
-        queuedLevel = engine.queued();
     }
 
     private int yardsPublished = -1;
@@ -584,8 +594,14 @@ public final class LaneStack implements AutoCloseable {
             if (Deadlines.due(engine.nextWakeup(), now)) {
                 engine.tick(now);
             }
-            int work = transmit(now);
-            work += read(now);
+            int work = 0;
+            for (int round = 0; round < ROUNDS_PER_CYCLE; round++) {
+                int done = transmit(now) + read(now);
+                if (done == 0) {
+                    break;
+                }
+                work += done;
+            }
             publish();
             work += complete();
             return work;
@@ -596,11 +612,11 @@ public final class LaneStack implements AutoCloseable {
             return Deadlines.earliest(engine.nextWakeup(), readPausedUntil);
         }
 
-        /** Writes the pages that are ready, {@value #PAGES_PER_CYCLE} at most. */
+        /** Writes the pages that are ready, {@value #PAGES_PER_ROUND} at most. */
         private int transmit(long now) {
             int n = 0;
             LaneEngine.Page p;
-            while (n < PAGES_PER_CYCLE && !closing && (p = engine.nextPage(now)) != null) {
+            while (n < PAGES_PER_ROUND && !closing && (p = engine.nextPage(now)) != null) {
                 n++;
                 UxdSocket.SendResult r;
                 try {
@@ -619,7 +635,7 @@ public final class LaneStack implements AutoCloseable {
             return n;
         }
 
-        /** Reads what the socket holds, {@value #READS_PER_CYCLE} datagrams at most, while the inbox has room. */
+        /** Reads what the socket holds, {@value #READS_PER_ROUND} datagrams at most, while the inbox has room. */
         private int read(long now) {
             if (readPausedUntil != Deadlines.NONE) {
                 if (!Deadlines.due(readPausedUntil, now)) {
@@ -629,7 +645,7 @@ public final class LaneStack implements AutoCloseable {
             }
             int n = 0;
             int delivered = 0;
-            while (n < READS_PER_CYCLE && !closing && inboxCount < inboxCapacity) {
+            while (n < READS_PER_ROUND && !closing && inboxCount < inboxCapacity) {
                 UxdSocket.Received r;
                 try {
                     r = socket.receive(buf);
@@ -659,7 +675,6 @@ public final class LaneStack implements AutoCloseable {
                 }
             }
             if (delivered > 0) {
-                publish(); // a yard admitted by these messages is known before they are seen
                 notifyReceivable();
             }
             return n;
@@ -680,6 +695,7 @@ public final class LaneStack implements AutoCloseable {
             if (m == null) {
                 return false;
             }
+            publishYards(); // a yard admitted by this message is known before the message is seen
             receivedHook.accept(m);
             return deliver(m);
         }
