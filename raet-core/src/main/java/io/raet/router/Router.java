@@ -1,5 +1,9 @@
 package io.raet.router;
 
+import io.raet.agent.Agent;
+import io.raet.agent.AgentRunner;
+import io.raet.agent.Deadlines;
+import io.raet.agent.ParkingIdleStrategy;
 import io.raet.lane.LaneException;
 import io.raet.lane.LaneMessage;
 import io.raet.lane.LaneNames;
@@ -54,14 +58,15 @@ import org.slf4j.LoggerFactory;
  * between them (docs/routing.md). Programs on the host are yards of the lane (the Python SDK, {@link Yard}, or any
  * program that speaks lane pages); other hosts are estates on the road.
  *
- * <p>Two virtual threads carry messages: one takes what the road delivers (authenticated, with the sender's role),
- * one what the lane delivers; each asks the flow router and hands the results to the road or the lane without
- * waiting. A message that cannot be handed on (the estate does not acknowledge it, the yard is gone or does not drain
- * its socket) is answered with an {@code err} to its source. The policy file and the alias file, when configured,
- * are re-read whenever they change; an invalid file is reported and the table in force stays. A third virtual
- * thread watches those files and the lane directory (yards arriving and leaving), and publishes presence events
- * on the router's {@value PresenceShare#NAME} topic (unless the configuration gives that share another kind);
- * shares of kind {@code pool} are served by the worker yards that register with them (docs/routing.md).
+ * <p>Two threads carry messages: a virtual thread takes what the road delivers (authenticated, with the sender's
+ * role); an agent (docs of {@link io.raet.agent}) takes what the lane delivers and serves the router's own work:
+ * presence events, and every poll period the policy and alias files (re-read when they change; an invalid file is
+ * reported and the table in force stays) and the lane directory (yards arriving and leaving). Each asks the flow
+ * router and hands the results to the road or the lane without waiting. A message that cannot be handed on (the
+ * estate does not acknowledge it, the yard is gone or does not drain its socket) is answered with an {@code err} to
+ * its source. Presence events are published on the router's {@value PresenceShare#NAME} topic (unless the
+ * configuration gives that share another kind); shares of kind {@code pool} are served by the worker yards that
+ * register with them (docs/routing.md).
  *
  * <p>What one source can make the router hold is bounded ({@link RouterConfig}): the messages queued for a yard wait
  * per source (the yard or estate they came from, or the router itself) and the sources take turns, so a yard that
@@ -104,6 +109,8 @@ public final class Router implements AutoCloseable {
     private final List<Consumer<RouterEvent>> listeners = new CopyOnWriteArrayList<>();
     private final LongAdder[] counts = new LongAdder[Count.values().length];
     private final List<Thread> threads = new ArrayList<>();
+    /** The router's agent: what the lane delivers, and the timers. */
+    private final AgentRunner agent;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     /** Messages forwarded to each estate and not yet acknowledged. */
     private final Map<String, java.util.concurrent.atomic.AtomicInteger> inFlight = new ConcurrentHashMap<>();
@@ -162,6 +169,7 @@ public final class Router implements AutoCloseable {
         this.policyFile = policyFile;
         this.aliasFile = aliasFile;
         this.yardWatch = new YardWatch(lane.ha().getParent(), lane.lane(), Address.ROUTER_YARD, config.yards());
+        this.agent = new AgentRunner(new LaneSide(), new ParkingIdleStrategy(), 64);
     }
 
     /** Starts a router with no listener. */
@@ -246,8 +254,8 @@ public final class Router implements AutoCloseable {
             emit(new RouterEvent.AliasesLoaded(aliasFile.file(), a.aliases().size(), a.taps().size()));
         }
         threads.add(Thread.ofVirtual().name("router-road-" + road.name()).start(this::roadLoop));
-        threads.add(Thread.ofVirtual().name("router-lane-" + road.name()).start(this::laneLoop));
-        threads.add(Thread.ofVirtual().name("router-watch-" + road.name()).start(this::watchLoop));
+        lane.onReceivable(agent::wake);
+        agent.start(Thread.ofVirtual());
         for (InetSocketAddress a : config.join()) {
             threads.add(Thread.ofVirtual().name("router-join-" + a).start(() -> joinLoop(a)));
         }
@@ -354,6 +362,7 @@ public final class Router implements AutoCloseable {
         for (Thread t : threads) {
             t.interrupt();
         }
+        agent.close();
         lane.close();
         road.close();
         for (Thread t : threads) {
@@ -389,22 +398,68 @@ public final class Router implements AutoCloseable {
         }
     }
 
-    private void laneLoop() {
-        while (running) {
+    /**
+     * The router's duty cycle: the messages the lane delivered (the yards take turns in its inbox), the presence
+     * events queued by the road's thread, and every poll period the policy and alias files and the lane directory. A
+     * lane that closed by itself closes the router.
+     */
+    private final class LaneSide implements Agent {
+        /** Most lane messages routed in one cycle. */
+        private static final int MESSAGES_PER_CYCLE = 256;
+        /** When the policy and alias files and the lane directory are looked at next. */
+        private long nextWatch = Deadlines.NONE;
+
+        @Override
+        public String roleName() {
+            return "router-lane-" + road.name();
+        }
+
+        @Override
+        public void onStart() {
+            nextWatch = agent.now() + config.policyPoll().toNanos();
+        }
+
+        @Override
+        public int doWork(long now) {
+            int work = 0;
             LaneMessage m;
-            try {
-                m = lane.receive();
-            } catch (InterruptedException e) {
-                return;
-            } catch (IllegalStateException e) {
-                if (running) {
-                    fail("the lane closed by itself", e.getCause() != null ? e.getCause() : e);
+            while (work < MESSAGES_PER_CYCLE && running && (m = lane.poll()) != null) {
+                work++;
+                LaneMessage from = m;
+                if (!route(() -> dispatch(flows.fromLane(from.from(), from.body(), Instant.now()),
+                        "yard:" + from.from()), "yard " + from.from())) {
+                    return work;
                 }
-                return;
             }
-            if (!route(() -> dispatch(flows.fromLane(m.from(), m.body(), Instant.now()), "yard:" + m.from()),
-                    "yard " + m.from())) {
-                return;
+            if (running && lane.isClosed() && lane.inboxSize() == 0) {
+                Throwable f = lane.failure();
+                fail("the lane closed by itself", f != null ? f : new IllegalStateException("lane stack closed"));
+                return work;
+            }
+            Runnable event;
+            while (running && work < 2 * MESSAGES_PER_CYCLE && (event = presence.poll()) != null) {
+                work++;
+                if (!route(event, "the router itself")) {
+                    return work;
+                }
+            }
+            if (running && Deadlines.due(nextWatch, now)) {
+                nextWatch = now + config.policyPoll().toNanos();
+                work++;
+                route(Router.this::watch, "the router itself");
+            }
+            return work;
+        }
+
+        @Override
+        public long nextWakeup() {
+            return presence.isEmpty() ? nextWatch : agent.now();
+        }
+
+        @Override
+        public void onClose(Throwable cause) {
+            if (cause != null && running) {
+                fail("the router's lane side failed", cause);
             }
         }
     }
@@ -622,12 +677,13 @@ public final class Router implements AutoCloseable {
         emit(new RouterEvent.Road(e));
     }
 
-    /** Queues an estate event for the presence topic (published by the watch thread). */
+    /** Queues an estate event for the presence topic (published by the lane agent). */
     private void presence(String event, String estate) {
         Instant at = Instant.now();
         if (!presence.offer(() -> dispatch(flows.estateEvent(event, estate, at), ROUTER_SOURCE))) {
             count(Count.PRESENCE_DROPPED);
         }
+        agent.wake();
     }
 
     private void joinLoop(InetSocketAddress address) {
@@ -655,32 +711,7 @@ public final class Router implements AutoCloseable {
         }
     }
 
-    /**
-     * Publishes queued presence events as they come and, every poll period, re-reads the policy and alias files
-     * when they changed and looks at the lane directory for yards that arrived or left.
-     */
-    private void watchLoop() {
-        long every = config.policyPoll().toNanos();
-        long next = System.nanoTime();
-        while (running) {
-            long wait = next - System.nanoTime();
-            Runnable work = null;
-            if (wait <= 0) {
-                next = System.nanoTime() + every;
-                work = this::watch;
-            } else {
-                try {
-                    work = presence.poll(wait, TimeUnit.NANOSECONDS);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-            if (work != null && !route(work, "the router itself")) {
-                return;
-            }
-        }
-    }
-
+    /** Re-reads the policy and alias files when they changed and looks at the lane directory for yards. */
     private void watch() {
         if (policyFile != null) {
             reread(policyFile, flows::policy, Count.POLICY_RELOADS, Count.POLICY_REJECTED,

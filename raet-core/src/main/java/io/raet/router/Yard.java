@@ -1,5 +1,9 @@
 package io.raet.router;
 
+import io.raet.agent.Agent;
+import io.raet.agent.AgentRunner;
+import io.raet.agent.Deadlines;
+import io.raet.agent.ParkingIdleStrategy;
 import io.raet.codec.PackKind;
 import io.raet.lane.LaneMessage;
 import io.raet.lane.LaneStack;
@@ -59,12 +63,14 @@ import org.slf4j.LoggerFactory;
  * acknowledged messages complete their futures; incoming {@code ackd} messages are acknowledged and de-duplicated,
  * messages with a {@code seq} are put back in order per flow; everything else goes to the share
  * named by its {@code dst} share, and a routed message for a share this yard does not have is answered with
- * {@code unknown_share}. One virtual thread reads the lane; each served share has its own virtual thread, so a slow
- * service delays only its own share.
+ * {@code unknown_share}. One agent on a virtual thread handles what the lane receives and the timers of requests,
+ * acknowledged and repeated messages (docs of {@link io.raet.agent}); each served share has its own virtual thread,
+ * so a slow service delays only its own share.
  */
 public final class Yard implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Yard.class);
-    private static final long TICK_NANOS = Duration.ofMillis(50).toNanos();
+    /** Most received messages handled in one duty cycle. */
+    private static final int MESSAGES_PER_CYCLE = 256;
     /** Most requests of one sender waiting for a served share. */
     public static final int SERVE_BACKLOG = 256;
     /** Most messages for one destination waiting in this yard's stack. */
@@ -86,6 +92,7 @@ public final class Yard implements AutoCloseable {
     private final Duration requestTimeout;
     private final LongAdder[] counts = new LongAdder[Count.values().length];
     private final List<Thread> threads = new ArrayList<>();
+    private final AgentRunner flows;
     /** {@code sub}/{@code unsub} waiting for their {@code ack}, by id. */
     private final Map<String, CompletableFuture<FlowMessage>> controls = new java.util.HashMap<>();
     private volatile boolean running = true;
@@ -103,7 +110,9 @@ public final class Yard implements AutoCloseable {
         for (int i = 0; i < counts.length; i++) {
             counts[i] = new LongAdder();
         }
-        threads.add(Thread.ofVirtual().name("yard-" + name).start(this::readLoop));
+        this.flows = new AgentRunner(new Flows(), new ParkingIdleStrategy(), 64);
+        lane.onReceivable(flows::wake);
+        flows.start(Thread.ofVirtual());
     }
 
     public static Builder builder(String name) {
@@ -290,6 +299,7 @@ public final class Yard implements AutoCloseable {
     }
 
     private CompletableFuture<FlowMessage> track(AckedSender.Pending p) {
+        flows.wake(); // a new retry timer
         send(p.message());
         return p.acked();
     }
@@ -302,6 +312,7 @@ public final class Yard implements AutoCloseable {
         FlowMessage m = FlowMessage.builder(Kind.MSG, address(), dst).id(ids.get()).data(data).build();
         long handle = times > 0 ? repeater.start(m, period.toNanos(), times, System.nanoTime())
                 : repeater.start(m, period.toNanos(), System.nanoTime());
+        flows.wake(); // a new repeat timer
         send(m);
         return handle;
     }
@@ -330,6 +341,7 @@ public final class Yard implements AutoCloseable {
      */
     public CompletableFuture<FlowMessage> request(FlowMessage req, Duration timeout) {
         Requester.Pending p = requester.request(req, timeout.toNanos(), System.nanoTime());
+        flows.wake(); // a new timeout
         send(p.request()).whenComplete((v, ex) -> {
             if (ex != null) {
                 // Fail the answer first: forgetting the request cancels its future, which must not win.
@@ -426,39 +438,74 @@ public final class Yard implements AutoCloseable {
         for (Thread t : threads) {
             t.interrupt();
         }
+        flows.close();
         lane.close();
         requester.tick(Long.MAX_VALUE);
     }
 
-    private void readLoop() {
-        while (running) {
+    /**
+     * The yard's duty cycle: the messages the lane received (routed to answers, acknowledgements and shares) and the
+     * timers of the request, acknowledged and repeated flows.
+     */
+    private final class Flows implements Agent {
+        @Override
+        public String roleName() {
+            return "yard-" + name;
+        }
+
+        @Override
+        public int doWork(long now) {
+            int work = 0;
             LaneMessage lm;
-            try {
-                lm = lane.receive(Duration.ofNanos(TICK_NANOS));
-            } catch (InterruptedException e) {
-                return;
+            while (work < MESSAGES_PER_CYCLE && running && (lm = lane.poll()) != null) {
+                work++;
+                handle(lm, now);
             }
-            long now = System.nanoTime();
-            requester.tick(now);
-            for (FlowMessage again : ackedSender.tick(now)) {
-                send(again);
+            if (Deadlines.due(requester.nextWakeup(), now)) {
+                work += requester.tick(now);
             }
-            for (FlowMessage again : repeater.tick(now)) {
-                send(again);
+            if (Deadlines.due(ackedSender.nextWakeup(), now)) {
+                for (FlowMessage again : ackedSender.tick(now)) {
+                    work++;
+                    send(again);
+                }
             }
-            if (lm == null) {
-                continue;
+            if (Deadlines.due(repeater.nextWakeup(), now)) {
+                for (FlowMessage again : repeater.tick(now)) {
+                    work++;
+                    send(again);
+                }
             }
-            count(Count.RECEIVED);
-            try {
-                onMessage(FlowMessage.parse(lm.body()), now);
-            } catch (FlowException e) {
-                count(Count.BAD_MESSAGES);
-                LOG.debug("yard {}: bad message from {}: {}", name, lm.from(), e.getMessage());
-            } catch (RuntimeException e) {
-                count(Count.BAD_MESSAGES);
-                LOG.warn("yard {}: message from {} not handled: {}", name, lm.from(), e.toString());
+            return work;
+        }
+
+        @Override
+        public long nextWakeup() {
+            return Deadlines.earliest(requester.nextWakeup(),
+                    Deadlines.earliest(ackedSender.nextWakeup(), repeater.nextWakeup()));
+        }
+
+        @Override
+        public void onClose(Throwable cause) {
+            if (cause != null) {
+                LOG.error("yard {}: closing after a failure", name, cause);
+                running = false;
+                lane.close();
+                requester.tick(Long.MAX_VALUE);
             }
+        }
+    }
+
+    private void handle(LaneMessage lm, long now) {
+        count(Count.RECEIVED);
+        try {
+            onMessage(FlowMessage.parse(lm.body()), now);
+        } catch (FlowException e) {
+            count(Count.BAD_MESSAGES);
+            LOG.debug("yard {}: bad message from {}: {}", name, lm.from(), e.getMessage());
+        } catch (RuntimeException e) {
+            count(Count.BAD_MESSAGES);
+            LOG.warn("yard {}: message from {} not handled: {}", name, lm.from(), e.toString());
         }
     }
 
