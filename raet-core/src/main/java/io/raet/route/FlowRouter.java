@@ -24,13 +24,19 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *       estate must be empty or this estate and the {@code src} yard empty or the sending yard (both are filled);
  *       from the router's own shares empty levels become this estate and {@value Address#ROUTER_YARD}. A mismatch
  *       is {@code bad_route}, so a sender cannot direct answers elsewhere.
- *   <li>The {@link Policy} decides for the sender's role ({@value #LOCAL_ROLE} on the lane) and {@code dst}; a
- *       denied message is answered {@code denied}.
+ *   <li>The {@link Policy} decides for the sender's role ({@value #LOCAL_ROLE} on the lane), {@code dst} and the
+ *       channel; a denied message is answered {@code denied}.
  *   <li>A {@code dst} on another estate goes on the road ({@code unknown_destination} if not a known remote;
  *       messages that arrived from the road are never relayed to a third estate: {@code unknown_destination}); a
  *       {@code dst} on another yard goes on the lane ({@code unknown_destination} if no such yard); otherwise it
  *       goes to the router's share named by {@code dst} ({@code unknown_share} if none).
  * </ol>
+ *
+ * <p>Channels: a driver that holds several roads ({@link Topology#hasChannel}) passes the channel a road message
+ * arrived on ({@link #fromRoad(String, String, String, Map)}); it becomes the {@code src} channel (a {@code src}
+ * naming another channel is {@code bad_route}) and the channel the policy decides for. A message for another estate
+ * leaves on the road of its {@code dst} channel ({@code unknown_channel} when there is none, {@code
+ * unknown_destination} when the estate is not on that road), and the policy decides for that channel.
  *
  * <p>Errors go back the way the message came (to the sending estate or yard, addressed to the message's
  * {@code src}), from this router's address {@code [estate, "router", "", ""]}, with {@code re} = the message's
@@ -47,6 +53,8 @@ public final class FlowRouter {
         RECEIVED_ROAD, RECEIVED_LANE, RECEIVED_SHARE,
         TO_ROAD, TO_LANE, TO_SHARE,
         DENIED, UNKNOWN_DESTINATION, UNKNOWN_SHARE, BAD_ROUTE,
+        /** Messages for a channel the router has no road for. */
+        UNKNOWN_CHANNEL,
         /** Error messages sent back. */
         ERRORS_SENT,
         /** Errors not sent because the refused message was itself an {@code err}. */
@@ -108,19 +116,29 @@ public final class FlowRouter {
     /** A message that arrived on the road from the authenticated remote {@code estate} with road role {@code role}. */
     public List<RouteAction> fromRoad(String estate, String role, Map<String, ?> body) {
         count(Stat.RECEIVED_ROAD);
-        return route(Origin.ROAD, estate, role, body);
+        return route(Origin.ROAD, estate, role, null, body);
+    }
+
+    /**
+     * A message that arrived on the road of {@code channel} ({@code ""}: the default road) from the authenticated
+     * remote {@code estate} with road role {@code role}: its {@code src} channel is that channel (filled when empty,
+     * {@code bad_route} when it names another), and the policy decides for that channel.
+     */
+    public List<RouteAction> fromRoad(String estate, String role, String channel, Map<String, ?> body) {
+        count(Stat.RECEIVED_ROAD);
+        return route(Origin.ROAD, estate, role, channel == null ? "" : channel, body);
     }
 
     /** A message that arrived on the lane from the yard {@code yard} (role {@value #LOCAL_ROLE}). */
     public List<RouteAction> fromLane(String yard, Map<String, ?> body) {
         count(Stat.RECEIVED_LANE);
-        return route(Origin.LANE, yard, LOCAL_ROLE, body);
+        return route(Origin.LANE, yard, LOCAL_ROLE, null, body);
     }
 
     /** A message sent by the router's own yard (its shares, or an application inside the router process). */
     public List<RouteAction> fromShares(FlowMessage message) {
         count(Stat.RECEIVED_SHARE);
-        return route(Origin.SHARE, Address.ROUTER_YARD, LOCAL_ROLE, message.body());
+        return route(Origin.SHARE, Address.ROUTER_YARD, LOCAL_ROLE, null, message.body());
     }
 
     /**
@@ -165,34 +183,46 @@ public final class FlowRouter {
         stats.incrementAndGet(s.ordinal());
     }
 
-    private List<RouteAction> route(Origin origin, String from, String role, Map<String, ?> body) {
+    /**
+     * @param arrival the channel of the road the message arrived on, or null when it did not come from the road or
+     *     the driver does not tell channels apart
+     */
+    private List<RouteAction> route(Origin origin, String from, String role, String arrival, Map<String, ?> body) {
         String local = topology.localEstate();
         FlowMessage m;
         try {
             m = FlowMessage.parse(body);
         } catch (FlowException e) {
             count(Stat.BAD_ROUTE);
-            return badBody(origin, from, body, e.getMessage());
+            return badBody(origin, from, arrival, body, e.getMessage());
         }
         Address src = m.src();
         switch (origin) {
             case ROAD -> {
                 if (!src.estate().isEmpty() && !src.estate().equals(from)) {
                     count(Stat.BAD_ROUTE);
-                    return error(m, origin, from, ErrorCode.BAD_ROUTE,
+                    return error(m, origin, from, arrival, ErrorCode.BAD_ROUTE,
                             "src estate '" + src.estate() + "' is not the sending estate '" + from + "'");
                 }
                 src = src.resolve(from, null);
+                if (arrival != null && !src.channel().equals(arrival)) {
+                    if (!src.channel().isEmpty()) {
+                        count(Stat.BAD_ROUTE);
+                        return error(m, origin, from, arrival, ErrorCode.BAD_ROUTE, "src channel '" + src.channel()
+                                + "' is not the channel '" + arrival + "' the message arrived on");
+                    }
+                    src = src.withChannel(arrival);
+                }
             }
             case LANE -> {
                 if (!src.isLocalEstate(local)) {
                     count(Stat.BAD_ROUTE);
-                    return error(m, origin, from, ErrorCode.BAD_ROUTE,
+                    return error(m, origin, from, arrival, ErrorCode.BAD_ROUTE,
                             "src estate '" + src.estate() + "' is not this estate '" + local + "'");
                 }
                 if (!src.yard().isEmpty() && !src.yard().equals(from)) {
                     count(Stat.BAD_ROUTE);
-                    return error(m, origin, from, ErrorCode.BAD_ROUTE,
+                    return error(m, origin, from, arrival, ErrorCode.BAD_ROUTE,
                             "src yard '" + src.yard() + "' is not the sending yard '" + from + "'");
                 }
                 src = src.resolve(local, from);
@@ -203,29 +233,36 @@ public final class FlowRouter {
             m = m.withSrc(src);
         }
         Address dst = m.dst();
-        Policy.Decision d = policy.decide(role, dst, local);
+        String channel = arrival != null ? arrival : dst.channel();
+        Policy.Decision d = policy.decide(role, dst, local, channel);
         if (!d.allowed()) {
             count(Stat.DENIED);
-            return error(m, origin, from, ErrorCode.DENIED,
-                    "role '" + role + "' may not send to " + d.dstKey());
+            return error(m, origin, from, arrival, ErrorCode.DENIED, "role '" + role + "' may not send to "
+                    + d.dstKey() + (channel.isEmpty() ? "" : " on channel '" + channel + "'"));
         }
         if (!dst.isLocalEstate(local)) {
             if (origin == Origin.ROAD) {
                 count(Stat.UNKNOWN_DESTINATION);
-                return error(m, origin, from, ErrorCode.UNKNOWN_DESTINATION,
+                return error(m, origin, from, arrival, ErrorCode.UNKNOWN_DESTINATION,
                         "estate '" + local + "' does not relay to estate '" + dst.estate() + "'");
             }
-            if (!topology.hasEstate(dst.estate())) {
+            if (!topology.hasChannel(dst.channel())) {
+                count(Stat.UNKNOWN_CHANNEL);
+                return error(m, origin, from, arrival, ErrorCode.UNKNOWN_CHANNEL, "estate '" + local
+                        + "' has no channel '" + dst.channel() + "'");
+            }
+            if (!topology.hasEstate(dst.estate(), dst.channel())) {
                 count(Stat.UNKNOWN_DESTINATION);
-                return error(m, origin, from, ErrorCode.UNKNOWN_DESTINATION, "no estate '" + dst.estate() + "'");
+                return error(m, origin, from, arrival, ErrorCode.UNKNOWN_DESTINATION, "no estate '" + dst.estate()
+                        + "'" + (dst.channel().isEmpty() ? "" : " on channel '" + dst.channel() + "'"));
             }
             count(Stat.TO_ROAD);
-            return List.of(new ToRoad(dst.estate(), m.toBody()));
+            return List.of(new ToRoad(dst.estate(), m.toBody(), dst.channel()));
         }
         if (!dst.isRouterYard()) {
             if (!topology.hasYard(dst.yard())) {
                 count(Stat.UNKNOWN_DESTINATION);
-                return error(m, origin, from, ErrorCode.UNKNOWN_DESTINATION,
+                return error(m, origin, from, arrival, ErrorCode.UNKNOWN_DESTINATION,
                         "no yard '" + dst.yard() + "' on estate '" + local + "'");
             }
             count(Stat.TO_LANE);
@@ -233,23 +270,27 @@ public final class FlowRouter {
         }
         if (!shares.has(dst.share())) {
             count(Stat.UNKNOWN_SHARE);
-            return error(m, origin, from, ErrorCode.UNKNOWN_SHARE,
+            return error(m, origin, from, arrival, ErrorCode.UNKNOWN_SHARE,
                     "no share '" + dst.share() + "' in yard '" + Address.ROUTER_YARD + "' of estate '" + local + "'");
         }
         count(Stat.TO_SHARE);
         return List.of(new ToShare(dst.share(), m));
     }
 
-    /** Where errors go: {@code src} with the levels the arrival proves (sending estate, sending yard). */
-    private Address replyTo(Origin origin, String from, Address src) {
+    /**
+     * Where errors go: {@code src} with the levels the arrival proves (sending estate and the channel it came on,
+     * sending yard).
+     */
+    private Address replyTo(Origin origin, String from, String arrival, Address src) {
         return switch (origin) {
-            case ROAD -> src.withEstate(from);
+            case ROAD -> arrival == null ? src.withEstate(from) : src.withEstate(from).withChannel(arrival);
             case LANE -> src.withEstate(topology.localEstate()).withYard(from);
             case SHARE -> src.resolve(topology.localEstate(), Address.ROUTER_YARD);
         };
     }
 
-    private List<RouteAction> error(FlowMessage m, Origin origin, String from, ErrorCode code, String text) {
+    private List<RouteAction> error(FlowMessage m, Origin origin, String from, String arrival, ErrorCode code,
+            String text) {
         if (m.kind() == Kind.ERR) {
             count(Stat.ERRORS_SUPPRESSED);
             return List.of(new Drop("err not answered (" + code.wire() + "): " + text));
@@ -257,12 +298,12 @@ public final class FlowRouter {
         Map<String, Object> about = new LinkedHashMap<>();
         about.put("kind", m.kind().wire());
         about.put("dst", m.dst().toList());
-        FlowMessage err = FlowMessage.errorTo(replyTo(origin, from, m.src()), address(), m.id(), code, text)
+        FlowMessage err = FlowMessage.errorTo(replyTo(origin, from, arrival, m.src()), address(), m.id(), code, text)
                 .with("data", about);
         return sendError(origin, from, err, text);
     }
 
-    private List<RouteAction> badBody(Origin origin, String from, Map<String, ?> body, String text) {
+    private List<RouteAction> badBody(Origin origin, String from, String arrival, Map<String, ?> body, String text) {
         if (body != null && Kind.ERR.wire().equals(body.get("kind"))) {
             count(Stat.ERRORS_SUPPRESSED);
             return List.of(new Drop("err not answered (bad_route): " + text));
@@ -276,7 +317,8 @@ public final class FlowRouter {
             }
         }
         String re = body != null && body.get("id") instanceof String s ? s : null;
-        FlowMessage err = FlowMessage.errorTo(replyTo(origin, from, src), address(), re, ErrorCode.BAD_ROUTE, text);
+        FlowMessage err = FlowMessage.errorTo(replyTo(origin, from, arrival, src), address(), re, ErrorCode.BAD_ROUTE,
+                text);
         return sendError(origin, from, err, text);
     }
 
@@ -284,7 +326,7 @@ public final class FlowRouter {
         switch (origin) {
             case ROAD -> {
                 count(Stat.ERRORS_SENT);
-                return List.of(new ToRoad(from, err.toBody()));
+                return List.of(new ToRoad(from, err.toBody(), err.dst().channel()));
             }
             case LANE -> {
                 count(Stat.ERRORS_SENT);
