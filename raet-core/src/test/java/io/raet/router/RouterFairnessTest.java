@@ -187,7 +187,7 @@ class RouterFairnessTest {
             for (CompletableFuture<FlowMessage> f : asks) {
                 if (f.isCompletedExceptionally()) {
                     FlowException fe = (FlowException) f.exceptionNow();
-                    assertThat(fe.code()).isEqualTo(ErrorCode.TIMEOUT);
+                    assertThat(fe.code()).isEqualTo(ErrorCode.REFUSED);
                     assertThat(fe.getMessage()).contains("full");
                     refused++;
                 }
