@@ -1105,6 +1105,7 @@ public final class Router implements AutoCloseable {
         synchronized (trust) {
             r = trust.receive(from, message, controlPeers(), System.nanoTime());
             store(r);
+            applyHead(r);
         }
         carryOut(r, from == null ? LOCAL : from);
         return r.answer();
@@ -1118,6 +1119,8 @@ public final class Router implements AutoCloseable {
         TrustPlane.Result r;
         synchronized (trust) {
             r = trust.peerUp(peer, System.nanoTime());
+            store(r);
+            applyHead(r);
         }
         carryOut(r, peer);
     }
@@ -1136,13 +1139,17 @@ public final class Router implements AutoCloseable {
         }
     }
 
-    private void carryOut(TrustPlane.Result r, String from) {
+    /** The table and key acceptances of the head the plane applied take effect (under its lock, once stored). */
+    private void applyHead(TrustPlane.Result r) {
         if (!r.applied().isEmpty()) {
             SignedVersion head = r.applied().getLast();
-            Policy table = head.body().table();
-            flows.policy(table);
+            flows.policy(head.body().table());
             applyAcceptances(head);
         }
+    }
+
+    /** Reports what the plane did and sends what it asks. */
+    private void carryOut(TrustPlane.Result r, String from) {
         for (TrustPlane.Event e : r.events()) {
             switch (e) {
                 case TrustPlane.Event.Applied a -> {

@@ -58,7 +58,8 @@ import java.util.regex.Pattern;
  * "refusalErrorRate": 50
  * }</pre>
  *
- * <p>A channel's {@code name}, {@code role}, {@code host} and {@code main} default to the router's. {@code genesis}
+ * <p>A channel's {@code name}, {@code role}, {@code host} and {@code main} default to the router's, but the control
+ * channel's role defaults to the estate name (members are provisioned by role, one each). {@code genesis}
  * and {@code chain} make the router governed: its table is the head of the chain kept in {@code chain} (the inline
  * {@code policy} serves until the first version; a {@code policyFile} is refused). {@code passphrase} ({@code file},
  * {@code env} or {@code credential}) unlocks sealed keeps. {@code restrict} sets the behaviour-driven restriction
@@ -110,7 +111,10 @@ public final class RouterConfig {
         }
     }
 
-    /** Builds a {@link Channel}; estate, role, host and main default to the router's, the port to 0. */
+    /**
+     * Builds a {@link Channel}; estate, role, host and main default to the router's (the control channel's role to
+     * the estate name), the port to 0.
+     */
     public static final class ChannelBuilder {
         private final String name;
         private String estate;
@@ -194,9 +198,11 @@ public final class RouterConfig {
                         + " provisioned members (auto never), not auto " + auto.name().toLowerCase(Locale.ROOT));
             }
             AutoMode a = auto != null ? auto : control ? AutoMode.NEVER : router.auto;
-            return new Channel(name, estate != null ? estate : router.name, role != null ? role : router.role,
-                    host != null ? host : router.host, port, main != null ? main : router.main, keep, a, join, control,
-                    members);
+            String e = estate != null ? estate : router.name;
+            // a control member is provisioned by its role: each router's own, its estate name unless set
+            String r = role != null ? role : control ? e : router.role;
+            return new Channel(name, e, r, host != null ? host : router.host, port, main != null ? main : router.main,
+                    keep, a, join, control, members);
         }
     }
 

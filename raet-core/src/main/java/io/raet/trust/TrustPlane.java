@@ -272,7 +272,8 @@ public final class TrustPlane {
         if (merged.signatures().size() <= had) {
             count("proposal_repeated");
             w.answer(new Verdict(Verdict.Outcome.BELOW_THRESHOLD, p.version(), p.hash(), "gathered: "
-                    + c.signers() + " of " + chain.genesis().threshold() + " needed", c.signers(), c.problems()));
+                    + c.signers() + " of " + chain.genesis().threshold() + " needed" + notCounted(p), c.signers(),
+                    c.problems()));
             return;
         }
         if (before == null && pending.size() >= MAX_PENDING) {
@@ -284,9 +285,15 @@ public final class TrustPlane {
         count("proposal_gathered");
         w.events.add(new Event.Gathered(p.version(), p.hash(), c.signers(), chain.genesis().threshold(), w.from));
         w.answer(new Verdict(Verdict.Outcome.BELOW_THRESHOLD, p.version(), p.hash(), "gathered: " + c.signers()
-                + " of " + chain.genesis().threshold() + " needed; passed on to the control peers", c.signers(),
-                c.problems()));
+                + " of " + chain.genesis().threshold() + " needed; passed on to the control peers"
+                + notCounted(p), c.signers(), c.problems()));
         w.gossip(new TrustMessage.Propose(merged));
+    }
+
+    /** What of the submitted {@code p} did not count, for the answer. */
+    private String notCounted(SignedVersion p) {
+        List<String> problems = chain.check(p).problems();
+        return problems.isEmpty() ? "" : "; not counted: " + String.join(", ", problems);
     }
 
     private void catchUpRequest(Work w, TrustMessage.CatchUpRequest q, long now) {
