@@ -17,8 +17,9 @@ import java.util.TreeMap;
  *
  * <p>Each {@link Offence} adds its weight to the source's score; the score halves every {@link Settings#halfLife}.
  * At {@link Settings#throttleAt} the source is <b>throttled</b>: its messages pass at {@link Settings#throttleRate} a
- * second, the rest are refused. At {@link Settings#denyAt} it is <b>denied</b> for {@link Settings#cooling}: every
- * message is refused. When the cooling period is over the source is throttled again if its score (which decayed
+ * second, the rest are refused, each an offence of its own ({@link Offence#THROTTLED}: a source that keeps on is
+ * soon denied). At {@link Settings#denyAt} it is <b>denied</b> for {@link Settings#cooling}: every message is
+ * refused. When the cooling period is over the source is throttled again if its score (which decayed
  * meanwhile) is still at the throttle level, otherwise free; a throttled source is freed once its score fell to half
  * the throttle level. Messages beyond {@link Settings#rate} a second (burst {@link Settings#rateBurst}) are an
  * offence of their own ({@link Offence#RATE}), also while the source is refused: a source that keeps flooding stays
@@ -46,6 +47,8 @@ public final class Restrictions {
         OVER_SHARE(0.02),
         /** A message beyond the rate threshold. */
         RATE(0.01),
+        /** A message sent while throttled beyond the throttled rate: a source that keeps on is denied. */
+        THROTTLED(0.5),
         /** The estate opened a new session (an allow) again: many in a short time is churn. */
         SESSION_CHURN(1);
 
@@ -262,6 +265,7 @@ public final class Restrictions {
                 }
                 if (!s.throttle.take(now)) {
                     count("refused_throttled");
+                    add(source, s, Offence.THROTTLED, now);
                     return Admission.THROTTLED;
                 }
                 return Admission.PASS;

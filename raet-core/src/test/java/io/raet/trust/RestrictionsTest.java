@@ -36,7 +36,7 @@ class RestrictionsTest {
 
     @Test
     void aMisbehavingSourceIsThrottledThenDeniedWhileOthersAreNotAndRecoversAfterCooling() {
-        Restrictions r = new Restrictions(settings());
+        Restrictions r = new Restrictions(settings().withWeight(Offence.THROTTLED, 0));
         long[] clock = {0};
         // mallory sends to denied destinations, 5 a second; alice behaves
         for (int i = 0; i < 12; i++) {
@@ -95,6 +95,20 @@ class RestrictionsTest {
         Restrictions calm = new Restrictions(settings());
         assertThat(send(calm, "yard:busy", new long[] {0}, 10, 1000)).isEqualTo(10_000);
         assertThat(calm.stats()).doesNotContainKey("offences_rate");
+    }
+
+    @Test
+    void aThrottledSourceThatKeepsSendingIsDenied() {
+        Restrictions r = new Restrictions(settings());
+        long[] clock = {0};
+        for (int i = 0; i < 12; i++) {
+            r.offend("yard:w", Offence.DENIED, clock[0]);
+        }
+        assertThat(r.level("yard:w", clock[0])).isEqualTo(Level.THROTTLED);
+        int passed = send(r, "yard:w", clock, 1, 100);
+        assertThat(r.level("yard:w", clock[0])).isEqualTo(Level.DENIED);
+        assertThat(passed).isLessThanOrEqualTo(10);
+        assertThat(r.stats().get("offences_throttled")).isGreaterThanOrEqualTo(30L);
     }
 
     @Test
