@@ -46,7 +46,7 @@ public final class Restrictions {
         /** A message refused because the source's share of a destination's queue, or its messages in flight, is full. */
         OVER_SHARE(0.02),
         /** A message beyond the rate threshold. */
-        RATE(0.01),
+        RATE(0.05),
         /** A message sent while throttled beyond the throttled rate: a source that keeps on is denied. */
         THROTTLED(0.5),
         /** The estate opened a new session (an allow) again: many in a short time is churn. */
@@ -116,10 +116,10 @@ public final class Restrictions {
 
         /**
          * Throttled at 20, denied at 60 for 30 s, half-life 10 s, 20 messages a second when throttled, rate
-         * offences above 5,000 messages a second (burst 10,000), 4,096 sources.
+         * offences above 2,000 messages a second (burst 1,000), 4,096 sources.
          */
         public static Settings defaults() {
-            return new Settings(true, 20, 60, Duration.ofSeconds(10), Duration.ofSeconds(30), 20, 5000, 10_000,
+            return new Settings(true, 20, 60, Duration.ofSeconds(10), Duration.ofSeconds(30), 20, 2000, 1000,
                     Map.of(), 4096);
         }
 
