@@ -46,6 +46,12 @@ public final class TrustPlane {
     /** Least time between two catch-up answers to one peer (100 ms). */
     public static final long ANSWER_EVERY_NANOS = 100_000_000L;
 
+    /**
+     * The outcome a local submitter is answered when its proposal was kept for more signatures (the others are
+     * {@link Verdict.Outcome}s in lowercase).
+     */
+    public static final String GATHERED = "gathered";
+
     /** What happened, for the router's events. */
     public sealed interface Event {
         /** A version was applied; {@code from} is the peer it came from, null for a local submission. */
@@ -169,10 +175,14 @@ public final class TrustPlane {
         }
 
         void answer(Verdict v) {
+            answer(v, v.outcome().name().toLowerCase(Locale.ROOT));
+        }
+
+        void answer(Verdict v, String outcome) {
             if (from == null) {
                 Map<String, Object> a = new LinkedHashMap<>();
                 a.put("trust", "verdict");
-                a.put("outcome", v.outcome().name().toLowerCase(Locale.ROOT));
+                a.put("outcome", outcome);
                 a.put("version", v.version());
                 a.put("hash", v.hash());
                 a.put("reason", v.reason());
@@ -286,7 +296,7 @@ public final class TrustPlane {
         w.events.add(new Event.Gathered(p.version(), p.hash(), c.signers(), chain.genesis().threshold(), w.from));
         w.answer(new Verdict(Verdict.Outcome.BELOW_THRESHOLD, p.version(), p.hash(), "gathered: " + c.signers()
                 + " of " + chain.genesis().threshold() + " needed; passed on to the control peers"
-                + notCounted(p), c.signers(), c.problems()));
+                + notCounted(p), c.signers(), c.problems()), GATHERED);
         w.gossip(new TrustMessage.Propose(merged));
     }
 
