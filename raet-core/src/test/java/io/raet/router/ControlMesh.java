@@ -18,7 +18,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 
 /**
- * Routers in this process over loopback, each with its own temp directories and a control channel {@code ctl} whose
+ * Routers in this process over loopback, each with its own temp directories (a keep for its default road among them)
+ * and a control channel {@code ctl} whose
  * members (every router of the mesh) are provisioned ahead from key files; router i joins routers 1..i−1 on it. With
  * a genesis each router keeps its policy chain in its own directory.
  */
@@ -84,7 +85,7 @@ final class ControlMesh implements AutoCloseable {
             ctl.join(ctlAddress.get(earlier));
         }
         RouterConfig.Builder b = RouterConfig.builder(name).port(0).laneDir(dir(name).resolve("lane"))
-                .joinRetry(Duration.ofMillis(200)).channel(ctl);
+                .keep(dir(name).resolve("keep")).joinRetry(Duration.ofMillis(200)).channel(ctl);
         for (String c : plain) {
             RouterConfig.ChannelBuilder cb = RouterConfig.Channel.builder(c);
             for (String earlier : names.subList(0, names.indexOf(name))) {

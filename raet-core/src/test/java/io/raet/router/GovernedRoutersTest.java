@@ -4,12 +4,14 @@ import static io.raet.router.ControlMesh.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.raet.crypto.SigningKey;
+import io.raet.keep.RoadKeep;
 import io.raet.route.Address;
 import io.raet.route.FlowMessage;
 import io.raet.route.Kind;
 import io.raet.route.Policy;
 import io.raet.trust.Genesis;
 import io.raet.trust.GovernorKey;
+import io.raet.trust.KeyAcceptance;
 import io.raet.trust.GovernorSignature;
 import io.raet.trust.Governor;
 import io.raet.trust.PolicyChain;
@@ -64,10 +66,20 @@ class GovernedRoutersTest {
         mesh.startAll();
     }
 
-    /** A proposal for the next version of {@code router}'s chain. */
+    /** A proposal for the next version of {@code router}'s chain, accepting no estate keys. */
     SignedVersion propose(String router, Policy table, String note) {
+        return propose(router, table, List.of(), note);
+    }
+
+    SignedVersion propose(String router, Policy table, List<KeyAcceptance> accept, String note) {
         PolicyChain replica = PolicyChain.restore(genesis, mesh.get(router).policyChain().orElseThrow());
-        return SignedVersion.proposal(replica.propose(table, List.of(), note));
+        return SignedVersion.proposal(replica.propose(table, accept, note));
+    }
+
+    /** The acceptance of {@code role} in the keep of {@code router}'s default road, or null. */
+    io.raet.keep.Acceptance accepted(String router, String role) {
+        return new RoadKeep(mesh.dir(router).resolve("keep")).loadRemoteRole(role)
+                .map(io.raet.keep.RemoteRoleData::acceptance).orElse(null);
     }
 
     static Policy table(String... denied) {
@@ -89,7 +101,9 @@ class GovernedRoutersTest {
         domain();
 
         // one governor's signature: gathered, passed on, applied nowhere
-        SignedVersion p1 = propose("r1", table("*/*/admin.*"), "no admin");
+        KeyAcceptance delta = new KeyAcceptance("delta", SigningKey.generate().verifyKey().hex(),
+                io.raet.crypto.BoxKeyPair.generate().publicKey().hex());
+        SignedVersion p1 = propose("r1", table("*/*/admin.*"), List.of(delta), "no admin; delta's keys");
         Map<String, Object> one = mesh.get("r1").submit(governors.get(0).sign(p1));
         assertThat(one).containsEntry("outcome", "gathered");
         await("the proposal gathered everywhere", () -> mesh.events.values().stream().allMatch(es -> es.stream()
@@ -110,6 +124,9 @@ class GovernedRoutersTest {
         });
         assertThat(mesh.events.get("r5")).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(
                 RouterEvent.PolicyApplied.class, a -> assertThat(a.signers()).containsExactly("gov1", "gov3")));
+        // the governed key acceptance went to every router's keep: no operator accepts delta on each host
+        assertThat(mesh.names).allSatisfy(n -> assertThat(accepted(n, "delta"))
+                .isEqualTo(io.raet.keep.Acceptance.ACCEPTED));
 
         // a compromised governor signs two versions of number 2: only the first to pass is ever applied
         SignedVersion a = propose("r2", table("*/*/admin.*", "*/*/jobs.*"), "2a");
@@ -119,6 +136,8 @@ class GovernedRoutersTest {
         SignedVersion vb = governors.get(2).sign(doubleVoter.sign(b));
         assertThat(mesh.get("r1").submit(va)).containsEntry("outcome", "applied");
         awaitEverywhere(2, va.hash());
+        assertThat(mesh.names).as("version 2 no longer accepts delta").allSatisfy(n ->
+                assertThat(accepted(n, "delta")).isEqualTo(io.raet.keep.Acceptance.REJECTED));
         for (Router r : mesh.routers.values()) {
             Map<String, Object> verdict = r.submit(vb);
             assertThat(verdict).containsEntry("outcome", "conflict");
