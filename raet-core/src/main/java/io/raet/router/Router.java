@@ -330,10 +330,6 @@ public final class Router implements AutoCloseable {
                     : PassphraseSource.of(passphrase, source.description()));
         }
         if (c.control()) {
-            if (keep == null) {
-                throw new IllegalArgumentException("channel '" + c.name() + "': the control channel needs a keep, where"
-                        + " its members' keys are accepted");
-            }
             for (KeyAcceptance m : members.values()) {
                 keep.acceptRole(m.role(), m.verhex(), m.pubhex());
             }
@@ -659,10 +655,6 @@ public final class Router implements AutoCloseable {
             c.roles.put(m.from(), role);
         }
         Map<String, Object> body = m.body();
-        if (isTrustShare(body, c.road.name())) {
-            trustFromRoad(c, m.from(), role, body);
-            return;
-        }
         String source = estateSource(c.name(), m.from());
         if (!c.control()) {
             Restrictions.Admission a = restrictions.admit(source, System.nanoTime());
@@ -670,6 +662,10 @@ public final class Router implements AutoCloseable {
                 refuseRestricted(source, a, body, c, m.from(), null);
                 return;
             }
+        }
+        if (isTrustShare(body, c.road.name())) {
+            trustFromRoad(c, m.from(), role, body);
+            return;
         }
         List<RouteAction> actions = flows.fromRoad(m.from(), role, c.name(), body);
         offences(source, actions);
@@ -697,14 +693,14 @@ public final class Router implements AutoCloseable {
 
     private void fromLane(LaneMessage m) {
         Map<String, Object> body = m.body();
-        if (isTrustShare(body, main.road.name())) {
-            trustFromLane(m.from(), body);
-            return;
-        }
         String source = "yard:" + m.from();
         Restrictions.Admission a = restrictions.admit(source, System.nanoTime());
         if (!a.passes()) {
             refuseRestricted(source, a, body, null, null, m.from());
+            return;
+        }
+        if (isTrustShare(body, main.road.name())) {
+            trustFromLane(m.from(), body);
             return;
         }
         List<RouteAction> actions = flows.fromLane(m.from(), body);

@@ -193,6 +193,10 @@ public final class RouterConfig {
                 throw new IllegalArgumentException("channel '" + name + "': members are provisioned on the control"
                         + " channel only (\"control\": true)");
             }
+            if (control && keep == null) {
+                throw new IllegalArgumentException("channel '" + name + "': the control channel needs a keep, where"
+                        + " its members' keys are accepted");
+            }
             if (control && auto != null && auto != AutoMode.NEVER) {
                 throw new IllegalArgumentException("channel '" + name + "': the control channel accepts only its"
                         + " provisioned members (auto never), not auto " + auto.name().toLowerCase(Locale.ROOT));
