@@ -54,7 +54,7 @@ import java.util.regex.Pattern;
  * "genesis": "genesis.json", "chain": "chain",
  * "passphrase": {"credential": "raet-keep"},
  * "restrict": {"throttleAt": 20, "denyAt": 60, "halfLifeMillis": 10000, "coolingMillis": 30000,
- *              "throttleRate": 20, "rate": 2000, "rateBurst": 1000},
+ *              "throttleRate": 20, "rate": 2000, "rateBurst": 500},
  * "refusalErrorRate": 50
  * }</pre>
  *

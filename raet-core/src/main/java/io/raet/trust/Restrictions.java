@@ -116,10 +116,10 @@ public final class Restrictions {
 
         /**
          * Throttled at 20, denied at 60 for 30 s, half-life 10 s, 20 messages a second when throttled, rate
-         * offences above 2,000 messages a second (burst 1,000), 4,096 sources.
+         * offences above 2,000 messages a second (burst 500), 4,096 sources.
          */
         public static Settings defaults() {
-            return new Settings(true, 20, 60, Duration.ofSeconds(10), Duration.ofSeconds(30), 20, 2000, 1000,
+            return new Settings(true, 20, 60, Duration.ofSeconds(10), Duration.ofSeconds(30), 20, 2000, 500,
                     Map.of(), 4096);
         }
 
