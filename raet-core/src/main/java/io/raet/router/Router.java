@@ -1121,6 +1121,20 @@ public final class Router implements AutoCloseable {
         carryOut(r, peer);
     }
 
+    /** {@link #controlPeerUp} off the road's owner thread (which delivers road events and must not wait). */
+    private void controlPeerUpLater(String peer) {
+        if (trust != null && running) {
+            Thread.ofVirtual().name("router-catch-up-" + peer).start(() -> {
+                try {
+                    controlPeerUp(peer);
+                } catch (RuntimeException e) {
+                    count(Count.LOOP_ERRORS);
+                    LOG.warn("catch-up with {} not asked: {}", peer, e.toString());
+                }
+            });
+        }
+    }
+
     /** Writes the versions the plane applied to the chain directory before anything else happens (under its lock). */
     private void store(TrustPlane.Result r) {
         if (r.applied().isEmpty()) {
@@ -1229,14 +1243,14 @@ public final class Router implements AutoCloseable {
             case RoadEvent.Allowed a -> {
                 c.estates.add(a.remote());
                 if (c.control()) {
-                    controlPeerUp(a.remote());
+                    controlPeerUpLater(a.remote());
                 } else {
                     offend(estateSource(c.name(), a.remote()), Restrictions.Offence.SESSION_CHURN);
                 }
             }
             case RoadEvent.Alive a -> {
                 if (c.control()) {
-                    controlPeerUp(a.remote());
+                    controlPeerUpLater(a.remote());
                 }
             }
             case RoadEvent.JoinPending p -> {
