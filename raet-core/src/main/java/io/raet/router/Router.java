@@ -739,8 +739,14 @@ public final class Router implements AutoCloseable {
     private void dispatch(List<RouteAction> actions, String source) {
         for (RouteAction a : flows.settle(actions)) {
             switch (a) {
-                case RouteAction.ToRoad r -> toRoad(r.channel(), r.estate(), r.body(), source);
-                case RouteAction.ToLane l -> toLane(l.yard(), l.body(), source);
+                case RouteAction.ToRoad r -> {
+                    pending(source, r.body(), () -> estateSource(r.channel(), r.estate()));
+                    toRoad(r.channel(), r.estate(), r.body(), source);
+                }
+                case RouteAction.ToLane l -> {
+                    pending(source, l.body(), () -> "yard:" + l.yard());
+                    toLane(l.yard(), l.body(), source);
+                }
                 case RouteAction.Drop d -> {
                     count(Count.DROPPED);
                     LOG.debug("dropped: {}", d.reason());
@@ -748,6 +754,29 @@ public final class Router implements AutoCloseable {
                 case RouteAction.ToShare s -> throw new IllegalStateException("settle left a share delivery");
             }
         }
+    }
+
+    /**
+     * Counts the requests each source has open: a request or an acknowledged message it sends opens one, an answer
+     * (a response, an acknowledgement, an error) routed to it closes one ({@code to} names the source it goes to).
+     */
+    private void pending(String source, Map<String, Object> body, java.util.function.Supplier<String> to) {
+        if (!restrictions.enabled()) {
+            return;
+        }
+        Object kind = body.get("kind");
+        if ("req".equals(kind) || "ackd".equals(kind)) {
+            if (source != null && !ROUTER_SOURCE.equals(source) && !isControl(source)) {
+                restrictions.requested(source, System.nanoTime());
+            }
+        } else if ("rsp".equals(kind) || "ack".equals(kind) || "err".equals(kind)) {
+            restrictions.answered(to.get(), System.nanoTime());
+        }
+    }
+
+    /** Whether {@code source} is an estate of the control channel. */
+    private boolean isControl(String source) {
+        return control != null && source.startsWith("estate:") && source.endsWith("@" + control.name());
     }
 
     /** The offences the flow router's answers to {@code source} show: its errors from the router's address. */
@@ -779,8 +808,7 @@ public final class Router implements AutoCloseable {
 
     /** Counts an offence of {@code source}; the router itself and the control channel's members are not scored. */
     private void offend(String source, Restrictions.Offence o) {
-        if (source == null || ROUTER_SOURCE.equals(source)
-                || (control != null && source.startsWith("estate:") && source.endsWith("@" + control.name()))) {
+        if (source == null || ROUTER_SOURCE.equals(source) || isControl(source)) {
             return;
         }
         restrictions.offend(source, o, System.nanoTime());

@@ -54,7 +54,7 @@ import java.util.regex.Pattern;
  * "genesis": "genesis.json", "chain": "chain",
  * "passphrase": {"credential": "raet-keep"},
  * "restrict": {"throttleAt": 20, "denyAt": 60, "halfLifeMillis": 10000, "coolingMillis": 30000,
- *              "throttleRate": 20, "rate": 2000, "rateBurst": 500},
+ *              "throttleRate": 20, "rate": 10000, "rateBurst": 5000, "openRequests": 500},
  * "refusalErrorRate": 50
  * }</pre>
  *
@@ -78,7 +78,7 @@ public final class RouterConfig {
     private static final Set<String> CHANNEL_KEYS = Set.of("name", "role", "host", "port", "main", "keep", "auto",
             "join", "control", "members");
     private static final Set<String> RESTRICT_KEYS = Set.of("enabled", "throttleAt", "denyAt", "halfLifeMillis",
-            "coolingMillis", "throttleRate", "rate", "rateBurst", "maxSources");
+            "coolingMillis", "throttleRate", "rate", "rateBurst", "openRequests", "maxSources");
     /** Default most {@code err} answers a second to one source for its messages refused at a bound. */
     public static final double DEFAULT_REFUSAL_ERROR_RATE = 50;
 
@@ -520,6 +520,9 @@ public final class RouterConfig {
                     .withRates(r.has("throttleRate") ? r.number("throttleRate") : d.throttleRate(),
                             r.has("rate") ? r.number("rate") : d.rate(),
                             r.has("rateBurst") ? r.number("rateBurst") : d.rateBurst());
+            if (r.has("openRequests")) {
+                s = s.withOpenRequests(r.number("openRequests"));
+            }
             return r.has("maxSources") ? s.withMaxSources(r.integer("maxSources")) : s;
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("'restrict': " + e.getMessage(), e);

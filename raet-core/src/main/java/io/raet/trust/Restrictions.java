@@ -23,7 +23,8 @@ import java.util.TreeMap;
  * meanwhile) is still at the throttle level, otherwise free; a throttled source is freed once its score fell to half
  * the throttle level. Messages beyond {@link Settings#rate} a second (burst {@link Settings#rateBurst}) are an
  * offence of their own ({@link Offence#RATE}), also while the source is refused: a source that keeps flooding stays
- * restricted. The score is capped at twice the deny level, so a source that stops recovers in bounded time.
+ * restricted; so are requests beyond {@link Settings#openRequests} not answered yet ({@link Offence#UNANSWERED}): a
+ * source asking faster than it is answered floods what it asks, however fast a quick asker may go. The score is capped at twice the deny level, so a source that stops recovers in bounded time.
  *
  * <p>Each change is an {@link Event} ({@link #poll()}): {@code restricted} with the level, score and the offence that
  * weighed most, and {@code restriction_lifted}. At most {@link Settings#maxSources} sources are tracked (the least
@@ -47,6 +48,8 @@ public final class Restrictions {
         OVER_SHARE(0.02),
         /** A message beyond the rate threshold. */
         RATE(0.05),
+        /** A request (or acknowledged message) beyond the open requests a source may have unanswered. */
+        UNANSWERED(0.05),
         /** A message sent while throttled beyond the throttled rate: a source that keeps on is denied. */
         THROTTLED(0.5),
         /** The estate opened a new session (an allow) again: many in a short time is churn. */
@@ -83,16 +86,19 @@ public final class Restrictions {
      * @param enabled      false: nothing is scored or refused
      * @param throttleAt   score from which a source is throttled
      * @param denyAt       score from which a source is denied for the cooling period
-     * @param halfLife     how fast a score decays
+     * @param halfLife     how fast a score (and a count of open requests) decays
      * @param cooling      how long a denial lasts
      * @param throttleRate messages a second a throttled source may send
      * @param rate         messages a second above which each message is an offence ({@link Offence#RATE})
      * @param rateBurst    messages a source may send at once before the rate counts
+     * @param openRequests requests of one source not answered yet above which each new one is an offence
+     *                     ({@link Offence#UNANSWERED}): a source that asks faster than it is answered
      * @param weights      weights that replace the defaults of {@link Offence}
      * @param maxSources   most sources tracked
      */
     public record Settings(boolean enabled, double throttleAt, double denyAt, Duration halfLife, Duration cooling,
-            double throttleRate, double rate, double rateBurst, Map<Offence, Double> weights, int maxSources) {
+            double throttleRate, double rate, double rateBurst, double openRequests, Map<Offence, Double> weights,
+            int maxSources) {
         public Settings {
             Objects.requireNonNull(halfLife, "halfLife");
             Objects.requireNonNull(cooling, "cooling");
@@ -103,9 +109,9 @@ public final class Restrictions {
             if (halfLife.isNegative() || halfLife.isZero() || cooling.isNegative() || cooling.isZero()) {
                 throw new IllegalArgumentException("restriction half-life and cooling period must be positive");
             }
-            if (!(throttleRate >= 0) || !(rate > 0) || !(rateBurst >= 1) || maxSources < 1) {
+            if (!(throttleRate >= 0) || !(rate > 0) || !(rateBurst >= 1) || !(openRequests >= 1) || maxSources < 1) {
                 throw new IllegalArgumentException("restriction rates must be positive (throttleRate may be 0),"
-                        + " rateBurst at least 1, maxSources at least 1");
+                        + " rateBurst and openRequests at least 1, maxSources at least 1");
             }
             for (Map.Entry<Offence, Double> w : weights.entrySet()) {
                 if (!(w.getValue() >= 0)) {
@@ -116,10 +122,11 @@ public final class Restrictions {
 
         /**
          * Throttled at 20, denied at 60 for 30 s, half-life 10 s, 20 messages a second when throttled, rate
-         * offences above 2,000 messages a second (burst 500), 4,096 sources.
+         * offences above 10,000 messages a second (burst 5,000), unanswered offences above 500 open requests, 4,096
+         * sources.
          */
         public static Settings defaults() {
-            return new Settings(true, 20, 60, Duration.ofSeconds(10), Duration.ofSeconds(30), 20, 2000, 500,
+            return new Settings(true, 20, 60, Duration.ofSeconds(10), Duration.ofSeconds(30), 20, 10_000, 5000, 500,
                     Map.of(), 4096);
         }
 
@@ -129,36 +136,41 @@ public final class Restrictions {
         }
 
         public Settings withEnabled(boolean on) {
-            return new Settings(on, throttleAt, denyAt, halfLife, cooling, throttleRate, rate, rateBurst, weights,
-                    maxSources);
+            return new Settings(on, throttleAt, denyAt, halfLife, cooling, throttleRate, rate, rateBurst, openRequests,
+                    weights, maxSources);
         }
 
         public Settings withLevels(double throttle, double deny) {
-            return new Settings(enabled, throttle, deny, halfLife, cooling, throttleRate, rate, rateBurst, weights,
-                    maxSources);
+            return new Settings(enabled, throttle, deny, halfLife, cooling, throttleRate, rate, rateBurst, openRequests,
+                    weights, maxSources);
         }
 
         public Settings withTimes(Duration half, Duration cool) {
-            return new Settings(enabled, throttleAt, denyAt, half, cool, throttleRate, rate, rateBurst, weights,
-                    maxSources);
+            return new Settings(enabled, throttleAt, denyAt, half, cool, throttleRate, rate, rateBurst, openRequests,
+                    weights, maxSources);
         }
 
         public Settings withRates(double throttled, double threshold, double burst) {
-            return new Settings(enabled, throttleAt, denyAt, halfLife, cooling, throttled, threshold, burst, weights,
-                    maxSources);
+            return new Settings(enabled, throttleAt, denyAt, halfLife, cooling, throttled, threshold, burst,
+                    openRequests, weights, maxSources);
+        }
+
+        public Settings withOpenRequests(double open) {
+            return new Settings(enabled, throttleAt, denyAt, halfLife, cooling, throttleRate, rate, rateBurst, open,
+                    weights, maxSources);
         }
 
         public Settings withWeight(Offence o, double weight) {
             Map<Offence, Double> w = new EnumMap<>(Offence.class);
             w.putAll(weights);
             w.put(o, weight);
-            return new Settings(enabled, throttleAt, denyAt, halfLife, cooling, throttleRate, rate, rateBurst, w,
-                    maxSources);
+            return new Settings(enabled, throttleAt, denyAt, halfLife, cooling, throttleRate, rate, rateBurst,
+                    openRequests, w, maxSources);
         }
 
         public Settings withMaxSources(int n) {
-            return new Settings(enabled, throttleAt, denyAt, halfLife, cooling, throttleRate, rate, rateBurst, weights,
-                    n);
+            return new Settings(enabled, throttleAt, denyAt, halfLife, cooling, throttleRate, rate, rateBurst,
+                    openRequests, weights, n);
         }
 
         double weight(Offence o) {
@@ -200,6 +212,8 @@ public final class Restrictions {
 
     private static final class Source {
         double score;
+        /** Requests sent and not answered yet, decaying as the score does (answers can be lost). */
+        double open;
         long at;
         Level level = Level.NONE;
         long deniedUntil;
@@ -286,6 +300,34 @@ public final class Restrictions {
         add(source, s, offence, now);
     }
 
+    /**
+     * {@code source} sent a request (or a message to be acknowledged) at {@code now}: beyond
+     * {@link Settings#openRequests} unanswered ones, each is an offence.
+     */
+    public synchronized void requested(String source, long now) {
+        if (!settings.enabled()) {
+            return;
+        }
+        Source s = source(source, now);
+        update(source, s, now);
+        s.open += 1;
+        if (s.open > settings.openRequests()) {
+            add(source, s, Offence.UNANSWERED, now);
+        }
+    }
+
+    /** {@code source} was sent an answer (a response, an acknowledgement or an error) at {@code now}. */
+    public synchronized void answered(String source, long now) {
+        if (!settings.enabled()) {
+            return;
+        }
+        Source s = sources.get(source);
+        if (s != null && s.open > 0) {
+            update(source, s, now);
+            s.open = Math.max(0, s.open - 1);
+        }
+    }
+
     /** Where {@code source} stands at {@code now} (lifting what is due). */
     public synchronized Level level(String source, long now) {
         Source s = sources.get(source);
@@ -357,7 +399,9 @@ public final class Restrictions {
     private void update(String name, Source s, long now) {
         long dt = now - s.at;
         if (dt > 0) {
-            s.score *= Math.pow(0.5, dt / halfLifeNanos);
+            double decay = Math.pow(0.5, dt / halfLifeNanos);
+            s.score *= decay;
+            s.open *= decay;
             s.at = now;
         }
         if (s.level == Level.DENIED && now - s.deniedUntil >= 0) {

@@ -98,6 +98,30 @@ class RestrictionsTest {
     }
 
     @Test
+    void aSourceAskingFasterThanItIsAnsweredIsRestrictedAQuickAskerIsNot() {
+        Restrictions r = new Restrictions(settings().withRates(5, 1_000_000, 1_000_000).withOpenRequests(100));
+        long t = 0;
+        // 20,000 requests in a second, each answered at once: never more than one open
+        for (int i = 0; i < 20_000; i++) {
+            t += 50_000;
+            r.requested("yard:quick", t);
+            r.answered("yard:quick", t);
+        }
+        assertThat(r.level("yard:quick", t)).isEqualTo(Level.NONE);
+        // 2,000 requests a second to a service answering 200 of them
+        for (int i = 0; i < 2000; i++) {
+            t += 500_000;
+            r.requested("yard:flood", t);
+            if (i % 10 == 0) {
+                r.answered("yard:flood", t);
+            }
+        }
+        assertThat(r.level("yard:flood", t)).isNotEqualTo(Level.NONE);
+        assertThat(r.stats().get("offences_unanswered")).isPositive();
+        assertThat(r.stats()).doesNotContainKey("offences_rate");
+    }
+
+    @Test
     void aThrottledSourceThatKeepsSendingIsDenied() {
         Restrictions r = new Restrictions(settings());
         long[] clock = {0};
