@@ -15,7 +15,9 @@ import picocli.CommandLine.Option;
 
 /** Runs a router: a road estate, the main lane yard {@code router} and the flow router (docs/routing.md). */
 @Command(name = "router", mixinStandardHelpOptions = true,
-        description = "Run a router: road estate + main lane yard 'router' + flow router. Events as JSON lines.")
+        description = {"Run a router: road estate + main lane yard 'router' + flow router. Events as JSON lines.",
+            "Channels (other roads), the control channel, the governed policy (genesis, chain) and the restriction"
+                    + " are set in the --config file (docs/routing.md)."})
 final class RouterCommand implements Callable<Integer> {
     @Option(names = "--config", description = "JSON configuration file (see docs/routing.md); the flags below"
             + " override it (default: none)")
@@ -72,6 +74,9 @@ final class RouterCommand implements Callable<Integer> {
     int statsEvery;
 
     @Mixin
+    PassphraseOptions passphrase;
+
+    @Mixin
     MetricsOptions metricsOptions;
 
     @Override
@@ -121,6 +126,9 @@ final class RouterCommand implements Callable<Integer> {
         if (statsEvery < 0) {
             throw new IllegalArgumentException("--stats must be 0 or more seconds");
         }
+        if (passphrase.source() != null) {
+            b.passphrase(passphrase.source());
+        }
         RouterConfig cfg = b.build();
         EventPrinter printer = EventPrinter.started(System.out);
         Router router;
@@ -162,8 +170,17 @@ final class RouterCommand implements Callable<Integer> {
             case RouterEvent.Ready r -> Json.obj("event", "ready", "name", r.name(), "host",
                     r.address().getAddress().getHostAddress(), "port", r.address().getPort(), "lane",
                     r.lanePath().toString());
-            case RouterEvent.Road r -> r.event() instanceof RoadEvent.Message ? Json.obj("event", "message")
-                    : Events.toJson(r.event());
+            case RouterEvent.ChannelReady c -> Json.obj("event", "channel_ready", "channel", c.channel(), "name",
+                    c.name(), "host", c.address().getAddress().getHostAddress(), "port", c.address().getPort(),
+                    "control", c.control());
+            case RouterEvent.Road r -> {
+                Map<String, Object> m = r.event() instanceof RoadEvent.Message ? Json.obj("event", "message")
+                        : Events.toJson(r.event());
+                if (!r.channel().isEmpty()) {
+                    m.put("channel", r.channel());
+                }
+                yield m;
+            }
             case RouterEvent.Connected c -> Json.obj("event", "connected", "estate", c.estate(), "address",
                     c.address().getHostString() + ":" + c.address().getPort());
             case RouterEvent.JoinRetry j -> Json.obj("event", "join_retry", "address",
@@ -179,6 +196,21 @@ final class RouterCommand implements Callable<Integer> {
             case RouterEvent.YardChanged y -> Json.obj("event", "yard", "yard", y.yard(), "state", y.event());
             case RouterEvent.ForwardFailed f -> Json.obj("event", "forward_failed", "via", f.via(), "to", f.to(),
                     "code", f.code(), "reason", f.reason());
+            case RouterEvent.ControlRefused c -> Json.obj("event", "control_refused", "channel", c.channel(), "name",
+                    c.name(), "address", c.address() == null ? null
+                            : c.address().getHostString() + ":" + c.address().getPort(), "reason", c.reason());
+            case RouterEvent.PolicyApplied p -> Json.obj("event", "policy_applied", "version", p.version(), "hash",
+                    p.hash(), "signers", p.signers(), "rules", p.rules(), "default", p.defaultEffect(), "from",
+                    p.from());
+            case RouterEvent.PolicyRefused p -> Json.obj("event", "policy_refused", "version", p.version(),
+                    "outcome", p.outcome(), "reason", p.reason(), "from", p.from());
+            case RouterEvent.ProposalGathered p -> Json.obj("event", "policy_gathered", "version", p.version(),
+                    "hash", p.hash(), "signers", p.signers(), "needed", p.needed(), "from", p.from());
+            case RouterEvent.Restricted r -> Json.obj("event", "restricted", "source", r.source(), "level",
+                    r.level(), "score", r.score(), "reason", r.reason(), "cooling_ms", r.coolingMillis(), "role",
+                    r.role(), "channel", r.channel());
+            case RouterEvent.RestrictionLifted l -> Json.obj("event", "restriction_lifted", "source", l.source(),
+                    "from", l.from(), "now", l.now());
         };
     }
 }

@@ -31,8 +31,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *   <li>A message without a {@code stamp} is stamped with the time the driver passes ({@link Stamp}); a stamp
  *       already there is kept.
  *   <li>The {@link Aliases} table maps a logical {@code dst} to the real one (once).
- *   <li>The {@link Policy} decides for the sender's role ({@value #LOCAL_ROLE} on the lane), the real {@code dst}
- *       and the message's {@code tag}; a denied message is answered {@code denied}.
+ *   <li>The {@link Policy} decides for the sender's role ({@value #LOCAL_ROLE} on the lane), the real {@code dst},
+ *       the channel and the message's {@code tag}; a denied message is answered {@code denied}.
  *   <li>A {@code dst} on another estate goes on the road ({@code unknown_destination} if not a known remote;
  *       messages that arrived from the road are never relayed to a third estate: {@code unknown_destination}); a
  *       {@code dst} on another yard goes on the lane ({@code unknown_destination} if no such yard); a {@code dst}
@@ -43,6 +43,15 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *       {@code dst} (no policy, no answer).
  * </ol>
  *
+ * <p>Channels: a driver that holds several roads ({@link Topology#hasChannel}) passes the channel a road message
+ * arrived on ({@link #fromRoad(String, String, String, Map, Instant)}); it becomes the {@code src} channel (a
+ * {@code src} naming another channel is {@code bad_route}) and the channel the policy decides for. A message for
+ * another estate leaves on the road of its real {@code dst} channel ({@code unknown_channel} when there is none,
+ * {@code unknown_destination} when the estate is not on that road), and the policy decides for that channel. An
+ * alias keeps the channel of the {@code dst} it rewrites (it sets estate, yard and share only), so a message
+ * aliased to another estate leaves on the road it named, and a tap's copy for another estate goes on the road of
+ * the tap's address (the real {@code dst}'s channel).
+ *
  * <p>The router also follows its worker yards' answers (to count their outstanding requests), and tells its
  * {@link PresenceShare} (when it has one) about estates and yards: {@link #estateEvent}, {@link #yardArrived} (also
  * on a yard's first message), {@link #yardLeft} (which also drops the yard from every pool, answering or handing on
@@ -50,11 +59,12 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *
  * <p>Errors go back the way the message came (to the sending estate or yard, addressed to the message's
  * {@code src}), from this router's address {@code [estate, "router", "", ""]}, with {@code re} = the message's
- * {@code id} and {@code data} = {@code {"kind": ..., "dst": [...]}} of the refused message. An {@code err} is never
- * answered with an {@code err}: it is dropped and counted. The router keeps no per-message state of its own (its
- * pools keep their in-flight requests); it may be called from several threads, and {@link #policy(Policy)} and
- * {@link #aliases(Aliases)} swap their tables atomically for the next message. Time comes from the driver (the
- * {@code now} arguments): without it nothing is stamped.
+ * {@code id} and {@code data} = {@code {"kind": ..., "dst": [...]}} of the refused message. An error for an
+ * estate goes back on the road the message arrived on; an error is stamped like any message the router makes. An
+ * {@code err} is never answered with an {@code err}: it is dropped and counted. The router keeps no per-message
+ * state of its own (its pools keep their in-flight requests); it may be called from several threads, and
+ * {@link #policy(Policy)} and {@link #aliases(Aliases)} swap their tables atomically for the next message. Time
+ * comes from the driver (the {@code now} arguments): without it nothing is stamped.
  */
 public final class FlowRouter {
     /** The role of yards on the same host. */
@@ -65,6 +75,8 @@ public final class FlowRouter {
         RECEIVED_ROAD, RECEIVED_LANE, RECEIVED_SHARE,
         TO_ROAD, TO_LANE, TO_SHARE,
         DENIED, UNKNOWN_DESTINATION, UNKNOWN_SHARE, BAD_ROUTE,
+        /** Messages for a channel the router has no road for. */
+        UNKNOWN_CHANNEL,
         /** Error messages sent back. */
         ERRORS_SENT,
         /** Errors not sent because the refused message was itself an {@code err}. */
@@ -170,7 +182,23 @@ public final class FlowRouter {
     /** {@link #fromRoad(String, String, Map)} at wall-clock time {@code now} (for the stamp; null: no stamp). */
     public List<RouteAction> fromRoad(String estate, String role, Map<String, ?> body, Instant now) {
         count(Stat.RECEIVED_ROAD);
-        return route(Origin.ROAD, estate, role, body, now);
+        return route(Origin.ROAD, estate, role, null, body, now);
+    }
+
+    /** {@link #fromRoad(String, String, String, Map, Instant)} without a stamp. */
+    public List<RouteAction> fromRoad(String estate, String role, String channel, Map<String, ?> body) {
+        return fromRoad(estate, role, channel, body, null);
+    }
+
+    /**
+     * A message that arrived on the road of {@code channel} ({@code ""}: the default road) from the authenticated
+     * remote {@code estate} with road role {@code role}, at wall-clock time {@code now} (for the stamp; null: no
+     * stamp): its {@code src} channel is that channel (filled when empty, {@code bad_route} when it names another),
+     * and the policy decides for that channel.
+     */
+    public List<RouteAction> fromRoad(String estate, String role, String channel, Map<String, ?> body, Instant now) {
+        count(Stat.RECEIVED_ROAD);
+        return route(Origin.ROAD, estate, role, channel == null ? "" : channel, body, now);
     }
 
     /** A message that arrived on the lane from the yard {@code yard} (role {@value #LOCAL_ROLE}). */
@@ -185,7 +213,7 @@ public final class FlowRouter {
     public List<RouteAction> fromLane(String yard, Map<String, ?> body, Instant now) {
         count(Stat.RECEIVED_LANE);
         List<RouteAction> arrival = yardArrived(yard, now);
-        List<RouteAction> routed = route(Origin.LANE, yard, LOCAL_ROLE, body, now);
+        List<RouteAction> routed = route(Origin.LANE, yard, LOCAL_ROLE, null, body, now);
         return arrival.isEmpty() ? routed : concat(arrival, routed);
     }
 
@@ -197,7 +225,7 @@ public final class FlowRouter {
     /** {@link #fromShares(FlowMessage)} at wall-clock time {@code now} (for the stamp; null: no stamp). */
     public List<RouteAction> fromShares(FlowMessage message, Instant now) {
         count(Stat.RECEIVED_SHARE);
-        return route(Origin.SHARE, Address.ROUTER_YARD, LOCAL_ROLE, message.body(), now);
+        return route(Origin.SHARE, Address.ROUTER_YARD, LOCAL_ROLE, null, message.body(), now);
     }
 
     /**
@@ -365,34 +393,47 @@ public final class FlowRouter {
         stats.incrementAndGet(s.ordinal());
     }
 
-    private List<RouteAction> route(Origin origin, String from, String role, Map<String, ?> body, Instant now) {
+    /**
+     * @param arrival the channel of the road the message arrived on, or null when it did not come from the road or
+     *     the driver does not tell channels apart
+     */
+    private List<RouteAction> route(Origin origin, String from, String role, String arrival, Map<String, ?> body,
+            Instant now) {
         String local = topology.localEstate();
         FlowMessage m;
         try {
             m = FlowMessage.parse(body);
         } catch (FlowException e) {
             count(Stat.BAD_ROUTE);
-            return badBody(origin, from, body, e.getMessage(), now);
+            return badBody(origin, from, arrival, body, e.getMessage(), now);
         }
         Address src = m.src();
         switch (origin) {
             case ROAD -> {
                 if (!src.estate().isEmpty() && !src.estate().equals(from)) {
                     count(Stat.BAD_ROUTE);
-                    return error(now, m, origin, from, ErrorCode.BAD_ROUTE,
+                    return error(now, m, origin, from, arrival, ErrorCode.BAD_ROUTE,
                             "src estate '" + src.estate() + "' is not the sending estate '" + from + "'");
                 }
                 src = src.resolve(from, null);
+                if (arrival != null && !src.channel().equals(arrival)) {
+                    if (!src.channel().isEmpty()) {
+                        count(Stat.BAD_ROUTE);
+                        return error(now, m, origin, from, arrival, ErrorCode.BAD_ROUTE, "src channel '"
+                                + src.channel() + "' is not the channel '" + arrival + "' the message arrived on");
+                    }
+                    src = src.withChannel(arrival);
+                }
             }
             case LANE -> {
                 if (!src.isLocalEstate(local)) {
                     count(Stat.BAD_ROUTE);
-                    return error(now, m, origin, from, ErrorCode.BAD_ROUTE,
+                    return error(now, m, origin, from, arrival, ErrorCode.BAD_ROUTE,
                             "src estate '" + src.estate() + "' is not this estate '" + local + "'");
                 }
                 if (!src.yard().isEmpty() && !src.yard().equals(from)) {
                     count(Stat.BAD_ROUTE);
-                    return error(now, m, origin, from, ErrorCode.BAD_ROUTE,
+                    return error(now, m, origin, from, arrival, ErrorCode.BAD_ROUTE,
                             "src yard '" + src.yard() + "' is not the sending yard '" + from + "'");
                 }
                 src = src.resolve(local, from);
@@ -418,14 +459,16 @@ public final class FlowRouter {
             m = m.withDst(dst);
             count(Stat.ALIASED);
         }
-        Policy.Decision d = policy.decide(role, dst, local, m.tag());
+        String channel = arrival != null ? arrival : dst.channel();
+        Policy.Decision d = policy.decide(role, dst, local, channel, m.tag());
         if (!d.allowed()) {
             count(Stat.DENIED);
-            return error(now, m, origin, from, ErrorCode.DENIED,
+            return error(now, m, origin, from, arrival, ErrorCode.DENIED,
                     "role '" + role + "' may not send to " + d.dstKey()
+                            + (channel.isEmpty() ? "" : " on channel '" + channel + "'")
                             + (m.tag() == null ? "" : " with tag '" + m.tag() + "'"));
         }
-        return deliver(origin, from, m, dst, table, now);
+        return deliver(origin, from, arrival, m, dst, table, now);
     }
 
     /** {@code handed} (the message handed on) and, after it, a copy of the message for each matching tap. */
@@ -449,8 +492,9 @@ public final class FlowRouter {
             FlowMessage copy = m.copy(address(), t, Map.of("tap", about));
             RouteAction a;
             if (!t.isLocalEstate(local)) {
-                boolean reachable = origin != Origin.ROAD && topology.hasEstate(t.estate());
-                a = reachable ? new ToRoad(t.estate(), copy.toBody()) : null;
+                boolean reachable = origin != Origin.ROAD && topology.hasChannel(t.channel())
+                        && topology.hasEstate(t.estate(), t.channel());
+                a = reachable ? new ToRoad(t.estate(), copy.toBody(), t.channel()) : null;
             } else if (!t.isRouterYard()) {
                 a = topology.hasYard(t.yard()) ? new ToLane(t.yard(), copy.toBody()) : null;
             } else {
@@ -468,26 +512,32 @@ public final class FlowRouter {
     }
 
     /** Hands an allowed message with its real {@code dst} on: the road, the lane, a pool or a share of the router. */
-    private List<RouteAction> deliver(Origin origin, String from, FlowMessage m, Address dst, Aliases table,
-            Instant now) {
+    private List<RouteAction> deliver(Origin origin, String from, String arrival, FlowMessage m, Address dst,
+            Aliases table, Instant now) {
         String local = topology.localEstate();
         if (!dst.isLocalEstate(local)) {
             if (origin == Origin.ROAD) {
                 count(Stat.UNKNOWN_DESTINATION);
-                return error(now, m, origin, from, ErrorCode.UNKNOWN_DESTINATION,
+                return error(now, m, origin, from, arrival, ErrorCode.UNKNOWN_DESTINATION,
                         "estate '" + local + "' does not relay to estate '" + dst.estate() + "'");
             }
-            if (!topology.hasEstate(dst.estate())) {
+            if (!topology.hasChannel(dst.channel())) {
+                count(Stat.UNKNOWN_CHANNEL);
+                return error(now, m, origin, from, arrival, ErrorCode.UNKNOWN_CHANNEL, "estate '" + local
+                        + "' has no channel '" + dst.channel() + "'");
+            }
+            if (!topology.hasEstate(dst.estate(), dst.channel())) {
                 count(Stat.UNKNOWN_DESTINATION);
-                return error(now, m, origin, from, ErrorCode.UNKNOWN_DESTINATION, "no estate '" + dst.estate() + "'");
+                return error(now, m, origin, from, arrival, ErrorCode.UNKNOWN_DESTINATION, "no estate '"
+                        + dst.estate() + "'" + (dst.channel().isEmpty() ? "" : " on channel '" + dst.channel() + "'"));
             }
             count(Stat.TO_ROAD);
-            return handedOn(new ToRoad(dst.estate(), m.toBody()), m, dst, origin, table);
+            return handedOn(new ToRoad(dst.estate(), m.toBody(), dst.channel()), m, dst, origin, table);
         }
         if (!dst.isRouterYard()) {
             if (!topology.hasYard(dst.yard())) {
                 count(Stat.UNKNOWN_DESTINATION);
-                return error(now, m, origin, from, ErrorCode.UNKNOWN_DESTINATION,
+                return error(now, m, origin, from, arrival, ErrorCode.UNKNOWN_DESTINATION,
                         "no yard '" + dst.yard() + "' on estate '" + local + "'");
             }
             count(Stat.TO_LANE);
@@ -496,23 +546,23 @@ public final class FlowRouter {
         Share share = shares.get(dst.share()).orElse(null);
         if (share == null) {
             count(Stat.UNKNOWN_SHARE);
-            return error(now, m, origin, from, ErrorCode.UNKNOWN_SHARE,
+            return error(now, m, origin, from, arrival, ErrorCode.UNKNOWN_SHARE,
                     "no share '" + dst.share() + "' in yard '" + Address.ROUTER_YARD + "' of estate '" + local + "'");
         }
         if (share instanceof PoolShare pool) {
-            return toPool(origin, from, m, pool, table, now);
+            return toPool(origin, from, arrival, m, pool, table, now);
         }
         count(Stat.TO_SHARE);
         return handedOn(new ToShare(dst.share(), m), m, dst, origin, table);
     }
 
     /** A message to a pool: a worker's registration, or work for one of its workers. */
-    private List<RouteAction> toPool(Origin origin, String from, FlowMessage m, PoolShare pool, Aliases table,
-            Instant now) {
+    private List<RouteAction> toPool(Origin origin, String from, String arrival, FlowMessage m, PoolShare pool,
+            Aliases table, Instant now) {
         if (m.kind() == Kind.SUB || m.kind() == Kind.UNSUB) {
             if (origin != Origin.LANE) {
                 count(Stat.DENIED);
-                return error(now, m, origin, from, ErrorCode.DENIED, "the workers of share '" + pool.name()
+                return error(now, m, origin, from, arrival, ErrorCode.DENIED, "the workers of share '" + pool.name()
                         + "' are yards of estate '" + topology.localEstate() + "'");
             }
             count(Stat.TO_SHARE);
@@ -533,24 +583,27 @@ public final class FlowRouter {
         Optional<PoolShare.Dispatch> d = pool.dispatch(m, 1);
         if (d.isEmpty()) {
             count(Stat.NO_WORKER);
-            return error(now, m, origin, from, ErrorCode.UNKNOWN_DESTINATION, "share '" + pool.name() + "' of estate '"
-                    + topology.localEstate() + "' has no workers");
+            return error(now, m, origin, from, arrival, ErrorCode.UNKNOWN_DESTINATION, "share '" + pool.name()
+                    + "' of estate '" + topology.localEstate() + "' has no workers");
         }
         count(Stat.TO_WORKER);
         return handedOn(new ToLane(d.get().worker(), d.get().message().toBody()), m, m.dst(), origin, table);
     }
 
-    /** Where errors go: {@code src} with the levels the arrival proves (sending estate, sending yard). */
-    private Address replyTo(Origin origin, String from, Address src) {
+    /**
+     * Where errors go: {@code src} with the levels the arrival proves (sending estate and the channel it came on,
+     * sending yard).
+     */
+    private Address replyTo(Origin origin, String from, String arrival, Address src) {
         return switch (origin) {
-            case ROAD -> src.withEstate(from);
+            case ROAD -> arrival == null ? src.withEstate(from) : src.withEstate(from).withChannel(arrival);
             case LANE -> src.withEstate(topology.localEstate()).withYard(from);
             case SHARE -> src.resolve(topology.localEstate(), Address.ROUTER_YARD);
         };
     }
 
-    private List<RouteAction> error(Instant now, FlowMessage m, Origin origin, String from, ErrorCode code,
-            String text) {
+    private List<RouteAction> error(Instant now, FlowMessage m, Origin origin, String from, String arrival,
+            ErrorCode code, String text) {
         if (m.kind() == Kind.ERR) {
             count(Stat.ERRORS_SUPPRESSED);
             return List.of(new Drop("err not answered (" + code.wire() + "): " + text));
@@ -558,12 +611,13 @@ public final class FlowRouter {
         Map<String, Object> about = new LinkedHashMap<>();
         about.put("kind", m.kind().wire());
         about.put("dst", m.dst().toList());
-        FlowMessage err = FlowMessage.errorTo(replyTo(origin, from, m.src()), address(), m.id(), code, text)
+        FlowMessage err = FlowMessage.errorTo(replyTo(origin, from, arrival, m.src()), address(), m.id(), code, text)
                 .with("data", about);
         return sendError(origin, from, err, text, now);
     }
 
-    private List<RouteAction> badBody(Origin origin, String from, Map<String, ?> body, String text, Instant now) {
+    private List<RouteAction> badBody(Origin origin, String from, String arrival, Map<String, ?> body, String text,
+            Instant now) {
         if (body != null && Kind.ERR.wire().equals(body.get("kind"))) {
             count(Stat.ERRORS_SUPPRESSED);
             return List.of(new Drop("err not answered (bad_route): " + text));
@@ -577,7 +631,8 @@ public final class FlowRouter {
             }
         }
         String re = body != null && body.get("id") instanceof String s ? s : null;
-        FlowMessage err = FlowMessage.errorTo(replyTo(origin, from, src), address(), re, ErrorCode.BAD_ROUTE, text);
+        FlowMessage err = FlowMessage.errorTo(replyTo(origin, from, arrival, src), address(), re, ErrorCode.BAD_ROUTE,
+                text);
         return sendError(origin, from, err, text, now);
     }
 
@@ -588,7 +643,7 @@ public final class FlowRouter {
         switch (origin) {
             case ROAD -> {
                 count(Stat.ERRORS_SENT);
-                return List.of(new ToRoad(from, err.toBody()));
+                return List.of(new ToRoad(from, err.toBody(), err.dst().channel()));
             }
             case LANE -> {
                 count(Stat.ERRORS_SENT);

@@ -93,9 +93,9 @@ class StampAndTagTest {
         assertThat(Policy.parseJson(new ObjectMapper().valueToTree(Map.of("rules", p.toRules())).toString())
                 .rules()).isEqualTo(p.rules());
         Address jobs = Address.of("beta", "svc", "jobs.high");
-        assertThat(p.decide("router", jobs, "beta", "nightly.backup").allowed()).isTrue();
-        assertThat(p.decide("router", jobs, "beta", "daily").allowed()).isFalse();
-        assertThat(p.decide("router", jobs, "beta", null).allowed()).isFalse();
+        assertThat(p.decide("router", jobs, "beta", "", "nightly.backup").allowed()).isTrue();
+        assertThat(p.decide("router", jobs, "beta", "", "daily").allowed()).isFalse();
+        assertThat(p.decide("router", jobs, "beta", "", null).allowed()).isFalse();
         assertThat(p.decide("router", jobs, "beta").allowed()).isFalse();
         assertThat(Policy.parseJson("[{\"tag\": \"\", \"action\": \"deny\"}]").decide("x", jobs, "beta").allowed())
                 .isFalse();
