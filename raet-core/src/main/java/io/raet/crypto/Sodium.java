@@ -142,7 +142,8 @@ public final class Sodium {
     public static void ensureLoaded() {
         if (LOAD_FAILURE != null) {
             throw new CryptoException("libsodium (" + LIBRARY + ") could not be loaded; install the libsodium23 package"
-                    + " and run with --enable-native-access=ALL-UNNAMED: " + LOAD_FAILURE, LOAD_FAILURE);
+                    + " and run with --enable-native-access=ALL-UNNAMED (io.raet on the module path): " + LOAD_FAILURE,
+                    LOAD_FAILURE);
         }
     }
 

@@ -8,6 +8,12 @@ import io.raet.agent.Deadlines;
 import io.raet.agent.DistinctErrorLog;
 import io.raet.agent.SignalledIdleStrategy;
 import io.raet.codec.PackKind;
+import io.raet.lane.core.LaneConfig;
+import io.raet.lane.core.LaneCounter;
+import io.raet.lane.core.LaneDrop;
+import io.raet.lane.core.LaneEngine;
+import io.raet.lane.core.LaneYard;
+import io.raet.lane.core.UxdSocket;
 import io.raet.util.FairQueue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -167,8 +173,8 @@ public final class LaneStack implements AutoCloseable {
         return socket.path();
     }
 
-    /** The socket itself (for its buffer sizes). */
-    public UxdSocket socket() {
+    /** The socket itself (for its buffer sizes; tests). */
+    UxdSocket socket() {
         return socket;
     }
 

@@ -2,8 +2,8 @@ package io.raet.metrics;
 
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
-import io.raet.lane.LaneDrop;
 import io.raet.lane.LaneStack;
+import io.raet.lane.core.LaneDrop;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
