@@ -29,6 +29,11 @@ public record Argon2id(long opslimit, long memlimit) {
     public static final Argon2id MODERATE = new Argon2id(3, 256L << 20);
     public static final Argon2id SENSITIVE = new Argon2id(4, 1L << 30);
 
+    /**
+     * Checks both costs against the bounds above.
+     *
+     * @throws CryptoException when a cost is out of bounds
+     */
     public Argon2id {
         if (opslimit < MIN_OPSLIMIT || opslimit > MAX_OPSLIMIT) {
             throw new CryptoException("Argon2id opslimit must be " + MIN_OPSLIMIT + ".." + MAX_OPSLIMIT + ", got "
@@ -40,7 +45,13 @@ public record Argon2id(long opslimit, long memlimit) {
         }
     }
 
-    /** A preset by name: {@code interactive}, {@code moderate} or {@code sensitive}. */
+    /**
+     * A preset by name: {@code interactive}, {@code moderate} or {@code sensitive}.
+     *
+     * @param name the preset's name, in any case
+     * @return the preset
+     * @throws CryptoException for any other name
+     */
     public static Argon2id preset(String name) {
         return switch (name == null ? "" : name.toLowerCase(Locale.ROOT)) {
             case "interactive" -> INTERACTIVE;
@@ -51,12 +62,19 @@ public record Argon2id(long opslimit, long memlimit) {
         };
     }
 
-    /** Derives {@code outLen} bytes from {@code passphrase} and a 16-byte {@code salt}. */
+    /**
+     * Derives {@code outLen} bytes from {@code passphrase} and a 16-byte {@code salt}.
+     *
+     * @param outLen how many bytes to derive
+     * @param passphrase the passphrase
+     * @param salt 16 random bytes kept beside what is sealed
+     * @return the derived bytes
+     */
     public byte[] derive(int outLen, byte[] passphrase, byte[] salt) {
         return Sodium.pwhashArgon2id(outLen, passphrase, salt, opslimit, memlimit);
     }
 
-    /** A new random 16-byte salt. */
+    /** {@return a new random 16-byte salt} */
     public static byte[] newSalt() {
         return Sodium.randomBytes(Sodium.PWHASH_SALT_BYTES);
     }

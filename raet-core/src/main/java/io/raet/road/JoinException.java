@@ -19,7 +19,7 @@ public final class JoinException extends IllegalStateException {
         this.reason = reason;
     }
 
-    /** The remote's name, or its address when it had none yet. */
+    /** {@return the remote's name, or its address when it had none yet} */
     public String remote() {
         return remote;
     }

@@ -125,7 +125,7 @@ public record RoadLimits(
                 4096, 256, 3, 64 * 1024, 2);
     }
 
-    /** The largest segment count accepted: {@code ceil(maxMessageSize / 512)}, at most 65,535. */
+    /** {@return the largest segment count accepted: {@code ceil(maxMessageSize / 512)}, at most 65,535} */
     public int maxSegmentCount() {
         long n = ((long) maxMessageSize + MIN_SEGMENT_BYTES - 1) / MIN_SEGMENT_BYTES;
         return (int) Math.min(MAX_SEGMENT_COUNT, Math.max(1, n));

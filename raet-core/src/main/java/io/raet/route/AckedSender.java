@@ -54,7 +54,7 @@ public final class AckedSender {
         this(self, retryNanos, maxRetries, Ids.random());
     }
 
-    /** An {@code ackd} to {@code dst} carrying {@code data}. */
+    /** {@return an {@code ackd} to {@code dst} carrying {@code data}} */
     public Pending send(Address dst, Object data, long now) {
         return send(FlowMessage.builder(Kind.ACKD, self, dst).id(ids.get()).data(data).build(), now);
     }
@@ -89,7 +89,7 @@ public final class AckedSender {
         return e == null ? null : e.future;
     }
 
-    /** The copies to send again now; fails the ones out of retries. */
+    /** {@return the copies to send again now; fails the ones out of retries} */
     public List<FlowMessage> tick(long now) {
         List<FlowMessage> out = new ArrayList<>();
         List<Entry> dead = new ArrayList<>();
@@ -137,7 +137,7 @@ public final class AckedSender {
         return resent;
     }
 
-    /** Messages that ran out of retries. */
+    /** {@return messages that ran out of retries} */
     public synchronized long failed() {
         return failed;
     }

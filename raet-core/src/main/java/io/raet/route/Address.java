@@ -129,7 +129,10 @@ public record Address(String estate, String yard, String share, String channel, 
         return v == null ? "null" : v.getClass().getSimpleName();
     }
 
-    /** The list form: four strings (empty levels as {@code ""}) followed by the extra levels. A fresh mutable list. */
+    /**
+     * {@return the list form: four strings (empty levels as {@code ""}) followed by the extra levels} A fresh mutable
+     * list.
+     */
     public List<Object> toList() {
         List<Object> l = new ArrayList<>(4 + extra.size());
         l.add(estate);
@@ -140,17 +143,17 @@ public record Address(String estate, String yard, String share, String channel, 
         return l;
     }
 
-    /** Whether the estate level names {@code localEstate} (or is empty, which means the local estate). */
+    /** {@return whether the estate level names {@code localEstate} (or is empty, which means the local estate)} */
     public boolean isLocalEstate(String localEstate) {
         return estate.isEmpty() || estate.equals(localEstate);
     }
 
-    /** Whether the yard level names the router yard (or is empty, which means the router yard). */
+    /** {@return whether the yard level names the router yard (or is empty, which means the router yard)} */
     public boolean isRouterYard() {
         return yard.isEmpty() || yard.equals(ROUTER_YARD);
     }
 
-    /** Whether this address is the router yard of {@code localEstate}. */
+    /** {@return whether this address is the router yard of {@code localEstate}} */
     public boolean isLocalRouter(String localEstate) {
         return isLocalEstate(localEstate) && isRouterYard();
     }
@@ -166,8 +169,8 @@ public record Address(String estate, String yard, String share, String channel, 
     }
 
     /**
-     * The {@code estate/yard/share} key the authorization table matches, with empty levels as the router's own
-     * names: {@code localEstate}, {@value #ROUTER_YARD}, {@code ""}.
+     * {@return the {@code estate/yard/share} key the authorization table matches, with empty levels as the router's own
+     * names: {@code localEstate}, {@value #ROUTER_YARD}, {@code ""}}
      */
     public String policyKey(String localEstate) {
         return (estate.isEmpty() ? localEstate : estate) + "/" + (yard.isEmpty() ? ROUTER_YARD : yard) + "/" + share;

@@ -61,7 +61,7 @@ public final class Aliases {
             }
         }
 
-        /** Whether the rule applies to the destination {@code key} ({@code estate/yard/share}). */
+        /** {@return whether the rule applies to the destination {@code key} ({@code estate/yard/share})} */
         public boolean matches(String key) {
             return Policy.glob(dst, key);
         }
@@ -101,7 +101,9 @@ public final class Aliases {
         return aliases.isEmpty() && taps.isEmpty();
     }
 
-    /** The real destination of {@code dst} at a router of {@code localEstate} (itself when no alias matches). */
+    /**
+     * {@return the real destination of {@code dst} at a router of {@code localEstate} (itself when no alias matches)}
+     */
     public Address resolve(Address dst, String localEstate) {
         if (aliases.isEmpty()) {
             return dst;
@@ -115,7 +117,7 @@ public final class Aliases {
         return dst;
     }
 
-    /** Where copies of a message to the real destination {@code dst} go (in table order; usually none). */
+    /** {@return where copies of a message to the real destination {@code dst} go (in table order; usually none)} */
     public List<Address> taps(Address dst, String localEstate) {
         if (taps.isEmpty()) {
             return List.of();

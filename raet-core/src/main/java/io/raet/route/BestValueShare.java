@@ -43,7 +43,7 @@ public final class BestValueShare implements Share {
         return List.of();
     }
 
-    /** The newest message, or empty when none arrived (or after {@link #clear()}). */
+    /** {@return the newest message, or empty when none arrived (or after {@link #clear()})} */
     public Optional<FlowMessage> get() {
         return Optional.ofNullable(value.get());
     }
@@ -58,7 +58,7 @@ public final class BestValueShare implements Share {
         return delivered.get();
     }
 
-    /** How many values were overwritten by a newer one before being cleared. */
+    /** {@return how many values were overwritten by a newer one before being cleared} */
     public long replaced() {
         return replaced.get();
     }

@@ -34,7 +34,7 @@ public enum ErrorCode {
         this.wire = wire;
     }
 
-    /** The spelling in messages. */
+    /** {@return the spelling in messages} */
     public String wire() {
         return wire;
     }

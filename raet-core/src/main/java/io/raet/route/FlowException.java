@@ -31,17 +31,17 @@ public final class FlowException extends RuntimeException {
         return new FlowException(c, wire, text, err);
     }
 
-    /** The code, or null when the {@code err} carried a code this implementation does not know. */
+    /** {@return the code, or null when the {@code err} carried a code this implementation does not know} */
     public ErrorCode code() {
         return code;
     }
 
-    /** The code as it was spelled in the message. */
+    /** {@return the code as it was spelled in the message} */
     public String wireCode() {
         return wireCode;
     }
 
-    /** The {@code err} message, when the failure came from one. */
+    /** {@return the {@code err} message, when the failure came from one} */
     public FlowMessage error() {
         return error;
     }

@@ -140,12 +140,12 @@ public final class FlowMessage {
         return b.build();
     }
 
-    /** The body as it was parsed, with any changes made through the {@code with} methods. Unmodifiable. */
+    /** {@return the body as it was parsed, with any changes made through the {@code with} methods} Unmodifiable. */
     public Map<String, Object> body() {
         return body;
     }
 
-    /** A fresh mutable copy of the body, ready to send. */
+    /** {@return a fresh mutable copy of the body, ready to send} */
     public Map<String, Object> toBody() {
         return new LinkedHashMap<>(body);
     }
@@ -166,61 +166,66 @@ public final class FlowMessage {
         return kind;
     }
 
-    /** The sender's id of this message, or null. */
+    /** {@return the sender's id of this message, or null} */
     public String id() {
         return id;
     }
 
-    /** The id this message answers, or null. */
+    /** {@return the id this message answers, or null} */
     public String re() {
         return re;
     }
 
-    /** The sequence number, or null when the message is not sequential. */
+    /** {@return the sequence number, or null when the message is not sequential} */
     public Long seq() {
         return seq;
     }
 
-    /** The payload, or null. */
+    /** {@return the payload, or null} */
     public Object data() {
         return body.get("data");
     }
 
-    /** The application's {@code tag} of this message (a string), or null. Policy rules and subscriptions match it. */
+    /**
+     * {@return the application's {@code tag} of this message (a string), or null} Policy rules and subscriptions match
+     * it.
+     */
     public String tag() {
         return (String) body.get("tag");
     }
 
     /**
-     * The {@code stamp}, or null: set by the first router that handles the message (UTC with microseconds,
-     * {@link Stamp#format}) and kept by every later one, whatever its value.
+     * {@return the {@code stamp}, or null: set by the first router that handles the message (UTC with microseconds,
+     * {@link Stamp#format}) and kept by every later one, whatever its value}
      */
     public Object stamp() {
         return body.get("stamp");
     }
 
-    /** Whether the sender marked this message {@code "idempotent": true} (a pool may send it again elsewhere). */
+    /**
+     * {@return whether the sender marked this message {@code "idempotent": true} (a pool may send it again elsewhere)}
+     */
     public boolean idempotent() {
         return Boolean.TRUE.equals(body.get("idempotent"));
     }
 
-    /** The error text of an {@code err}, or null. */
+    /** {@return the error text of an {@code err}, or null} */
     public String error() {
         return (String) body.get("error");
     }
 
-    /** The error code as spelled in the message, or null. */
+    /** {@return the error code as spelled in the message, or null} */
     public String code() {
         return (String) body.get("code");
     }
 
-    /** The error code when it is one this implementation knows, else null. */
+    /** {@return the error code when it is one this implementation knows, else null} */
     public ErrorCode errorCode() {
         String c = code();
         return c == null ? null : ErrorCode.fromWire(c).orElse(null);
     }
 
-    /** Any field, including ones this class does not interpret. */
+    /** {@return any field, including ones this class does not interpret} */
     public Object get(String field) {
         return body.get(field);
     }

@@ -137,12 +137,12 @@ public final class FlowRouter {
         return topology;
     }
 
-    /** The router's own shares (the yard {@value Address#ROUTER_YARD}). */
+    /** {@return the router's own shares (the yard {@value Address#ROUTER_YARD})} */
     public Shares shares() {
         return shares;
     }
 
-    /** This router's address, the {@code src} of its errors. */
+    /** {@return this router's address, the {@code src} of its errors} */
     public Address address() {
         return Address.of(topology.localEstate(), Address.ROUTER_YARD);
     }
@@ -169,12 +169,15 @@ public final class FlowRouter {
         return old;
     }
 
-    /** The presence topic among the router's shares, or null when it has none. */
+    /** {@return the presence topic among the router's shares, or null when it has none} */
     public PresenceShare presence() {
         return shares.get(PresenceShare.NAME).orElse(null) instanceof PresenceShare p ? p : null;
     }
 
-    /** A message that arrived on the road from the authenticated remote {@code estate} with road role {@code role}. */
+    /**
+     * {@return a message that arrived on the road from the authenticated remote {@code estate} with road role {@code
+     * role}}
+     */
     public List<RouteAction> fromRoad(String estate, String role, Map<String, ?> body) {
         return fromRoad(estate, role, body, null);
     }
@@ -191,17 +194,17 @@ public final class FlowRouter {
     }
 
     /**
-     * A message that arrived on the road of {@code channel} ({@code ""}: the default road) from the authenticated
-     * remote {@code estate} with road role {@code role}, at wall-clock time {@code now} (for the stamp; null: no
-     * stamp): its {@code src} channel is that channel (filled when empty, {@code bad_route} when it names another),
-     * and the policy decides for that channel.
+     * {@return a message that arrived on the road of {@code channel} ({@code ""}: the default road) from the
+     * authenticated remote {@code estate} with road role {@code role}, at wall-clock time {@code now} (for the stamp;
+     * null: no stamp): its {@code src} channel is that channel (filled when empty, {@code bad_route} when it names
+     * another), and the policy decides for that channel}
      */
     public List<RouteAction> fromRoad(String estate, String role, String channel, Map<String, ?> body, Instant now) {
         count(Stat.RECEIVED_ROAD);
         return route(Origin.ROAD, estate, role, channel == null ? "" : channel, body, now);
     }
 
-    /** A message that arrived on the lane from the yard {@code yard} (role {@value #LOCAL_ROLE}). */
+    /** {@return a message that arrived on the lane from the yard {@code yard} (role {@value #LOCAL_ROLE})} */
     public List<RouteAction> fromLane(String yard, Map<String, ?> body) {
         return fromLane(yard, body, null);
     }
@@ -217,7 +220,7 @@ public final class FlowRouter {
         return arrival.isEmpty() ? routed : concat(arrival, routed);
     }
 
-    /** A message sent by the router's own yard (its shares, or an application inside the router process). */
+    /** {@return a message sent by the router's own yard (its shares, or an application inside the router process)} */
     public List<RouteAction> fromShares(FlowMessage message) {
         return fromShares(message, null);
     }
@@ -261,8 +264,8 @@ public final class FlowRouter {
     // ------------------------------------------------------------------ presence and workers
 
     /**
-     * An estate event of the road ({@code joined}, {@code allowed}, {@code alive}, {@code dead}) for the presence
-     * topic: the actions that publish it (none without a presence topic). Carry them out with {@link #settle}.
+     * {@return an estate event of the road ({@code joined}, {@code allowed}, {@code alive}, {@code dead}) for the
+     * presence topic: the actions that publish it (none without a presence topic)} Carry them out with {@link #settle}.
      */
     public List<RouteAction> estateEvent(String event, String estate, Instant now) {
         PresenceShare p = presence();
@@ -272,7 +275,7 @@ public final class FlowRouter {
         return publish(p, p.estate(event, estate, now));
     }
 
-    /** A yard appeared on the lane: publishes its arrival when the presence topic did not know it yet. */
+    /** {@return a yard appeared on the lane: publishes its arrival when the presence topic did not know it yet} */
     public List<RouteAction> yardArrived(String yard, Instant now) {
         PresenceShare p = presence();
         if (p == null || p.hasYard(yard) || Address.ROUTER_YARD.equals(yard)) {
@@ -281,7 +284,7 @@ public final class FlowRouter {
         return publish(p, p.yard(true, yard, now));
     }
 
-    /** The yards this router keeps state for: known present by the presence topic, and the pools' workers. */
+    /** {@return the yards this router keeps state for: known present by the presence topic, and the pools' workers} */
     public Set<String> knownYards() {
         Set<String> out = new LinkedHashSet<>();
         PresenceShare p = presence();
@@ -297,9 +300,9 @@ public final class FlowRouter {
     }
 
     /**
-     * A yard left the lane (its socket is gone, or a send to it found nobody): it is dropped from every pool at
-     * once, its in-flight requests handed to another worker (idempotent ones) or answered {@code err}
-     * {@code failed}, and its departure published. Returns the actions (to {@link #settle}).
+     * {@return a yard left the lane (its socket is gone, or a send to it found nobody): it is dropped from every pool
+     * at once, its in-flight requests handed to another worker (idempotent ones) or answered {@code err} {@code
+     * failed}, and its departure published} Returns the actions (to {@link #settle}).
      */
     public List<RouteAction> yardLeft(String yard, Instant now) {
         List<RouteAction> out = new ArrayList<>();
@@ -318,7 +321,7 @@ public final class FlowRouter {
     }
 
     /**
-     * A message this router handed to {@code yard} could not be delivered. When the yard is {@code gone} (no
+     * {@return a message this router handed to {@code yard} could not be delivered} When the yard is {@code gone} (no
      * socket, or nobody reading it) it leaves as in {@link #yardLeft}; a request the pools were waiting on is then
      * answered (or handed on) by them ({@link LaneFailure#answered}). Otherwise a pool stops waiting for it and the
      * driver answers it as usual.
@@ -380,7 +383,7 @@ public final class FlowRouter {
         return stats.get(s.ordinal());
     }
 
-    /** A snapshot of every counter. */
+    /** {@return a snapshot of every counter} */
     public Map<Stat, Long> stats() {
         Map<Stat, Long> m = new EnumMap<>(Stat.class);
         for (Stat s : Stat.values()) {

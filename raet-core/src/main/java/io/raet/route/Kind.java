@@ -29,12 +29,12 @@ public enum Kind {
         this.wire = wire;
     }
 
-    /** The spelling in messages. */
+    /** {@return the spelling in messages} */
     public String wire() {
         return wire;
     }
 
-    /** Whether this kind answers another message through {@code re}. */
+    /** {@return whether this kind answers another message through {@code re}} */
     public boolean isAnswer() {
         return this == RSP || this == ACK || this == ERR;
     }

@@ -81,24 +81,24 @@ public final class Policy {
             return new Rule(role, dst, Effect.DENY);
         }
 
-        /** This rule, for the channels {@code channel} matches only. */
+        /** {@return this rule, for the channels {@code channel} matches only} */
         public Rule onChannel(String channel) {
             return new Rule(role, dst, action, channel, tag);
         }
 
-        /** This rule, for messages whose tag {@code tag} matches only. */
+        /** {@return this rule, for messages whose tag {@code tag} matches only} */
         public Rule withTag(String tag) {
             return new Rule(role, dst, action, channel, tag);
         }
 
-        /** Whether the rule matches a sender's role and destination, on any channel and tag it names. */
+        /** {@return whether the rule matches a sender's role and destination, on any channel and tag it names} */
         public boolean matches(String senderRole, String dstKey) {
             return glob(role, senderRole == null ? "" : senderRole) && glob(dst, dstKey);
         }
 
         /**
-         * Whether the rule applies to a message from {@code senderRole} to {@code dstKey} on {@code messageChannel}
-         * tagged {@code messageTag} (null: no tag).
+         * {@return whether the rule applies to a message from {@code senderRole} to {@code dstKey} on {@code
+         * messageChannel} tagged {@code messageTag} (null: no tag)}
          */
         public boolean matches(String senderRole, String dstKey, String messageChannel, String messageTag) {
             return matches(senderRole, dstKey) && glob(channel, messageChannel == null ? "" : messageChannel)
@@ -224,17 +224,17 @@ public final class Policy {
     }
 
     /**
-     * The decision for a message from a sender with {@code role} to {@code dst}, at a router of {@code localEstate},
-     * on the channel {@code dst} names.
+     * {@return the decision for a message from a sender with {@code role} to {@code dst}, at a router of {@code
+     * localEstate}, on the channel {@code dst} names}
      */
     public Decision decide(String role, Address dst, String localEstate) {
         return decide(role, dst, localEstate, dst.channel(), null);
     }
 
     /**
-     * The decision for a message from a sender with {@code role} to {@code dst} travelling on {@code channel} at a
-     * router of {@code localEstate} (the channel it arrived on from the road, or leaves on to the road), tagged
-     * {@code tag} (null: no tag).
+     * {@return the decision for a message from a sender with {@code role} to {@code dst} travelling on {@code channel}
+     * at a router of {@code localEstate} (the channel it arrived on from the road, or leaves on to the road), tagged
+     * {@code tag} (null: no tag)}
      */
     public Decision decide(String role, Address dst, String localEstate, String channel, String tag) {
         String key = dst.policyKey(localEstate);
@@ -246,7 +246,7 @@ public final class Policy {
         return new Decision(defaultEffect, -1, key);
     }
 
-    /** The table in its JSON-ready form (a list of mappings; {@code channel} only when a rule names one). */
+    /** {@return the table in its JSON-ready form (a list of mappings; {@code channel} only when a rule names one)} */
     public List<Map<String, Object>> toRules() {
         List<Map<String, Object>> out = new ArrayList<>();
         for (Rule r : rules) {
@@ -265,7 +265,7 @@ public final class Policy {
         return out;
     }
 
-    /** Whether {@code pattern}, with {@code *} matching any run of characters, matches all of {@code text}. */
+    /** {@return whether {@code pattern}, with {@code *} matching any run of characters, matches all of {@code text}} */
     public static boolean glob(String pattern, String text) {
         int p = 0;
         int t = 0;

@@ -266,14 +266,14 @@ public final class PoolShare implements Share {
     }
 
     /**
-     * An answer from {@code yard} with {@code re} to {@code client}: when it answers a request in flight to that
-     * worker, the request is done (true).
+     * {@return an answer from {@code yard} with {@code re} to {@code client}: when it answers a request in flight to
+     * that worker, the request is done (true)}
      */
     public synchronized boolean answered(String yard, Address client, String re) {
         return take(yard, client, re) != null;
     }
 
-    /** Whether the request {@code id} of {@code client} is in flight to the worker {@code yard}. */
+    /** {@return whether the request {@code id} of {@code client} is in flight to the worker {@code yard}} */
     public synchronized boolean inFlight(String yard, Address client, String id) {
         Entry e = inFlight.get(new Key(client, id));
         return e != null && e.worker.yard.equals(yard);
@@ -314,7 +314,7 @@ public final class PoolShare implements Share {
         return out;
     }
 
-    /** The {@code err} ({@code failed}) answering a request whose worker left. */
+    /** {@return the {@code err} ({@code failed}) answering a request whose worker left} */
     public FlowMessage orphanError(InFlight o) {
         Map<String, Object> about = new LinkedHashMap<>();
         about.put("kind", o.request().kind().wire());
@@ -324,7 +324,7 @@ public final class PoolShare implements Share {
                 "worker '" + o.worker() + "' of share '" + name + "' left before answering").with("data", about);
     }
 
-    /** The workers, in registration order. */
+    /** {@return the workers, in registration order} */
     public synchronized List<WorkerState> workers() {
         List<WorkerState> out = new ArrayList<>(workers.size());
         for (Worker w : workers) {
@@ -333,7 +333,7 @@ public final class PoolShare implements Share {
         return out;
     }
 
-    /** Whether {@code yard} is a worker of this pool. */
+    /** {@return whether {@code yard} is a worker of this pool} */
     public synchronized boolean hasWorker(String yard) {
         for (Worker w : workers) {
             if (w.yard.equals(yard)) {
@@ -353,12 +353,12 @@ public final class PoolShare implements Share {
         return delivered;
     }
 
-    /** In-flight requests forgotten because the table was full. */
+    /** {@return in-flight requests forgotten because the table was full} */
     public synchronized long evicted() {
         return evicted;
     }
 
-    /** Sequential-flow affinities forgotten because the table was full. */
+    /** {@return sequential-flow affinities forgotten because the table was full} */
     public synchronized long flowsEvicted() {
         return flowsEvicted;
     }

@@ -13,12 +13,12 @@ import java.util.Map;
  */
 public record PresenceEvent(String event, String estate, String yard, Object stamp, Map<String, String> estates,
         List<String> yards, FlowMessage message) {
-    /** Whether this is about an estate of the road. */
+    /** {@return whether this is about an estate of the road} */
     public boolean isEstate() {
         return PresenceShare.ESTATE_EVENTS.contains(event);
     }
 
-    /** Whether this is about a yard of the lane. */
+    /** {@return whether this is about a yard of the lane} */
     public boolean isYard() {
         return PresenceShare.YARD_EVENTS.contains(event);
     }

@@ -67,7 +67,7 @@ public final class PresenceShare implements Share {
         return self;
     }
 
-    /** The topic underneath (its subscribers and counters). */
+    /** {@return the topic underneath (its subscribers and counters)} */
     public TopicShare topic() {
         return topic;
     }
@@ -106,8 +106,8 @@ public final class PresenceShare implements Share {
     }
 
     /**
-     * The {@code pub} announcing an estate event ({@link #ESTATE_EVENTS}), from the router to this topic, stamped
-     * {@code now} when given; deliver it to this share (through the flow router) to fan it out.
+     * {@return the {@code pub} announcing an estate event ({@link #ESTATE_EVENTS}), from the router to this topic,
+     * stamped {@code now} when given; deliver it to this share (through the flow router) to fan it out}
      */
     public FlowMessage estate(String event, String estate, Instant now) {
         if (!ESTATE_EVENTS.contains(event)) {
@@ -128,8 +128,8 @@ public final class PresenceShare implements Share {
     }
 
     /**
-     * The {@code pub} announcing that {@code yard} arrived or left, or null when that is no change (the yard was
-     * already known present, or was not known).
+     * {@return the {@code pub} announcing that {@code yard} arrived or left, or null when that is no change (the yard
+     * was already known present, or was not known)}
      */
     public FlowMessage yard(boolean arrived, String yard, Instant now) {
         synchronized (this) {
@@ -155,22 +155,22 @@ public final class PresenceShare implements Share {
         return pub(arrived ? "yard.arrived" : "yard.left", data, now);
     }
 
-    /** Whether {@code yard} is known present. */
+    /** {@return whether {@code yard} is known present} */
     public synchronized boolean hasYard(String yard) {
         return yards.contains(yard);
     }
 
-    /** The yards known present. */
+    /** {@return the yards known present} */
     public synchronized List<String> yards() {
         return List.copyOf(yards);
     }
 
-    /** The last event of each estate known. */
+    /** {@return the last event of each estate known} */
     public synchronized Map<String, String> estates() {
         return Map.copyOf(estates);
     }
 
-    /** Events published. */
+    /** {@return events published} */
     public synchronized long published() {
         return published;
     }

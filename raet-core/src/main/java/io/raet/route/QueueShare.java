@@ -77,7 +77,7 @@ public final class QueueShare implements Share {
         return overflow;
     }
 
-    /** Whether each sender has its own queue (see {@link #perSource}). */
+    /** {@return whether each sender has its own queue (see {@link #perSource})} */
     public boolean isPerSource() {
         return perSource;
     }
@@ -116,7 +116,7 @@ public final class QueueShare implements Share {
         }
     }
 
-    /** The oldest message, removed, or empty when the queue is empty. */
+    /** {@return the oldest message, removed, or empty when the queue is empty} */
     public Optional<FlowMessage> poll() {
         lock.lock();
         try {
@@ -189,7 +189,7 @@ public final class QueueShare implements Share {
         }
     }
 
-    /** Messages lost to overflow (the dropped oldest, or the refused new ones). */
+    /** {@return messages lost to overflow (the dropped oldest, or the refused new ones)} */
     public long dropped() {
         lock.lock();
         try {

@@ -53,7 +53,7 @@ public final class Repeater {
         return active.remove(handle) != null;
     }
 
-    /** The copies due now. */
+    /** {@return the copies due now} */
     public synchronized List<FlowMessage> tick(long now) {
         List<FlowMessage> out = new ArrayList<>();
         var it = active.values().iterator();

@@ -45,7 +45,7 @@ public final class Requester {
         this(self, timeoutNanos, Ids.random());
     }
 
-    /** A {@code req} to {@code dst} with the default timeout. */
+    /** {@return a {@code req} to {@code dst} with the default timeout} */
     public Pending request(Address dst, Object data, long now) {
         return request(dst, data, timeoutNanos, now);
     }

@@ -84,7 +84,7 @@ public final class Resequencer {
         flows.remove(new Flow(src, dst));
     }
 
-    /** The next {@code seq} expected on a flow. */
+    /** {@return the next {@code seq} expected on a flow} */
     public synchronized long expected(Address src, Address dst) {
         State s = flows.get(new Flow(src, dst));
         return s == null ? 0 : s.next;

@@ -10,18 +10,18 @@ import java.util.function.Function;
 public final class Responder {
     private Responder() {}
 
-    /** The {@code rsp} to {@code req} carrying {@code data}. */
+    /** {@return the {@code rsp} to {@code req} carrying {@code data}} */
     public static FlowMessage respond(FlowMessage req, Object data) {
         requireKind(req, Kind.REQ);
         return FlowMessage.builder(Kind.RSP, req.dst(), req.src()).re(req.id()).data(data).build();
     }
 
-    /** An {@code err} answering {@code req} (any kind but {@code err}). */
+    /** {@return an {@code err} answering {@code req} (any kind but {@code err})} */
     public static FlowMessage fail(FlowMessage req, ErrorCode code, String text) {
         return FlowMessage.errorFor(req, req.dst(), code, text);
     }
 
-    /** The {@code ack} of an {@code ackd} message. */
+    /** {@return the {@code ack} of an {@code ackd} message} */
     public static FlowMessage ack(FlowMessage ackd) {
         requireKind(ackd, Kind.ACKD);
         return FlowMessage.builder(Kind.ACK, ackd.dst(), ackd.src()).re(ackd.id()).build();

@@ -45,7 +45,7 @@ public record Route(Address src, Address dst) {
         return new Route(s, d);
     }
 
-    /** The mapping form {@code {"src": [...], "dst": [...]}}. */
+    /** {@return the mapping form {@code {"src": [...], "dst": [...]}}} */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("src", src.toList());

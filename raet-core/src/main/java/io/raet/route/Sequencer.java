@@ -24,7 +24,7 @@ public final class Sequencer {
         this(Ids.random());
     }
 
-    /** A {@code msg} from {@code src} to {@code dst} with the flow's next {@code seq}. */
+    /** {@return a {@code msg} from {@code src} to {@code dst} with the flow's next {@code seq}} */
     public FlowMessage next(Address src, Address dst, Object data) {
         return next(FlowMessage.msg(src, dst, data));
     }

@@ -4,7 +4,7 @@ import java.util.List;
 
 /** A named place inside a yard that receives routed messages. */
 public sealed interface Share permits BestValueShare, QueueShare, TopicShare, PoolShare, PresenceShare {
-    /** The dotted name ({@code ""} is the yard's default share). */
+    /** {@return the dotted name ({@code ""} is the yard's default share)} */
     String name();
 
     /**
@@ -14,6 +14,6 @@ public sealed interface Share permits BestValueShare, QueueShare, TopicShare, Po
      */
     List<FlowMessage> deliver(FlowMessage message);
 
-    /** How many messages were delivered to this share. */
+    /** {@return how many messages were delivered to this share} */
     long delivered();
 }

@@ -34,7 +34,7 @@ public final class Shares {
         return home;
     }
 
-    /** The address of the share named {@code name} in this yard. */
+    /** {@return the address of the share named {@code name} in this yard} */
     public Address addressOf(String name) {
         return home.withShare(name);
     }
@@ -82,17 +82,19 @@ public final class Shares {
         return add(new TopicShare(addressOf(name), maxSubscribers));
     }
 
-    /** A load-balanced share served by worker yards ({@link PoolShare}); a router's own yard holds these. */
+    /** {@return a load-balanced share served by worker yards ({@link PoolShare}); a router's own yard holds these} */
     public PoolShare pool(String name) {
         return add(new PoolShare(addressOf(name)));
     }
 
-    /** The presence topic {@value PresenceShare#NAME} ({@link PresenceShare}); a router's own yard holds it. */
+    /**
+     * {@return the presence topic {@value PresenceShare#NAME} ({@link PresenceShare}); a router's own yard holds it}
+     */
     public PresenceShare presence() {
         return add(new PresenceShare(home));
     }
 
-    /** The pools among the shares. */
+    /** {@return the pools among the shares} */
     public List<PoolShare> pools() {
         List<PoolShare> out = new java.util.ArrayList<>();
         for (Share s : shares.values()) {
@@ -138,7 +140,7 @@ public final class Shares {
         return s.deliver(m);
     }
 
-    /** Messages that named no share here. */
+    /** {@return messages that named no share here} */
     public long unknown() {
         return unknown.get();
     }

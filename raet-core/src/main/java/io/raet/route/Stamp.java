@@ -21,7 +21,7 @@ public final class Stamp {
         return FORMAT.format(time.truncatedTo(ChronoUnit.MICROS));
     }
 
-    /** The instant of a stamp this class wrote. */
+    /** {@return the instant of a stamp this class wrote} */
     public static Instant parse(String stamp) {
         return Instant.from(FORMAT.parse(stamp));
     }

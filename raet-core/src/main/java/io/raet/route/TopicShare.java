@@ -113,12 +113,12 @@ public final class TopicShare implements Share {
         return pub.copy(from, to, fields);
     }
 
-    /** The subscribers, in subscription order. */
+    /** {@return the subscribers, in subscription order} */
     public synchronized List<Address> subscribers() {
         return List.copyOf(subscribers.keySet());
     }
 
-    /** The tag pattern of a subscriber, or null (every pub, or not a subscriber). */
+    /** {@return the tag pattern of a subscriber, or null (every pub, or not a subscriber)} */
     public synchronized String tags(Address subscriber) {
         return subscribers.get(subscriber);
     }
@@ -165,7 +165,7 @@ public final class TopicShare implements Share {
         return refused;
     }
 
-    /** Messages of other kinds, ignored. */
+    /** {@return messages of other kinds, ignored} */
     public synchronized long ignored() {
         return ignored;
     }

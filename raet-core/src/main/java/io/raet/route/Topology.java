@@ -8,24 +8,26 @@ import java.util.Set;
  * engine's remotes, the lane's yards).
  */
 public interface Topology {
-    /** Whether {@code estate} is a known remote estate on the road. */
+    /** {@return whether {@code estate} is a known remote estate on the road} */
     boolean hasEstate(String estate);
 
-    /** Whether {@code yard} is a yard on this host's lane (other than the router's own). */
+    /** {@return whether {@code yard} is a yard on this host's lane (other than the router's own)} */
     boolean hasYard(String yard);
 
-    /** This estate's name. */
+    /** {@return this estate's name} */
     String localEstate();
 
     /**
-     * Whether the router has a road for {@code channel} ({@code ""}: the default road). By default every channel is
-     * free text carried on the one road, as before channels picked roads.
+     * {@return whether the router has a road for {@code channel} ({@code ""}: the default road)} By default every
+     * channel is free text carried on the one road, as before channels picked roads.
      */
     default boolean hasChannel(String channel) {
         return true;
     }
 
-    /** Whether {@code estate} is a known remote on the road of {@code channel}; by default {@link #hasEstate}. */
+    /**
+     * {@return whether {@code estate} is a known remote on the road of {@code channel}; by default {@link #hasEstate}}
+     */
     default boolean hasEstate(String estate, String channel) {
         return hasEstate(estate);
     }

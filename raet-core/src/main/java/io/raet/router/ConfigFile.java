@@ -79,8 +79,8 @@ public final class ConfigFile {
     }
 
     /**
-     * What is wrong with a JSON text, in one line: Jackson's reason without its internal detail, and where:
-     * {@code Unexpected character ('x'): was expecting double-quote to start field name at line 1 column 3}.
+     * {@return what is wrong with a JSON text, in one line: Jackson's reason without its internal detail, and where:
+     * {@code Unexpected character ('x'): was expecting double-quote to start field name at line 1 column 3}}
      */
     public static String problem(JsonProcessingException e) {
         String reason = String.valueOf(e.getOriginalMessage());
@@ -97,24 +97,24 @@ public final class ConfigFile {
                 : reason + " at line " + at.getLineNr() + " column " + at.getColumnNr();
     }
 
-    /** The keys present. */
+    /** {@return the keys present} */
     public Set<String> keys() {
         Set<String> out = new TreeSet<>();
         values.keySet().forEach(k -> out.add(String.valueOf(k)));
         return Collections.unmodifiableSet(out);
     }
 
-    /** Whether the file sets {@code key}. */
+    /** {@return whether the file sets {@code key}} */
     public boolean has(String key) {
         return values.containsKey(key);
     }
 
-    /** The value as parsed (String, Integer, Long, Double, Boolean, List, Map or null). */
+    /** {@return the value as parsed (String, Integer, Long, Double, Boolean, List, Map or null)} */
     public Object get(String key) {
         return values.get(key);
     }
 
-    /** A string; {@link IllegalArgumentException} naming the key when it is something else. */
+    /** {@return a string; {@link IllegalArgumentException} naming the key when it is something else} */
     public String string(String key) {
         if (!(values.get(key) instanceof String s)) {
             throw new IllegalArgumentException("'" + key + "' must be a string");
@@ -122,7 +122,9 @@ public final class ConfigFile {
         return s;
     }
 
-    /** An integer that fits an int; {@link IllegalArgumentException} naming the key when it is something else. */
+    /**
+     * {@return an integer that fits an int; {@link IllegalArgumentException} naming the key when it is something else}
+     */
     public int integer(String key) {
         if (!(values.get(key) instanceof Integer i)) {
             throw new IllegalArgumentException("'" + key + "' must be an integer");
@@ -138,7 +140,10 @@ public final class ConfigFile {
         return b;
     }
 
-    /** A number (an integer or a decimal); {@link IllegalArgumentException} naming the key when it is something else. */
+    /**
+     * {@return a number (an integer or a decimal); {@link IllegalArgumentException} naming the key when it is something
+     * else}
+     */
     public double number(String key) {
         if (!(values.get(key) instanceof Number n)) {
             throw new IllegalArgumentException("'" + key + "' must be a number");
@@ -163,7 +168,7 @@ public final class ConfigFile {
         return new ConfigFile(m, base);
     }
 
-    /** A list; an absent key is an empty list. */
+    /** {@return a list; an absent key is an empty list} */
     public List<?> list(String key) {
         Object v = values.get(key);
         if (v == null) {
@@ -175,7 +180,7 @@ public final class ConfigFile {
         return l;
     }
 
-    /** A list of strings ({@code what} they are, for the message when they are not); absent: an empty list. */
+    /** {@return a list of strings ({@code what} they are, for the message when they are not); absent: an empty list} */
     public List<String> strings(String key, String what) {
         List<?> l = list(key);
         for (Object o : l) {
@@ -188,7 +193,7 @@ public final class ConfigFile {
         return s;
     }
 
-    /** A path; a relative one is taken from the file's directory. */
+    /** {@return a path; a relative one is taken from the file's directory} */
     public Path path(String key) {
         return resolve(string(key));
     }

@@ -478,32 +478,32 @@ public final class Router implements AutoCloseable {
         return main.road.name();
     }
 
-    /** The router's road address on the default channel. */
+    /** {@return the router's road address on the default channel} */
     public InetSocketAddress address() {
         return main.road.address();
     }
 
-    /** The router's road address on {@code channel}. */
+    /** {@return the router's road address on {@code channel}} */
     public InetSocketAddress address(String channel) {
         return channel(channel).road.address();
     }
 
-    /** The path of the router yard's socket. */
+    /** {@return the path of the router yard's socket} */
     public Path lanePath() {
         return lane.ha();
     }
 
-    /** The road of the default channel. */
+    /** {@return the road of the default channel} */
     public RoadStack road() {
         return main.road;
     }
 
-    /** The road of {@code channel}. */
+    /** {@return the road of {@code channel}} */
     public RoadStack road(String channel) {
         return channel(channel).road;
     }
 
-    /** The names of the router's channels, the default one ({@code ""}) first. */
+    /** {@return the names of the router's channels, the default one ({@code ""}) first} */
     public Set<String> channels() {
         return channels.keySet();
     }
@@ -520,7 +520,7 @@ public final class Router implements AutoCloseable {
         return lane;
     }
 
-    /** The router's own shares ({@code [estate, "router", share]}). */
+    /** {@return the router's own shares ({@code [estate, "router", share]})} */
     public Shares shares() {
         return flows.shares();
     }
@@ -538,12 +538,12 @@ public final class Router implements AutoCloseable {
         emit(new RouterEvent.PolicyLoaded(null, next.rules().size(), next.defaultEffect().wire()));
     }
 
-    /** The governed version in force, 0 before the first or for a router that is not governed. */
+    /** {@return the governed version in force, 0 before the first or for a router that is not governed} */
     public long policyVersion() {
         return trust == null ? 0 : trust.version();
     }
 
-    /** The router's policy chain (its audit log), for a governed router. */
+    /** {@return the router's policy chain (its audit log), for a governed router} */
     public java.util.Optional<List<SignedVersion>> policyChain() {
         if (trust == null) {
             return java.util.Optional.empty();
@@ -553,7 +553,7 @@ public final class Router implements AutoCloseable {
         }
     }
 
-    /** The behaviour-driven restriction of this router's sources. */
+    /** {@return the behaviour-driven restriction of this router's sources} */
     public Restrictions restrictions() {
         return restrictions;
     }
@@ -597,7 +597,7 @@ public final class Router implements AutoCloseable {
         dispatch(flows.fromShares(message, Instant.now()), ROUTER_SOURCE);
     }
 
-    /** The alias table in force. */
+    /** {@return the alias table in force} */
     public Aliases aliases() {
         return flows.aliases();
     }
@@ -626,7 +626,7 @@ public final class Router implements AutoCloseable {
         return m;
     }
 
-    /** The error that closed the router by itself, or null. */
+    /** {@return the error that closed the router by itself, or null} */
     public Throwable failure() {
         return failure;
     }

@@ -609,7 +609,7 @@ public final class RouterConfig {
         return main;
     }
 
-    /** The keep directory, or null for a router that keeps nothing on disk. */
+    /** {@return the keep directory, or null for a router that keeps nothing on disk} */
     public Path keep() {
         return keep;
     }
@@ -622,12 +622,12 @@ public final class RouterConfig {
         return lane;
     }
 
-    /** The lane's socket directory, or null for the lane's default. */
+    /** {@return the lane's socket directory, or null for the lane's default} */
     public Path laneDir() {
         return laneDir;
     }
 
-    /** The yards admitted on the lane; empty: any yard whose socket is in the lane directory. */
+    /** {@return the yards admitted on the lane; empty: any yard whose socket is in the lane directory} */
     public List<String> yards() {
         return yards;
     }
@@ -637,17 +637,17 @@ public final class RouterConfig {
         return join;
     }
 
-    /** The table used when there is no policy file (or before it is first read). */
+    /** {@return the table used when there is no policy file (or before it is first read)} */
     public Policy policy() {
         return policy;
     }
 
-    /** A policy file re-read whenever it changes, or null. */
+    /** {@return a policy file re-read whenever it changes, or null} */
     public Path policyFile() {
         return policyFile;
     }
 
-    /** An alias table file ({@link io.raet.route.Aliases}) re-read whenever it changes, or null. */
+    /** {@return an alias table file ({@link io.raet.route.Aliases}) re-read whenever it changes, or null} */
     public Path aliasFile() {
         return aliasFile;
     }
@@ -664,57 +664,57 @@ public final class RouterConfig {
         return joinRetry;
     }
 
-    /** Most messages queued for one yard. */
+    /** {@return most messages queued for one yard} */
     public int laneQueue() {
         return laneQueue;
     }
 
-    /** Most messages of one source queued for one yard. */
+    /** {@return most messages of one source queued for one yard} */
     public int laneQueuePerSource() {
         return laneQueuePerSource;
     }
 
-    /** Most received messages of one yard waiting to be routed. */
+    /** {@return most received messages of one yard waiting to be routed} */
     public int laneInboxPerSource() {
         return laneInboxPerSource;
     }
 
-    /** Most messages forwarded to one estate and not yet acknowledged by it. */
+    /** {@return most messages forwarded to one estate and not yet acknowledged by it} */
     public int roadInFlight() {
         return roadInFlight;
     }
 
-    /** Every road of the router by channel name, the default channel ({@code ""}) first. */
+    /** {@return every road of the router by channel name, the default channel ({@code ""}) first} */
     public Map<String, Channel> channels() {
         return channels;
     }
 
-    /** The control channel, if one is configured. */
+    /** {@return the control channel, if one is configured} */
     public java.util.Optional<Channel> control() {
         return channels.values().stream().filter(Channel::control).findFirst();
     }
 
-    /** The genesis document of the governed policy, or null for a router with its own policy. */
+    /** {@return the genesis document of the governed policy, or null for a router with its own policy} */
     public Path genesis() {
         return genesis;
     }
 
-    /** The directory of the router's policy chain (its audit log), or null. */
+    /** {@return the directory of the router's policy chain (its audit log), or null} */
     public Path chain() {
         return chain;
     }
 
-    /** Where the passphrase of sealed keeps comes from, or null. */
+    /** {@return where the passphrase of sealed keeps comes from, or null} */
     public PassphraseSource passphrase() {
         return passphrase;
     }
 
-    /** The behaviour-driven restriction. */
+    /** {@return the behaviour-driven restriction} */
     public Restrictions.Settings restrictions() {
         return restrictions;
     }
 
-    /** Most {@code err} answers a second to one source for its messages refused at a bound. */
+    /** {@return most {@code err} answers a second to one source for its messages refused at a bound} */
     public double refusalErrorRate() {
         return refusalErrorRate;
     }

@@ -123,27 +123,27 @@ public final class Yard implements AutoCloseable {
         return name;
     }
 
-    /** This yard's relative address {@code ["", name, "", ""]}; the router fills the estate. */
+    /** {@return this yard's relative address {@code ["", name, "", ""]}; the router fills the estate} */
     public Address address() {
         return Address.of("", name);
     }
 
-    /** The path of this yard's socket. */
+    /** {@return the path of this yard's socket} */
     public Path path() {
         return lane.ha();
     }
 
-    /** The lane stack underneath (plain bodies to other yards, counters). */
+    /** {@return the lane stack underneath (plain bodies to other yards, counters)} */
     public LaneStack lane() {
         return lane;
     }
 
-    /** The shares of this yard. */
+    /** {@return the shares of this yard} */
     public Shares shares() {
         return shares;
     }
 
-    /** A queue share (created on first use): every message to {@code ["", name, share]}, in order. */
+    /** {@return a queue share (created on first use): every message to {@code ["", name, share]}, in order} */
     public QueueShare queue(String share) {
         return shares.get(share).map(s -> {
             if (s instanceof QueueShare q) {
@@ -153,7 +153,7 @@ public final class Yard implements AutoCloseable {
         }).orElseGet(() -> shares.queue(share));
     }
 
-    /** A best-value share (created on first use): only the latest message is kept. */
+    /** {@return a best-value share (created on first use): only the latest message is kept} */
     public BestValueShare best(String share) {
         return shares.get(share).map(s -> {
             if (s instanceof BestValueShare v) {
@@ -252,7 +252,7 @@ public final class Yard implements AutoCloseable {
         return control(Kind.SUB, Address.of("", "", PresenceShare.NAME), PresenceShare.NAME, tags);
     }
 
-    /** A fresh message id of this yard (for messages built with {@link FlowMessage#builder}). */
+    /** {@return a fresh message id of this yard (for messages built with {@link FlowMessage#builder})} */
     public String newId() {
         return ids.get();
     }
@@ -281,9 +281,12 @@ public final class Yard implements AutoCloseable {
 
     /**
      * Acknowledged delivery: sends an {@code ackd} and sends it again (same id) every retry period until the
-     * receiving yard's {@code ack} comes; the receiver delivers it once however many copies arrive. The future
-     * completes with the {@code ack}, or fails with a {@link FlowException} ({@code timeout} after the last retry, or
-     * the code of an {@code err}).
+     * receiving yard's {@code ack} comes; the receiver delivers it once however many copies arrive.
+     *
+     * @param dst the destination
+     * @param data the message's {@code data}
+     * @return completes with the {@code ack}, or fails with a {@link FlowException} ({@code timeout} after the last
+     *     retry, or the code of an {@code err})
      */
     public CompletableFuture<FlowMessage> sendAcked(Address dst, Object data) {
         return track(ackedSender.send(dst, data, System.nanoTime()));
@@ -292,6 +295,10 @@ public final class Yard implements AutoCloseable {
     /**
      * Sequential delivery: acknowledged messages numbered {@code seq} 0, 1, 2, … on the flow from this yard to
      * {@code dst}; a receiving {@link Yard} delivers each flow in order, whatever order the copies arrive in.
+     *
+     * @param dst the destination
+     * @param data the message's {@code data}
+     * @return completes with the {@code ack}, or fails as {@link #sendAcked} does
      */
     public CompletableFuture<FlowMessage> sendSequential(Address dst, Object data) {
         FlowMessage m = sequencer.next(address(), dst, data);
@@ -305,8 +312,14 @@ public final class Yard implements AutoCloseable {
     }
 
     /**
-     * Repeated delivery: sends a {@code msg} to {@code dst} now and again every {@code period}, {@code times} times
-     * in all (0: until {@link #cancelRepeat}). Returns the handle to cancel it.
+     * Repeated delivery: sends a {@code msg} to {@code dst} now and again every {@code period}, {@code times} times in
+     * all.
+     *
+     * @param dst the destination
+     * @param data the message's {@code data}
+     * @param period the time between two copies
+     * @param times how many copies in all; 0: until {@link #cancelRepeat}
+     * @return the handle that cancels it
      */
     public long repeat(Address dst, Object data, Duration period, long times) {
         FlowMessage m = FlowMessage.builder(Kind.MSG, address(), dst).id(ids.get()).data(data).build();
@@ -322,7 +335,10 @@ public final class Yard implements AutoCloseable {
         return repeater.cancel(handle);
     }
 
-    /** A request with the default timeout; the future has the {@code rsp}, or fails with a {@link FlowException}. */
+    /**
+     * {@return a request with the default timeout; the future has the {@code rsp}, or fails with a {@link
+     * FlowException}}
+     */
     public CompletableFuture<FlowMessage> request(Address dst, Object data) {
         return request(dst, data, requestTimeout);
     }
@@ -415,7 +431,7 @@ public final class Yard implements AutoCloseable {
         });
     }
 
-    /** Counters: received, sent, bad messages, late answers, duplicates, failures. */
+    /** {@return counters: received, sent, bad messages, late answers, duplicates, failures} */
     public Map<String, Long> stats() {
         Map<String, Long> m = new TreeMap<>();
         for (Count c : Count.values()) {

@@ -36,14 +36,14 @@ public final class CanonicalJson {
 
     private CanonicalJson() {}
 
-    /** The canonical bytes of a value. */
+    /** {@return the canonical bytes of a value} */
     public static byte[] encode(Object value) {
         StringBuilder sb = new StringBuilder(256);
         write(sb, value, 0);
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** The canonical text of a value. */
+    /** {@return the canonical text of a value} */
     public static String text(Object value) {
         return new String(encode(value), StandardCharsets.UTF_8);
     }

@@ -77,7 +77,7 @@ public final class Genesis {
         return threshold;
     }
 
-    /** The governors, sorted by name. */
+    /** {@return the governors, sorted by name} */
     public List<GovernorKey> governors() {
         return governors;
     }
@@ -86,20 +86,20 @@ public final class Genesis {
         return governors.stream().filter(g -> g.name().equals(name)).findFirst();
     }
 
-    /** SHA-256 of the canonical form, hex: what version 1 links to and every version names. */
+    /** {@return SHA-256 of the canonical form, hex: what version 1 links to and every version names} */
     public String hash() {
         return hash;
     }
 
     /**
-     * How many governors may be compromised (sign two versions of one number) with no fork possible: {@code 2M − N
-     * − 1}. A fork needs at least {@code 2M − N} double signers, and honest governors to split their votes.
+     * {@return how many governors may be compromised (sign two versions of one number) with no fork possible: {@code 2M
+     * − N − 1}} A fork needs at least {@code 2M − N} double signers, and honest governors to split their votes.
      */
     public int forkTolerance() {
         return 2 * threshold - governors.size() - 1;
     }
 
-    /** How many governors may be away (or refuse) with versions still passing: {@code N − M}. */
+    /** {@return how many governors may be away (or refuse) with versions still passing: {@code N − M}} */
     public int outageTolerance() {
         return governors.size() - threshold;
     }

@@ -55,12 +55,12 @@ public final class PolicyChain {
         return genesis;
     }
 
-    /** The head's number; 0 before the first version. */
+    /** {@return the head's number; 0 before the first version} */
     public long version() {
         return versions.size();
     }
 
-    /** The hash the next version links to: the head's, or the genesis's before the first version. */
+    /** {@return the hash the next version links to: the head's, or the genesis's before the first version} */
     public String headHash() {
         return versions.isEmpty() ? genesis.hash() : versions.getLast().hash();
     }
@@ -69,7 +69,7 @@ public final class PolicyChain {
         return versions.isEmpty() ? Optional.empty() : Optional.of(versions.getLast());
     }
 
-    /** Every applied version, oldest first: the audit log. */
+    /** {@return every applied version, oldest first: the audit log} */
     public List<SignedVersion> versions() {
         return List.copyOf(versions);
     }
@@ -78,19 +78,19 @@ public final class PolicyChain {
         return n >= 1 && n <= versions.size() ? Optional.of(versions.get((int) n - 1)) : Optional.empty();
     }
 
-    /** The governed table in effect; empty before the first version (the router keeps its own until then). */
+    /** {@return the governed table in effect; empty before the first version (the router keeps its own until then)} */
     public Optional<Policy> policy() {
         return head().map(v -> v.body().table());
     }
 
-    /** The estate keys the governors accept in the head version, by role. */
+    /** {@return the estate keys the governors accept in the head version, by role} */
     public Map<String, KeyAcceptance> acceptances() {
         Map<String, KeyAcceptance> out = new LinkedHashMap<>();
         head().ifPresent(v -> v.body().accept().forEach(a -> out.put(a.role(), a)));
         return out;
     }
 
-    /** The body of a proposal for the next version: this chain's head hash and number plus one. */
+    /** {@return the body of a proposal for the next version: this chain's head hash and number plus one} */
     public PolicyVersion propose(Policy table, List<KeyAcceptance> accept, String note) {
         return new PolicyVersion(genesis.hash(), version() + 1, headHash(), table, accept, note == null ? "" : note);
     }

@@ -99,17 +99,17 @@ public final class PolicyVersion {
         return note;
     }
 
-    /** The bytes each governor signs (a copy). */
+    /** {@return the bytes each governor signs (a copy)} */
     public byte[] canonical() {
         return canonical.clone();
     }
 
-    /** SHA-256 of {@link #canonical()}, hex. */
+    /** {@return SHA-256 of {@link #canonical()}, hex} */
     public String hash() {
         return hash;
     }
 
-    /** A table in the form versions carry it. */
+    /** {@return a table in the form versions carry it} */
     public static Map<String, Object> tableMap(Policy table) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("default", table.defaultEffect().wire());

@@ -61,7 +61,7 @@ public final class Restrictions {
             this.weight = weight;
         }
 
-        /** The default weight. */
+        /** {@return the default weight} */
         public double weight() {
             return weight;
         }
@@ -121,16 +121,16 @@ public final class Restrictions {
         }
 
         /**
-         * Throttled at 20, denied at 60 for 30 s, half-life 10 s, 20 messages a second when throttled, rate
+         * {@return the defaults: throttled at 20, denied at 60 for 30 s, half-life 10 s, 20 messages a second when throttled, rate
          * offences above 10,000 messages a second (burst 5,000), unanswered offences above 500 open requests, 4,096
-         * sources.
+         * sources}
          */
         public static Settings defaults() {
             return new Settings(true, 20, 60, Duration.ofSeconds(10), Duration.ofSeconds(30), 20, 10_000, 5000, 500,
                     Map.of(), 4096);
         }
 
-        /** Nothing is scored or refused. */
+        /** {@return settings under which nothing is scored or refused} */
         public static Settings off() {
             return defaults().withEnabled(false);
         }
@@ -328,7 +328,7 @@ public final class Restrictions {
         }
     }
 
-    /** Where {@code source} stands at {@code now} (lifting what is due). */
+    /** {@return where {@code source} stands at {@code now} (lifting what is due)} */
     public synchronized Level level(String source, long now) {
         Source s = sources.get(source);
         if (s == null) {
@@ -338,7 +338,7 @@ public final class Restrictions {
         return s.level;
     }
 
-    /** The score of {@code source} at {@code now}. */
+    /** {@return the score of {@code source} at {@code now}} */
     public synchronized double score(String source, long now) {
         Source s = sources.get(source);
         if (s == null) {
@@ -355,7 +355,7 @@ public final class Restrictions {
         }
     }
 
-    /** The sources restricted now, with their level. */
+    /** {@return the sources restricted now, with their level} */
     public synchronized Map<String, Level> restricted() {
         Map<String, Level> out = new TreeMap<>();
         sources.forEach((k, v) -> {
@@ -366,7 +366,7 @@ public final class Restrictions {
         return out;
     }
 
-    /** The changes since the last call, oldest first. */
+    /** {@return the changes since the last call, oldest first} */
     public synchronized List<Event> poll() {
         if (events.isEmpty()) {
             return List.of();

@@ -95,7 +95,7 @@ public record SignedVersion(PolicyVersion body, List<GovernorSignature> signatur
         return fromMap(CanonicalJson.parse(json, Limits.MAX_DOCUMENT_BYTES));
     }
 
-    /** The document as text (canonical JSON). */
+    /** {@return the document as text (canonical JSON)} */
     public byte[] encode() {
         return CanonicalJson.encode(toMap());
     }

@@ -33,7 +33,7 @@ public sealed interface TrustMessage {
 
     /** A governor's signature over version {@code version} with hash {@code hash}. */
     record Signature(long version, String hash, GovernorSignature signature) implements TrustMessage {
-        /** The signature a governor added to {@code signed}. */
+        /** {@return the signature a governor added to {@code signed}} */
         public static Signature of(SignedVersion signed, String governor) {
             GovernorSignature sig = signed.signatures().stream().filter(s -> s.governor().equals(governor))
                     .findFirst().orElseThrow(() -> new TrustException(governor + " did not sign this version"));
@@ -83,7 +83,7 @@ public sealed interface TrustMessage {
             }
         }
 
-        /** The answer of {@code chain}. */
+        /** {@return the answer of {@code chain}} */
         public CatchUpReply answer(PolicyChain chain) {
             return new CatchUpReply(chain.after(after, max));
         }

@@ -90,19 +90,19 @@ public final class TrustPlane {
         this.chain = Objects.requireNonNull(chain, "chain");
     }
 
-    /** The chain (read it under this object's lock, or from the driver's owner thread). */
+    /** {@return the chain (read it under this object's lock, or from the driver's owner thread)} */
     public PolicyChain chain() {
         return chain;
     }
 
-    /** The head's number. */
+    /** {@return the head's number} */
     public synchronized long version() {
         return chain.version();
     }
 
     /**
-     * A trust message from the control peer {@code from} (null: a local submitter, answered in
-     * {@link Result#answer}); {@code peers} are the control peers reachable now.
+     * {@return a trust message from the control peer {@code from} (null: a local submitter, answered in {@link
+     * Result#answer}); {@code peers} are the control peers reachable now}
      */
     public synchronized Result receive(String from, Object message, Collection<String> peers, long now) {
         Work w = new Work(from, peers);
@@ -127,14 +127,14 @@ public final class TrustPlane {
         return w.result();
     }
 
-    /** The control peer {@code peer} appeared (joined, allowed, alive again): ask it for what we lack. */
+    /** {@return the control peer {@code peer} appeared (joined, allowed, alive again): ask it for what we lack} */
     public synchronized Result peerUp(String peer, long now) {
         Work w = new Work(peer, List.of(peer));
         ask(w, peer, now, false);
         return w.result();
     }
 
-    /** Counters: messages received by type, answered, asked, applied, refused, malformed. */
+    /** {@return counters: messages received by type, answered, asked, applied, refused, malformed} */
     public synchronized Map<String, Long> stats() {
         Map<String, Long> out = new TreeMap<>();
         counts.forEach((k, v) -> out.put(k, v[0]));

@@ -9,7 +9,7 @@ import java.util.Optional;
  * restart cannot make it sign a second, conflicting proposal of that number.
  */
 public interface VoteLedger {
-    /** The hash this governor signed for version {@code version}, if it voted on that number. */
+    /** {@return the hash this governor signed for version {@code version}, if it voted on that number} */
     Optional<String> vote(long version);
 
     /**
