@@ -33,6 +33,14 @@ public final class Genesis {
     private final List<GovernorKey> governors;
     private final String hash;
 
+    /**
+     * A genesis: a trust domain's id, how many governors must sign a version, and the governors.
+     *
+     * @param id the trust domain's id
+     * @param threshold the least number of distinct governor signatures a version needs
+     * @param governors the governors
+     * @throws TrustException when the id, the threshold or a governor is not valid
+     */
     public Genesis(String id, int threshold, List<GovernorKey> governors) {
         if (id == null || id.length() > Limits.MAX_TEXT) {
             throw new TrustException("genesis id must be a name of at most " + Limits.MAX_TEXT + " characters");
@@ -69,10 +77,12 @@ public final class Genesis {
         this.hash = Hashes.sha256Hex(CanonicalJson.encode(toMap()));
     }
 
+    /** {@return the trust domain's id} */
     public String id() {
         return id;
     }
 
+    /** {@return the least number of distinct governor signatures a version needs} */
     public int threshold() {
         return threshold;
     }
@@ -82,6 +92,11 @@ public final class Genesis {
         return governors;
     }
 
+    /**
+     * {@return the governor named {@code name}, if the genesis names one}
+     *
+     * @param name the governor's name
+     */
     public Optional<GovernorKey> governor(String name) {
         return governors.stream().filter(g -> g.name().equals(name)).findFirst();
     }
@@ -104,6 +119,7 @@ public final class Genesis {
         return governors.size() - threshold;
     }
 
+    /** {@return the genesis in its JSON-ready form} */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("trust", "genesis");
@@ -115,6 +131,13 @@ public final class Genesis {
         return m;
     }
 
+    /**
+     * Reads a genesis from its JSON-ready form.
+     *
+     * @param value the parsed JSON
+     * @return the genesis
+     * @throws TrustException naming what is wrong
+     */
     public static Genesis fromMap(Object value) {
         Fields f = Fields.of("genesis", value, List.of("trust", "id", "threshold", "governors"));
         if (!"genesis".equals(f.get("trust"))) {
@@ -127,6 +150,13 @@ public final class Genesis {
         return new Genesis(f.string("id", Limits.MAX_TEXT), (int) f.integer("threshold", 1, Limits.MAX_GOVERNORS), gs);
     }
 
+    /**
+     * Reads a genesis from JSON text.
+     *
+     * @param json the text
+     * @return the genesis
+     * @throws TrustException naming what is wrong
+     */
     public static Genesis parse(byte[] json) {
         return fromMap(CanonicalJson.parse(json, Limits.MAX_DOCUMENT_BYTES));
     }

@@ -54,17 +54,42 @@ public final class TrustPlane {
 
     /** What happened, for the router's events. */
     public sealed interface Event {
-        /** A version was applied; {@code from} is the peer it came from, null for a local submission. */
+        /**
+         * A version was applied; {@code from} is the peer it came from, null for a local submission.
+         *
+         * @param version the version's number
+         * @param hash its hash
+         * @param signers the governors who signed it
+         * @param from the peer it came from, or null
+         */
         record Applied(long version, String hash, List<String> signers, String from) implements Event {}
 
-        /** A version or proposal was refused (a duplicate is not reported). */
+        /**
+         * A version or proposal was refused (a duplicate is not reported).
+         *
+         * @param verdict why it was refused
+         * @param from the peer it came from, or null
+         */
         record Refused(Verdict verdict, String from) implements Event {}
 
-        /** A proposal for the next version gained signatures and does not carry the threshold yet. */
+        /**
+         * A proposal for the next version gained signatures and does not carry the threshold yet.
+         *
+         * @param version the version's number
+         * @param hash its hash
+         * @param signers the governors who signed so far
+         * @param needed how many more signatures it needs
+         * @param from the peer the signatures came from, or null
+         */
         record Gathered(long version, String hash, List<String> signers, int needed, String from) implements Event {}
     }
 
-    /** A message for a control peer. */
+    /**
+     * A message for a control peer.
+     *
+     * @param peer the control peer
+     * @param message the message
+     */
     public record Send(String peer, Map<String, Object> message) {}
 
     /**
@@ -86,6 +111,11 @@ public final class TrustPlane {
     private final Map<String, Long> answered = new HashMap<>();
     private final Map<String, long[]> counts = new TreeMap<>();
 
+    /**
+     * A trust plane over {@code chain}.
+     *
+     * @param chain the router's chain
+     */
     public TrustPlane(PolicyChain chain) {
         this.chain = Objects.requireNonNull(chain, "chain");
     }
@@ -101,8 +131,14 @@ public final class TrustPlane {
     }
 
     /**
-     * {@return a trust message from the control peer {@code from} (null: a local submitter, answered in {@link
-     * Result#answer}); {@code peers} are the control peers reachable now}
+     * Takes a trust message from the control peer {@code from} (null: a local submitter, answered in
+     * {@link Result#answer}); {@code peers} are the control peers reachable now.
+     *
+     * @param from the control peer, or null
+     * @param message the message, as parsed JSON
+     * @param peers the control peers reachable now
+     * @param now the time, in nanoseconds
+     * @return what to send and store, what happened, and the answer for a local submitter
      */
     public synchronized Result receive(String from, Object message, Collection<String> peers, long now) {
         Work w = new Work(from, peers);
@@ -127,7 +163,13 @@ public final class TrustPlane {
         return w.result();
     }
 
-    /** {@return the control peer {@code peer} appeared (joined, allowed, alive again): ask it for what we lack} */
+    /**
+     * The control peer {@code peer} appeared (joined, allowed, alive again): asks it for what we lack.
+     *
+     * @param peer the control peer
+     * @param now the time, in nanoseconds
+     * @return the request to send
+     */
     public synchronized Result peerUp(String peer, long now) {
         Work w = new Work(peer, List.of(peer));
         ask(w, peer, now, false);
