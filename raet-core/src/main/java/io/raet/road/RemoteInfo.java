@@ -7,6 +7,11 @@ import java.net.InetSocketAddress;
 /**
  * A remote estate as a stack knows it at one moment ({@link RoadStack#remotes()}).
  *
+ * @param role its role, from its join
+ * @param main whether it is a main estate
+ * @param kind its kind, a number the application gives
+ * @param fuid its id for us
+ * @param publicKey its long-term Curve25519 key (null before a join)
  * @param name its name, or null while a join by address has not been answered
  * @param address where it is reached
  * @param uid our id for it; {@code fuid} is its id for us

@@ -95,7 +95,7 @@ import org.slf4j.LoggerFactory;
  * scored.
  *
  * <p><b>Threads.</b> One virtual thread per road takes what it delivers (authenticated, with the sender's role); an
- * agent (docs of {@link io.raet.agent}) takes what the lane delivers and serves the router's own work: presence
+ * agent (docs of {@code io.raet.agent}) takes what the lane delivers and serves the router's own work: presence
  * events, the restriction's reports and lifts, and every poll period the policy and alias files (re-read when they
  * change; an invalid file is reported and the table in force stays) and the lane directory (yards arriving and
  * leaving). Each asks the flow router and hands the results to a road or the lane without waiting. A message that
@@ -276,7 +276,13 @@ public final class Router implements AutoCloseable {
         this.agent = new AgentRunner(new LaneSide(), new ParkingIdleStrategy(), 64);
     }
 
-    /** Starts a router with no listener. */
+    /**
+     * Starts a router with no listener.
+     *
+     * @param config the router's settings
+     * @return the running router
+     * @throws IOException when a road or the lane cannot be bound
+     */
     public static Router start(RouterConfig config) throws IOException {
         return start(config, null);
     }
@@ -285,6 +291,9 @@ public final class Router implements AutoCloseable {
      * Binds the roads and the lane, reads the policy file or opens the policy chain, reads the alias file, and starts
      * routing; {@code listener} (may be null) hears every {@link RouterEvent} from the first one on.
      *
+     * @param config the router's settings
+     * @param listener hears every event, or null
+     * @return the running router
      * @throws IOException when a road or the lane cannot be bound
      * @throws IllegalArgumentException when the policy file, the alias file, the genesis, the chain or a member key
      *     file is missing or invalid
@@ -470,10 +479,12 @@ public final class Router implements AutoCloseable {
 
     // ------------------------------------------------------------------ application API
 
+    /** {@return the router's settings} */
     public RouterConfig config() {
         return config;
     }
 
+    /** {@return the router's estate name on the default channel} */
     public String name() {
         return main.road.name();
     }
@@ -483,7 +494,11 @@ public final class Router implements AutoCloseable {
         return main.road.address();
     }
 
-    /** {@return the router's road address on {@code channel}} */
+    /**
+     * {@return the router's road address on {@code channel}}
+     *
+     * @param channel the channel's name ({@code ""}: the default one)
+     */
     public InetSocketAddress address(String channel) {
         return channel(channel).road.address();
     }
@@ -498,7 +513,11 @@ public final class Router implements AutoCloseable {
         return main.road;
     }
 
-    /** {@return the road of {@code channel}} */
+    /**
+     * {@return the road of {@code channel}}
+     *
+     * @param channel the channel's name ({@code ""}: the default one)
+     */
     public RoadStack road(String channel) {
         return channel(channel).road;
     }
@@ -516,6 +535,7 @@ public final class Router implements AutoCloseable {
         return c;
     }
 
+    /** {@return the router's main lane yard} */
     public LaneStack lane() {
         return lane;
     }
@@ -525,6 +545,7 @@ public final class Router implements AutoCloseable {
         return flows.shares();
     }
 
+    /** {@return the authorization table in force} */
     public Policy policy() {
         return flows.policy();
     }
@@ -532,6 +553,8 @@ public final class Router implements AutoCloseable {
     /**
      * Replaces the authorization table now (a policy file, when configured, replaces it again when it changes; so
      * does the next governed version).
+     *
+     * @param next the new table
      */
     public void policy(Policy next) {
         flows.policy(next);
@@ -563,6 +586,8 @@ public final class Router implements AutoCloseable {
      * carries the threshold is applied and announced, a proposal is gathered and passed on. Returns the verdict
      * ({@code {"trust": "verdict", "outcome": …, "reason": …}}).
      *
+     * @param version the signed version or proposal
+     * @return the verdict
      * @throws IllegalStateException when the router is not governed (no genesis)
      */
     public Map<String, Object> submit(SignedVersion version) {
@@ -577,22 +602,39 @@ public final class Router implements AutoCloseable {
         return trustReceive(null, m.toMap());
     }
 
-    /** Estates that messages can be routed to on the default channel (joined remotes). */
+    /**
+     * Estates that messages can be routed to on the default channel (joined remotes).
+     *
+     * @return the estates' names
+     */
     public Set<String> estates() {
         return Set.copyOf(main.estates);
     }
 
-    /** Estates that messages can be routed to on {@code channel}. */
+    /**
+     * Estates that messages can be routed to on {@code channel}.
+     *
+     * @param channel the channel's name ({@code ""}: the default one)
+     * @return the estates' names
+     */
     public Set<String> estates(String channel) {
         return Set.copyOf(channel(channel).estates);
     }
 
-    /** Adds a listener for events from now on. */
+    /**
+     * Adds a listener for events from now on.
+     *
+     * @param listener the listener
+     */
     public void onEvent(Consumer<RouterEvent> listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
-    /** Routes a message from the router's own yard (an application inside the router process). */
+    /**
+     * Routes a message from the router's own yard (an application inside the router process).
+     *
+     * @param message the message; its {@code src} is the router's own yard
+     */
     public void send(FlowMessage message) {
         dispatch(flows.fromShares(message, Instant.now()), ROUTER_SOURCE);
     }
@@ -607,6 +649,8 @@ public final class Router implements AutoCloseable {
      * {@code errors_paced}, {@code restricted_refused}, …), the restriction's ({@code restrict_<name>}), the governed
      * policy's ({@code trust_<name>}), the default road's ({@code road_<name>}), another channel's road's
      * ({@code road_<channel>_<name>}) and the lane's ({@code lane_<name>}).
+     *
+     * @return the counters by name
      */
     public Map<String, Long> stats() {
         Map<String, Long> m = new TreeMap<>();
@@ -631,7 +675,11 @@ public final class Router implements AutoCloseable {
         return failure;
     }
 
-    /** Waits until the router is closed. */
+    /**
+     * Waits until the router is closed.
+     *
+     * @throws InterruptedException when the waiting thread is interrupted
+     */
     public void awaitClose() throws InterruptedException {
         try {
             closed.get();
