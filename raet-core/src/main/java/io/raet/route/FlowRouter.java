@@ -380,7 +380,8 @@ public final class FlowRouter {
                 if (!src.estate().isEmpty() && !src.estate().equals(from)) {
                     count(Stat.BAD_ROUTE);
                     return error(now, m, origin, from, ErrorCode.BAD_ROUTE,
-                            "src estate '" + src.estate() + "' is not the sending estate '" + from + "'");
+                            "src estate '" + src.estate() + "' is not the sending estate '" + from + "'"
+                                    + " (" + Address.FORMS + ")");
                 }
                 src = src.resolve(from, null);
             }
@@ -388,7 +389,8 @@ public final class FlowRouter {
                 if (!src.isLocalEstate(local)) {
                     count(Stat.BAD_ROUTE);
                     return error(now, m, origin, from, ErrorCode.BAD_ROUTE,
-                            "src estate '" + src.estate() + "' is not this estate '" + local + "'");
+                            "src estate '" + src.estate() + "' is not this estate '" + local + "'"
+                                    + " (" + Address.FORMS + ")");
                 }
                 if (!src.yard().isEmpty() && !src.yard().equals(from)) {
                     count(Stat.BAD_ROUTE);
@@ -568,14 +570,7 @@ public final class FlowRouter {
             count(Stat.ERRORS_SUPPRESSED);
             return List.of(new Drop("err not answered (bad_route): " + text));
         }
-        Address src = Address.EMPTY;
-        if (body != null && body.get("route") instanceof Map<?, ?> r && r.get("src") != null) {
-            try {
-                src = Address.parse(r.get("src"));
-            } catch (FlowException e) {
-                // answer the sender itself
-            }
-        }
+        Address src = body == null ? Address.EMPTY : Route.sourceOf(body.get("route"));
         String re = body != null && body.get("id") instanceof String s ? s : null;
         FlowMessage err = FlowMessage.errorTo(replyTo(origin, from, src), address(), re, ErrorCode.BAD_ROUTE, text);
         return sendError(origin, from, err, text, now);
