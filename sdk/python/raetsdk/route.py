@@ -7,7 +7,8 @@ __all__ = [
 
 KINDS = ("msg", "req", "rsp", "ack", "ackd", "pub", "sub", "unsub", "err")
 ANSWER_KINDS = ("rsp", "ack", "err")
-ERROR_CODES = ("denied", "unknown_destination", "unknown_share", "bad_route", "timeout", "failed")
+ERROR_CODES = ("denied", "unknown_destination", "unknown_share", "bad_route", "timeout", "failed",
+               "unknown_channel", "refused")
 LEVELS = 4
 ESTATE_EVENTS = ("joined", "allowed", "alive", "dead")
 YARD_EVENTS = ("arrived", "left")
