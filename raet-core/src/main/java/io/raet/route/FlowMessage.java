@@ -11,7 +11,13 @@ import java.util.Objects;
  * {@code id}, {@code re}, {@code seq}, {@code data}, {@code error}, {@code code}, {@code tag} and {@code stamp}
  * ({@code tag}, and a subscription's tag pattern {@code tags}, must be strings of at most {@value #MAX_TAG}
  * characters when present; {@code stamp} may be any value). Fields this class does not know
- * (and keys inside {@code route} other than {@code src} and {@code dst}) are kept and written back unchanged.
+ * (and keys inside {@code route} other than {@code src}, {@code dst} and {@code order}) are kept and written back
+ * unchanged.
+ *
+ * <p>The body holds its route as it goes on the wire: addresses given as objects of named parts, or as arrays in the
+ * order a route's {@code "order"} key names ({@link Address.Order}), are written back as arrays in the wire order
+ * {@code [estate, yard, share, channel]}, without the {@code order} key ({@link Route#parse}); a route of arrays
+ * only is kept as it came.
  */
 public final class FlowMessage {
     /** Most characters of a {@code tag} or of a subscription's tag pattern {@code tags}. */
@@ -91,6 +97,10 @@ public final class FlowMessage {
             }
             copy.put(e.getKey(), e.getValue());
         }
+        Map<String, Object> wire = Route.wireForm((Map<?, ?>) body.get("route"), route);
+        if (wire != null) {
+            copy.put("route", wire);
+        }
         return new FlowMessage(Collections.unmodifiableMap(copy), route, kind, id, re, seq);
     }
 
@@ -140,12 +150,15 @@ public final class FlowMessage {
         return b.build();
     }
 
-    /** {@return the body as it was parsed, with any changes made through the {@code with} methods} Unmodifiable. */
+    /**
+     * The body as it was parsed (its route in the wire form), with any changes made through the {@code with}
+     * methods. Unmodifiable.
+     */
     public Map<String, Object> body() {
         return body;
     }
 
-    /** {@return a fresh mutable copy of the body, ready to send} */
+    /** A fresh mutable copy of the body, ready to send. */
     public Map<String, Object> toBody() {
         return new LinkedHashMap<>(body);
     }
@@ -166,66 +179,61 @@ public final class FlowMessage {
         return kind;
     }
 
-    /** {@return the sender's id of this message, or null} */
+    /** The sender's id of this message, or null. */
     public String id() {
         return id;
     }
 
-    /** {@return the id this message answers, or null} */
+    /** The id this message answers, or null. */
     public String re() {
         return re;
     }
 
-    /** {@return the sequence number, or null when the message is not sequential} */
+    /** The sequence number, or null when the message is not sequential. */
     public Long seq() {
         return seq;
     }
 
-    /** {@return the payload, or null} */
+    /** The payload, or null. */
     public Object data() {
         return body.get("data");
     }
 
-    /**
-     * {@return the application's {@code tag} of this message (a string), or null} Policy rules and subscriptions match
-     * it.
-     */
+    /** The application's {@code tag} of this message (a string), or null. Policy rules and subscriptions match it. */
     public String tag() {
         return (String) body.get("tag");
     }
 
     /**
-     * {@return the {@code stamp}, or null: set by the first router that handles the message (UTC with microseconds,
-     * {@link Stamp#format}) and kept by every later one, whatever its value}
+     * The {@code stamp}, or null: set by the first router that handles the message (UTC with microseconds,
+     * {@link Stamp#format}) and kept by every later one, whatever its value.
      */
     public Object stamp() {
         return body.get("stamp");
     }
 
-    /**
-     * {@return whether the sender marked this message {@code "idempotent": true} (a pool may send it again elsewhere)}
-     */
+    /** Whether the sender marked this message {@code "idempotent": true} (a pool may send it again elsewhere). */
     public boolean idempotent() {
         return Boolean.TRUE.equals(body.get("idempotent"));
     }
 
-    /** {@return the error text of an {@code err}, or null} */
+    /** The error text of an {@code err}, or null. */
     public String error() {
         return (String) body.get("error");
     }
 
-    /** {@return the error code as spelled in the message, or null} */
+    /** The error code as spelled in the message, or null. */
     public String code() {
         return (String) body.get("code");
     }
 
-    /** {@return the error code when it is one this implementation knows, else null} */
+    /** The error code when it is one this implementation knows, else null. */
     public ErrorCode errorCode() {
         String c = code();
         return c == null ? null : ErrorCode.fromWire(c).orElse(null);
     }
 
-    /** {@return any field, including ones this class does not interpret} */
+    /** Any field, including ones this class does not interpret. */
     public Object get(String field) {
         return body.get(field);
     }
