@@ -192,8 +192,8 @@ public final class KeepOperator {
      *
      * @param unseenFor the age beyond which a remote goes, or null
      * @param rejected whether remotes of rejected roles go
-     * @param now the time ages are measured from
      * @param dryRun list what would go, remove nothing
+     * @param now the time ages are measured from
      * @return the remotes removed (or that would be)
      */
     public List<RemoteEntry> prune(Duration unseenFor, boolean rejected, boolean dryRun, Instant now) {

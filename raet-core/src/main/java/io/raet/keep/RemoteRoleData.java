@@ -8,9 +8,9 @@ import io.raet.crypto.VerifyKey;
  * {@code role, acceptance, verhex, pubhex}. Keys are 64 hex characters (stored lowercase).
  *
  * @param role the role
+ * @param acceptance status, or null when none was ever decided (treated as "no prior record")
  * @param verhex the Ed25519 verify key, hex
  * @param pubhex the Curve25519 public key, hex
- * @param acceptance status, or null when none was ever decided (treated as "no prior record")
  */
 public record RemoteRoleData(String role, Acceptance acceptance, String verhex, String pubhex) {
     /**

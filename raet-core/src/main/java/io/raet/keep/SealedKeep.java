@@ -95,9 +95,9 @@ public final class SealedKeep {
      *
      * @param dir the keep directory
      * @param passphrase where the passphrase comes from
+     * @param kdf the Argon2id cost; null keeps a sealed keep's, or {@link #DEFAULT_KDF} for a plain one
      * @param scope what is sealed
      * @return what was sealed
-     * @param kdf the Argon2id cost; null keeps a sealed keep's, or {@link #DEFAULT_KDF} for a plain one
      * @throws KeepException when the keep has no local role, the passphrase cannot be read or is wrong, or the local
      *     role file is invalid; nothing is written then
      */

@@ -39,6 +39,11 @@ public enum ErrorCode {
         return wire;
     }
 
+    /**
+     * {@return the code spelled {@code s}, if this implementation knows it}
+     *
+     * @param s the code as the message spells it
+     */
     public static Optional<ErrorCode> fromWire(String s) {
         for (ErrorCode c : values()) {
             if (c.wire.equals(s)) {

@@ -39,6 +39,11 @@ public enum Kind {
         return this == RSP || this == ACK || this == ERR;
     }
 
+    /**
+     * {@return the kind spelled {@code s}, if it is one}
+     *
+     * @param s the kind as the message spells it
+     */
     public static Optional<Kind> fromWire(String s) {
         for (Kind k : values()) {
             if (k.wire.equals(s)) {

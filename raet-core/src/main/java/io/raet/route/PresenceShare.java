@@ -48,12 +48,22 @@ public final class PresenceShare implements Share {
     private long forged;
     private long untracked;
 
-    /** The presence topic of the router yard at {@code router} ({@code [estate, "router"]}). */
+    /**
+     * The presence topic of the router yard at {@code router} ({@code [estate, "router"]}).
+     *
+     * @param router the router yard's address
+     * @param maxSubscribers the most subscribers
+     */
     public PresenceShare(Address router, int maxSubscribers) {
         this.self = Address.of(router.estate(), router.yard(), NAME);
         this.topic = new TopicShare(self, maxSubscribers);
     }
 
+    /**
+     * The presence topic of the router yard at {@code router}, with the default bound on subscribers.
+     *
+     * @param router the router yard's address
+     */
     public PresenceShare(Address router) {
         this(router, TopicShare.DEFAULT_MAX_SUBSCRIBERS);
     }
@@ -63,6 +73,7 @@ public final class PresenceShare implements Share {
         return NAME;
     }
 
+    /** {@return the topic's address} */
     public Address address() {
         return self;
     }
@@ -108,6 +119,10 @@ public final class PresenceShare implements Share {
     /**
      * {@return the {@code pub} announcing an estate event ({@link #ESTATE_EVENTS}), from the router to this topic,
      * stamped {@code now} when given; deliver it to this share (through the flow router) to fan it out}
+     *
+     * @param event the event
+     * @param estate the estate
+     * @param now the time, or null
      */
     public FlowMessage estate(String event, String estate, Instant now) {
         if (!ESTATE_EVENTS.contains(event)) {
@@ -130,6 +145,10 @@ public final class PresenceShare implements Share {
     /**
      * {@return the {@code pub} announcing that {@code yard} arrived or left, or null when that is no change (the yard
      * was already known present, or was not known)}
+     *
+     * @param arrived whether the yard arrived (else it left)
+     * @param yard the yard
+     * @param now the time, or null
      */
     public FlowMessage yard(boolean arrived, String yard, Instant now) {
         synchronized (this) {
@@ -155,7 +174,11 @@ public final class PresenceShare implements Share {
         return pub(arrived ? "yard.arrived" : "yard.left", data, now);
     }
 
-    /** {@return whether {@code yard} is known present} */
+    /**
+     * {@return whether {@code yard} is known present}
+     *
+     * @param yard the yard
+     */
     public synchronized boolean hasYard(String yard) {
         return yards.contains(yard);
     }
@@ -175,12 +198,20 @@ public final class PresenceShare implements Share {
         return published;
     }
 
-    /** {@code pub}s from another source than the router, ignored. */
+    /**
+     * {@code pub}s from another source than the router, ignored.
+     *
+     * @return the forged {@code pub}s
+     */
     public synchronized long forged() {
         return forged;
     }
 
-    /** Estates and yards beyond {@link #MAX_TRACKED}, not remembered. */
+    /**
+     * Estates and yards beyond {@link #MAX_TRACKED}, not remembered.
+     *
+     * @return the estates and yards not remembered
+     */
     public synchronized long untracked() {
         return untracked;
     }

@@ -10,6 +10,7 @@ public sealed interface Share permits BestValueShare, QueueShare, TopicShare, Po
     /**
      * Takes a message addressed to this share.
      *
+     * @param message the message
      * @return messages the share sends in turn (a topic's copies for its subscribers), usually none
      */
     List<FlowMessage> deliver(FlowMessage message);

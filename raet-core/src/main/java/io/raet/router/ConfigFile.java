@@ -37,8 +37,8 @@ public final class ConfigFile {
      *
      * @param file the file
      * @param known the keys it may set
-     * @return the configuration
      * @param what what the file configures, for the message when it cannot be read (e.g. {@code router configuration})
+     * @return the configuration
      * @throws IllegalArgumentException when the file cannot be read, is not a JSON object or has an unknown key
      */
     public static ConfigFile load(Path file, Set<String> known, String what) {

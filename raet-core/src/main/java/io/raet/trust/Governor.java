@@ -54,8 +54,8 @@ public final class Governor {
      * gives the same signature.
      *
      * @param proposal the proposal
-     * @return the proposal with this governor's signature added
      * @param known the chain this governor knows, or null: a proposal that does not extend it is refused
+     * @return the proposal with this governor's signature added
      * @throws TrustException when the proposal is for another genesis, does not extend {@code known}, or this
      *     governor already signed another proposal of that version
      */
