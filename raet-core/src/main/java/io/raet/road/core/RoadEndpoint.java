@@ -70,7 +70,10 @@ final class RoadEndpoint {
     private final PendingJoins pendingJoins;
     /** The bounds all remotes' incoming messages share. */
     private final IncomingBounds incoming;
-    /** Remotes on the road per shard, and where the search for the least loaded shard starts next. */
+    /**
+     * Remotes on the road per shard (and remotes new to us whose join is under way), and where the search for the
+     * least loaded shard starts next.
+     */
     private final AtomicIntegerArray peerCounts;
     private final AtomicInteger rotation = new AtomicInteger();
 
@@ -196,6 +199,12 @@ final class RoadEndpoint {
         } else {
             vacuousRoutes.remove(src, shard.index());
         }
+    }
+
+    /** The shard datagrams without a destination id from {@code src} go to, or -1 when none is set. */
+    int vacuousRoute(InetSocketAddress src) {
+        Integer s = vacuousRoutes.get(src);
+        return s == null ? -1 : s;
     }
 
     /** Datagrams without a destination id from {@code src} go to {@code shard} from now on (lock held). */
@@ -475,13 +484,17 @@ final class RoadEndpoint {
 
     void provisional(long uid, Joinent join) {
         locked(() -> {
-            provisional.put(uid, join);
+            if (provisional.put(uid, join) == null) {
+                peerCounts.incrementAndGet(shardOf(uid)); // a remote on its way: its shard is taken
+            }
         });
     }
 
     void endProvisional(long uid, Joinent join) {
         locked(() -> {
-            provisional.remove(uid, join);
+            if (provisional.remove(uid, join)) {
+                peerCounts.decrementAndGet(shardOf(uid));
+            }
         });
     }
 

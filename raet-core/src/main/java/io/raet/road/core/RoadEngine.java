@@ -71,6 +71,8 @@ public final class RoadEngine {
     private final AtomicLong messageIds = new AtomicLong();
     private volatile Mode mode = Mode.ONE_THREAD;
     private volatile IntConsumer wakeup = i -> {};
+    /** In a simulation that interleaves shards: which shard with work runs next. */
+    private java.util.random.RandomGenerator order;
 
     public RoadEngine(LocalEstate local, RoadConfig config, RoadStore store) {
         this(local, config, store, Entropy.system());
@@ -160,8 +162,14 @@ public final class RoadEngine {
         this.mode = Mode.DRIVEN;
     }
 
-    /** A simulation runs every shard's work itself, in an order it chooses (see {@link #receive}). */
-    void interleave() {
+    /**
+     * A simulation interleaves the shards' work on its one thread: a datagram is posted to its shard, and work posted
+     * to any shard (datagrams, what one shard hands another) runs one piece at a time, the next shard drawn from
+     * {@code order} among those with work, until none is left; work for another shard waits its turn instead of
+     * running at once. Each call of this class still returns with every shard quiet.
+     */
+    void interleave(java.util.random.RandomGenerator order) {
+        this.order = order;
         this.mode = Mode.INTERLEAVED;
     }
 
@@ -199,9 +207,24 @@ public final class RoadEngine {
     }
 
     /** Runs the shards' posted work until none is left (one thread driving every shard). */
-    private void settle(long now) {
-        if (mode != Mode.ONE_THREAD || shards.length == 1 && !shards[0].hasPosted()) {
+    void settle(long now) {
+        if (mode == Mode.DRIVEN || shards.length == 1 && !shards[0].hasPosted()) {
             return;
+        }
+        if (mode == Mode.INTERLEAVED) {
+            List<RoadShard> busy = new ArrayList<>(shards.length);
+            while (true) {
+                busy.clear();
+                for (RoadShard s : shards) {
+                    if (s.hasPosted()) {
+                        busy.add(s);
+                    }
+                }
+                if (busy.isEmpty()) {
+                    return;
+                }
+                busy.get(order.nextInt(busy.size())).runPosted(now, 1);
+            }
         }
         boolean ran = true;
         while (ran) {
@@ -243,14 +266,22 @@ public final class RoadEngine {
      * posted to its shard instead.
      */
     public void receive(byte[] buf, int off, int len, InetSocketAddress src, long now) {
+        deliver(buf, off, len, src, now);
+        settle(now);
+    }
+
+    /**
+     * Receives a datagram on its shard, or, in a simulation that interleaves shards, posts it there to run at the next
+     * {@link #settle}.
+     */
+    void deliver(byte[] buf, int off, int len, InetSocketAddress src, long now) {
         RoadShard s = shards[route(buf, off, len, src)];
         if (mode == Mode.INTERLEAVED) {
             byte[] copy = Arrays.copyOfRange(buf, off, off + len);
             s.post(t -> s.receive(copy, 0, copy.length, src, t));
-            return;
+        } else {
+            s.receive(buf, off, len, src, now);
         }
-        s.receive(buf, off, len, src, now);
-        settle(now);
     }
 
     /** When the next timer of any shard is due (nanoseconds, same clock as the callers'); {@link Long#MIN_VALUE} before any. */
@@ -264,8 +295,16 @@ public final class RoadEngine {
 
     /** Runs every timer due at {@code now}, heartbeats and expiries, shard by shard. */
     public void tick(long now) {
-        for (RoadShard s : shards) {
-            s.tick(now);
+        if (mode == Mode.INTERLEAVED) {
+            List<RoadShard> all = new ArrayList<>(Arrays.asList(shards));
+            java.util.Collections.shuffle(all, order);
+            for (RoadShard s : all) {
+                s.tick(now);
+            }
+        } else {
+            for (RoadShard s : shards) {
+                s.tick(now);
+            }
         }
         settle(now);
     }

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
@@ -54,6 +55,12 @@ import java.util.function.LongConsumer;
 public final class RoadShard {
     /** How often heartbeats and expiries are looked at. */
     private static final long HOUSEKEEPING_NANOS = Transaction.nanos(0.25);
+    /**
+     * Bytes of datagrams (plus {@value #DATAGRAM_OVERHEAD} each) a reader may hand this shard before it runs them:
+     * as much as the socket's own receive buffer holds. Beyond, {@link #offer} drops them ({@code drop_backlog}).
+     */
+    public static final long BACKLOG_BYTES = 4L * 1024 * 1024;
+    static final int DATAGRAM_OVERHEAD = 64;
     /** Times a datagram may be handed on to another shard before it is dropped. */
     private static final int MAX_HANDOFFS = 2;
     /** Flags of a datagram handed from one shard to another. */
@@ -84,6 +91,9 @@ public final class RoadShard {
     private final Map<Long, Peer> peers = new HashMap<>();
     /** Work other threads (another shard, the driver) hand to this one, in order. */
     private final ConcurrentLinkedQueue<LongConsumer> posted = new ConcurrentLinkedQueue<>();
+    /** Bytes of the datagrams offered and not run yet, and those dropped since the owner last counted them. */
+    private final AtomicLong backlog = new AtomicLong();
+    private final AtomicLong backlogDrops = new AtomicLong();
 
     RoadShard(RoadEngine engine, RoadEndpoint endpoint, int index) {
         this.engine = engine;
@@ -113,6 +123,25 @@ public final class RoadShard {
         engine.wake(index);
     }
 
+    /**
+     * Hands a datagram read by another thread to this shard (thread-safe): it is received on the shard's thread, in
+     * the order offered, at its next {@link #runPosted}. False, the datagram dropped (counted {@code drop_backlog}),
+     * when {@link #BACKLOG_BYTES} are waiting already. {@code data} must not change afterwards.
+     */
+    public boolean offer(byte[] data, InetSocketAddress src) {
+        long size = data.length + DATAGRAM_OVERHEAD;
+        if (backlog.addAndGet(size) > BACKLOG_BYTES) {
+            backlog.addAndGet(-size);
+            backlogDrops.incrementAndGet();
+            return false;
+        }
+        post(now -> {
+            backlog.addAndGet(-size);
+            receive(data, 0, data.length, src, now);
+        });
+        return true;
+    }
+
     /** Whether work was posted and not run yet (thread-safe). */
     public boolean hasPosted() {
         return !posted.isEmpty();
@@ -123,6 +152,12 @@ public final class RoadShard {
      * the shard (counted {@code command_error}), except a {@link VirtualMachineError}.
      */
     public int runPosted(long now, int max) {
+        long dropped = backlogDrops.get();
+        if (dropped != 0) {
+            backlogDrops.addAndGet(-dropped);
+            stats.drop(DropReason.BACKLOG, dropped);
+            stats.count(RoadCounter.PACKETS_RECEIVED, dropped);
+        }
         int n = 0;
         LongConsumer w;
         while (n < max && (w = posted.poll()) != null) {
@@ -277,9 +312,14 @@ public final class RoadShard {
             return null;
         }
         Peer joinee = h.de() == 0 ? endpoint.joinee(src) : null;
-        if (joinee != null && endpoint.shardOf(joinee.remote.uid()) != index) {
-            handOn(packet, src, endpoint.shardOf(joinee.remote.uid()), flags);
-            return null;
+        if (h.de() == 0) {
+            // The join from this address runs on another shard, or an earlier datagram from it went there: this one
+            // follows, in its order.
+            int shard = joinee != null ? endpoint.shardOf(joinee.remote.uid()) : endpoint.vacuousRoute(src);
+            if (shard >= 0 && shard != index) {
+                handOn(packet, src, shard, flags);
+                return null;
+            }
         }
         if ((h.pk() == PacketKind.REQUEST || h.de() != 0 && endpoint.peerByUid(h.de()) == null)
                 && !transactions.containsKey(TxKey.of(h, src)) && (flags & GUARD_ADMITTED) == 0) {

@@ -36,10 +36,20 @@ public final class RoadStats {
         counters[c.ordinal()]++;
     }
 
+    void count(RoadCounter c, long n) {
+        counters[c.ordinal()] += n;
+    }
+
     /** Counts a dropped packet: {@code dropped} and {@code drop_<reason>}. */
     public void drop(DropReason reason) {
         counters[RoadCounter.DROPPED.ordinal()]++;
         drops[reason.ordinal()]++;
+    }
+
+    /** Counts {@code n} dropped packets of one reason. */
+    void drop(DropReason reason, long n) {
+        counters[RoadCounter.DROPPED.ordinal()] += n;
+        drops[reason.ordinal()] += n;
     }
 
     /** Counts a refused join: {@code join_refused} and {@code join_refused_<code>}. */
