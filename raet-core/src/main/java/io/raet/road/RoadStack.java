@@ -39,7 +39,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
@@ -52,9 +51,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each remote belongs to one shard, whose owner thread runs everything about it: its handshakes, messages,
  * heartbeats and their signatures, so several remotes keep several cores busy. With one shard the owner thread also
- * reads the socket; with several a reader thread reads it and hands each datagram to the owner of its remote by the
- * destination id in its head (without parsing the rest). Each owner sends its own datagrams. Joins, allows and the
- * bounds every remote shares are decided in one place for all shards (see {@link RoadEngine}).
+ * reads the socket. With several, a reader thread reads it while datagrams go to several owners, and hands each to
+ * the owner of its remote by the destination id in its head (without parsing the rest); while they all go to one
+ * owner, that owner reads the socket itself, as a single owner does, until datagrams for others come in. Each owner
+ * sends its own datagrams. Joins, allows and the bounds every remote shares are decided in one place for all shards
+ * (see {@link RoadEngine}).
  *
  * <p>Application threads talk to it through thread-safe methods: {@link #join}, {@link #allow}, {@link #send}
  * (a {@link CompletableFuture} completed when the remote acknowledges the whole message), a blocking
@@ -114,7 +115,20 @@ public final class RoadStack implements AutoCloseable {
     /** Every future handed out and not completed yet: failed when the stack stops. */
     private final Set<CompletableFuture<?>> open = ConcurrentHashMap.newKeySet();
     private volatile boolean running = true;
-    private final Selector selector;
+    /**
+     * Who reads the socket now: the index of the owner that does, or {@link #READER} for the reader thread. With
+     * several shards the reader reads while datagrams go to several owners; when all of them went to one owner for a
+     * while it hands reading to that owner, which reads the way a single owner does (no hand-over, no second
+     * wake-up) and hands it back as soon as datagrams for other owners come in.
+     */
+    private volatile int readToken;
+    private static final int READER = -1;
+    /** Datagrams a reader looks back on to decide who reads: all of them for one owner hand it the socket. */
+    private static final int READ_WINDOW = 64;
+    /** Datagrams for other owners in an owner's last {@link #READ_WINDOW} reads that make it hand reading back. */
+    private static final int FOREIGN_READS = 2;
+    private final Selector readerSelector;
+    private final AtomicBoolean readerSelecting = new AtomicBoolean();
 
     private record Deadline(long at, CompletableFuture<?> future, String what) {}
 
@@ -124,13 +138,15 @@ public final class RoadStack implements AutoCloseable {
         this.channel = channel;
         this.address = (InetSocketAddress) channel.getLocalAddress();
         int n = engine.shards();
-        this.selector = n == 1 ? Selector.open() : null;
         this.owners = new Owner[n];
         String name = engine.local().name();
         for (int i = 0; i < n; i++) {
-            owners[i] = new Owner(engine.shard(i), n == 1 ? "raet-road-" + name : "raet-road-" + name + "-" + i);
+            owners[i] = new Owner(engine.shard(i), n == 1 ? "raet-road-" + name : "raet-road-" + name + "-" + i,
+                    Selector.open());
         }
         engine.drive(i -> owners[i].wake());
+        this.readToken = n == 1 ? 0 : READER;
+        this.readerSelector = n == 1 ? null : Selector.open();
         this.reader = n == 1 ? null
                 : Thread.ofPlatform().name("raet-road-" + name + "-reader").daemon(true).unstarted(this::read);
         for (Owner o : owners) {
@@ -631,13 +647,7 @@ public final class RoadStack implements AutoCloseable {
         for (Owner o : owners) {
             o.wake();
         }
-        if (reader != null) {
-            try {
-                channel.close(); // ends the reader's blocking receive
-            } catch (IOException e) {
-                LOG.debug("closing road socket", e);
-            }
-        }
+        wakeReader();
         try {
             for (Owner o : owners) {
                 o.thread.join(2000);
@@ -657,8 +667,11 @@ public final class RoadStack implements AutoCloseable {
      */
     private void stopped(Throwable cause) {
         try {
-            if (selector != null) {
-                selector.close();
+            for (Owner o : owners) {
+                o.selector.close();
+            }
+            if (readerSelector != null) {
+                readerSelector.close();
             }
             channel.close();
         } catch (IOException e) {
@@ -698,26 +711,63 @@ public final class RoadStack implements AutoCloseable {
         for (Owner o : owners) {
             o.wake();
         }
+        wakeReader();
         stopped(failure);
     }
 
-    // ------------------------------------------------------------------ reader (several shards)
+    // ------------------------------------------------------------------ reading the socket
 
-    /** Reads every datagram and hands it to the owner of its remote (see {@link RoadEngine#route}). */
+    private void wakeReader() {
+        if (readerSelector != null && readerSelecting.get()) {
+            readerSelector.wakeup();
+        }
+    }
+
+    /**
+     * The reader thread (several shards): while it holds the socket it reads every datagram and hands it to the owner
+     * of its remote (see {@link RoadEngine#route}); when {@link #READ_WINDOW} datagrams in a row went to one owner it
+     * hands that owner the socket and waits until it comes back.
+     */
     private void read() {
         ByteBuffer buf = ByteBuffer.allocate(RECEIVE_BUFFER);
+        int lastShard = -1;
+        int run = 0;
         try {
+            SelectionKey key = channel.register(readerSelector, 0);
             while (running) {
-                buf.clear();
-                InetSocketAddress src = (InetSocketAddress) channel.receive(buf);
-                if (src == null) {
+                boolean holding = readToken == READER;
+                key.interestOps(holding ? SelectionKey.OP_READ : 0);
+                readerSelecting.set(true);
+                if (running && readToken == READER == holding) {
+                    readerSelector.select(1000);
+                }
+                readerSelecting.set(false);
+                readerSelector.selectedKeys().clear();
+                if (!holding) {
+                    lastShard = -1;
+                    run = 0;
                     continue;
                 }
-                byte[] data = Arrays.copyOf(buf.array(), buf.position());
-                RoadShard shard = engine.shard(engine.route(data, 0, data.length, src));
-                shard.post(now -> shard.receive(data, 0, data.length, src, now));
+                for (int i = 0; i < MAX_READS_PER_WAKEUP && running; i++) {
+                    buf.clear();
+                    InetSocketAddress src = (InetSocketAddress) channel.receive(buf);
+                    if (src == null) {
+                        break;
+                    }
+                    byte[] data = Arrays.copyOf(buf.array(), buf.position());
+                    int shard = engine.route(data, 0, data.length, src);
+                    engine.shard(shard).offer(data, src);
+                    run = shard == lastShard ? run + 1 : 1;
+                    lastShard = shard;
+                }
+                if (run >= READ_WINDOW) {
+                    // Everything went to one owner: it reads from now on, with nothing handed over.
+                    key.interestOps(0);
+                    readToken = lastShard;
+                    owners[lastShard].wake();
+                }
             }
-        } catch (ClosedChannelException e) {
+        } catch (ClosedChannelException | java.nio.channels.ClosedSelectorException e) {
             // closed: the stack stops
         } catch (Throwable t) {
             if (running) {
@@ -732,41 +782,41 @@ public final class RoadStack implements AutoCloseable {
     private final class Owner {
         final RoadShard shard;
         final Thread thread;
-        /** Datagrams the socket refused for now (one shard: non-blocking socket). */
+        /** Its own: it waits on it for the socket (when it reads), for a datagram it may send, or a wake-up. */
+        final Selector selector;
+        /** Datagrams the socket refused for now. */
         final ArrayDeque<Outgoing> unsent = new ArrayDeque<>();
         /** Futures of handshakes, failed when the engine never answers them in time. */
         final PriorityQueue<Deadline> deadlines = new PriorityQueue<>((a, b) -> Long.compare(a.at, b.at));
         final AtomicBoolean selecting = new AtomicBoolean();
-        volatile boolean parked;
         volatile Map<String, Long> statsSnapshot = Map.of();
-        /** The socket refused a datagram and we wait for OP_WRITE (one shard). */
+        /** The socket refused a datagram and we wait for OP_WRITE. */
         boolean writeBlocked;
         SelectionKey key;
+        /** While reading: which of the last reads were for other owners (a ring of {@link #READ_WINDOW}). */
+        private final boolean[] foreign = new boolean[READ_WINDOW];
+        private int reads;
+        private int foreignReads;
 
-        Owner(RoadShard shard, String name) {
+        Owner(RoadShard shard, String name, Selector selector) {
             this.shard = shard;
+            this.selector = selector;
             this.thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this::run);
         }
 
         /** Work was posted to the shard: only a blocked owner needs waking. */
         void wake() {
-            if (selector != null) {
-                if (selecting.get()) {
-                    selector.wakeup();
-                }
-            } else if (parked) {
-                LockSupport.unpark(thread);
+            if (selecting.get()) {
+                selector.wakeup();
             }
         }
 
         void run() {
             Throwable cause = null;
             try {
-                if (selector != null) {
-                    selectLoop();
-                } else {
-                    parkLoop();
-                }
+                loop();
+            } catch (ClosedChannelException | java.nio.channels.ClosedSelectorException e) {
+                cause = running ? e : null;
             } catch (Throwable t) {
                 cause = t;
             } finally {
@@ -781,53 +831,25 @@ public final class RoadStack implements AutoCloseable {
             }
         }
 
-        /** One shard: this owner reads the socket itself, answering each datagram at once. */
-        private void selectLoop() throws IOException {
-            ByteBuffer buf = ByteBuffer.allocate(RECEIVE_BUFFER);
-            byte[] array = buf.array();
-            key = channel.register(selector, SelectionKey.OP_READ);
-            long lastStats = 0;
-            while (running) {
-                long now = System.nanoTime();
-                service(now);
-                if (now - lastStats > 100_000_000L) {
-                    statsSnapshot = shard.stats().snapshot();
-                    lastStats = now;
-                }
-                long wake = shard.nextWakeup();
-                // Round up: a timer less than a millisecond away is served by a 1 ms wait, not by spinning.
-                long waitMillis = wake == Long.MIN_VALUE ? 0
-                        : Math.max(0, (wake - System.nanoTime() + 999_999L) / 1_000_000L);
-                selecting.set(true);
-                if (!shard.hasPosted() && waitMillis > 0) {
-                    selector.select(Math.min(waitMillis, 1000));
-                } else {
-                    selector.selectNow();
-                }
-                selecting.set(false);
-                selector.selectedKeys().clear();
-                // Drain the socket, answering each datagram at once: the peer works on our reply while we read
-                // the next one, instead of the two sides taking turns at whole batches.
-                for (int i = 0; i < MAX_READS_PER_WAKEUP && running; i++) {
-                    buf.clear();
-                    InetSocketAddress src = (InetSocketAddress) channel.receive(buf);
-                    if (src == null) {
-                        break;
-                    }
-                    long rnow = System.nanoTime();
-                    shard.receive(array, 0, buf.position(), src, rnow);
-                    service(rnow);
-                }
-            }
+        private boolean reading() {
+            return readToken == shard.index();
         }
 
-        /** Several shards: the reader and other threads post this owner its datagrams and commands. */
-        private void parkLoop() throws IOException {
+        /**
+         * Runs posted work (datagrams the reader or another owner handed over, commands), timers and output; waits on
+         * its selector for the next timer, a wake-up, a datagram it may send, and (when it holds the socket) a
+         * datagram to read, which it handles at once, as a single owner does.
+         */
+        private void loop() throws IOException {
+            ByteBuffer buf = ByteBuffer.allocate(RECEIVE_BUFFER);
+            byte[] array = buf.array();
+            key = channel.register(selector, 0);
+            int interest = -1;
             long lastStats = 0;
             while (running) {
                 long now = System.nanoTime();
                 service(now);
-                // Answer each datagram at once, as with one shard.
+                // Answer each datagram handed over at once, as those read here.
                 for (int i = 0; i < MAX_POSTED_PER_TURN && running && shard.runPosted(now, 1) > 0; i++) {
                     now = System.nanoTime();
                     service(now);
@@ -836,26 +858,77 @@ public final class RoadStack implements AutoCloseable {
                     statsSnapshot = shard.stats().snapshot();
                     lastStats = now;
                 }
-                if (shard.hasPosted() || !running) {
-                    continue;
+                boolean reading = reading();
+                int want = (reading ? SelectionKey.OP_READ : 0) | (writeBlocked ? SelectionKey.OP_WRITE : 0);
+                if (want != interest) {
+                    key.interestOps(want);
+                    interest = want;
                 }
                 long wake = shard.nextWakeup();
-                long wait = wake == Long.MIN_VALUE ? 0 : Math.min(wake - System.nanoTime(), 1_000_000_000L);
-                if (wait > 0) {
-                    parked = true;
-                    if (!shard.hasPosted() && running) {
-                        LockSupport.parkNanos(this, wait);
-                    }
-                    parked = false;
+                // Round up: a timer less than a millisecond away is served by a 1 ms wait, not by spinning.
+                long waitMillis = wake == Long.MIN_VALUE ? 0
+                        : Math.max(0, (wake - System.nanoTime() + 999_999L) / 1_000_000L);
+                selecting.set(true);
+                if (!shard.hasPosted() && waitMillis > 0 && reading == reading()) {
+                    selector.select(Math.min(waitMillis, 1000));
+                } else {
+                    selector.selectNow();
+                }
+                selecting.set(false);
+                selector.selectedKeys().clear();
+                if (reading) {
+                    readSocket(buf, array);
                 }
             }
         }
 
-        /** Runs commands (one shard), due timers, sends what the shard produced and hands out its events. */
-        private void service(long now) throws IOException {
-            if (selector != null) {
-                shard.runPosted(now, MAX_POSTED_PER_TURN);
+        /**
+         * Drains the socket, answering each datagram of this shard at once (the peer works on our reply while we
+         * read the next one) and handing the others to their owners; hands reading back to the reader when they
+         * are more than a few.
+         */
+        private void readSocket(ByteBuffer buf, byte[] array) throws IOException {
+            for (int i = 0; i < MAX_READS_PER_WAKEUP && running; i++) {
+                buf.clear();
+                InetSocketAddress src = (InetSocketAddress) channel.receive(buf);
+                if (src == null) {
+                    return;
+                }
+                int len = buf.position();
+                int target = engine.route(array, 0, len, src);
+                boolean other = target != shard.index();
+                if (other) {
+                    engine.shard(target).offer(Arrays.copyOf(array, len), src);
+                } else {
+                    long rnow = System.nanoTime();
+                    shard.receive(array, 0, len, src, rnow);
+                    service(rnow);
+                }
+                if (owners.length > 1 && readAndCount(other)) {
+                    // Datagrams for other owners: the reader takes the socket back and hands them over.
+                    key.interestOps(writeBlocked ? SelectionKey.OP_WRITE : 0);
+                    readToken = READER;
+                    wakeReader();
+                    return;
+                }
             }
+        }
+
+        /** Counts one read; whether the last {@link #READ_WINDOW} held {@link #FOREIGN_READS} for other owners. */
+        private boolean readAndCount(boolean other) {
+            int slot = reads++ % READ_WINDOW;
+            foreignReads += (other ? 1 : 0) - (foreign[slot] ? 1 : 0);
+            foreign[slot] = other;
+            if (foreignReads >= FOREIGN_READS) {
+                java.util.Arrays.fill(foreign, false);
+                foreignReads = 0;
+                return true;
+            }
+            return false;
+        }
+
+        /** Runs commands and handed-over work, due timers, sends what the shard produced and hands out its events. */
+        private void service(long now) throws IOException {
             if (shard.nextWakeup() <= now) {
                 shard.tick(now);
             }
@@ -867,10 +940,7 @@ public final class RoadStack implements AutoCloseable {
 
         private void flush() throws IOException {
             if (unsent.isEmpty() && !shard.hasOutgoing()) {
-                if (writeBlocked) {
-                    writeBlocked = false;
-                    key.interestOps(SelectionKey.OP_READ);
-                }
+                writeBlocked = false;
                 return;
             }
             Outgoing o;
@@ -887,18 +957,13 @@ public final class RoadStack implements AutoCloseable {
                     continue;
                 }
                 if (n == 0) {
+                    // The socket is full: the selector tells when it takes datagrams again.
                     unsent.addFirst(o);
-                    if (!writeBlocked && key != null) {
-                        writeBlocked = true;
-                        key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
-                    }
+                    writeBlocked = true;
                     return;
                 }
             }
-            if (writeBlocked) {
-                writeBlocked = false;
-                key.interestOps(SelectionKey.OP_READ);
-            }
+            writeBlocked = false;
         }
 
         private void dispatchEvents() {
@@ -958,6 +1023,7 @@ public final class RoadStack implements AutoCloseable {
             }
         }
     }
+
 
     private static <T> void complete(List<CompletableFuture<T>> futures, Consumer<CompletableFuture<T>> action) {
         if (futures != null) {
@@ -1098,8 +1164,7 @@ public final class RoadStack implements AutoCloseable {
                     ch.setOption(StandardSocketOptions.SO_RCVBUF, 4 * 1024 * 1024);
                     ch.setOption(StandardSocketOptions.SO_SNDBUF, 4 * 1024 * 1024);
                     bind(ch, bind, port == 0 && bindPort != 0);
-                    // One shard selects on the socket; with several the reader blocks on it and each owner sends.
-                    ch.configureBlocking(shards > 1);
+                    ch.configureBlocking(false);
                     InetSocketAddress bound = (InetSocketAddress) ch.getLocalAddress();
                     RoadEngine engine = setup.engine(config, bound, shards);
                     return new RoadStack(engine, ch);
