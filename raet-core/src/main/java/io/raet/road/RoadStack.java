@@ -125,6 +125,12 @@ public final class RoadStack implements AutoCloseable {
     private static final int READER = -1;
     /** Datagrams a reader looks back on to decide who reads: all of them for one owner hand it the socket. */
     private static final int READ_WINDOW = 64;
+    /**
+     * Or fewer, when they all went to one owner for this long (a remote that sends little, as the acknowledgements of
+     * a large message): that owner reads from then on.
+     */
+    private static final long READ_RUN_NANOS = 20_000_000L;
+    private static final int READ_RUN_MIN = 4;
     /** Datagrams for other owners in an owner's last {@link #READ_WINDOW} reads that make it hand reading back. */
     private static final int FOREIGN_READS = 2;
     private final Selector readerSelector;
@@ -725,13 +731,14 @@ public final class RoadStack implements AutoCloseable {
 
     /**
      * The reader thread (several shards): while it holds the socket it reads every datagram and hands it to the owner
-     * of its remote (see {@link RoadEngine#route}); when {@link #READ_WINDOW} datagrams in a row went to one owner it
-     * hands that owner the socket and waits until it comes back.
+     * of its remote (see {@link RoadEngine#route}); when {@link #READ_WINDOW} datagrams in a row went to one owner, or
+     * all of those of the last {@link #READ_RUN_NANOS}, it hands that owner the socket and waits until it comes back.
      */
     private void read() {
         ByteBuffer buf = ByteBuffer.allocate(RECEIVE_BUFFER);
         int lastShard = -1;
         int run = 0;
+        long runStart = 0;
         try {
             SelectionKey key = channel.register(readerSelector, 0);
             while (running) {
@@ -757,10 +764,15 @@ public final class RoadStack implements AutoCloseable {
                     byte[] data = Arrays.copyOf(buf.array(), buf.position());
                     int shard = engine.route(data, 0, data.length, src);
                     engine.shard(shard).offer(data, src);
-                    run = shard == lastShard ? run + 1 : 1;
+                    if (shard != lastShard) {
+                        run = 0;
+                        runStart = System.nanoTime();
+                    }
+                    run++;
                     lastShard = shard;
                 }
-                if (run >= READ_WINDOW) {
+                if (run >= READ_WINDOW
+                        || run >= READ_RUN_MIN && System.nanoTime() - runStart >= READ_RUN_NANOS) {
                     // Everything went to one owner: it reads from now on, with nothing handed over.
                     key.interestOps(0);
                     readToken = lastShard;
@@ -846,6 +858,7 @@ public final class RoadStack implements AutoCloseable {
             key = channel.register(selector, 0);
             int interest = -1;
             long lastStats = 0;
+            boolean readBefore = false;
             while (running) {
                 long now = System.nanoTime();
                 service(now);
@@ -877,8 +890,16 @@ public final class RoadStack implements AutoCloseable {
                 selecting.set(false);
                 selector.selectedKeys().clear();
                 if (reading) {
+                    if (!readBefore) {
+                        // The socket just came here: what the reader handed over before goes first, in its order.
+                        while (running && shard.runPosted(now, 1) > 0) {
+                            now = System.nanoTime();
+                            service(now);
+                        }
+                    }
                     readSocket(buf, array);
                 }
+                readBefore = reading;
             }
         }
 
