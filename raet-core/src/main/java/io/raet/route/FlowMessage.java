@@ -8,10 +8,21 @@ import java.util.Objects;
 
 /**
  * A routed message: a validated, immutable view over a RAET body mapping with its {@code route}, {@code kind},
- * {@code id}, {@code re}, {@code seq}, {@code data}, {@code error} and {@code code}. Fields this class does not know
- * (and keys inside {@code route} other than {@code src} and {@code dst}) are kept and written back unchanged.
+ * {@code id}, {@code re}, {@code seq}, {@code data}, {@code error}, {@code code}, {@code tag} and {@code stamp}
+ * ({@code tag}, and a subscription's tag pattern {@code tags}, must be strings of at most {@value #MAX_TAG}
+ * characters when present; {@code stamp} may be any value). Fields this class does not know
+ * (and keys inside {@code route} other than {@code src}, {@code dst} and {@code order}) are kept and written back
+ * unchanged.
+ *
+ * <p>The body holds its route as it goes on the wire: addresses given as objects of named parts, or as arrays in the
+ * order a route's {@code "order"} key names ({@link Address.Order}), are written back as arrays in the wire order
+ * {@code [estate, yard, share, channel]}, without the {@code order} key ({@link Route#parse}); a route of arrays
+ * only is kept as it came.
  */
 public final class FlowMessage {
+    /** Most characters of a {@code tag} or of a subscription's tag pattern {@code tags}. */
+    public static final int MAX_TAG = 256;
+
     private final Map<String, Object> body;
     private final Route route;
     private final Kind kind;
@@ -51,6 +62,8 @@ public final class FlowMessage {
         String re = optString(body, "re");
         optString(body, "error");
         optString(body, "code");
+        checkTag(body, "tag");
+        checkTag(body, "tags");
         Long seq = null;
         Object s = body.get("seq");
         if (s != null) {
@@ -84,7 +97,18 @@ public final class FlowMessage {
             }
             copy.put(e.getKey(), e.getValue());
         }
+        Map<String, Object> wire = Route.wireForm((Map<?, ?>) body.get("route"), route);
+        if (wire != null) {
+            copy.put("route", wire);
+        }
         return new FlowMessage(Collections.unmodifiableMap(copy), route, kind, id, re, seq);
+    }
+
+    private static void checkTag(Map<String, ?> body, String field) {
+        String t = optString(body, field);
+        if (t != null && t.length() > MAX_TAG) {
+            throw new FlowException(ErrorCode.BAD_ROUTE, field + " longer than " + MAX_TAG + " characters");
+        }
     }
 
     private static String optString(Map<String, ?> body, String field) {
@@ -126,7 +150,10 @@ public final class FlowMessage {
         return b.build();
     }
 
-    /** The body as it was parsed, with any changes made through the {@code with} methods. Unmodifiable. */
+    /**
+     * The body as it was parsed (its route in the wire form), with any changes made through the {@code with}
+     * methods. Unmodifiable.
+     */
     public Map<String, Object> body() {
         return body;
     }
@@ -172,6 +199,24 @@ public final class FlowMessage {
         return body.get("data");
     }
 
+    /** The application's {@code tag} of this message (a string), or null. Policy rules and subscriptions match it. */
+    public String tag() {
+        return (String) body.get("tag");
+    }
+
+    /**
+     * The {@code stamp}, or null: set by the first router that handles the message (UTC with microseconds,
+     * {@link Stamp#format}) and kept by every later one, whatever its value.
+     */
+    public Object stamp() {
+        return body.get("stamp");
+    }
+
+    /** Whether the sender marked this message {@code "idempotent": true} (a pool may send it again elsewhere). */
+    public boolean idempotent() {
+        return Boolean.TRUE.equals(body.get("idempotent"));
+    }
+
     /** The error text of an {@code err}, or null. */
     public String error() {
         return (String) body.get("error");
@@ -205,6 +250,20 @@ public final class FlowMessage {
         rm.putAll(r.toMap());
         copy.put("route", rm);
         return new FlowMessage(Collections.unmodifiableMap(copy), r, kind, id, re, seq);
+    }
+
+    /**
+     * A copy of this message for a third party that must never answer it (a topic's subscriber, a tap): a plain
+     * {@code msg} from {@code from} to {@code to} with the data and every field, less {@code id} and {@code seq},
+     * plus {@code fields} (which say what it is a copy of).
+     */
+    public FlowMessage copy(Address from, Address to, Map<String, ?> fields) {
+        Map<String, Object> b = toBody();
+        b.remove("id");
+        b.remove("seq");
+        b.put("kind", Kind.MSG.wire());
+        b.putAll(fields);
+        return parse(b).withRoute(new Route(from, to));
     }
 
     public FlowMessage withSrc(Address src) {
@@ -268,6 +327,11 @@ public final class FlowMessage {
 
         public Builder data(Object data) {
             return field("data", data);
+        }
+
+        /** The message's {@code tag} (policy rules and subscriptions match it). */
+        public Builder tag(String tag) {
+            return field("tag", tag);
         }
 
         public Builder error(ErrorCode code, String text) {
