@@ -18,6 +18,11 @@ public enum RoadCounter {
     DUPLICATE_SEGMENT("duplicate_segment"),
     /** A packet could not be encoded (not sent). */
     PACK_ERROR("pack_error"),
+    /**
+     * A datagram handed from the owner thread that parsed it to the one of its remote (a vacuous join for a name
+     * another owner's remote holds, a join from an address another owner handles).
+     */
+    PACKETS_HANDED_ON("packets_handed_on"),
 
     // Bounds (RoadLimits, HandshakeLimits).
     /** An answer not sent: the remote's answer credit was spent. */
