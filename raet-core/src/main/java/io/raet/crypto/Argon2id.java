@@ -18,15 +18,20 @@ import java.util.Locale;
  * @param memlimit bytes of memory, {@link #MIN_MEMLIMIT}..{@link #MAX_MEMLIMIT}
  */
 public record Argon2id(long opslimit, long memlimit) {
+    /** Smallest opslimit: one pass. */
     public static final long MIN_OPSLIMIT = 1;
     /** Largest opslimit accepted from a file: a bound on what a hostile file can make an unlock cost. */
     public static final long MAX_OPSLIMIT = 16;
+    /** Smallest memlimit (libsodium's bound): 8 KiB. */
     public static final long MIN_MEMLIMIT = 8192;
     /** Largest memlimit accepted from a file (libsodium's sensitive preset). */
     public static final long MAX_MEMLIMIT = 1L << 30;
 
+    /** libsodium's interactive preset: 2 passes over 64 MiB. */
     public static final Argon2id INTERACTIVE = new Argon2id(2, 64L << 20);
+    /** libsodium's moderate preset: 3 passes over 256 MiB. */
     public static final Argon2id MODERATE = new Argon2id(3, 256L << 20);
+    /** libsodium's sensitive preset: 4 passes over 1 GiB. */
     public static final Argon2id SENSITIVE = new Argon2id(4, 1L << 30);
 
     /**
