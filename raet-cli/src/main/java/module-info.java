@@ -2,6 +2,7 @@
  * The {@code raet} command. It uses only what {@code io.raet} exports; the shaded {@code raet.jar} runs it on the
  * class path.
  */
+@SuppressWarnings("requires-automatic")
 module io.raet.cli {
     requires io.raet;
     requires info.picocli;

@@ -13,6 +13,9 @@
  * <p>libsodium is called through the FFM API: run with {@code --enable-native-access=io.raet} (on the module path)
  * or {@code --enable-native-access=ALL-UNNAMED} (on the class path).
  */
+// micrometer-core and msgpack-core are automatic modules: micrometer-core names itself in its manifest,
+// msgpack-core is named after its jar (msgpack.core)
+@SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
 module io.raet {
     requires transitive com.fasterxml.jackson.databind;
     requires transitive micrometer.core;
