@@ -294,7 +294,9 @@ final class RoadEndpoint implements Admission {
             return;
         }
         if (h.cf()) {
-            staler(packet, src, peer);
+            if (!peer.lateAnswer(h)) {
+                staler(packet, src, peer);
+            }
             return;
         }
         switch (h.tk()) {
@@ -349,7 +351,7 @@ final class RoadEndpoint implements Admission {
 
     /**
      * The first packet of a message: a message delivered already is answered done again (the reference nacks,
-     * which fails a delivered message), never delivered twice.
+     * which fails a delivered message), at most once per redo interval per message, never delivered twice.
      */
     private void startMessage(Peer peer, ParsedPacket packet, TxKey key, InetSocketAddress src, long now) {
         RoadHead h = packet.head();
@@ -357,11 +359,11 @@ final class RoadEndpoint implements Admission {
             ctx.drop(DropReason.STALE_PACKET);
         } else if (peer.completedTids.contains(h.ti())) {
             ctx.drop(DropReason.DUPLICATE_MESSAGE);
-            stalent(packet, src, PacketKind.DONE, peer);
+            answerDone(peer, packet, src, now);
         } else if (peer.replay.check(peer.rsid, h.ti()) == ReplayWindow.Verdict.SEEN) {
             // Delivered earlier in this session (beyond the stale-tid window).
             ctx.drop(DropReason.REPLAY);
-            stalent(packet, src, PacketKind.DONE, peer);
+            answerDone(peer, packet, src, now);
         } else if (peer.replay.check(peer.rsid, h.ti()) == ReplayWindow.Verdict.TOO_OLD) {
             ctx.drop(DropReason.REPLAY);
             stalent(packet, src, PacketKind.NACK, peer);
@@ -370,6 +372,15 @@ final class RoadEndpoint implements Admission {
             stalent(packet, src, PacketKind.NACK, peer);
         } else {
             Messengent.start(peer, packet, key, src, now);
+        }
+    }
+
+    /** A late duplicate of a completed message: done again, unless it went within the redo interval. */
+    private void answerDone(Peer peer, ParsedPacket packet, InetSocketAddress src, long now) {
+        if (peer.mayAnswerDone(packet.head().ti(), now)) {
+            stalent(packet, src, PacketKind.DONE, peer);
+        } else {
+            ctx.count(RoadCounter.LATE_DUPLICATE_UNANSWERED);
         }
     }
 
@@ -442,6 +453,7 @@ final class RoadEndpoint implements Admission {
             if (!p.pending.isEmpty()) {
                 p.expirePending(now);
             }
+            p.housekeep(now, joinGuard);
             if (interval > 0 && p.remote.isJoined() && !p.reaped && p.remote.isProven()) {
                 if (p.nextHeartbeat == 0) {
                     p.nextHeartbeat = now + (ctx.local().main ? interval : interval + interval / 2);

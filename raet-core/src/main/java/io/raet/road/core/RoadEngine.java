@@ -63,7 +63,7 @@ public final class RoadEngine {
     private final ArrayDeque<Outgoing> outbox = new ArrayDeque<>();
     private final ArrayDeque<RoadEvent> events = new ArrayDeque<>();
 
-    private record Timer(long at, Transaction tx, int generation) {}
+    private record Timer(long at, Timed tx, int generation) {}
 
     private final PriorityQueue<Timer> timers = new PriorityQueue<>((a, b) -> Long.compare(a.at, b.at));
     private long nextHousekeeping = Long.MIN_VALUE;
@@ -151,13 +151,16 @@ public final class RoadEngine {
      * Runs one due timer. A defect in it ends that transaction (its message, if any, reported undelivered) and
      * is counted {@code timer_error}; only a VM failure goes on to the caller.
      */
-    private void fire(Transaction tx, long now) {
+    private void fire(Timed timed, long now) {
         try {
-            tx.fire(now);
+            timed.fire(now);
         } catch (VirtualMachineError e) {
             throw e;
         } catch (RuntimeException | Error e) {
             stats.count(RoadCounter.TIMER_ERROR);
+            if (!(timed instanceof Transaction tx)) {
+                return;
+            }
             ctx.end(tx);
             if (tx instanceof Messenger m) {
                 events.add(new RoadEvent.Undelivered(m.pending.id(), tx.remote.name(), DeliveryFailure.INTERNAL_ERROR,
@@ -483,11 +486,11 @@ public final class RoadEngine {
         }
 
         @Override
-        public void schedule(Transaction tx) {
-            long at = tx.nextDeadline();
-            tx.timerGeneration++;
+        public void schedule(Timed t) {
+            long at = t.nextDeadline();
+            t.timerGeneration++;
             if (at >= 0) {
-                timers.add(new Timer(at, tx, tx.timerGeneration));
+                timers.add(new Timer(at, t, t.timerGeneration));
             }
         }
 
