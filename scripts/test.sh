@@ -37,6 +37,8 @@ if command -v go >/dev/null 2>&1; then
 else
     echo "skipped: no Go toolchain (run as root to have Debian's golang-go installed, or install Go 1.19 or later)"
 fi
+echo "== load-balanced share over four worker processes (scripts/workers-demo.sh)"
+timeout 300 bash "$root/scripts/workers-demo.sh" 100
 if [ "${RAET_SKIP_DISSECTOR:-}" != 1 ]; then
     echo "== Wireshark dissector on a loopback capture (tools/wireshark/test.sh)"
     timeout 300 bash "$root/tools/wireshark/test.sh"

@@ -125,7 +125,10 @@ func (p *proc) stop() {
 	}
 }
 
-func TestGoYardBehindOneRouterAsksJavaYardBehindAnother(t *testing.T) {
+// routerDirs skips the test unless router processes can run (not -short, the jar built, bash there); it returns
+// a temporary directory and two lane directories in it, a and b.
+func routerDirs(t *testing.T) (tmp, a, b string) {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("end-to-end test with router processes skipped in -short mode")
 	}
@@ -136,13 +139,18 @@ func TestGoYardBehindOneRouterAsksJavaYardBehindAnother(t *testing.T) {
 	if _, err := exec.LookPath("bash"); err != nil {
 		t.Skip("bash missing")
 	}
-	tmp := shortTempDir(t)
-	a, b := filepath.Join(tmp, "a"), filepath.Join(tmp, "b")
+	tmp = shortTempDir(t)
+	a, b = filepath.Join(tmp, "a"), filepath.Join(tmp, "b")
 	for _, d := range []string{a, b} {
 		if err := os.Mkdir(d, 0o700); err != nil {
 			t.Fatal(err)
 		}
 	}
+	return tmp, a, b
+}
+
+func TestGoYardBehindOneRouterAsksJavaYardBehindAnother(t *testing.T) {
+	tmp, a, b := routerDirs(t)
 	policy := filepath.Join(tmp, "policy.json")
 	if err := os.WriteFile(policy, []byte(
 		`{"default": "allow", "rules": [{"role": "*", "dst": "*/*/admin.*", "action": "deny"}]}`), 0o600); err != nil {

@@ -172,6 +172,8 @@ type Message struct {
 	Data       any
 	Error      string
 	Code       string
+	Tag        string // the message's tag ("" when it has none); policy rules and subscriptions match it
+	Stamp      any    // the stamp the first router set (UTC with microseconds, ISO 8601), or nil
 }
 
 // NewMessage reads the fields of a received body.
@@ -193,6 +195,8 @@ func NewMessage(body *lane.Map, sender, senderPath string) *Message {
 	m.Data = body.Value("data")
 	m.Error = body.GetString("error")
 	m.Code = body.GetString("code")
+	m.Tag = body.GetString("tag")
+	m.Stamp = body.Value("stamp")
 	return m
 }
 
@@ -269,4 +273,55 @@ func (e *RouteError) Unwrap() error {
 		return ErrTimeout
 	}
 	return nil
+}
+
+// Presence events (the router's presence topic, share "presence" of the router yard).
+const (
+	PresenceShare = "presence" // the router's presence topic, and the share of this yard that receives it
+)
+
+// PresenceEvent is one message of a router's presence topic. Event is "joined", "allowed", "alive", "dead"
+// (about Estate), "arrived", "left" (about Yard of Estate) or "snapshot" (Estates: each known estate's last
+// event, Yards: the yards present). Stamp is the router's stamp, Message the whole message.
+type PresenceEvent struct {
+	Event   string
+	Estate  string
+	Yard    string
+	Stamp   any
+	Estates map[string]string
+	Yards   []string
+	Message *Message
+}
+
+// IsEstate reports whether the event is about an estate of the road.
+func (e PresenceEvent) IsEstate() bool {
+	switch e.Event {
+	case "joined", "allowed", "alive", "dead":
+		return true
+	}
+	return false
+}
+
+// IsYard reports whether the event is about a yard of the lane.
+func (e PresenceEvent) IsYard() bool { return e.Event == "arrived" || e.Event == "left" }
+
+// PresenceOf reads a presence message; ok is false when its data is not a presence event.
+func PresenceOf(m *Message) (PresenceEvent, bool) {
+	d, isMap := m.Data.(*lane.Map)
+	if !isMap || d.GetString("event") == "" {
+		return PresenceEvent{}, false
+	}
+	e := PresenceEvent{Event: d.GetString("event"), Estate: d.GetString("estate"), Yard: d.GetString("yard"),
+		Stamp: m.Stamp, Estates: map[string]string{}, Message: m}
+	if es, ok := d.Value("estates").(*lane.Map); ok {
+		for _, k := range es.Keys() {
+			e.Estates[k] = levelText(es.Value(k))
+		}
+	}
+	if ys, ok := d.Value("yards").([]any); ok {
+		for _, y := range ys {
+			e.Yards = append(e.Yards, levelText(y))
+		}
+	}
+	return e, true
 }

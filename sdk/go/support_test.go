@@ -114,12 +114,20 @@ func sameLevels(a, b []string) bool {
 
 type rule struct{ role, dst, action string }
 
+// subscriber of a topic of the fake router: its address and its tag pattern (nil: every pub).
+type subscriber struct {
+	addr []string
+	tags any
+}
+
 // fakeRouter is a router yard (<dir>/<lane>.router.uxd) following docs/routing.md, for tests.
 //
 // Estate name "here"; it fills empty src estate/yard levels; forwards to other yards of the lane; its own
 // shares: echo (req → rsp with the same data; ackd → ack; others kept in echoed), silent (never answers),
-// topics topic.* (sub/unsub answered with ack, pub copied to each subscriber). A policy table of rules, the
-// role of local yards is "local". Errors go back as err messages with code/error/re.
+// topics topic.* and presence (sub/unsub answered with ack, a sub may carry a tag pattern "tags"; pub copied to
+// each matching subscriber; only announce publishes on presence), pools pool.* (a sub registers a worker, other
+// messages go to the workers in turn). A policy table of rules, the role of local yards is "local". Errors go
+// back as err messages with code/error/re.
 type fakeRouter struct {
 	dir, lane, name, estate string
 	policy                  []rule
@@ -130,7 +138,9 @@ type fakeRouter struct {
 	remotes map[string]*lane.Head
 	seen    []*lane.Map // every body received, after src filling
 	echoed  []*lane.Map
-	topics  map[string][][]string
+	topics  map[string][]subscriber
+	pools   map[string][][]string
+	turn    int
 	counter int
 	stopped chan struct{}
 }
@@ -148,7 +158,7 @@ func newFakeRouter(t *testing.T, dir string) *fakeRouter {
 	r := &fakeRouter{dir: dir, lane: "lane", name: "router", estate: "here",
 		policy: []rule{{"*", "*/*/admin.*", "deny"}},
 		sock:   sock, books: lane.NewReassembler(), remotes: make(map[string]*lane.Head),
-		topics: make(map[string][][]string), stopped: make(chan struct{})}
+		topics: make(map[string][]subscriber), pools: make(map[string][][]string), stopped: make(chan struct{})}
 	go r.loop()
 	t.Cleanup(r.close)
 	return r
@@ -328,41 +338,94 @@ func (r *fakeRouter) local(body *lane.Map, dst []string) {
 			r.mu.Unlock()
 		}
 	case share == "silent":
-	case strings.HasPrefix(share, "topic."):
+	case strings.HasPrefix(share, "topic.") || share == "presence":
 		src := pad4(routeOf(body).Value("src"))
 		r.mu.Lock()
 		subs := r.topics[share]
 		idx := -1
 		for i, s := range subs {
-			if sameLevels(s, src) {
+			if sameLevels(s.addr, src) {
 				idx = i
 			}
 		}
-		switch kind {
-		case "sub":
-			if idx < 0 {
-				r.topics[share] = append(subs, src)
-			}
-		case "unsub":
-			if idx >= 0 {
-				r.topics[share] = append(subs[:idx], subs[idx+1:]...)
-			}
+		if idx >= 0 && (kind == "sub" || kind == "unsub") {
+			subs = append(subs[:idx], subs[idx+1:]...)
 		}
-		copies := append([][]string(nil), r.topics[share]...)
+		if kind == "sub" {
+			subs = append(subs, subscriber{src, body.Value("tags")})
+		}
+		r.topics[share] = subs
 		r.mu.Unlock()
-		switch kind {
-		case "sub", "unsub":
+		switch {
+		case kind == "sub" || kind == "unsub":
 			r.answer(body, "ack")
-		case "pub":
-			for _, sub := range copies {
-				c := body.Clone()
-				c.Set("route", lane.MapOf("src", routeOf(body).Value("src"), "dst", wire(sub)))
-				r.route(c)
-			}
+		case kind == "pub" && share != "presence":
+			r.publish(share, body)
 		default:
 			r.answer(body, "err", "code", "bad_route", "error", "topic share takes sub/unsub/pub")
+		}
+	case strings.HasPrefix(share, "pool."):
+		src := pad4(routeOf(body).Value("src"))
+		r.mu.Lock()
+		var workers [][]string
+		for _, w := range r.pools[share] {
+			if w[1] != src[1] {
+				workers = append(workers, w)
+			}
+		}
+		if kind == "sub" {
+			workers = append(workers, src)
+		}
+		r.pools[share] = workers
+		r.turn++
+		turn := r.turn
+		r.mu.Unlock()
+		switch {
+		case kind == "sub" || kind == "unsub":
+			r.answer(body, "ack")
+		case len(workers) == 0:
+			r.answer(body, "err", "code", "unknown_destination", "error", "no workers")
+		default:
+			w := workers[turn%len(workers)]
+			c := body.Clone()
+			c.Set("route", lane.MapOf("src", routeOf(body).Value("src"), "dst", wire([]string{w[0], w[1], w[2], dst[3]})))
+			r.route(c)
 		}
 	default:
 		r.answer(body, "err", "code", "unknown_share", "error", "router has no share "+share)
 	}
+}
+
+// publish copies a pub to every subscriber of share whose tag pattern matches its tag.
+func (r *fakeRouter) publish(share string, body *lane.Map) {
+	r.mu.Lock()
+	subs := append([]subscriber(nil), r.topics[share]...)
+	r.mu.Unlock()
+	for _, sub := range subs {
+		if p, ok := sub.tags.(string); ok && !glob(p, body.GetString("tag")) {
+			continue
+		}
+		c := body.Clone()
+		c.Set("route", lane.MapOf("src", routeOf(body).Value("src"), "dst", wire(sub.addr)))
+		r.route(c)
+	}
+}
+
+// announce publishes a presence event to the subscribers of presence.
+func (r *fakeRouter) announce(data *lane.Map, tag string) {
+	r.publish("presence", lane.MapOf("route", lane.MapOf("src", []any{r.estate, r.name, "presence", ""},
+		"dst", []any{}), "kind", "msg", "tag", tag, "data", data, "topic", "presence",
+		"stamp", "2026-12-04T17:03:12.123456Z"))
+}
+
+func (r *fakeRouter) subscribers(share string) []subscriber {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]subscriber(nil), r.topics[share]...)
+}
+
+func (r *fakeRouter) workers(share string) [][]string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([][]string(nil), r.pools[share]...)
 }

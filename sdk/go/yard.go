@@ -79,6 +79,16 @@ func Seq(n int64) Option { return Field("seq", n) }
 // Re adds the re field (the id a message answers).
 func Re(id any) Option { return Field("re", id) }
 
+// Tag adds the message's tag (policy rules and subscribers' tag patterns match it).
+func Tag(tag string) Option { return Field("tag", tag) }
+
+// Tags sets the tag pattern of a Subscribe (a glob, "*" matching any run of characters): the topic then copies
+// only the pubs whose tag matches it (a pub without a tag is matched as "").
+func Tags(pattern string) Option { return Field("tags", pattern) }
+
+// Idempotent marks a request that a router may hand to another worker of a pool when its worker leaves.
+func Idempotent() Option { return Field("idempotent", true) }
+
 type remote struct {
 	path string
 	sid  string
@@ -581,6 +591,83 @@ func (y *Yard) Unsubscribe(topic Address, timeout time.Duration, opts ...Option)
 // Publish publishes data to the topic share at topic (kind pub) and returns the id.
 func (y *Yard) Publish(topic Address, data any, opts ...Option) (string, error) {
 	return y.Send(topic, data, append(append([]Option(nil), opts...), Kind(KindPub))...)
+}
+
+// Work registers this yard as a worker of the router's load-balanced share pool (a share of kind pool of the
+// router yard): the router then hands it part of the messages sent to Address{Share: pool}, at this yard's
+// share of the same name (FromShare chooses another). It returns that share: take the requests from it and
+// Respond to each. It waits for the router's ack (timeout 0: DefaultRequestTimeout); a *RouteError with code
+// unknown_share means the router has no such share, denied that the pool has all its workers.
+func (y *Yard) Work(pool string, timeout time.Duration, opts ...Option) (*Share, error) {
+	o := buildOptions{share: pool}
+	for _, f := range opts {
+		f(&o)
+	}
+	s, err := y.Share(o.share, Queue, 0)
+	if err != nil {
+		return nil, err
+	}
+	if timeout == 0 {
+		timeout = DefaultRequestTimeout
+	}
+	if _, err := y.control(KindSub, Address{Share: pool}, timeout, append([]Option{FromShare(o.share)}, opts...)); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Leave stops taking work from the router's share pool (unsub); its requests in flight at this yard are
+// answered failed by the router, or handed to another worker when idempotent.
+func (y *Yard) Leave(pool string, timeout time.Duration, opts ...Option) error {
+	if timeout == 0 {
+		timeout = DefaultRequestTimeout
+	}
+	_, err := y.control(KindUnsub, Address{Share: pool}, timeout, append([]Option{FromShare(pool)}, opts...))
+	return err
+}
+
+// Presence follows the router's presence topic: estates that join, are allowed, come alive or go dead on the
+// road, yards that arrive on or leave the lane, starting with a snapshot of what the router knows. handler gets
+// each event on a goroutine of its own, in order, until the yard closes. Tags("estate.*") or Tags("yard.*")
+// chooses the events (the snapshot's tag is "snapshot"). It waits for the router's ack (timeout 0:
+// DefaultRequestTimeout).
+func (y *Yard) Presence(handler func(PresenceEvent), timeout time.Duration, opts ...Option) error {
+	s, err := y.Share(PresenceShare, Queue, 0)
+	if err != nil {
+		return err
+	}
+	if timeout == 0 {
+		timeout = DefaultRequestTimeout
+	}
+	if _, err := y.control(KindSub, Address{Share: PresenceShare}, timeout,
+		append([]Option{FromShare(PresenceShare)}, opts...)); err != nil {
+		return err
+	}
+	go func() {
+		for {
+			m := s.Receive(Forever)
+			if m == nil {
+				return // closed
+			}
+			e, ok := PresenceOf(m)
+			if !ok {
+				y.count("bad_presence", 1)
+				continue
+			}
+			y.callPresence(handler, e)
+		}
+	}()
+	return nil
+}
+
+// callPresence hands one event to the handler; a panic in it is counted and does not end the events.
+func (y *Yard) callPresence(handler func(PresenceEvent), e PresenceEvent) {
+	defer func() {
+		if recover() != nil {
+			y.count("presence_handler_error", 1)
+		}
+	}()
+	handler(e)
 }
 
 // ---- internals: sending

@@ -7,13 +7,14 @@
 
 from . import lane
 from .lane import LaneError, PageError
-from .route import (ERROR_CODES, KINDS, Message, RaetError, RequestTimeout, RouteError, address,
-                    format_address)
-from .yard import Share, Yard, YardUnreachable
+from .route import (ERROR_CODES, KINDS, Address, Message, PresenceEvent, RaetError, RequestTimeout,
+                    RouteError, address, format_address)
+from .yard import Presence, Share, Yard, YardUnreachable
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Yard", "Share", "Message", "address", "format_address", "KINDS", "ERROR_CODES",
+    "Yard", "Share", "Presence", "PresenceEvent", "Message", "Address", "address", "format_address",
+    "KINDS", "ERROR_CODES",
     "RaetError", "RouteError", "RequestTimeout", "YardUnreachable", "LaneError", "PageError", "lane",
 ]

@@ -1,22 +1,68 @@
 """Routed messages: four-level addresses ``[estate, yard, share, channel]`` and message fields."""
 
 __all__ = [
-    "KINDS", "ERROR_CODES", "ANSWER_KINDS", "address", "format_address", "Message",
-    "RaetError", "RouteError", "RequestTimeout",
+    "KINDS", "ERROR_CODES", "ANSWER_KINDS", "Address", "address", "format_address", "Message",
+    "PresenceEvent", "RaetError", "RouteError", "RequestTimeout",
 ]
 
 KINDS = ("msg", "req", "rsp", "ack", "ackd", "pub", "sub", "unsub", "err")
 ANSWER_KINDS = ("rsp", "ack", "err")
 ERROR_CODES = ("denied", "unknown_destination", "unknown_share", "bad_route", "timeout", "failed")
 LEVELS = 4
+ESTATE_EVENTS = ("joined", "allowed", "alive", "dead")
+YARD_EVENTS = ("arrived", "left")
+
+
+class Address(list):
+    """An address with named parts: ``Address(share="jobs", yard="svc", estate="beta", channel="c1")``.
+
+    Only keywords are taken, so nobody has to remember an order. It is the list
+    ``[estate, yard, share, channel]`` (the reference's order on the wire, outermost level first; the
+    design writes the same parts as the tuple ``(share, yard, estate, channel)``, innermost first), so
+    it goes wherever an address goes and compares equal to that list. A part not given is empty:
+    estate ``""`` is this host, yard ``""`` the router yard, share ``""`` the default share. ``extra``
+    holds levels beyond the fourth.
+    """
+
+    def __init__(self, *, share="", yard="", estate="", channel="", extra=()):
+        for name, v in (("share", share), ("yard", yard), ("estate", estate), ("channel", channel)):
+            if v is not None and not isinstance(v, str):
+                raise TypeError("address {0} must be a string, not {1!r}".format(name, v))
+        super().__init__([estate or "", yard or "", share or "", channel or ""] + list(extra))
+
+    @classmethod
+    def of(cls, value=None):
+        """An Address from any address form ``address()`` accepts."""
+        a = address(value)
+        return cls(estate=a[0], yard=a[1], share=a[2], channel=a[3], extra=a[4:])
+
+    @property
+    def estate(self):
+        return self[0]
+
+    @property
+    def yard(self):
+        return self[1]
+
+    @property
+    def share(self):
+        return self[2]
+
+    @property
+    def channel(self):
+        return self[3]
+
+    def __repr__(self):
+        return "Address(share={0!r}, yard={1!r}, estate={2!r}, channel={3!r}{4})".format(
+            self[2], self[1], self[0], self[3], ", extra={0!r}".format(self[4:]) if len(self) > 4 else "")
 
 
 def address(value=None):
-    """Normalizes an address to a list of at least four strings.
+    """Normalizes an address to an ``Address`` (a list of at least four strings).
 
     Accepts None, a list/tuple (``None`` elements are empty; shorter arrays are padded, extra levels
-    are kept) or a string ``"estate/yard/share/channel"`` (split at the first three slashes, so the
-    channel may contain slashes; ``"/w1"`` is estate ``""``, yard ``w1``).
+    are kept), an ``Address``, or a string ``"estate/yard/share/channel"`` (split at the first three
+    slashes, so the channel may contain slashes; ``"/w1"`` is estate ``""``, yard ``w1``).
     """
     if value is None:
         parts = []
@@ -37,7 +83,7 @@ def address(value=None):
             raise TypeError("address levels are strings, not {0!r}".format(p))
     while len(out) < LEVELS:
         out.append("")
-    return out
+    return Address(estate=out[0], yard=out[1], share=out[2], channel=out[3], extra=out[4:])
 
 
 def _lenient(value):
@@ -66,7 +112,7 @@ class Message:
     """
 
     __slots__ = ("body", "sender", "sender_path", "routed", "src", "dst", "kind", "id", "re",
-                 "seq", "data", "error", "code")
+                 "seq", "data", "error", "code", "tag", "stamp")
 
     def __init__(self, body, sender=None, sender_path=None):
         self.body = body
@@ -85,6 +131,9 @@ class Message:
         self.data = body.get("data")
         self.error = body.get("error")
         self.code = body.get("code")
+        tag = body.get("tag")
+        self.tag = tag if isinstance(tag, str) else None
+        self.stamp = body.get("stamp")
 
     @property
     def share(self):
@@ -107,6 +156,43 @@ class Message:
     def __repr__(self):
         return "Message(kind={0!r}, id={1!r}, src={2}, dst={3}, data={4!r})".format(
             self.kind, self.id, format_address(self.src), format_address(self.dst), self.data)
+
+
+class PresenceEvent:
+    """One message of a router's presence topic.
+
+    ``event``: ``joined``, ``allowed``, ``alive``, ``dead`` (about ``estate``), ``arrived``, ``left``
+    (about ``yard`` of ``estate``) or ``snapshot`` (``estates``: each known estate's last event,
+    ``yards``: the yards present). ``stamp`` is the router's stamp, ``message`` the whole Message.
+    """
+
+    __slots__ = ("event", "estate", "yard", "stamp", "estates", "yards", "message")
+
+    def __init__(self, message):
+        data = message.data if isinstance(message.data, dict) else {}
+        event = data.get("event")
+        self.event = event if isinstance(event, str) else None
+        self.estate = data.get("estate") if isinstance(data.get("estate"), str) else None
+        self.yard = data.get("yard") if isinstance(data.get("yard"), str) else None
+        estates = data.get("estates")
+        self.estates = {str(k): str(v) for k, v in estates.items()} if isinstance(estates, dict) else {}
+        yards = data.get("yards")
+        self.yards = [str(y) for y in yards] if isinstance(yards, list) else []
+        self.stamp = message.stamp
+        self.message = message
+
+    @property
+    def is_estate(self):
+        return self.event in ESTATE_EVENTS
+
+    @property
+    def is_yard(self):
+        return self.event in YARD_EVENTS
+
+    def __repr__(self):
+        if self.event == "snapshot":
+            return "PresenceEvent(snapshot, estates={0!r}, yards={1!r})".format(self.estates, self.yards)
+        return "PresenceEvent({0}, estate={1!r}, yard={2!r})".format(self.event, self.estate, self.yard)
 
 
 class RaetError(Exception):

@@ -11,9 +11,12 @@ import threading
 import time
 
 from . import lane as _lane
-from .route import (ANSWER_KINDS, Message, RaetError, RequestTimeout, RouteError, address)
+from .route import (ANSWER_KINDS, Address, Message, PresenceEvent, RaetError, RequestTimeout,
+                    RouteError, address)
 
-__all__ = ["Yard", "Share", "YardUnreachable"]
+__all__ = ["Yard", "Share", "Presence", "YardUnreachable"]
+
+PRESENCE = "presence"  # the router's presence topic, and the share that receives it here
 
 _PK = {"json": _lane.PK_JSON, "msgpack": _lane.PK_MSGPACK, _lane.PK_JSON: _lane.PK_JSON,
        _lane.PK_MSGPACK: _lane.PK_MSGPACK}
@@ -93,6 +96,61 @@ class Share:
         with self._cond:
             self._closed = True
             self._cond.notify_all()
+
+
+class Presence:
+    """The presence events of a router, as ``Yard.presence`` subscribed to them: iterate it (each
+    item a PresenceEvent; the iteration ends when the yard closes) or call ``next(timeout)``; with a
+    callback, a thread hands each event to it. ``close()`` unsubscribes."""
+
+    def __init__(self, yard, share, callback=None):
+        self._yard = yard
+        self._share = share
+        self._callback = callback
+        self._closed = False
+        self._thread = None
+        if callback is not None:
+            self._thread = threading.Thread(target=self._loop, name="raet-presence-" + yard.name,
+                                            daemon=True)
+            self._thread.start()
+
+    def next(self, timeout=None):
+        """The next event, or None after ``timeout`` seconds or when closed."""
+        while True:
+            msg = self._share.receive(timeout)
+            if msg is None:
+                return None
+            event = PresenceEvent(msg)
+            if event.event is not None:
+                return event
+            self._yard.stats["bad_presence"] += 1
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        event = self.next()
+        if event is None:
+            raise StopIteration
+        return event
+
+    def _loop(self):
+        while not self._closed and not self._yard.closed:
+            event = self.next(0.5)
+            if event is None:
+                continue
+            try:
+                self._callback(event)
+            except Exception:  # a failing callback does not end the events
+                self._yard.stats["presence_callback_error"] += 1
+
+    def close(self, timeout=None):
+        """Unsubscribes from the presence topic (waiting ``timeout`` s for the ack when given)."""
+        if self._closed:
+            return
+        self._closed = True
+        if not self._yard.closed:
+            self._yard.unsubscribe(["", "", PRESENCE], PRESENCE, timeout=timeout)
 
 
 class _Remote:
@@ -254,7 +312,7 @@ class Yard:
         channel = channel or dst[3]
         if not dst[3]:
             dst[3] = channel
-        body = {"route": {"src": ["", self.name, share, channel], "dst": dst},
+        body = {"route": {"src": ["", self.name, share, channel], "dst": list(dst)},
                 "kind": kind, "id": id if id is not None else self.new_id(), "data": data}
         for k, v in fields.items():
             if k == "route":
@@ -335,19 +393,48 @@ class Yard:
                     raise
         return body["id"]  # pragma: no cover
 
-    def subscribe(self, topic, share="", channel="", timeout=None):
+    def subscribe(self, topic, share="", channel="", timeout=None, tags=None):
         """Subscribes this yard's ``share`` to the topic share at address ``topic``; the router then
-        copies each ``pub`` to it. With ``timeout`` waits for the router's ``ack``/``rsp`` (raises
-        on ``err``); without, returns at once. Returns the ``sub`` message id."""
-        return self._control("sub", topic, share, channel, timeout)
+        copies each ``pub`` to it (with ``tags``, a glob such as ``"job.*"``, only the pubs whose
+        ``tag`` matches it; a pub without a tag is matched as ``""``). With ``timeout`` waits for the
+        router's ``ack``/``rsp`` (raises on ``err``); without, returns at once. Returns the ``sub``
+        message id."""
+        return self._control("sub", topic, share, channel, timeout, tags)
 
     def unsubscribe(self, topic, share="", channel="", timeout=None):
         """Cancels ``subscribe`` (kind ``unsub``)."""
         return self._control("unsub", topic, share, channel, timeout)
 
     def publish(self, topic, data=None, share="", channel="", **fields):
-        """Publishes ``data`` to the topic share at address ``topic`` (kind ``pub``); returns the id."""
+        """Publishes ``data`` to the topic share at address ``topic`` (kind ``pub``; ``tag="…"``
+        tags it for the subscribers' patterns); returns the id."""
         return self.send(topic, data, "pub", share, channel, **fields)
+
+    def work(self, pool, share=None, timeout=5.0):
+        """Registers this yard as a worker of the router's load-balanced share ``pool`` (a share of
+        kind ``pool`` of the router yard); the router then hands it part of the requests sent to
+        ``["", "", pool]``, at this yard's ``share`` (default: ``pool``). Returns that Share: take
+        the requests from it and ``respond`` to each. Waits ``timeout`` s for the router's ``ack``
+        (RouteError ``unknown_share`` when the router has no such share, ``denied`` when full)."""
+        share = pool if share is None else share
+        s = self.share(share)
+        self._control("sub", ["", "", pool], share, "", timeout)
+        return s
+
+    def leave(self, pool, share=None, timeout=5.0):
+        """Stops taking work from the router's share ``pool`` (its requests in flight here are
+        answered ``failed`` by the router, or handed to another worker when idempotent)."""
+        return self._control("unsub", ["", "", pool], pool if share is None else share, "", timeout)
+
+    def presence(self, callback=None, tags=None, timeout=5.0):
+        """Follows the router's presence topic: estates that join, are allowed, come alive or go
+        dead on the road, yards that arrive on or leave the lane, starting with a snapshot of what
+        the router knows. Returns a Presence: iterate it (or ``next(timeout)``) for PresenceEvents,
+        or give ``callback(event)``, called on a thread of its own, in order. ``tags`` chooses the
+        events (``"estate.*"``, ``"yard.*"``; the snapshot's tag is ``snapshot``)."""
+        share = self.share(PRESENCE)
+        self._control("sub", ["", "", PRESENCE], PRESENCE, "", timeout, tags)
+        return Presence(self, share, callback)
 
     # -- internals: sending ----------------------------------------------------------------------
 
@@ -361,9 +448,11 @@ class Yard:
         self.transmit(body, self.router)
         return body["id"]
 
-    def _control(self, kind, topic, share, channel, timeout):
+    def _control(self, kind, topic, share, channel, timeout, tags=None):
         body = self.build(topic, None, kind, share, channel)
         del body["data"]
+        if tags is not None:
+            body["tags"] = tags
         if timeout:
             self._exchange(body, ("ack", "rsp"), timeout)
         else:

@@ -66,8 +66,11 @@ class FakeRouter:
 
     Estate name ``estate``; it fills empty ``src`` estate/yard levels; forwards to other yards of the
     lane; its own shares: ``echo`` (``req`` → ``rsp`` with the same data; ``ackd`` → ``ack``;
-    others kept in ``echoed``), ``silent`` (never answers), topics ``topic.*`` (``sub``/``unsub``
-    answered with ``ack``, ``pub`` copied to each subscriber). A policy table (``policy``) of
+    others kept in ``echoed``), ``silent`` (never answers), topics ``topic.*`` and ``presence``
+    (``sub``/``unsub`` answered with ``ack``, a ``sub`` may carry a tag pattern ``tags``; ``pub``
+    copied to each matching subscriber; only ``announce`` publishes on ``presence``), pools
+    ``pool.*`` (a ``sub`` registers a worker, other messages go to the workers in turn). A policy
+    table (``policy``) of
     ``{"role", "dst", "action"}`` entries, role of local yards is ``local``. Errors go back as
     ``err`` messages with ``code``/``error``/``re``.
     """
@@ -84,7 +87,9 @@ class FakeRouter:
         self.remotes = {}  # yard -> [sid, bid]
         self.seen = []  # every body received, after src filling
         self.echoed = []
-        self.topics = {}  # share -> list of subscriber addresses
+        self.topics = {}  # share -> list of [subscriber address, tag pattern or None]
+        self.pools = {}  # share -> list of worker addresses
+        self.turn = 0
         self.counter = 0
         self.lock = threading.Lock()
         self.running = True
@@ -159,6 +164,20 @@ class FakeRouter:
         out.update(fields)
         self.route(out)
 
+    def publish(self, share, body):
+        tag = body.get("tag") or ""
+        for sub, tags in list(self.topics.get(share, [])):
+            if tags is None or _glob(tags, tag):
+                copy = dict(body)
+                copy["route"] = {"src": body["route"]["src"], "dst": sub}
+                self.route(copy)
+
+    def announce(self, data, tag):
+        """Publishes a presence event to the subscribers of ``presence``."""
+        self.publish("presence", {"route": {"src": [self.estate, self.name, "presence", ""], "dst": []},
+                                  "kind": "msg", "tag": tag, "data": data, "topic": "presence",
+                                  "stamp": "2026-12-04T17:03:12.123456Z"})
+
     def handle(self, body, from_yard):
         route = body.get("route")
         if not isinstance(route, dict):
@@ -203,23 +222,35 @@ class FakeRouter:
                 self.echoed.append(body)
         elif share == "silent":
             pass
-        elif share.startswith("topic."):
+        elif share.startswith("topic.") or share == "presence":
             subs = self.topics.setdefault(share, [])
             src = pad4(body["route"]["src"])
             if kind == "sub":
-                if src not in subs:
-                    subs.append(src)
+                subs[:] = [s for s in subs if s[0] != src] + [[src, body.get("tags")]]
                 self.answer(body, "ack")
             elif kind == "unsub":
-                if src in subs:
-                    subs.remove(src)
+                subs[:] = [s for s in subs if s[0] != src]
                 self.answer(body, "ack")
-            elif kind == "pub":
-                for sub in list(subs):
-                    copy = dict(body)
-                    copy["route"] = {"src": body["route"]["src"], "dst": sub}
-                    self.route(copy)
+            elif kind == "pub" and share != "presence":
+                self.publish(share, body)
             else:
                 self.answer(body, "err", code="bad_route", error="topic share takes sub/unsub/pub")
+        elif share.startswith("pool."):
+            workers = self.pools.setdefault(share, [])
+            src = pad4(body["route"]["src"])
+            if kind == "sub":
+                workers[:] = [w for w in workers if w[1] != src[1]] + [src]
+                self.answer(body, "ack")
+            elif kind == "unsub":
+                workers[:] = [w for w in workers if w[1] != src[1]]
+                self.answer(body, "ack")
+            elif not workers:
+                self.answer(body, "err", code="unknown_destination", error="no workers")
+            else:
+                self.turn += 1
+                w = workers[self.turn % len(workers)]
+                copy = dict(body)
+                copy["route"] = {"src": body["route"]["src"], "dst": [w[0], w[1], w[2], dst[3]]}
+                self.route(copy)
         else:
             self.answer(body, "err", code="unknown_share", error="router has no share " + share)

@@ -60,7 +60,7 @@ final class RouterAttacks {
                 Map<String, Long> after = router.stats();
                 row.counters("flood sent " + sent[0] + " reqs; " + Phases.delta(before, after, "route_to_lane",
                         "route_errors_sent", "forward_failed_lane", "lane_busy_transmit_yard", "lane_tx_queue_full",
-                        "lane_inbox_source_full", "forward_refused_lane"));
+                        "lane_inbox_source_full", "forward_refused_lane", "restricted_refused", "errors_paced"));
             }
             SegmentAttacks.finish(c, row, router);
         }

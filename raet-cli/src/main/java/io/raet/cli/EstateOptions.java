@@ -1,14 +1,16 @@
 package io.raet.cli;
 
 import io.raet.codec.BodyKind;
-import io.raet.crypto.BoxKeyPair;
-import io.raet.crypto.SigningKey;
+import io.raet.keep.KeepException;
+import io.raet.keep.KeyFile;
+import io.raet.keep.PassphraseSource;
 import io.raet.road.RoadConfig;
 import io.raet.road.RoadStack;
 import io.raet.router.RouterConfig;
 import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options shared by the commands that run an estate. */
@@ -37,11 +39,14 @@ final class EstateOptions {
     @Option(names = "--msgpack", description = "send msgpack bodies instead of JSON (default: JSON)")
     boolean msgpack;
 
-    @Option(names = "--sighex", description = "Ed25519 seed, 64 hex digits (default: from --keep, else new)")
-    String sighex;
+    @Option(names = "--key-file", paramLabel = "FILE",
+            description = "the long-term keys of a new identity: a JSON file with sighex and prihex, mode 0600, as"
+                    + " raet keygen --out writes it; never given on the command line (default: from --keep, else"
+                    + " new)")
+    Path keyFile;
 
-    @Option(names = "--prihex", description = "Curve25519 secret, 64 hex digits (default: from --keep, else new)")
-    String prihex;
+    @Mixin
+    PassphraseOptions passphrase;
 
     @Option(names = "--new-identity", description = "start with a new identity when the keep holds remotes but"
             + " lost the local one (role/local/role.json or local/estate.json) (default: refused)")
@@ -58,15 +63,21 @@ final class EstateOptions {
         }
         RoadStack.Builder b = RoadStack.builder().config(config).name(name != null ? name : defaultName).main(main)
                 .host(host).port(port).auto(auto("--auto", auto)).bodyKind(bodyKind());
+        PassphraseSource source = passphrase.source();
         if (keep != null) {
-            b.keep(keep);
+            b.keep(keep).passphrase(source);
+        } else if (source != null) {
+            throw CliException.usage("a passphrase opens a keep: give --keep DIR with it");
         }
         b.newIdentity(newIdentity);
-        if (sighex != null || prihex != null) {
-            if (sighex == null || prihex == null) {
-                throw CliException.usage("--sighex and --prihex go together: give both, or neither");
+        if (keyFile != null) {
+            KeyFile.Keys keys;
+            try {
+                keys = KeyFile.read(keyFile);
+            } catch (KeepException e) {
+                throw CliException.usage("--key-file: " + e.getMessage(), e);
             }
-            b.keys(SigningKey.fromHex(hexKey("--sighex", sighex)), BoxKeyPair.fromHex(hexKey("--prihex", prihex)));
+            b.keys(keys.signingKey(), keys.boxKeys());
         }
         return b;
     }

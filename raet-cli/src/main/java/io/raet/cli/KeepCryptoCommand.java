@@ -26,6 +26,7 @@ final class KeepCryptoCommand extends GroupCommand {
             keep = new CommandLine(new KeepCryptoCommand());
             raet.addSubcommand("keep", keep);
         }
+        keep.addSubcommand("init", new Init());
         keep.addSubcommand("encrypt", new Encrypt());
         keep.addSubcommand("decrypt", new Decrypt());
         keep.addSubcommand("passphrase", new Passphrase());
@@ -48,6 +49,53 @@ final class KeepCryptoCommand extends GroupCommand {
             m.put("skipped", r.skipped().stream().map(KeepProblem::toString).toList());
         }
         return m;
+    }
+
+    @Command(name = "init", mixinStandardHelpOptions = true, description = {
+        "Make the local identity of a new keep ahead of its first run (sealed when a passphrase is given) and print",
+        "its public part: the line is a member key file for a control channel (docs/routing.md)."})
+    static final class Init implements Callable<Integer> {
+        @Option(names = "--keep", required = true, description = "the keep directory (required)")
+        Path keep;
+
+        @Option(names = "--name", required = true, description = "the estate name (required)")
+        String name;
+
+        @Option(names = "--role", description = "the road role (default: the name)")
+        String role;
+
+        @Option(names = "--key-file", paramLabel = "FILE",
+                description = "the keys, as raet keygen --out writes them (default: new keys)")
+        Path keyFile;
+
+        @Mixin
+        PassphraseOptions passphrase;
+
+        @Override
+        public Integer call() {
+            io.raet.keep.RoadKeep k = new io.raet.keep.RoadKeep(keep, passphrase.source());
+            io.raet.crypto.SigningKey s;
+            io.raet.crypto.BoxKeyPair b;
+            if (keyFile != null) {
+                io.raet.keep.KeyFile.Keys keys = io.raet.keep.KeyFile.read(keyFile);
+                s = keys.signingKey();
+                b = keys.boxKeys();
+            } else {
+                s = io.raet.crypto.SigningKey.generate();
+                b = io.raet.crypto.BoxKeyPair.generate();
+            }
+            String r = role != null ? role : name;
+            try {
+                k.initLocal(name, r, s, b);
+                Json.line(System.out, Json.obj("kind", "local", "name", name, "role", r, "verhex",
+                        s.verifyKey().hex(), "pubhex", b.publicKey().hex()));
+            } finally {
+                s.destroy();
+                b.destroy();
+                k.relock();
+            }
+            return 0;
+        }
     }
 
     @Command(name = "encrypt", mixinStandardHelpOptions = true, description = {

@@ -13,18 +13,22 @@ import picocli.CommandLine.Option;
  */
 final class PassphraseOptions {
     @Option(names = "--passphrase-file", paramLabel = "FILE",
-            description = "read the keep passphrase from FILE (mode 0600 or 0400; one trailing line end is dropped)")
+            description = "read the keep passphrase from FILE (mode 0600 or 0400; one trailing line end is dropped)"
+                    + " (default: none; a sealed keep needs one of these four options)")
     Path file;
 
-    @Option(names = "--passphrase-env", paramLabel = "VAR", description = "read the keep passphrase from variable VAR")
+    @Option(names = "--passphrase-env", paramLabel = "VAR",
+            description = "read the keep passphrase from variable VAR (default: none)")
     String env;
 
     @Option(names = "--passphrase-stdin",
-            description = "read the keep passphrase from the terminal (no echo) or the first line of standard input")
+            description = "read the keep passphrase from the terminal (no echo) or the first line of standard input"
+                    + " (default: off)")
     boolean stdin;
 
     @Option(names = "--passphrase-credential", paramLabel = "NAME",
-            description = "read the keep passphrase from the systemd credential NAME ($CREDENTIALS_DIRECTORY/NAME)")
+            description = "read the keep passphrase from the systemd credential NAME ($CREDENTIALS_DIRECTORY/NAME)"
+                    + " (default: none)")
     String credential;
 
     /** The source asked for, or null when none was. */

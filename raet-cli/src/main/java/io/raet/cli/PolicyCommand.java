@@ -5,7 +5,10 @@ import io.raet.crypto.SigningKey;
 import io.raet.crypto.VerifyKey;
 import io.raet.keep.LocalRoleData;
 import io.raet.keep.RoadKeep;
+import io.raet.route.Address;
+import io.raet.route.FlowException;
 import io.raet.route.Policy;
+import io.raet.router.Yard;
 import io.raet.trust.ChainFiles;
 import io.raet.trust.Genesis;
 import io.raet.trust.Governor;
@@ -14,6 +17,8 @@ import io.raet.trust.KeyAcceptance;
 import io.raet.trust.PolicyChain;
 import io.raet.trust.PolicyVersion;
 import io.raet.trust.SignedVersion;
+import io.raet.trust.TrustMessage;
+import io.raet.trust.TrustPlane;
 import io.raet.trust.Verdict;
 import io.raet.trust.VoteLedger;
 import java.io.IOException;
@@ -24,7 +29,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,13 +43,15 @@ import picocli.CommandLine.Parameters;
  * {@code raet policy}: the governed policy on files (docs/security.md). Governors make a key ({@code keygen}), the
  * genesis names them ({@code genesis}); a proposal is written from a policy table and the current chain
  * ({@code propose}), each governor adds its signature ({@code sign}, one per version, recorded in its vote ledger),
- * and a chain takes it once it carries the threshold ({@code apply}); {@code show} and {@code log} print a chain.
+ * and a chain takes it once it carries the threshold ({@code apply}), or a running router does ({@code submit}, over
+ * its lane, and the router passes it on over the control channel); {@code show} and {@code log} print a chain.
  * Thin over {@link io.raet.trust}.
  */
 @Command(name = "policy", mixinStandardHelpOptions = true,
         description = "Policy governed by M-of-N governor signatures: keys, genesis, proposals, signatures, the chain.",
         subcommands = {PolicyCommand.Keygen.class, PolicyCommand.MakeGenesis.class, PolicyCommand.Propose.class,
-            PolicyCommand.Sign.class, PolicyCommand.Apply.class, PolicyCommand.Show.class, PolicyCommand.Log.class})
+            PolicyCommand.Sign.class, PolicyCommand.Apply.class, PolicyCommand.Submit.class, PolicyCommand.Show.class,
+            PolicyCommand.Log.class})
 final class PolicyCommand extends GroupCommand {
     /** Exit status when a version is refused by the chain. */
     static final int REFUSED = 3;
@@ -163,6 +173,11 @@ final class PolicyCommand extends GroupCommand {
         @Option(names = "--note", defaultValue = "", description = "why: kept, signed, in the audit log")
         String note;
 
+        @Option(names = "--restriction", paramLabel = "FILE",
+                description = "make a restriction permanent: FILE ('-': standard input) holds a router's"
+                        + " `restricted` event line; a rule denying that estate's role on its channel goes first")
+        Path restriction;
+
         @Option(names = "--out", required = true, paramLabel = "FILE", description = "the proposal file")
         Path out;
 
@@ -175,6 +190,17 @@ final class PolicyCommand extends GroupCommand {
             } else {
                 table = c.policy().orElseThrow(() -> new IllegalArgumentException(
                         "the chain has no version yet: give the table with --policy"));
+            }
+            if (restriction != null) {
+                Policy.Rule deny = restrictionRule(restriction);
+                List<Policy.Rule> rules = new ArrayList<>();
+                rules.add(deny);
+                rules.addAll(table.rules());
+                table = new Policy(rules, table.defaultEffect());
+                if (note.isEmpty()) {
+                    note = "restriction made permanent: role " + deny.role() + " denied on channel '"
+                            + deny.channel() + "'";
+                }
             }
             Map<String, KeyAcceptance> accepted = new TreeMap<>(c.acceptances());
             for (String a : accept) {
@@ -194,6 +220,100 @@ final class PolicyCommand extends GroupCommand {
                     "prev", body.prev(), "rules", table.rules().size(), "accept", accepted.size(),
                     "out", out.toString()));
             return 0;
+        }
+    }
+
+    /**
+     * The deny rule a {@code restricted} event asks for: its estate's role, every destination, its channel. A yard's
+     * restriction cannot be one (rules match roles, and every yard of a host has the role {@code local}).
+     */
+    static Policy.Rule restrictionRule(Path file) throws IOException {
+        String text = file.toString().equals("-") ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
+                : Files.readString(file, StandardCharsets.UTF_8);
+        Map<String, Object> e = null;
+        for (String line : text.split("\n")) {
+            if (!line.isBlank()) {
+                Map<String, Object> m = Json.parseObject(line.strip());
+                if ("restricted".equals(m.get("event"))) {
+                    e = m;
+                }
+            }
+        }
+        if (e == null) {
+            throw new IllegalArgumentException("--restriction: " + file + " holds no `restricted` event line");
+        }
+        String source = String.valueOf(e.get("source"));
+        if (!source.startsWith("estate:") || !(e.get("role") instanceof String role) || role.isEmpty()) {
+            throw new IllegalArgumentException("--restriction: " + source + " is not an estate with a known role:"
+                    + " rules match roles, and a yard's restriction stays on its host");
+        }
+        String channel = e.get("channel") instanceof String ch ? ch : "";
+        return new Policy.Rule(role, "*", Policy.Effect.DENY).onChannel(channel);
+    }
+
+    @Command(name = "submit", mixinStandardHelpOptions = true, description = {
+        "Hand signed versions or proposals (oldest first) to a running governed router, as a yard of its host: one",
+        "that carries the threshold is applied there and passed on to every router over the control channel; a",
+        "proposal is gathered there (and passed on) until enough governors signed it. Exit status 3 when one is",
+        "refused."})
+    static final class Submit implements Callable<Integer> {
+        @Option(names = "--to", required = true, paramLabel = "DIR", description = "the router's lane directory")
+        Path dir;
+
+        @Option(names = "--lane", defaultValue = io.raet.lane.LaneNames.DEFAULT_LANE,
+                description = "the lane name (default: ${DEFAULT-VALUE})")
+        String lane;
+
+        @Option(names = "--timeout", defaultValue = "10",
+                description = "seconds to wait for each answer (default: ${DEFAULT-VALUE})")
+        int timeout;
+
+        @Parameters(arity = "1..*", paramLabel = "FILE", description = "signed version or proposal files")
+        List<Path> versions = List.of();
+
+        @Override
+        public Integer call() throws Exception {
+            Path socket = io.raet.lane.LaneNames.ha(dir, lane, Address.ROUTER_YARD);
+            if (!Files.exists(socket)) {
+                throw CliException.usage("no router lane at " + socket + ": start `raet router --lane-dir " + dir
+                        + "` first");
+            }
+            String name = "policy" + java.util.HexFormat.of().formatHex(io.raet.crypto.Sodium.randomBytes(4));
+            int refused = 0;
+            try (Yard y = Yard.builder(name).dir(dir).lane(lane).requestTimeout(Duration.ofSeconds(timeout))
+                    .build()) {
+                for (Path f : versions) {
+                    SignedVersion v = ChainFiles.readDocument(f, SignedVersion::parse);
+                    Map<String, Object> answer = Json.obj();
+                    try {
+                        Object data = y.request(Address.of("", Address.ROUTER_YARD, TrustPlane.SHARE),
+                                new TrustMessage.Propose(v).toMap()).get(timeout + 1L, TimeUnit.SECONDS).data();
+                        if (data instanceof Map<?, ?> m) {
+                            m.forEach((k, val) -> answer.put(String.valueOf(k), val));
+                        } else {
+                            answer.put("outcome", "no_answer");
+                        }
+                    } catch (ExecutionException e) {
+                        String why = e.getCause() instanceof FlowException fe ? fe.wireCode() + ": " + fe.getMessage()
+                                : String.valueOf(e.getCause());
+                        answer.put("outcome", "error");
+                        answer.put("reason", why);
+                    } catch (java.util.concurrent.TimeoutException e) {
+                        answer.put("outcome", "error");
+                        answer.put("reason", "no answer in " + timeout + " s");
+                    }
+                    Object outcome = answer.get("outcome");
+                    if (!"applied".equals(outcome) && !"duplicate".equals(outcome)
+                            && !TrustPlane.GATHERED.equals(outcome)) {
+                        refused++;
+                    }
+                    Map<String, Object> line = Json.obj("event", "policy_submitted", "file", f.toString());
+                    answer.remove("trust");
+                    line.putAll(answer);
+                    Json.line(System.out, line);
+                }
+            }
+            return refused == 0 ? 0 : REFUSED;
         }
     }
 

@@ -15,7 +15,9 @@ import picocli.CommandLine.Option;
 
 /** Runs a router: a road estate, the main lane yard {@code router} and the flow router (docs/routing.md). */
 @Command(name = "router", mixinStandardHelpOptions = true,
-        description = "Run a router: road estate + main lane yard 'router' + flow router. Events as JSON lines.")
+        description = {"Run a router: road estate + main lane yard 'router' + flow router. Events as JSON lines.",
+            "Channels (other roads), the control channel, the governed policy (genesis, chain) and the restriction"
+                    + " are set in the --config file (docs/routing.md)."})
 final class RouterCommand implements Callable<Integer> {
     @Option(names = "--config", description = "JSON configuration file (see docs/routing.md); the flags below"
             + " override it (default: none)")
@@ -59,13 +61,20 @@ final class RouterCommand implements Callable<Integer> {
             + " everything)")
     Path policy;
 
-    @Option(names = "--share", description = "a share of the router yard, NAME=queue|best|topic (repeatable)"
-            + " (default: none)")
+    @Option(names = "--aliases", description = "alias file (JSON: aliases and taps, docs/routing.md), re-read when"
+            + " it changes (default: none)")
+    Path aliases;
+
+    @Option(names = "--share", description = "a share of the router yard, NAME=queue|best|topic|pool (repeatable;"
+            + " pool: served by worker yards) (default: none)")
     List<String> shares = List.of();
 
     @Option(names = "--stats", description = "print the counters every this many seconds, 0: only at exit"
             + " (default: ${DEFAULT-VALUE})", defaultValue = "0")
     int statsEvery;
+
+    @Mixin
+    PassphraseOptions passphrase;
 
     @Mixin
     MetricsOptions metricsOptions;
@@ -104,15 +113,21 @@ final class RouterCommand implements Callable<Integer> {
         if (policy != null) {
             b.policyFile(policy);
         }
+        if (aliases != null) {
+            b.aliasFile(aliases);
+        }
         for (String s : shares) {
             int eq = s.indexOf('=');
             if (eq <= 0) {
-                throw new IllegalArgumentException("--share must be NAME=queue|best|topic, not '" + s + "'");
+                throw new IllegalArgumentException("--share must be NAME=queue|best|topic|pool, not '" + s + "'");
             }
             b.share(s.substring(0, eq), RouterConfig.parseShareKind(s.substring(eq + 1)));
         }
         if (statsEvery < 0) {
             throw new IllegalArgumentException("--stats must be 0 or more seconds");
+        }
+        if (passphrase.source() != null) {
+            b.passphrase(passphrase.source());
         }
         RouterConfig cfg = b.build();
         EventPrinter printer = EventPrinter.started(System.out);
@@ -155,8 +170,17 @@ final class RouterCommand implements Callable<Integer> {
             case RouterEvent.Ready r -> Json.obj("event", "ready", "name", r.name(), "host",
                     r.address().getAddress().getHostAddress(), "port", r.address().getPort(), "lane",
                     r.lanePath().toString());
-            case RouterEvent.Road r -> r.event() instanceof RoadEvent.Message ? Json.obj("event", "message")
-                    : Events.toJson(r.event());
+            case RouterEvent.ChannelReady c -> Json.obj("event", "channel_ready", "channel", c.channel(), "name",
+                    c.name(), "host", c.address().getAddress().getHostAddress(), "port", c.address().getPort(),
+                    "control", c.control());
+            case RouterEvent.Road r -> {
+                Map<String, Object> m = r.event() instanceof RoadEvent.Message ? Json.obj("event", "message")
+                        : Events.toJson(r.event());
+                if (!r.channel().isEmpty()) {
+                    m.put("channel", r.channel());
+                }
+                yield m;
+            }
             case RouterEvent.Connected c -> Json.obj("event", "connected", "estate", c.estate(), "address",
                     c.address().getHostString() + ":" + c.address().getPort());
             case RouterEvent.JoinRetry j -> Json.obj("event", "join_retry", "address",
@@ -165,8 +189,28 @@ final class RouterCommand implements Callable<Integer> {
                     p.file() == null ? null : p.file().toString(), "rules", p.rules(), "default", p.defaultEffect());
             case RouterEvent.PolicyRejected p -> Json.obj("event", "policy_rejected", "file", p.file().toString(),
                     "error", p.error());
+            case RouterEvent.AliasesLoaded a -> Json.obj("event", "aliases", "file", a.file().toString(), "aliases",
+                    a.aliases(), "taps", a.taps());
+            case RouterEvent.AliasesRejected a -> Json.obj("event", "aliases_rejected", "file", a.file().toString(),
+                    "error", a.error());
+            case RouterEvent.YardChanged y -> Json.obj("event", "yard", "yard", y.yard(), "state", y.event());
             case RouterEvent.ForwardFailed f -> Json.obj("event", "forward_failed", "via", f.via(), "to", f.to(),
                     "code", f.code(), "reason", f.reason());
+            case RouterEvent.ControlRefused c -> Json.obj("event", "control_refused", "channel", c.channel(), "name",
+                    c.name(), "address", c.address() == null ? null
+                            : c.address().getHostString() + ":" + c.address().getPort(), "reason", c.reason());
+            case RouterEvent.PolicyApplied p -> Json.obj("event", "policy_applied", "version", p.version(), "hash",
+                    p.hash(), "signers", p.signers(), "rules", p.rules(), "default", p.defaultEffect(), "from",
+                    p.from());
+            case RouterEvent.PolicyRefused p -> Json.obj("event", "policy_refused", "version", p.version(),
+                    "outcome", p.outcome(), "reason", p.reason(), "from", p.from());
+            case RouterEvent.ProposalGathered p -> Json.obj("event", "policy_gathered", "version", p.version(),
+                    "hash", p.hash(), "signers", p.signers(), "needed", p.needed(), "from", p.from());
+            case RouterEvent.Restricted r -> Json.obj("event", "restricted", "source", r.source(), "level",
+                    r.level(), "score", r.score(), "reason", r.reason(), "cooling_ms", r.coolingMillis(), "role",
+                    r.role(), "channel", r.channel());
+            case RouterEvent.RestrictionLifted l -> Json.obj("event", "restriction_lifted", "source", l.source(),
+                    "from", l.from(), "now", l.now());
         };
     }
 }

@@ -18,9 +18,13 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** A Java yard of a router's lane: serves shares with an echo service, or sends one request and prints the answer. */
+/**
+ * A Java yard of a router's lane: serves shares with an echo service (its own, or as a worker of a router's
+ * load-balanced share), or sends one request and prints the answer.
+ */
 @Command(name = "yard", mixinStandardHelpOptions = true,
-        description = "Run a yard on a router's lane: --serve shares (echo service) or send one --request.")
+        description = "Run a yard on a router's lane: --serve shares or --worker of router shares (echo service), or"
+                + " send one --request.")
 final class YardCommand implements Callable<Integer> {
     @Option(names = "--name", required = true, description = "yard name")
     String name;
@@ -40,6 +44,10 @@ final class YardCommand implements Callable<Integer> {
             + "(repeatable); runs until stopped (default: none)")
     List<String> serve = List.of();
 
+    @Option(names = "--worker", description = "serve the router's load-balanced share SHARE (NAME=pool) as one of"
+            + " its workers, with the same echo service (repeatable); runs until stopped (default: none)")
+    List<String> workers = List.of();
+
     @Option(names = "--request", description = "send one request to estate/yard/share[/channel] and print the answer"
             + " (default: none)")
     String request;
@@ -54,8 +62,8 @@ final class YardCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if ((request == null) == serve.isEmpty()) {
-            throw CliException.usage("give either --serve SHARE or --request ADDRESS");
+        if ((request == null) == (serve.isEmpty() && workers.isEmpty())) {
+            throw CliException.usage("give either --serve SHARE / --worker SHARE or --request ADDRESS");
         }
         if (timeout <= 0) {
             throw CliException.usage("--timeout must be a positive number of seconds, not " + timeout);
@@ -81,8 +89,11 @@ final class YardCommand implements Callable<Integer> {
             for (String s : serve) {
                 yard.serve(s, d -> Json.obj("echo", d, "by", name));
             }
+            for (String w : workers) {
+                register(yard, w, routerSocket);
+            }
             Json.line(System.out, Json.obj("event", "ready", "yard", name, "path", yard.path().toString(),
-                    "serving", serve));
+                    "serving", serve, "working", workers));
             CountDownLatch done = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 yard.close();
@@ -90,6 +101,23 @@ final class YardCommand implements Callable<Integer> {
             }));
             done.await();
             return 0;
+        }
+    }
+
+    /** Serves {@code pool} and registers with the router as one of its workers; a refusal ends the command. */
+    private void register(Yard yard, String pool, Path routerSocket) throws InterruptedException {
+        try {
+            yard.work(pool, d -> Json.obj("echo", d, "by", name)).get(timeout + 1L, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof FlowException f && f.getCause() instanceof LaneException) {
+                throw noRouter(routerSocket, "no router listens at " + routerSocket);
+            }
+            String why = e.getCause() instanceof FlowException f ? f.wireCode() + ": " + f.getMessage()
+                    : String.valueOf(e.getCause());
+            throw CliException.failed("the router did not take yard " + name + " as a worker of share '" + pool
+                    + "' (" + why + "): start the router with --share " + pool + "=pool");
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw noRouter(routerSocket, "no answer from the router at " + routerSocket);
         }
     }
 

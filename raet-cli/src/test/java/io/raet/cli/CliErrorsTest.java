@@ -90,8 +90,28 @@ class CliErrorsTest {
                         + " 'abc' (3 characters)");
         assertThat(oneLine(CliRun.run("send", "--to", "127.0.0.1:9", "--main-key", "zz".repeat(32), "{}"), 2))
                 .contains("not all hex digits");
-        assertThat(oneLine(CliRun.run("send", "--to", "127.0.0.1:9", "--sighex", "00".repeat(32), "{}"), 2))
-                .contains("--sighex and --prihex go together");
+        assertThat(CliRun.run("send", "--to", "127.0.0.1:9", "--sighex", "00".repeat(32), "{}").err())
+                .as("no key on the command line").contains("Unknown options: '--sighex'");
+        Path missing = tmp.resolve("nokeys.json");
+        assertThat(oneLine(CliRun.run("send", "--to", "127.0.0.1:9", "--key-file", missing.toString(), "{}"), 2))
+                .isEqualTo("raet send: --key-file: key file " + missing + " does not exist");
+    }
+
+    @Test
+    void aKeyFileMustBePrivateAndHoldBothSecrets() throws Exception {
+        Path keys = tmp.resolve("keys.json");
+        assertThat(CliRun.run("keygen", "--out", keys.toString()).code()).isZero();
+        assertThat(java.nio.file.Files.readString(keys)).contains("sighex").contains("prihex");
+        java.nio.file.Files.setPosixFilePermissions(keys,
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        assertThat(oneLine(CliRun.run("send", "--to", "127.0.0.1:9", "--key-file", keys.toString(), "{}"), 2))
+                .contains("readable or writable by group or others").endsWith("chmod 600 " + keys);
+        Path half = tmp.resolve("half.json");
+        java.nio.file.Files.writeString(half, "{\"sighex\": \"" + "00".repeat(32) + "\"}");
+        java.nio.file.Files.setPosixFilePermissions(half,
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        assertThat(oneLine(CliRun.run("send", "--to", "127.0.0.1:9", "--key-file", half.toString(), "{}"), 2))
+                .isEqualTo("raet send: --key-file: key file " + half + " has no prihex (64 hex digits)");
     }
 
     @Test
@@ -137,9 +157,11 @@ class CliErrorsTest {
             String to = "127.0.0.1:" + main.address().getPort();
             assertThat(CliRun.run("send", "--to", to, "--name", "beta", "{}").code()).isZero();
             assertThat(main.receive(Duration.ofSeconds(5)).body()).isEmpty();
-            Map<String, Object> keys = Json.parseObject(CliRun.run("keygen").out().strip());
-            String[] asBeta = {"send", "--to", to, "--name", "beta", "--sighex", (String) keys.get("sighex"),
-                "--prihex", (String) keys.get("prihex"), "--timeout", "10", "{\"n\":2}"};
+            Path keyFile = tmp.resolve("beta.keys");
+            Map<String, Object> keys = Json.parseObject(CliRun.run("keygen", "--out", keyFile.toString()).out()
+                    .strip());
+            String[] asBeta = {"send", "--to", to, "--name", "beta", "--key-file", keyFile.toString(), "--timeout",
+                "10", "{\"n\":2}"};
             CliRun r = CliRun.run(asBeta);
             String line = oneLine(r, 1);
             String accept = "raet keep accept beta --verhex " + keys.get("verhex") + " --pubhex " + keys.get("pubhex");
@@ -163,9 +185,11 @@ class CliErrorsTest {
         try (RoadStack main = RoadStack.builder().name("main").main(true).port(0).auto(AutoMode.NEVER).keep(keep)
                 .build()) {
             String to = "127.0.0.1:" + main.address().getPort();
-            Map<String, Object> keys = Json.parseObject(CliRun.run("keygen").out().strip());
-            String[] asGamma = {"send", "--to", to, "--name", "gamma", "--sighex", (String) keys.get("sighex"),
-                "--prihex", (String) keys.get("prihex"), "--timeout", "2", "{\"n\":3}"};
+            Path keyFile = tmp.resolve("gamma.keys");
+            Map<String, Object> keys = Json.parseObject(CliRun.run("keygen", "--out", keyFile.toString()).out()
+                    .strip());
+            String[] asGamma = {"send", "--to", to, "--name", "gamma", "--key-file", keyFile.toString(), "--timeout",
+                "2", "{\"n\":3}"};
             String line = oneLine(CliRun.run(asGamma), 1);
             String accept = "keep accept gamma --verhex " + keys.get("verhex") + " --pubhex " + keys.get("pubhex");
             assertThat(line).isEqualTo("raet send: join failed: timeout while pending acceptance: the main holds our"

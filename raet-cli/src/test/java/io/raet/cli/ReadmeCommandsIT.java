@@ -32,9 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>an absolute path ({@code /run/raet}) is moved under the temporary directory, and a file shown in a block
  *       after {@code <!-- README test: file NAME -->} is written there and its name replaced by that path.
  * </ul>
- * {@code listen}, {@code router} and {@code yard --serve} run until the end of the block and must print
- * {@code ready} ({@code router --join} also {@code connected}); every other line must finish: {@code keygen} with
- * the four keys, {@code send} with exit 0, {@code yard --request} with its {@code response}, or, when its comment
+ * {@code listen}, {@code router}, {@code yard --serve} and {@code yard --worker} run until the end of the block and
+ * must print {@code ready} ({@code router --join} also {@code connected}); every other line must finish:
+ * {@code keygen} with the four keys, {@code send} with exit 0, {@code yard --request} with its {@code response}, or, when its comment
  * shows {@code "code":"X"}, with the error {@code X}, {@code keep} with exit 0 and its JSON lines.
  */
 @Timeout(180)
@@ -133,7 +133,8 @@ class ReadmeCommandsIT {
                     dir.resolve("line" + n + ".err"));
             procs.add(proc);
             String what = "README line `" + written + "` run as `" + line + "`";
-            if (command.equals("listen") || command.equals("router") || line.contains(" --serve ")) {
+            if (command.equals("listen") || command.equals("router") || line.contains(" --serve ")
+                    || line.contains(" --worker ")) {
                 Map<String, Object> ready = proc.await(m -> "ready".equals(m.get("event")));
                 if (givenPort != null) {
                     ports.put(givenPort, ready.get("port"));

@@ -85,6 +85,15 @@ class RouterProcessTest {
                     + (Files.exists(err) ? Files.readString(err) : ""));
         }
 
+        /** {@code raet ARGS} in a JVM of its own with this test's class path; stderr goes to {@code dir/NAME.err}. */
+        static Proc raet(Path dir, String name, String... args) throws IOException {
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString(), "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp",
+                    System.getProperty("java.class.path"), RaetCli.class.getName()));
+            cmd.addAll(List.of(args));
+            return new Proc(name, new ProcessBuilder(cmd), dir.resolve(name + ".err"));
+        }
+
         /** Stops the processes (SIGTERM, then SIGKILL after 10 s). */
         static void stop(List<Proc> procs) throws InterruptedException {
             for (Proc p : procs) {
@@ -113,11 +122,7 @@ class RouterProcessTest {
     }
 
     Proc java(String name, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp",
-                System.getProperty("java.class.path"), RaetCli.class.getName()));
-        cmd.addAll(List.of(args));
-        Proc p = new Proc(name, new ProcessBuilder(cmd), tmp.resolve(name + ".err"));
+        Proc p = Proc.raet(tmp, name, args);
         procs.add(p);
         return p;
     }

@@ -225,6 +225,24 @@ public final class RoadKeep {
         return Optional.of(lock.openRole(file, bytes));
     }
 
+    /**
+     * Makes the local identity of an empty keep ahead of its first run: the local role file with these keys (sealed
+     * when the keep is) and the local estate file with {@code name}, {@code role} and no address yet (the first run
+     * binds its port and records it). What an operator provisions before handing the public keys to peers, such as
+     * the members of a control channel.
+     *
+     * @throws KeepException when the keep already holds a local identity, or on I/O errors
+     */
+    public synchronized void initLocal(String name, String role, io.raet.crypto.SigningKey signingKey,
+            io.raet.crypto.BoxKeyPair boxKeys) {
+        if (loadLocal().isPresent() || readLocalRoleRaw() != null) {
+            throw new KeepException("keep " + dir + " already holds a local identity");
+        }
+        dumpLocalRole(LocalRoleData.of(role, signingKey, boxKeys));
+        HostPort none = new HostPort("0.0.0.0", 0);
+        dumpLocal(new LocalEstateData(name, 1, none, null, null, "localhost", null, 0, 1, none, role));
+    }
+
     public synchronized void dumpLocal(LocalEstateData data) {
         write(localEstatePath(), sealFile(localEstatePath(), Codec.encode(Checks.notNull("local estate", data))));
     }

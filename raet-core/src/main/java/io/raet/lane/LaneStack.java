@@ -1,5 +1,12 @@
 package io.raet.lane;
 
+import io.raet.agent.Agent;
+import io.raet.agent.AgentClosedException;
+import io.raet.agent.AgentRunner;
+import io.raet.agent.Command;
+import io.raet.agent.Deadlines;
+import io.raet.agent.DistinctErrorLog;
+import io.raet.agent.SignalledIdleStrategy;
 import io.raet.codec.PackKind;
 import io.raet.util.FairQueue;
 import java.io.IOException;
@@ -9,7 +16,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,36 +25,46 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A lane yard: a {@link LaneEngine} on a {@link UxdSocket} bound at {@code <dir>/<lane>.<name>.uxd} (mode 0600).
  *
- * <p>Two platform threads serve the socket: a receiver that polls, reassembles pages and queues whole messages for
- * {@link #receive()}, and a sender that writes pages in order per destination. A destination whose queue is full
+ * <p>One platform thread owns the engine and the socket, as an agent ({@link io.raet.agent}): each duty cycle runs
+ * the queued commands ({@link #send}, yard changes, queries), the engine's due timers, writes the pages that are
+ * ready, reads what the socket holds (reassembling pages and queueing whole messages for {@link #receive()}) and
+ * completes the futures of the messages that ended. With nothing to do it waits in {@code poll} on the socket until
+ * the engine's next timer; a command wakes it with an empty datagram to itself. A destination whose queue is full
  * (the kernel holds only {@code net.unix.max_dgram_qlen} datagrams) is retried with a growing pause while other
  * destinations go on; if it makes no progress for the send timeout its queued messages fail with
  * {@link LaneException.Kind#BUSY}. A destination without a socket fails with {@link LaneException.Kind#PEER_GONE}
- * and is removed, as the reference does. Callers never block in {@link #send}.
+ * and is removed, as the reference does. Callers never block in {@link #send}: the body is serialized on the
+ * caller's thread and handed to the owner. Futures complete on the owner thread: what depends on them must not
+ * block.
  *
  * <p>Every queue is bounded. Messages for one destination wait in a queue per <em>source</em> (a name the caller
  * gives, e.g. the yard or estate a router forwards for; {@code ""} by default), and the sources take turns, one
  * message each, so a source that floods a destination delays the others by one message at a time, not by its whole
- * backlog; the sender thread also takes turns between destinations ({@value #PAGES_PER_TURN} pages at most). A send
- * beyond a destination's bound ({@link Builder#maxQueued}, {@link Builder#maxQueuedPerSource},
- * {@link Builder#maxQueuedBytes}) fails at once with {@link LaneException.Kind#QUEUE_FULL} (counted
- * {@code tx_queue_full}). Received messages wait for {@link #receive()} in the same way, per sending yard, taken
- * in turns; when the inbox is full the receiving thread waits (the senders' sockets fill: back pressure), and a yard
- * holding its whole share of the inbox ({@link Builder#inboxPerSource}) has its further messages dropped (counted
- * {@code inbox_source_full}).
+ * backlog; destinations take turns too ({@value LaneEngine#PAGES_PER_TURN} pages at most). A send beyond a
+ * destination's bound ({@link Builder#maxQueued}, {@link Builder#maxQueuedPerSource},
+ * {@link Builder#maxQueuedBytes}), or beyond the owner's command queue ({@link Builder#commandQueue}), fails without
+ * waiting for the destination, with {@link LaneException.Kind#QUEUE_FULL} (counted {@code tx_queue_full}; a full
+ * command queue also {@code command_queue_full}). Received messages wait for {@link #receive()} in the same way,
+ * per sending yard, taken in turns; when the inbox is full the owner stops reading the socket (the senders' sockets
+ * fill: back pressure) and goes on sending, and a yard holding its whole share of the inbox
+ * ({@link Builder#inboxPerSource}) has its further messages dropped (counted {@code inbox_source_full}).
  *
- * <p>No exception from one datagram or one send ends a thread: it is counted ({@code receive_error},
- * {@code send_error}) and the thread goes on. A {@link VirtualMachineError} closes the stack loudly: logged, every
+ * <p>No exception from one datagram or one send ends the owner: it is counted ({@code receive_error},
+ * {@code send_error}) and the owner goes on. A {@link VirtualMachineError} closes the stack loudly: logged, every
  * queued send failed, {@link #receive()} throwing, {@link #failure()} telling why.
  *
  * <pre>{@code
@@ -59,73 +76,55 @@ import org.slf4j.LoggerFactory;
  */
 public final class LaneStack implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LaneStack.class);
-    private static final long MIN_BACKOFF_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
-    private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final int POLL_MILLIS = 250;
+    /** Longest wait of the owner with nothing to do (a safety net; commands and timers wake it earlier). */
+    private static final long MAX_IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long RECEIVE_ERROR_PAUSE = TimeUnit.MILLISECONDS.toNanos(50);
     /** Default bound on the messages queued for one destination. */
-    public static final int DEFAULT_MAX_QUEUED = 4096;
+    public static final int DEFAULT_MAX_QUEUED = LaneConfig.DEFAULT_MAX_QUEUED;
     /** Default bound on the bytes queued for one destination. */
-    public static final long DEFAULT_MAX_QUEUED_BYTES = 64L << 20;
-    /** Most pages sent to one destination before the sender thread turns to the next. */
-    static final int PAGES_PER_TURN = 64;
+    public static final long DEFAULT_MAX_QUEUED_BYTES = LaneConfig.DEFAULT_MAX_QUEUED_BYTES;
+    /** Default bound on the commands (sends, yard changes, queries) waiting for the owner thread. */
+    public static final int DEFAULT_COMMAND_QUEUE = 16_384;
+    /** Most datagrams read in one round of a duty cycle. */
+    static final int READS_PER_ROUND = 16;
+    /** Most pages written in one round of a duty cycle. */
+    static final int PAGES_PER_ROUND = 32;
+    /**
+     * Most rounds of writing and reading in one duty cycle: short rounds keep the socket's receive queue (only
+     * {@code net.unix.max_dgram_qlen} datagrams) drained while much is written, so senders are not turned away.
+     */
+    static final int ROUNDS_PER_CYCLE = 8;
 
     private final LaneEngine engine;
     private final UxdSocket socket;
-    private final Duration sendTimeout;
-    private final int maxQueued;
-    private final int maxQueuedPerSource;
-    private final long maxQueuedBytes;
     private final int inboxCapacity;
     private final int inboxPerSource;
-    private final Thread receiver;
-    private final Thread sender;
+    private final SocketIdle idle = new SocketIdle();
+    private final AgentRunner runner;
     private volatile boolean closing;
-    private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Throwable failure;
-    /** Sees each received message before it is queued (tests put faults here). */
+    /** Sees each received message before it is queued, on the owner thread (tests put faults here). */
     volatile java.util.function.Consumer<LaneMessage> receivedHook = m -> { };
+    private final List<Runnable> receivable = new CopyOnWriteArrayList<>();
+
+    // What the owner publishes for other threads.
+    private volatile List<String> yardList = List.of();
+    private volatile Set<String> yardSet = Set.of();
+    private volatile int partialBooksLevel;
+    private volatile long partialBytesLevel;
+    private volatile int queuedLevel;
 
     private final ReentrantLock rxLock = new ReentrantLock();
     private final Condition rxReady = rxLock.newCondition();
-    private final Condition rxRoom = rxLock.newCondition();
-    /** Received messages by sending yard. Guarded by rxLock. */
+    /** Received messages by sending yard. Guarded by rxLock; added to by the owner only. */
     private final FairQueue<LaneMessage> inbox = new FairQueue<>();
+    /** The inbox's size, readable without the lock. */
+    private volatile int inboxCount;
 
-    private final ReentrantLock txLock = new ReentrantLock();
-    private final Condition txWork = txLock.newCondition();
-    /** Queued messages per destination path. Guarded by txLock. */
-    private final Map<String, Outbox> txQueues = new LinkedHashMap<>();
-
-    private static final class Pending {
-        final LaneEngine.Outgoing out;
-        final String source;
-        final long bytes;
-        final CompletableFuture<Void> future = new CompletableFuture<>();
-        int next;
-
-        Pending(LaneEngine.Outgoing out, String source) {
-            this.out = out;
-            this.source = source;
-            long n = 0;
-            for (byte[] page : out.pages()) {
-                n += page.length;
-            }
-            this.bytes = n;
-        }
-    }
-
-    /** The messages waiting for one destination, by source, and their bytes. Guarded by txLock. */
-    private static final class Outbox {
-        final FairQueue<Pending> queue = new FairQueue<>();
-        long bytes;
-    }
-
-    /** Sender-thread state of one destination. */
-    private static final class Flow {
-        long blockedUntil;
-        long backoff = MIN_BACKOFF_NANOS;
-        long lastProgress = System.nanoTime();
-    }
+    /** Closing the socket and the owner's wake-up datagram exclude each other (a closed descriptor may be reused). */
+    private final Object socketLock = new Object();
+    private boolean socketClosed;
 
     private LaneStack(Builder b, LaneConfig config) throws UxdException {
         this.engine = new LaneEngine(config);
@@ -135,10 +134,6 @@ public final class LaneStack implements AutoCloseable {
         for (Map.Entry<String, Path> e : b.yardPaths.entrySet()) {
             engine.addYard(e.getKey(), e.getValue());
         }
-        this.sendTimeout = b.sendTimeout;
-        this.maxQueued = b.maxQueued;
-        this.maxQueuedPerSource = b.maxQueuedPerSource;
-        this.maxQueuedBytes = b.maxQueuedBytes;
         this.inboxCapacity = b.inboxCapacity;
         this.inboxPerSource = b.inboxPerSource;
         try {
@@ -147,10 +142,10 @@ public final class LaneStack implements AutoCloseable {
             throw new UxdException("cannot create the socket directory " + config.dir() + ": " + e.getMessage(), 0, e);
         }
         this.socket = UxdSocket.bind(config.ha(), b.bufferSize);
-        this.receiver = Thread.ofPlatform().daemon().name("lane-rx-" + config.name()).unstarted(this::receiveLoop);
-        this.sender = Thread.ofPlatform().daemon().name("lane-tx-" + config.name()).unstarted(this::sendLoop);
-        receiver.start();
-        sender.start();
+        publish();
+        this.runner = new AgentRunner(new Owner(), idle, b.commandQueue);
+        // A platform thread: the socket poll is a native call, which would pin a virtual thread's carrier.
+        runner.start(Thread.ofPlatform().daemon());
     }
 
     public static Builder builder() {
@@ -177,55 +172,55 @@ public final class LaneStack implements AutoCloseable {
         return socket;
     }
 
-    /** Adds the yard {@code name} of this lane in this yard's directory. */
+    /**
+     * Adds the yard {@code name} of this lane in this yard's directory (nothing once closed).
+     *
+     * @throws IllegalArgumentException when the name is invalid or taken
+     */
     public void addYard(String name) {
-        synchronized (engine) {
-            engine.addYard(name);
-        }
+        onOwner(now -> published(engine.addYard(name)), null);
     }
 
-    /** Adds the yard {@code name} whose socket is {@code path} ({@code <lane>.<name>.uxd}). */
+    /** Adds the yard {@code name} whose socket is {@code path} ({@code <lane>.<name>.uxd}); nothing once closed. */
     public void addYard(String name, Path path) {
-        synchronized (engine) {
-            engine.addYard(name, path);
-        }
+        onOwner(now -> published(engine.addYard(name, path)), null);
     }
 
-    /** Removes a yard; false when unknown. */
+    /** Removes a yard; false when unknown (or closed). */
     public boolean removeYard(String name) {
-        synchronized (engine) {
-            return engine.removeYard(name);
-        }
+        return onOwner(now -> published(engine.removeYard(name)), false);
+    }
+
+    /** {@link #publish()}es and returns {@code result}: the change is visible when the caller returns. */
+    private <T> T published(T result) {
+        publish();
+        return result;
     }
 
     /** Whether {@code name} is a known yard (without copying the list). */
     public boolean hasYard(String name) {
-        synchronized (engine) {
-            return engine.yard(name) != null;
-        }
+        return yardSet.contains(name);
     }
 
     /** Names of the known yards. */
     public List<String> yards() {
-        synchronized (engine) {
-            return engine.yardNames();
-        }
+        return yardList;
     }
 
     /** The session id this yard sends to {@code yard}, or null when unknown. */
     public String sessionId(String yard) {
-        synchronized (engine) {
+        return onOwner(now -> {
             LaneYard y = engine.yard(yard);
             return y == null ? null : y.sid();
-        }
+        }, null);
     }
 
     /** The session id last received from {@code yard}, or null when none yet or unknown. */
     public String remoteSessionId(String yard) {
-        synchronized (engine) {
+        return onOwner(now -> {
             LaneYard y = engine.yard(yard);
             return y == null ? null : y.rsid();
-        }
+        }, null);
     }
 
     /** Sends {@code body} to {@code yard} with the configured pack kind. */
@@ -247,7 +242,7 @@ public final class LaneStack implements AutoCloseable {
 
     /**
      * Queues {@code body} for {@code yard} on behalf of {@code source}: the messages of one source go in order, and
-     * sources take turns at the destination (see the class description). Fails at once with
+     * sources take turns at the destination (see the class description). Fails without waiting with
      * {@link LaneException.Kind#QUEUE_FULL} when the destination's queue, or the source's share of it, is full.
      */
     public CompletableFuture<Void> send(String yard, Map<String, ?> body, String source) {
@@ -259,106 +254,98 @@ public final class LaneStack implements AutoCloseable {
         Objects.requireNonNull(pk, "pk");
         Objects.requireNonNull(source, "source");
         if (closing) {
-            return CompletableFuture.failedFuture(new LaneException(LaneException.Kind.CLOSED, "lane stack closed"));
+            return CompletableFuture.failedFuture(closedException());
         }
-        LaneEngine.Outgoing out;
+        byte[] packed;
         try {
-            synchronized (engine) {
-                if (engine.yard(yard) == null) {
-                    addListening(yard);
-                }
-                out = engine.message(yard, body, pk);
-            }
+            packed = LaneEngine.encode(body, pk);
         } catch (LaneException e) {
+            count(LaneCounter.PACKING_ERROR);
             return CompletableFuture.failedFuture(e);
         }
-        Pending p = new Pending(out, source);
-        String full = null;
-        txLock.lock();
-        try {
-            if (closing) {
-                p.future.completeExceptionally(new LaneException(LaneException.Kind.CLOSED, "lane stack closed"));
-                return p.future;
+        Path found = null;
+        LaneException notFound = null;
+        if (!yardSet.contains(yard)) {
+            // Looked up here, off the owner thread; the owner decides (the yard may be known by then).
+            try {
+                found = listening(yard);
+            } catch (LaneException e) {
+                notFound = e;
             }
-            Outbox box = txQueues.get(out.ha());
-            if (box != null) {
-                full = full(box, p);
+        }
+        SendCommand c = new SendCommand(yard, found, notFound, pk, packed, source);
+        if (!runner.submit(c)) {
+            if (runner.isClosed()) {
+                return CompletableFuture.failedFuture(closedException());
             }
-            if (full == null) {
-                if (box == null) {
-                    box = new Outbox();
-                    txQueues.put(out.ha(), box);
+            count(LaneCounter.TX_QUEUE_FULL);
+            return CompletableFuture.failedFuture(new LaneException(LaneException.Kind.QUEUE_FULL,
+                    "queue to yard '" + yard + "' is full: the lane stack has " + runner.queuedCommands()
+                            + " commands waiting"));
+        }
+        return c.future;
+    }
+
+    /** A send handed to the owner thread. */
+    private final class SendCommand implements Command {
+        final String yard;
+        final Path found;
+        final LaneException notFound;
+        final PackKind pk;
+        final byte[] packed;
+        final String source;
+        final CompletableFuture<Void> future = new CompletableFuture<>();
+
+        SendCommand(String yard, Path found, LaneException notFound, PackKind pk, byte[] packed, String source) {
+            this.yard = yard;
+            this.found = found;
+            this.notFound = notFound;
+            this.pk = pk;
+            this.packed = packed;
+            this.source = source;
+        }
+
+        @Override
+        public void run(long now) {
+            try {
+                if (engine.yard(yard) == null) {
+                    if (found == null) {
+                        throw notFound != null ? notFound
+                                : new LaneException(LaneException.Kind.UNKNOWN_YARD, "unknown yard '" + yard + "'");
+                    }
+                    try {
+                        engine.addFoundYard(yard, found, now);
+                    } catch (IllegalArgumentException e) {
+                        throw new LaneException(LaneException.Kind.UNKNOWN_YARD,
+                                "unknown yard '" + yard + "': " + e.getMessage());
+                    }
                 }
-                box.queue.add(source, p);
-                box.bytes += p.bytes;
-                txWork.signal();
+                pending.put(engine.enqueue(yard, pk, packed, source, now), future);
+            } catch (LaneException e) {
+                future.completeExceptionally(e);
             }
-        } finally {
-            txLock.unlock();
         }
-        if (full != null) {
-            count("tx_queue_full");
-            p.future.completeExceptionally(new LaneException(LaneException.Kind.QUEUE_FULL,
-                    "queue to yard '" + yard + "' is full: " + full));
+
+        @Override
+        public void reject(Throwable cause) {
+            future.completeExceptionally(cause instanceof AgentClosedException ? closedException()
+                    : new LaneException(LaneException.Kind.SEND_FAILED, cause.toString(), cause));
         }
-        return p.future;
     }
 
-    /** Why {@code p} does not fit in {@code box}, or null when it does (an empty queue takes any one message). */
-    private String full(Outbox box, Pending p) {
-        if (box.queue.size() >= maxQueued) {
-            return box.queue.size() + " messages";
-        }
-        if (box.queue.size(p.source) >= maxQueuedPerSource) {
-            return box.queue.size(p.source) + " messages from '" + p.source + "'";
-        }
-        if (!box.queue.isEmpty() && box.bytes + p.bytes > maxQueuedBytes) {
-            return box.bytes + " bytes";
-        }
-        return null;
-    }
-
-    /** Messages queued for {@code yard} and not yet wholly sent. */
+    /** Messages queued for {@code yard} and not yet wholly sent (0 once closed). */
     public int queued(String yard) {
-        String ha;
-        synchronized (engine) {
-            LaneYard y = engine.yard(yard);
-            if (y == null) {
-                return 0;
-            }
-            ha = y.ha();
-        }
-        txLock.lock();
-        try {
-            Outbox box = txQueues.get(ha);
-            return box == null ? 0 : box.queue.size();
-        } finally {
-            txLock.unlock();
-        }
+        return onOwner(now -> engine.queued(yard), 0);
     }
 
-    /** Messages queued for every destination. */
+    /** Messages queued for every destination, sends not yet taken by the owner included (0 once closed). */
     public int queued() {
-        txLock.lock();
-        try {
-            int n = 0;
-            for (Outbox box : txQueues.values()) {
-                n += box.queue.size();
-            }
-            return n;
-        } finally {
-            txLock.unlock();
-        }
+        return onOwner(now -> engine.queued(), 0);
     }
 
     /** Received messages waiting for {@link #receive()}. */
     public int inboxSize() {
-        rxLock.lock();
-        try {
-            return inbox.size();
-        } finally {
-            rxLock.unlock();
-        }
+        return inboxCount;
     }
 
     /** The error that closed the stack on its own ({@link VirtualMachineError}), or null. */
@@ -366,13 +353,46 @@ public final class LaneStack implements AutoCloseable {
         return failure;
     }
 
+    /** Whether the stack is closed or closing (by {@link #close()} or on its own: {@link #failure()}). */
+    public boolean isClosed() {
+        return closing;
+    }
+
     /**
-     * Adds the unknown yard {@code yard} of this lane when a socket is bound at its path. Caller holds the engine.
+     * Runs {@code f} on the owner thread and returns its result ({@code whenClosed} once the stack is closed);
+     * rethrows what {@code f} threw.
+     */
+    private <T> T onOwner(LongFunction<T> f, T whenClosed) {
+        if (runner.onOwnerThread()) {
+            return f.apply(runner.now());
+        }
+        if (runner.isClosed()) {
+            return whenClosed;
+        }
+        try {
+            return runner.call(f).join();
+        } catch (CompletionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof AgentClosedException) {
+                return whenClosed;
+            }
+            if (c instanceof RuntimeException re) {
+                throw re;
+            }
+            if (c instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The socket path of the unknown yard {@code yard} of this lane when a socket is bound there.
      *
      * @throws LaneException {@link LaneException.Kind#UNKNOWN_YARD} when the name is not a yard name, is this yard,
      *     or no socket is there
      */
-    private void addListening(String yard) throws LaneException {
+    private Path listening(String yard) throws LaneException {
         LaneConfig c = engine.config();
         Path path;
         try {
@@ -390,11 +410,7 @@ public final class LaneStack implements AutoCloseable {
             throw new LaneException(LaneException.Kind.UNKNOWN_YARD, "unknown yard '" + yard
                     + "': not heard from, not added, and no socket at " + path);
         }
-        try {
-            engine.addYard(yard, path);
-        } catch (IllegalArgumentException e) {
-            throw new LaneException(LaneException.Kind.UNKNOWN_YARD, "unknown yard '" + yard + "': " + e.getMessage());
-        }
+        return path;
     }
 
     /**
@@ -423,20 +439,37 @@ public final class LaneStack implements AutoCloseable {
 
     /** The next message if one is waiting, else null. */
     public LaneMessage poll() {
+        LaneMessage m;
+        boolean wasFull;
         rxLock.lock();
         try {
-            LaneMessage m = inbox.poll();
-            if (m != null) {
-                rxRoom.signal();
-            }
-            return m;
+            wasFull = inbox.size() >= inboxCapacity;
+            m = inbox.poll();
+            inboxCount = inbox.size();
         } finally {
             rxLock.unlock();
+        }
+        if (m != null && wasFull) {
+            runner.wake(); // the owner stopped reading: there is room again
+        }
+        return m;
+    }
+
+    /**
+     * Runs {@code listener} on the owner thread after it queued received messages, and once when the stack closes:
+     * an owner that drains this stack with {@link #poll()} from its own duty cycle wakes on it. It must not block.
+     */
+    public void onReceivable(Runnable listener) {
+        receivable.add(Objects.requireNonNull(listener, "listener"));
+        if (inboxCount > 0 || closing) {
+            listener.run();
         }
     }
 
     /** The next message (the sending yards take turns), waiting up to {@code nanos}; null when none came. */
     private LaneMessage take(long nanos) throws InterruptedException {
+        LaneMessage m;
+        boolean wasFull;
         rxLock.lock();
         try {
             while (inbox.isEmpty()) {
@@ -445,185 +478,278 @@ public final class LaneStack implements AutoCloseable {
                 }
                 nanos = rxReady.awaitNanos(nanos);
             }
-            LaneMessage m = inbox.poll();
-            rxRoom.signal();
-            return m;
+            wasFull = inbox.size() >= inboxCapacity;
+            m = inbox.poll();
+            inboxCount = inbox.size();
         } finally {
             rxLock.unlock();
         }
+        if (wasFull) {
+            runner.wake(); // the owner stopped reading: there is room again
+        }
+        return m;
     }
 
-    /** Counters: received, sent and dropped pages and messages, by reason. */
+    /**
+     * Counters: received, sent and dropped pages and messages, by reason; the owner's command queue. Taken on the
+     * owner thread between two cycles, so they agree with each other.
+     */
     public Map<String, Long> stats() {
-        synchronized (engine) {
-            return new TreeMap<>(engine.stats());
+        Map<String, Long> m;
+        try {
+            m = onOwner(now -> counters(), null);
+        } catch (RejectedExecutionException e) {
+            m = null; // the command queue is full: read them as they are
         }
+        return m != null ? m : counters();
+    }
+
+    private Map<String, Long> counters() {
+        Map<String, Long> m = new TreeMap<>(engine.stats());
+        runner.counters().addTo(m, "");
+        return m;
     }
 
     /**
      * Current levels, by name: {@code yards} (known yards), {@code partial_books} and {@code partial_bytes}
      * (incomplete multi-page messages held), and the queue depths {@code queue_inbox} (messages received and not
-     * yet taken) and {@code queue_outgoing} (messages waiting to be written).
+     * yet taken), {@code queue_outgoing} (messages waiting to be written) and {@code queue_commands} (sends and
+     * other requests not yet taken by the owner thread). Read without stopping the owner: each is as the owner last
+     * published it.
      */
     public Map<String, Long> levels() {
-        Map<String, Long> m = new java.util.LinkedHashMap<>();
-        synchronized (engine) {
-            m.put("yards", (long) engine.yardNames().size());
-            m.put("partial_books", (long) engine.partialBooks());
-            m.put("partial_bytes", engine.partialBytes());
-        }
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("yards", (long) yardList.size());
+        m.put("partial_books", (long) partialBooksLevel);
+        m.put("partial_bytes", partialBytesLevel);
         m.put("queue_inbox", (long) inboxSize());
-        m.put("queue_outgoing", (long) queued());
+        m.put("queue_outgoing", (long) queuedLevel);
+        m.put("queue_commands", (long) runner.queuedCommands());
         return m;
     }
 
     /** Number of incomplete multi-page messages being collected. */
     public int partialBooks() {
-        synchronized (engine) {
-            return engine.partialBooks();
-        }
+        return partialBooksLevel;
     }
 
-    /** Stops both threads, fails unsent messages with {@link LaneException.Kind#CLOSED}, closes the socket. */
+    /**
+     * Stops the owner thread, fails unsent messages with {@link LaneException.Kind#CLOSED}, closes the socket. Called
+     * on the owner thread (from a future's callback), it returns at once and the owner closes after its cycle.
+     */
     @Override
     public void close() {
-        shutdown(new LaneException(LaneException.Kind.CLOSED, "lane stack closed"));
-    }
-
-    /** A {@link VirtualMachineError} on one of the stack's threads: the stack closes, loudly. */
-    private void fatal(String where, VirtualMachineError e) {
-        failure = e;
-        LOG.error("lane yard {}: {} failed, closing the stack", engine.name(), where, e);
-        shutdown(new LaneException(LaneException.Kind.CLOSED, "lane stack failed: " + e, e));
-    }
-
-    private void shutdown(LaneException reason) {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
         closing = true;
-        txLock.lock();
-        try {
-            txWork.signalAll();
-        } finally {
-            txLock.unlock();
-        }
-        try {
-            // Wake the receiver out of poll() with an empty datagram to itself.
-            socket.sendTo(socket.path(), new byte[0], 0, 0);
-        } catch (UxdException e) {
-            // the receiver wakes at its poll timeout anyway
-        }
-        rxLock.lock();
-        try {
-            rxRoom.signalAll();
-            rxReady.signalAll();
-        } finally {
-            rxLock.unlock();
-        }
-        join(sender);
-        join(receiver);
-        failAll(reason);
-        socket.close();
+        runner.close();
     }
 
-    private static void join(Thread t) {
-        if (t == Thread.currentThread()) {
-            return;
+    private LaneException closedException() {
+        Throwable f = failure;
+        return f == null ? new LaneException(LaneException.Kind.CLOSED, "lane stack closed")
+                : new LaneException(LaneException.Kind.CLOSED, "lane stack failed: " + f, f);
+    }
+
+    private void count(LaneCounter c) {
+        engine.counters().increment(c);
+    }
+
+    /** Makes what the owner changed visible to other threads. Owner thread (or before it starts). */
+    private void publish() {
+        publishYards();
+        partialBooksLevel = engine.partialBooks();
+        partialBytesLevel = engine.partialBytes();
+        queuedLevel = engine.queued();
+    }
+
+    /** Makes the list of yards visible to other threads when it changed. Owner thread (or before it starts). */
+    private void publishYards() {
+        if (yardsPublished != engine.yardsVersion()) {
+            yardsPublished = engine.yardsVersion();
+            List<String> names = engine.yardNames();
+            yardList = names;
+            yardSet = Set.copyOf(names);
         }
-        boolean interrupted = false;
-        while (t.isAlive()) {
-            try {
-                t.join(TimeUnit.SECONDS.toMillis(5));
-                if (t.isAlive()) {
-                    t.interrupt();
-                }
-            } catch (InterruptedException e) {
-                interrupted = true;
+    }
+
+    private int yardsPublished = -1;
+    /** The futures of the queued messages, by the engine's id. Owner thread. */
+    private final Map<Long, CompletableFuture<Void>> pending = new HashMap<>();
+
+    // ---------------------------------------------------------------- owner thread
+
+    /** The duty cycle of the stack. */
+    private final class Owner implements Agent {
+        private final byte[] buf = new byte[UxdSocket.MAX_DATAGRAM + 1];
+        private final DistinctErrorLog errors = new DistinctErrorLog(LOG);
+        /** Reading stopped until then after the socket failed ({@link Deadlines#NONE}: not stopped). */
+        private long readPausedUntil = Deadlines.NONE;
+
+        @Override
+        public String roleName() {
+            return "lane-" + engine.name();
+        }
+
+        @Override
+        public int doWork(long now) {
+            if (Deadlines.due(engine.nextWakeup(), now)) {
+                engine.tick(now);
             }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void failAll(LaneException e) {
-        List<Pending> all = new ArrayList<>();
-        txLock.lock();
-        try {
-            txQueues.values().forEach(box -> all.addAll(box.queue.clear()));
-            txQueues.clear();
-        } finally {
-            txLock.unlock();
-        }
-        all.forEach(p -> p.future.completeExceptionally(e));
-    }
-
-    private void count(String key) {
-        synchronized (engine) {
-            engine.count(key);
-        }
-    }
-
-    // ---------------------------------------------------------------- receiver thread
-
-    private void receiveLoop() {
-        byte[] buf = new byte[UxdSocket.MAX_DATAGRAM + 1];
-        while (!closing) {
-            try {
-                if (!socket.poll(POLL_MILLIS)) {
-                    continue;
-                }
-                UxdSocket.Received r;
-                while (!closing && (r = socket.receive(buf)) != null) {
-                    if (r.length() == 0) {
-                        continue; // wake-up or empty datagram: nothing to parse
-                    }
-                    if (r.truncated() || r.length() > UxdSocket.MAX_DATAGRAM) {
-                        count("oversize_page");
-                        continue;
-                    }
-                    if (overShare(r.sender())) {
-                        // Dropped before any parsing: a yard beyond its share of the inbox costs one read.
-                        count("inbox_source_full");
-                        continue;
-                    }
-                    LaneMessage m;
-                    synchronized (engine) {
-                        m = engine.receive(buf, 0, r.length(), r.sender());
-                    }
-                    if (m != null) {
-                        receivedHook.accept(m);
-                        deliver(m);
-                    }
-                }
-            } catch (UxdException e) {
-                if (closing) {
+            int work = 0;
+            for (int round = 0; round < ROUNDS_PER_CYCLE; round++) {
+                int done = transmit(now) + read(now);
+                if (done == 0) {
                     break;
                 }
-                count("receive_error");
-                LOG.warn("lane yard {}: {}", engine.name(), e.getMessage());
-                pause(TimeUnit.MILLISECONDS.toNanos(50));
-            } catch (VirtualMachineError e) {
-                fatal("the receiving thread", e);
-                return;
-            } catch (RuntimeException | Error e) {
-                // One datagram's defect: counted, and the thread goes on with the next.
-                count("receive_error");
-                LOG.error("lane yard {}: unexpected failure while receiving", engine.name(), e);
+                work += done;
             }
+            publish();
+            work += complete();
+            return work;
+        }
+
+        @Override
+        public long nextWakeup() {
+            return Deadlines.earliest(engine.nextWakeup(), readPausedUntil);
+        }
+
+        /** Writes the pages that are ready, {@value #PAGES_PER_ROUND} at most. */
+        private int transmit(long now) {
+            int n = 0;
+            LaneEngine.Page p;
+            while (n < PAGES_PER_ROUND && !closing && (p = engine.nextPage(now)) != null) {
+                n++;
+                UxdSocket.SendResult r;
+                try {
+                    r = socket.sendTo(p.ha(), p.data(), 0, p.data().length);
+                } catch (UxdException e) {
+                    r = new UxdSocket.SendResult(UxdSocket.SendStatus.ERROR, e.errno());
+                } catch (RuntimeException e) {
+                    // One destination's defect: its queued messages fail, the others go on.
+                    errors.log("lane yard " + engine.name() + ": unexpected failure while sending to " + p.ha(), e,
+                            now);
+                    engine.sendFailed(e, now);
+                    continue;
+                }
+                engine.transmitted(r, now);
+            }
+            return n;
+        }
+
+        /** Reads what the socket holds, {@value #READS_PER_ROUND} datagrams at most, while the inbox has room. */
+        private int read(long now) {
+            if (readPausedUntil != Deadlines.NONE) {
+                if (!Deadlines.due(readPausedUntil, now)) {
+                    return 0;
+                }
+                readPausedUntil = Deadlines.NONE;
+            }
+            int n = 0;
+            int delivered = 0;
+            while (n < READS_PER_ROUND && !closing && inboxCount < inboxCapacity) {
+                UxdSocket.Received r;
+                try {
+                    r = socket.receive(buf);
+                } catch (UxdException e) {
+                    count(LaneCounter.RECEIVE_ERROR);
+                    LOG.warn("lane yard {}: {}", engine.name(), e.getMessage());
+                    readPausedUntil = now + RECEIVE_ERROR_PAUSE;
+                    break;
+                }
+                if (r == null) {
+                    break;
+                }
+                n++;
+                if (r.length() == 0) {
+                    continue; // a wake-up or an empty datagram: nothing to parse
+                }
+                try {
+                    if (handle(r, now)) {
+                        delivered++;
+                    }
+                } catch (VirtualMachineError e) {
+                    throw e;
+                } catch (RuntimeException | Error e) {
+                    // One datagram's defect: counted, and the owner goes on with the next.
+                    count(LaneCounter.RECEIVE_ERROR);
+                    errors.log("lane yard " + engine.name() + ": unexpected failure while receiving", e, now);
+                }
+            }
+            if (delivered > 0) {
+                notifyReceivable();
+            }
+            return n;
+        }
+
+        /** One datagram of {@code buf}: whether it completed a message now in the inbox. */
+        private boolean handle(UxdSocket.Received r, long now) {
+            if (r.truncated() || r.length() > UxdSocket.MAX_DATAGRAM) {
+                engine.drops().increment(LaneDrop.OVERSIZE_PAGE);
+                return false;
+            }
+            if (overShare(r.sender())) {
+                // Dropped before any parsing: a yard beyond its share of the inbox costs one read.
+                count(LaneCounter.INBOX_SOURCE_FULL);
+                return false;
+            }
+            LaneMessage m = engine.receive(buf, 0, r.length(), r.sender(), now);
+            if (m == null) {
+                return false;
+            }
+            publishYards(); // a yard admitted by this message is known before the message is seen
+            receivedHook.accept(m);
+            return deliver(m);
+        }
+
+        /** Completes the futures of the messages that ended. */
+        private int complete() {
+            int n = 0;
+            LaneEngine.Outcome o;
+            while ((o = engine.pollOutcome()) != null) {
+                n++;
+                CompletableFuture<Void> f = pending.remove(o.id());
+                if (f == null) {
+                    continue;
+                }
+                if (o.sent()) {
+                    f.complete(null);
+                } else {
+                    f.completeExceptionally(o.failure());
+                }
+            }
+            return n;
+        }
+
+        @Override
+        public void onClose(Throwable cause) {
+            if (cause != null) {
+                failure = cause; // before closing: whoever sees the stack closed sees why
+            }
+            closing = true;
+            engine.failAll(closedException());
+            complete();
+            pending.values().forEach(f -> f.completeExceptionally(closedException()));
+            pending.clear();
+            publish();
+            synchronized (socketLock) {
+                socketClosed = true;
+                socket.close();
+            }
+            rxLock.lock();
+            try {
+                rxReady.signalAll();
+            } finally {
+                rxLock.unlock();
+            }
+            notifyReceivable();
         }
     }
 
-    /** Whether the known yard at {@code path} already holds its whole share of the inbox. */
+    /** Whether the known yard at {@code path} already holds its whole share of the inbox. Owner thread. */
     private boolean overShare(String path) {
         if (inboxPerSource >= inboxCapacity || path == null) {
             return false;
         }
-        String yard;
-        synchronized (engine) {
-            yard = engine.yardAt(path);
-        }
+        String yard = engine.yardAt(path);
         if (yard == null) {
             return false;
         }
@@ -636,210 +762,87 @@ public final class LaneStack implements AutoCloseable {
     }
 
     /**
-     * Queues a received message for {@link #receive()}: waits while the inbox is full (back pressure), drops it
-     * (counted) when its yard already holds its whole share of the inbox.
+     * Queues a received message for {@link #receive()} (the owner reads only while there is room); drops it
+     * (counted) when its yard already holds its whole share of the inbox. Owner thread.
      */
-    private void deliver(LaneMessage m) {
+    private boolean deliver(LaneMessage m) {
         rxLock.lock();
         try {
             if (inboxPerSource < inboxCapacity && inbox.size(m.from()) >= inboxPerSource) {
-                count("inbox_source_full");
-                return;
-            }
-            while (inbox.size() >= inboxCapacity) {
-                if (closing) {
-                    count("dropped_on_close");
-                    return;
-                }
-                rxRoom.await(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                count(LaneCounter.INBOX_SOURCE_FULL);
+                return false;
             }
             inbox.add(m.from(), m);
+            inboxCount = inbox.size();
             rxReady.signal();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            return true;
         } finally {
             rxLock.unlock();
         }
     }
 
-    // ---------------------------------------------------------------- sender thread
-
-    private void sendLoop() {
-        Map<String, Flow> flows = new LinkedHashMap<>();
-        while (true) {
+    private void notifyReceivable() {
+        for (Runnable r : receivable) {
             try {
-                List<String> ready = new ArrayList<>();
-                txLock.lock();
-                try {
-                    while (!closing) {
-                        long now = System.nanoTime();
-                        long wake = Long.MAX_VALUE;
-                        flows.keySet().retainAll(txQueues.keySet());
-                        for (String dest : txQueues.keySet()) {
-                            Flow f = flows.computeIfAbsent(dest, k -> new Flow());
-                            if (f.blockedUntil - now <= 0) {
-                                ready.add(dest);
-                            } else {
-                                wake = Math.min(wake, f.blockedUntil - now);
-                            }
-                        }
-                        if (!ready.isEmpty()) {
-                            break;
-                        }
-                        try {
-                            if (wake == Long.MAX_VALUE) {
-                                txWork.await();
-                            } else {
-                                txWork.awaitNanos(wake);
-                            }
-                        } catch (InterruptedException e) {
-                            if (closing) {
-                                break;
-                            }
-                        }
-                    }
-                    if (closing) {
-                        return;
-                    }
-                } finally {
-                    txLock.unlock();
-                }
-                for (String dest : ready) {
-                    if (closing) {
-                        return;
-                    }
-                    try {
-                        drain(dest, flows.get(dest));
-                    } catch (RuntimeException | Error e) {
-                        if (e instanceof VirtualMachineError vme) {
-                            throw vme;
-                        }
-                        // One destination's defect: its queued messages fail, the others go on.
-                        count("send_error");
-                        LOG.error("lane yard {}: unexpected failure while sending to {}", engine.name(), dest, e);
-                        failDestination(dest, new LaneException(LaneException.Kind.SEND_FAILED, e.toString(), e));
-                    }
-                }
-            } catch (VirtualMachineError e) {
-                fatal("the sending thread", e);
+                r.run();
+            } catch (RuntimeException e) {
+                LOG.warn("lane yard {}: a receive listener failed", engine.name(), e);
+            }
+        }
+    }
+
+    /**
+     * The owner's wait: in {@code poll} on the socket while it reads (a datagram, or the empty datagram a wake-up
+     * sends, ends it), parked while it does not (the inbox is full) or for less than a millisecond.
+     */
+    private final class SocketIdle extends SignalledIdleStrategy {
+        private volatile boolean polling;
+
+        SocketIdle() {
+            super(MAX_IDLE_NANOS);
+        }
+
+        @Override
+        protected void await(long nanos) {
+            boolean reading = !closing && inboxCount < inboxCapacity
+                    && ((Owner) runner.agent()).readPausedUntil == Deadlines.NONE;
+            if (!reading || nanos < TimeUnit.MILLISECONDS.toNanos(1)) {
+                LockSupport.parkNanos(this, nanos);
                 return;
             }
-        }
-    }
-
-    /** Sends what the destination takes, {@value #PAGES_PER_TURN} pages at most, the sources taking turns. */
-    private void drain(String dest, Flow flow) {
-        int budget = PAGES_PER_TURN;
-        while (!closing && budget > 0) {
-            Pending p;
-            txLock.lock();
+            polling = true;
             try {
-                Outbox box = txQueues.get(dest);
-                p = box == null ? null : box.queue.peek();
-                if (p == null) {
-                    txQueues.remove(dest);
-                    return;
+                if (!signalled()) {
+                    socket.poll((int) TimeUnit.NANOSECONDS.toMillis(nanos));
                 }
+            } catch (UxdException e) {
+                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(1));
             } finally {
-                txLock.unlock();
-            }
-            List<byte[]> pages = p.out.pages();
-            while (p.next < pages.size()) {
-                if (budget-- <= 0) {
-                    return;
-                }
-                byte[] page = pages.get(p.next);
-                UxdSocket.SendResult r;
-                try {
-                    r = socket.sendTo(dest, page, 0, page.length);
-                } catch (UxdException e) {
-                    r = new UxdSocket.SendResult(UxdSocket.SendStatus.ERROR, e.errno());
-                }
-                long now = System.nanoTime();
-                switch (r.status()) {
-                    case OK -> {
-                        p.next++;
-                        flow.lastProgress = now;
-                        flow.backoff = MIN_BACKOFF_NANOS;
-                        count("pages_sent");
-                    }
-                    case WOULD_BLOCK -> {
-                        count("busy_transmit_yard");
-                        if (now - flow.lastProgress > sendTimeout.toNanos()) {
-                            failDestination(dest, new LaneException(LaneException.Kind.BUSY, "yard '" + p.out.yard()
-                                    + "' took no page for " + sendTimeout.toMillis() + " ms"));
-                            return;
-                        }
-                        flow.blockedUntil = now + flow.backoff;
-                        flow.backoff = Math.min(MAX_BACKOFF_NANOS, flow.backoff * 2);
-                        return;
-                    }
-                    case PEER_GONE -> {
-                        String reaped;
-                        synchronized (engine) {
-                            reaped = engine.reap(dest);
-                        }
-                        if (reaped != null) {
-                            LOG.info("lane yard {}: reaped yard {} ({})", engine.name(), reaped, r.message());
-                        }
-                        failDestination(dest, new LaneException(LaneException.Kind.PEER_GONE,
-                                "yard '" + p.out.yard() + "' has no socket at " + dest + ": " + r.message()));
-                        return;
-                    }
-                    case ERROR -> {
-                        count("error_transmit_yard");
-                        dequeue(dest, p);
-                        p.future.completeExceptionally(new LaneException(LaneException.Kind.SEND_FAILED,
-                                "sending to yard '" + p.out.yard() + "' failed: " + r.message()));
-                        p = null;
-                    }
-                }
-                if (p == null) {
-                    break;
-                }
-            }
-            if (p != null) {
-                dequeue(dest, p);
-                count("messages_sent");
-                p.future.complete(null);
+                polling = false;
             }
         }
-    }
 
-    /** Takes a finished message off its destination's queue. */
-    private void dequeue(String dest, Pending p) {
-        txLock.lock();
-        try {
-            Outbox box = txQueues.get(dest);
-            if (box != null && box.queue.remove(p.source, p)) {
-                box.bytes -= p.bytes;
+        @Override
+        protected void interrupt(Thread owner) {
+            if (polling) {
+                synchronized (socketLock) {
+                    if (!socketClosed) {
+                        try {
+                            socket.sendTo(socket.path(), new byte[0], 0, 0);
+                        } catch (UxdException e) {
+                            // the owner wakes at its poll timeout anyway
+                        }
+                    }
+                }
+            } else if (owner != null) {
+                LockSupport.unpark(owner);
             }
-        } finally {
-            txLock.unlock();
         }
-    }
-
-    private void failDestination(String dest, LaneException e) {
-        List<Pending> failed = new ArrayList<>();
-        txLock.lock();
-        try {
-            Outbox box = txQueues.remove(dest);
-            if (box != null) {
-                failed.addAll(box.queue.clear());
-            }
-        } finally {
-            txLock.unlock();
-        }
-        failed.forEach(p -> p.future.completeExceptionally(e));
-    }
-
-    private static void pause(long nanos) {
-        java.util.concurrent.locks.LockSupport.parkNanos(nanos);
     }
 
     // ---------------------------------------------------------------- builder
 
-    /** Settings of a {@link LaneStack}; {@link #build()} binds the socket and starts the threads. */
+    /** Settings of a {@link LaneStack}; {@link #build()} binds the socket and starts the owner thread. */
     public static final class Builder {
         private String lane = LaneNames.DEFAULT_LANE;
         private String name;
@@ -849,13 +852,16 @@ public final class LaneStack implements AutoCloseable {
         private PackKind packKind = PackKind.JSON;
         private final Set<String> yards = new LinkedHashSet<>();
         private final Map<String, Path> yardPaths = new LinkedHashMap<>();
-        private Duration sendTimeout = Duration.ofSeconds(10);
+        private Duration sendTimeout = LaneConfig.DEFAULT_SEND_TIMEOUT;
         private int inboxCapacity = 10_000;
         private int inboxPerSource = Integer.MAX_VALUE;
         private int maxQueued = DEFAULT_MAX_QUEUED;
         private int maxQueuedPerSource = Integer.MAX_VALUE;
         private long maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
         private int bufferSize = UxdSocket.DEFAULT_BUFFER;
+        private int commandQueue = DEFAULT_COMMAND_QUEUE;
+        private Duration bookTimeout = LaneConfig.DEFAULT_BOOK_TIMEOUT;
+        private Duration yardIdleTimeout = LaneConfig.DEFAULT_YARD_IDLE_TIMEOUT;
         private int maxPartialBooks = LaneConfig.DEFAULT_MAX_PARTIAL_BOOKS;
         private long maxPartialBytes = LaneConfig.DEFAULT_MAX_PARTIAL_BYTES;
 
@@ -927,7 +933,41 @@ public final class LaneStack implements AutoCloseable {
             return this;
         }
 
-        /** Most received messages held for {@link LaneStack#receive()} before the receiver waits (default 10000). */
+        /**
+         * How long an incomplete multi-page message is held without a new page before it is dropped (counted
+         * {@code book_expired}; default 30 s).
+         */
+        public Builder bookTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("book timeout must be positive");
+            }
+            this.bookTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * How long a yard admitted on first contact, or found by a send to its name, is kept while nothing is
+         * received from it, sent to it or queued for it (default 1 hour; {@link Duration#ZERO}: forever); counted
+         * {@code idle_yard_reaped}. It is admitted again when it sends. Yards added explicitly are kept.
+         */
+        public Builder yardIdleTimeout(Duration timeout) {
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("yard idle timeout must not be negative");
+            }
+            this.yardIdleTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Most sends and other requests waiting for the owner thread (default {@value LaneStack#DEFAULT_COMMAND_QUEUE});
+         * a send beyond fails with {@link LaneException.Kind#QUEUE_FULL}.
+         */
+        public Builder commandQueue(int n) {
+            this.commandQueue = (int) atLeastOne("command queue bound", n);
+            return this;
+        }
+
+        /** Most received messages held for {@link LaneStack#receive()} before the owner stops reading (default 10000). */
         public Builder inboxCapacity(int capacity) {
             this.inboxCapacity = (int) atLeastOne("inbox capacity", capacity);
             return this;
@@ -999,7 +1039,9 @@ public final class LaneStack implements AutoCloseable {
         public LaneStack build() throws UxdException {
             String n = name != null ? name : "lane_" + LaneNames.uuid18();
             Path d = dir != null ? dir : defaultDir();
-            LaneConfig config = new LaneConfig(lane, n, d, accept, allowed, packKind, maxPartialBooks, maxPartialBytes);
+            LaneConfig config = new LaneConfig(lane, n, d, accept, allowed, packKind, maxPartialBooks, maxPartialBytes)
+                    .withQueues(maxQueued, maxQueuedPerSource, maxQueuedBytes)
+                    .withTimeouts(sendTimeout, bookTimeout, yardIdleTimeout);
             return new LaneStack(this, config);
         }
 

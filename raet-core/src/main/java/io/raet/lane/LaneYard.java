@@ -12,6 +12,8 @@ public final class LaneYard {
     private final String sid;
     private long bid;
     private String rsid;
+    /** When something was last received from, sent to or queued for this yard (for the idle timeout). */
+    long lastActive;
 
     LaneYard(String name, String ha, String sid) {
         this.name = name;

@@ -2,24 +2,27 @@ package io.raet.metrics;
 
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
+import io.raet.lane.LaneDrop;
 import io.raet.lane.LaneStack;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The meters of a lane yard ({@link LaneStack}), tagged {@code lane=<lane>} and {@code yard=<name>}.
  *
- * <p>Counters, from {@link LaneStack#stats()}: the pages and messages the yard discards ({@code invalid_page},
- * {@code duplicate_page}, {@code stale_book}, …, and any {@code drop_<reason>}) as {@code raet.lane.drops} tagged
- * {@code reason}; every other name as {@code raet.lane.<name>} with dots for underscores ({@code pages_received} →
- * {@code raet_lane_pages_received_total}). Gauges, from {@link LaneStack#levels()}: {@code raet.lane.yards},
- * {@code raet.lane.partial.books|bytes}, {@code raet.lane.queue.inbox|outgoing}.
+ * <p>Counters, from {@link LaneStack#stats()}: the pages and messages the yard discards ({@link LaneDrop}:
+ * {@code invalid_page}, {@code duplicate_page}, {@code stale_book}, …, and any {@code drop_<reason>}) as
+ * {@code raet.lane.drops} tagged {@code reason}; every other name as {@code raet.lane.<name>} with dots for
+ * underscores ({@code pages_received} → {@code raet_lane_pages_received_total}). Gauges, from
+ * {@link LaneStack#levels()}: {@code raet.lane.yards}, {@code raet.lane.partial.books|bytes},
+ * {@code raet.lane.queue.inbox|outgoing|commands}.
  */
 public final class LaneMetrics extends CompositeBinder {
-    /** Lane counters that count a received page or message that was discarded. */
-    static final Set<String> DROPS = Set.of("invalid_page_header", "invalid_destination", "invalid_source_yard",
-            "unaccepted_source_yard", "yard_capacity", "invalid_body", "missed_page", "duplicate_page",
-            "invalid_page", "book_evicted", "stale_book", "oversize_page", "dropped_on_close");
+    /** Lane counters that count a received page or message that was discarded: the {@link LaneDrop} reasons. */
+    static final Set<String> DROPS = Arrays.stream(LaneDrop.values()).map(LaneDrop::key)
+            .collect(Collectors.toUnmodifiableSet());
 
     public LaneMetrics(LaneStack stack) {
         this(stack, Tags.empty());

@@ -696,6 +696,8 @@ public final class RoadStack implements AutoCloseable {
         private String host = "127.0.0.1";
         private int port = 7530;
         private Path keep;
+        private io.raet.keep.RoadKeep openKeep;
+        private io.raet.keep.PassphraseSource passphrase;
         private SigningKey signer;
         private BoxKeyPair boxKeys;
         private RoadConfig config = RoadConfig.defaults();
@@ -736,6 +738,27 @@ public final class RoadStack implements AutoCloseable {
         /** Keep directory: keys and remotes persist there. Without one the stack keeps nothing on disk. */
         public Builder keep(Path dir) {
             this.keep = dir;
+            this.openKeep = null;
+            return this;
+        }
+
+        /**
+         * A keep already opened by the caller (unlocked with its passphrase when sealed): the stack keeps its keys and
+         * remotes there, and the caller may go on using it (to accept roles, say) while the stack runs.
+         */
+        public Builder keep(io.raet.keep.RoadKeep keep) {
+            this.openKeep = keep;
+            this.keep = keep == null ? null : keep.dir();
+            return this;
+        }
+
+        /**
+         * Where the passphrase of a sealed keep comes from (docs/keep.md): the keep directory is opened with
+         * {@code new RoadKeep(dir, passphrase)}, which unlocks a sealed keep, seals a new one, and loads a plain one
+         * with a warning. Without it a sealed keep cannot start a stack (its keys stay locked).
+         */
+        public Builder passphrase(io.raet.keep.PassphraseSource passphrase) {
+            this.passphrase = passphrase;
             return this;
         }
 
@@ -789,7 +812,9 @@ public final class RoadStack implements AutoCloseable {
                 throw new IllegalArgumentException("port out of range: " + port);
             }
             try {
-                StackSetup setup = StackSetup.prepare(name, role, main, kind, signer, boxKeys, fqdn, keep,
+                io.raet.keep.RoadKeep k = openKeep != null ? openKeep
+                        : keep == null ? null : new io.raet.keep.RoadKeep(keep, passphrase);
+                StackSetup setup = StackSetup.prepare(name, role, main, kind, signer, boxKeys, fqdn, k,
                         newIdentity);
                 // Peers reply to the address they have on record: a restarted estate binds its kept port.
                 int bindPort = port == 0 ? setup.storedPort() : port;

@@ -10,6 +10,11 @@ import java.util.Objects;
  * relative: the local estate, the estate's router yard, the yard's default share, no channel. Levels beyond the
  * fourth are kept verbatim and written back unchanged.
  *
+ * <p>On the wire the levels are in the reference's order, outermost first; the design writes the same parts as the
+ * tuple {@code (share, yard, estate, channel)}, innermost first. {@link #builder()} names the parts, so nobody has
+ * to remember either order: {@code Address.builder().share("jobs").yard("svc").estate("beta").build()} is
+ * {@code ["beta", "svc", "jobs", ""]}.
+ *
  * @param estate road estate name, or "" for the local estate
  * @param yard lane yard name, or "" for the estate's router yard
  * @param share dotted share name, or "" for the yard's default share
@@ -41,6 +46,49 @@ public record Address(String estate, String yard, String share, String channel, 
 
     public static Address of(String estate, String yard) {
         return new Address(estate, yard, "", "", List.of());
+    }
+
+    /** A builder with every level empty: name the parts in any order. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds an {@link Address} from named parts; a part not given is empty. */
+    public static final class Builder {
+        private String estate = "";
+        private String yard = "";
+        private String share = "";
+        private String channel = "";
+
+        private Builder() {}
+
+        /** The dotted share name inside the yard ("" or not given: the yard's default share). */
+        public Builder share(String share) {
+            this.share = share;
+            return this;
+        }
+
+        /** The lane yard ("" or not given: the estate's router yard). */
+        public Builder yard(String yard) {
+            this.yard = yard;
+            return this;
+        }
+
+        /** The road estate ("" or not given: this estate). */
+        public Builder estate(String estate) {
+            this.estate = estate;
+            return this;
+        }
+
+        /** The channel telling flows apart ("" or not given: none). */
+        public Builder channel(String channel) {
+            this.channel = channel;
+            return this;
+        }
+
+        public Address build() {
+            return new Address(estate, yard, share, channel, List.of());
+        }
     }
 
     /**

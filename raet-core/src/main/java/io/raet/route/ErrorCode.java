@@ -18,7 +18,15 @@ public enum ErrorCode {
      */
     TIMEOUT("timeout"),
     /** The service that received the request failed while handling it. */
-    FAILED("failed");
+    FAILED("failed"),
+    /** The destination names a channel the router has no road for (docs/routing.md, channels). */
+    UNKNOWN_CHANNEL("unknown_channel"),
+    /**
+     * The next hop refused the message: a router's bound for its source was hit (its share of a yard's queue, the
+     * messages in flight to an estate), the estate refused it on the road, or the source is restricted for its
+     * behaviour. The text says which.
+     */
+    REFUSED("refused");
 
     private final String wire;
 

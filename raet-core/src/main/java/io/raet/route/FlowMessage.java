@@ -8,10 +8,15 @@ import java.util.Objects;
 
 /**
  * A routed message: a validated, immutable view over a RAET body mapping with its {@code route}, {@code kind},
- * {@code id}, {@code re}, {@code seq}, {@code data}, {@code error} and {@code code}. Fields this class does not know
+ * {@code id}, {@code re}, {@code seq}, {@code data}, {@code error}, {@code code}, {@code tag} and {@code stamp}
+ * ({@code tag}, and a subscription's tag pattern {@code tags}, must be strings of at most {@value #MAX_TAG}
+ * characters when present; {@code stamp} may be any value). Fields this class does not know
  * (and keys inside {@code route} other than {@code src} and {@code dst}) are kept and written back unchanged.
  */
 public final class FlowMessage {
+    /** Most characters of a {@code tag} or of a subscription's tag pattern {@code tags}. */
+    public static final int MAX_TAG = 256;
+
     private final Map<String, Object> body;
     private final Route route;
     private final Kind kind;
@@ -51,6 +56,8 @@ public final class FlowMessage {
         String re = optString(body, "re");
         optString(body, "error");
         optString(body, "code");
+        checkTag(body, "tag");
+        checkTag(body, "tags");
         Long seq = null;
         Object s = body.get("seq");
         if (s != null) {
@@ -85,6 +92,13 @@ public final class FlowMessage {
             copy.put(e.getKey(), e.getValue());
         }
         return new FlowMessage(Collections.unmodifiableMap(copy), route, kind, id, re, seq);
+    }
+
+    private static void checkTag(Map<String, ?> body, String field) {
+        String t = optString(body, field);
+        if (t != null && t.length() > MAX_TAG) {
+            throw new FlowException(ErrorCode.BAD_ROUTE, field + " longer than " + MAX_TAG + " characters");
+        }
     }
 
     private static String optString(Map<String, ?> body, String field) {
@@ -172,6 +186,24 @@ public final class FlowMessage {
         return body.get("data");
     }
 
+    /** The application's {@code tag} of this message (a string), or null. Policy rules and subscriptions match it. */
+    public String tag() {
+        return (String) body.get("tag");
+    }
+
+    /**
+     * The {@code stamp}, or null: set by the first router that handles the message (UTC with microseconds,
+     * {@link Stamp#format}) and kept by every later one, whatever its value.
+     */
+    public Object stamp() {
+        return body.get("stamp");
+    }
+
+    /** Whether the sender marked this message {@code "idempotent": true} (a pool may send it again elsewhere). */
+    public boolean idempotent() {
+        return Boolean.TRUE.equals(body.get("idempotent"));
+    }
+
     /** The error text of an {@code err}, or null. */
     public String error() {
         return (String) body.get("error");
@@ -205,6 +237,20 @@ public final class FlowMessage {
         rm.putAll(r.toMap());
         copy.put("route", rm);
         return new FlowMessage(Collections.unmodifiableMap(copy), r, kind, id, re, seq);
+    }
+
+    /**
+     * A copy of this message for a third party that must never answer it (a topic's subscriber, a tap): a plain
+     * {@code msg} from {@code from} to {@code to} with the data and every field, less {@code id} and {@code seq},
+     * plus {@code fields} (which say what it is a copy of).
+     */
+    public FlowMessage copy(Address from, Address to, Map<String, ?> fields) {
+        Map<String, Object> b = toBody();
+        b.remove("id");
+        b.remove("seq");
+        b.put("kind", Kind.MSG.wire());
+        b.putAll(fields);
+        return parse(b).withRoute(new Route(from, to));
     }
 
     public FlowMessage withSrc(Address src) {
@@ -268,6 +314,11 @@ public final class FlowMessage {
 
         public Builder data(Object data) {
             return field("data", data);
+        }
+
+        /** The message's {@code tag} (policy rules and subscriptions match it). */
+        public Builder tag(String tag) {
+            return field("tag", tag);
         }
 
         public Builder error(ErrorCode code, String text) {

@@ -15,7 +15,11 @@ import java.util.Objects;
  * <p>A rule matches when its {@code role} glob matches the sender's role ({@code local} for yards on the same host,
  * otherwise the authenticated road role; an unknown role is matched as {@code ""}) and its {@code dst} glob matches
  * {@code estate/yard/share} of the destination, empty levels written as the router's own names
- * ({@link Address#policyKey}). In globs {@code *} matches any run of characters (including none, {@code /} and
+ * ({@link Address#policyKey}), and its {@code channel} glob (default {@code *}, every channel) matches the channel
+ * the message travels on at this router: the channel it arrived on from the road, the one it leaves on to the road,
+ * or else the channel level of its destination ({@code ""} is the default channel). A rule with a {@code tag} glob
+ * also needs the message's {@code tag} to match it (a message without a tag is matched as {@code ""}); a rule
+ * without one ignores tags. In globs {@code *} matches any run of characters (including none, {@code /} and
  * {@code .}); every other character matches itself.
  */
 public final class Policy {
@@ -43,12 +47,30 @@ public final class Policy {
         }
     }
 
-    /** One row of the table. */
-    public record Rule(String role, String dst, Effect action) {
+    /**
+     * One row of the table.
+     *
+     * @param role    glob over the sender's role
+     * @param dst     glob over {@code estate/yard/share} of the destination
+     * @param action  allow or deny
+     * @param channel glob over the channel the message travels on at this router; {@code "*"} (the default) matches
+     *     every channel, {@code ""} only the default channel
+     * @param tag     glob over the message's tag, or null for any message
+     */
+    public record Rule(String role, String dst, Effect action, String channel, String tag) {
+        /** Any channel. */
+        public static final String ANY_CHANNEL = "*";
+
         public Rule {
             Objects.requireNonNull(role, "role");
             Objects.requireNonNull(dst, "dst");
             Objects.requireNonNull(action, "action");
+            Objects.requireNonNull(channel, "channel");
+        }
+
+        /** A rule for every channel and any tag. */
+        public Rule(String role, String dst, Effect action) {
+            this(role, dst, action, ANY_CHANNEL, null);
         }
 
         public static Rule allow(String role, String dst) {
@@ -59,8 +81,28 @@ public final class Policy {
             return new Rule(role, dst, Effect.DENY);
         }
 
+        /** This rule, for the channels {@code channel} matches only. */
+        public Rule onChannel(String channel) {
+            return new Rule(role, dst, action, channel, tag);
+        }
+
+        /** This rule, for messages whose tag {@code tag} matches only. */
+        public Rule withTag(String tag) {
+            return new Rule(role, dst, action, channel, tag);
+        }
+
+        /** Whether the rule matches a sender's role and destination, on any channel and tag it names. */
         public boolean matches(String senderRole, String dstKey) {
             return glob(role, senderRole == null ? "" : senderRole) && glob(dst, dstKey);
+        }
+
+        /**
+         * Whether the rule applies to a message from {@code senderRole} to {@code dstKey} on {@code messageChannel}
+         * tagged {@code messageTag} (null: no tag).
+         */
+        public boolean matches(String senderRole, String dstKey, String messageChannel, String messageTag) {
+            return matches(senderRole, dstKey) && glob(channel, messageChannel == null ? "" : messageChannel)
+                    && (tag == null || glob(tag, messageTag == null ? "" : messageTag));
         }
     }
 
@@ -79,6 +121,8 @@ public final class Policy {
 
     private static final Policy ALLOW_ALL = new Policy(List.of(), Effect.ALLOW);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final java.util.Set<String> RULE_KEYS = java.util.Set.of("role", "dst", "channel", "tag",
+            "action");
 
     private final List<Rule> rules;
     private final Effect defaultEffect;
@@ -94,8 +138,9 @@ public final class Policy {
     }
 
     /**
-     * A table from its JSON form: a list of {@code {"role": glob, "dst": glob, "action": "allow"|"deny"}}. A missing
-     * {@code role} or {@code dst} is {@code "*"}; {@code action} is required.
+     * A table from its JSON form: a list of {@code {"role": glob, "dst": glob, "channel": glob, "tag": glob,
+     * "action": "allow"|"deny"}}. A missing {@code role}, {@code dst} or {@code channel} is {@code "*"}, a missing
+     * {@code tag} matches any message; {@code action} is required, any other key is refused.
      *
      * @throws IllegalArgumentException naming the row that is malformed
      */
@@ -107,7 +152,14 @@ public final class Policy {
                 if (row == null) {
                     throw new IllegalArgumentException("rule must be a mapping");
                 }
-                rules.add(new Rule(globField(row, "role"), globField(row, "dst"), Effect.parse(row.get("action"))));
+                for (Object k : row.keySet()) {
+                    if (!RULE_KEYS.contains(String.valueOf(k))) {
+                        throw new IllegalArgumentException("unknown key '" + k + "' (a rule has role, dst, channel,"
+                                + " tag and action)");
+                    }
+                }
+                rules.add(new Rule(globField(row, "role"), globField(row, "dst"), Effect.parse(row.get("action")),
+                        globField(row, "channel"), row.get("tag") == null ? null : globField(row, "tag")));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("policy rule " + i + ": " + e.getMessage(), e);
             }
@@ -171,24 +223,42 @@ public final class Policy {
         return new Policy(rules, effect);
     }
 
-    /** The decision for a message from a sender with {@code role} to {@code dst}, at a router of {@code localEstate}. */
+    /**
+     * The decision for a message from a sender with {@code role} to {@code dst}, at a router of {@code localEstate},
+     * on the channel {@code dst} names.
+     */
     public Decision decide(String role, Address dst, String localEstate) {
+        return decide(role, dst, localEstate, dst.channel(), null);
+    }
+
+    /**
+     * The decision for a message from a sender with {@code role} to {@code dst} travelling on {@code channel} at a
+     * router of {@code localEstate} (the channel it arrived on from the road, or leaves on to the road), tagged
+     * {@code tag} (null: no tag).
+     */
+    public Decision decide(String role, Address dst, String localEstate, String channel, String tag) {
         String key = dst.policyKey(localEstate);
         for (int i = 0; i < rules.size(); i++) {
-            if (rules.get(i).matches(role, key)) {
+            if (rules.get(i).matches(role, key, channel, tag)) {
                 return new Decision(rules.get(i).action(), i, key);
             }
         }
         return new Decision(defaultEffect, -1, key);
     }
 
-    /** The table in its JSON-ready form (a list of mappings). */
+    /** The table in its JSON-ready form (a list of mappings; {@code channel} only when a rule names one). */
     public List<Map<String, Object>> toRules() {
         List<Map<String, Object>> out = new ArrayList<>();
         for (Rule r : rules) {
             Map<String, Object> row = new java.util.LinkedHashMap<>();
             row.put("role", r.role());
             row.put("dst", r.dst());
+            if (!Rule.ANY_CHANNEL.equals(r.channel())) {
+                row.put("channel", r.channel());
+            }
+            if (r.tag() != null) {
+                row.put("tag", r.tag());
+            }
             row.put("action", r.action().wire());
             out.add(row);
         }

@@ -4,8 +4,20 @@ import java.util.Map;
 
 /** What a {@link FlowRouter} asks its driver to do with a message. */
 public sealed interface RouteAction {
-    /** Send {@code body} on the road to the remote estate {@code estate}. */
-    record ToRoad(String estate, Map<String, Object> body) implements RouteAction {}
+    /**
+     * Send {@code body} on the road of {@code channel} ({@code ""}: the default road) to the remote estate
+     * {@code estate}.
+     */
+    record ToRoad(String estate, Map<String, Object> body, String channel) implements RouteAction {
+        public ToRoad {
+            channel = channel == null ? "" : channel;
+        }
+
+        /** On the default road. */
+        public ToRoad(String estate, Map<String, Object> body) {
+            this(estate, body, "");
+        }
+    }
 
     /** Send {@code body} on the lane to the yard {@code yard}. */
     record ToLane(String yard, Map<String, Object> body) implements RouteAction {}

@@ -3,7 +3,7 @@ package io.raet.route;
 import java.util.List;
 
 /** A named place inside a yard that receives routed messages. */
-public sealed interface Share permits BestValueShare, QueueShare, TopicShare {
+public sealed interface Share permits BestValueShare, QueueShare, TopicShare, PoolShare, PresenceShare {
     /** The dotted name ({@code ""} is the yard's default share). */
     String name();
 

@@ -82,6 +82,27 @@ public final class Shares {
         return add(new TopicShare(addressOf(name), maxSubscribers));
     }
 
+    /** A load-balanced share served by worker yards ({@link PoolShare}); a router's own yard holds these. */
+    public PoolShare pool(String name) {
+        return add(new PoolShare(addressOf(name)));
+    }
+
+    /** The presence topic {@value PresenceShare#NAME} ({@link PresenceShare}); a router's own yard holds it. */
+    public PresenceShare presence() {
+        return add(new PresenceShare(home));
+    }
+
+    /** The pools among the shares. */
+    public List<PoolShare> pools() {
+        List<PoolShare> out = new java.util.ArrayList<>();
+        for (Share s : shares.values()) {
+            if (s instanceof PoolShare p) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
     public Optional<Share> get(String name) {
         return Optional.ofNullable(shares.get(name));
     }

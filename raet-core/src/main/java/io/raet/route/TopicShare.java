@@ -2,14 +2,15 @@ package io.raet.route;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * A publish/subscribe share. {@code sub} adds the message's {@code src} (as it arrives, so resolved by the first
- * router) to the subscribers, {@code unsub} removes it; both are idempotent. A {@code pub} is copied to every
+ * router) to the subscribers, {@code unsub} removes it; both are idempotent. A {@code sub} may carry a tag pattern
+ * {@code "tags": glob} ({@code *} matches any run of characters): that subscriber then gets only the {@code pub}s
+ * whose {@code tag} matches it (a {@code pub} without a tag is matched as {@code ""}); a {@code sub} again replaces
+ * the pattern, one without {@code tags} takes every {@code pub}. A {@code pub} is copied to every matching
  * subscriber: each copy is a {@code msg} from this topic's address (channel of the {@code pub}'s {@code dst}) to the
  * subscriber, with the {@code data} and any fields this implementation does not interpret, without {@code id} and
  * {@code seq}, and with {@code "topic"} = this share's name and {@code "origin"} = {@code {"src": publisher,
@@ -25,11 +26,13 @@ public final class TopicShare implements Share {
     private final String name;
     private final Address self;
     private final int maxSubscribers;
-    private final Set<Address> subscribers = new LinkedHashSet<>();
+    /** Subscribers and their tag pattern (null: every pub), in subscription order. */
+    private final Map<Address, String> subscribers = new LinkedHashMap<>();
     private long delivered;
     private long published;
     private long refused;
     private long ignored;
+    private long filtered;
 
     /**
      * @param self this share's address ({@code [estate, yard, name]}), the {@code src} of the copies
@@ -57,14 +60,12 @@ public final class TopicShare implements Share {
         delivered++;
         switch (m.kind()) {
             case SUB -> {
-                if (!subscribers.contains(m.src())) {
-                    if (subscribers.size() >= maxSubscribers) {
-                        refused++;
-                        return m.id() == null ? List.of() : List.of(FlowMessage.errorFor(m, self, ErrorCode.DENIED,
-                                "topic '" + name + "' has its " + maxSubscribers + " subscribers"));
-                    }
-                    subscribers.add(m.src());
+                if (!subscribers.containsKey(m.src()) && subscribers.size() >= maxSubscribers) {
+                    refused++;
+                    return m.id() == null ? List.of() : List.of(FlowMessage.errorFor(m, self, ErrorCode.DENIED,
+                            "topic '" + name + "' has its " + maxSubscribers + " subscribers"));
                 }
+                subscribers.put(m.src(), (String) m.get("tags"));
                 return acknowledge(m);
             }
             case UNSUB -> {
@@ -75,8 +76,13 @@ public final class TopicShare implements Share {
                 published++;
                 List<FlowMessage> out = new ArrayList<>(subscribers.size());
                 Address from = self.withChannel(m.dst().channel());
-                for (Address sub : subscribers) {
-                    out.add(copy(m, from, sub));
+                String tag = m.tag() == null ? "" : m.tag();
+                for (Map.Entry<Address, String> sub : subscribers.entrySet()) {
+                    if (sub.getValue() == null || Policy.glob(sub.getValue(), tag)) {
+                        out.add(copy(m, from, sub.getKey()));
+                    } else {
+                        filtered++;
+                    }
                 }
                 return out;
             }
@@ -96,35 +102,52 @@ public final class TopicShare implements Share {
     }
 
     private FlowMessage copy(FlowMessage pub, Address from, Address to) {
-        Map<String, Object> body = pub.toBody();
-        body.remove("id");
-        body.remove("seq");
-        body.put("kind", Kind.MSG.wire());
-        body.put("topic", name);
         Map<String, Object> origin = new LinkedHashMap<>();
         origin.put("src", pub.src().toList());
         if (pub.id() != null) {
             origin.put("id", pub.id());
         }
-        body.put("origin", origin);
-        return FlowMessage.parse(body).withRoute(new Route(from, to));
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("topic", name);
+        fields.put("origin", origin);
+        return pub.copy(from, to, fields);
     }
 
     /** The subscribers, in subscription order. */
     public synchronized List<Address> subscribers() {
-        return List.copyOf(subscribers);
+        return List.copyOf(subscribers.keySet());
+    }
+
+    /** The tag pattern of a subscriber, or null (every pub, or not a subscriber). */
+    public synchronized String tags(Address subscriber) {
+        return subscribers.get(subscriber);
     }
 
     /** Adds a subscriber directly (as a {@code sub} would); false when already there or over the bound. */
     public synchronized boolean subscribe(Address subscriber) {
-        if (subscribers.contains(subscriber) || subscribers.size() >= maxSubscribers) {
+        return subscribe(subscriber, null);
+    }
+
+    /** Adds a subscriber that gets only the pubs whose tag matches {@code tags} (null: every pub). */
+    public synchronized boolean subscribe(Address subscriber, String tags) {
+        if (subscribers.containsKey(subscriber) || subscribers.size() >= maxSubscribers) {
             return false;
         }
-        return subscribers.add(subscriber);
+        subscribers.put(subscriber, tags);
+        return true;
     }
 
     public synchronized boolean unsubscribe(Address subscriber) {
-        return subscribers.remove(subscriber);
+        if (!subscribers.containsKey(subscriber)) {
+            return false;
+        }
+        subscribers.remove(subscriber);
+        return true;
+    }
+
+    /** Copies not made because the subscriber's tag pattern did not match the pub's tag. */
+    public synchronized long filtered() {
+        return filtered;
     }
 
     @Override

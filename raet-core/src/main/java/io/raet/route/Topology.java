@@ -17,6 +17,19 @@ public interface Topology {
     /** This estate's name. */
     String localEstate();
 
+    /**
+     * Whether the router has a road for {@code channel} ({@code ""}: the default road). By default every channel is
+     * free text carried on the one road, as before channels picked roads.
+     */
+    default boolean hasChannel(String channel) {
+        return true;
+    }
+
+    /** Whether {@code estate} is a known remote on the road of {@code channel}; by default {@link #hasEstate}. */
+    default boolean hasEstate(String estate, String channel) {
+        return hasEstate(estate);
+    }
+
     /** A fixed topology (the sets are copied). */
     static Topology of(String localEstate, Set<String> estates, Set<String> yards) {
         Set<String> e = Set.copyOf(estates);

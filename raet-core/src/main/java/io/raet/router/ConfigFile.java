@@ -138,6 +138,31 @@ public final class ConfigFile {
         return b;
     }
 
+    /** A number (an integer or a decimal); {@link IllegalArgumentException} naming the key when it is something else. */
+    public double number(String key) {
+        if (!(values.get(key) instanceof Number n)) {
+            throw new IllegalArgumentException("'" + key + "' must be a number");
+        }
+        return n.doubleValue();
+    }
+
+    /**
+     * A nested object as a configuration of its own (same directory for relative paths), its keys checked against
+     * {@code known}; errors name {@code key}.
+     */
+    public ConfigFile section(String key, Set<String> known) {
+        if (!(values.get(key) instanceof Map<?, ?> m)) {
+            throw new IllegalArgumentException("'" + key + "' must be an object");
+        }
+        for (Object k : m.keySet()) {
+            if (!known.contains(k)) {
+                throw new IllegalArgumentException("'" + key + "': unknown setting '" + k + "' (known: "
+                        + new TreeSet<>(known) + ")");
+            }
+        }
+        return new ConfigFile(m, base);
+    }
+
     /** A list; an absent key is an empty list. */
     public List<?> list(String key) {
         Object v = values.get(key);

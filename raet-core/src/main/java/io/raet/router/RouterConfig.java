@@ -3,9 +3,11 @@ package io.raet.router;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.raet.keep.AutoMode;
+import io.raet.keep.PassphraseSource;
 import io.raet.lane.LaneNames;
 import io.raet.route.Policy;
 import io.raet.route.Shares;
+import io.raet.trust.Restrictions;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Settings of a {@link Router}: the road estate, the lane, the estates to join, the authorization table and the
@@ -25,9 +28,9 @@ import java.util.Set;
  * <pre>{@code
  * {"name": "alpha", "role": "router", "host": "127.0.0.1", "port": 7530, "keep": "/var/lib/raet/alpha",
  *  "auto": "once", "lane": "lane", "laneDir": "/var/cache/raet", "yards": ["worker1", "worker2"],
- *  "join": ["10.0.0.2:7530"], "policyFile": "/etc/raet/policy.json",
+ *  "join": ["10.0.0.2:7530"], "policyFile": "/etc/raet/policy.json", "aliasFile": "/etc/raet/aliases.json",
  *  "policy": {"default": "allow", "rules": [{"role": "*", "dst": "alpha/router/admin.*", "action": "deny"}]},
- *  "shares": {"status": "best", "events": "topic", "inbox": "queue"},
+ *  "shares": {"status": "best", "events": "topic", "inbox": "queue", "jobs": "pool"},
  *  "laneQueue": 4096, "laneQueuePerSource": 256, "roadInFlight": 4096}
  * }</pre>
  *
@@ -37,16 +40,181 @@ import java.util.Set;
  * inbox beyond which its messages are dropped before they are read (counted), instead of holding every yard back
  * when the inbox is full; a yard that answers many others, a service, then loses answers too.
  *
+ * <p><b>Channels</b> (docs/routing.md): the settings above make the default channel, named {@code ""}; each entry of
+ * {@code "channels"} is another road of the router with its own port, keys, keep and acceptance, picked by the channel
+ * level of an address. At most one is the <b>control channel</b> ({@code "control": true}): its members are
+ * provisioned ahead from key files ({@code "members"}: files with {@code role}, {@code verhex} and {@code pubhex}, as
+ * {@code raet keep show} prints an estate's identity), its acceptance is {@code never}, and it alone carries the
+ * governed policy:
+ *
+ * <pre>{@code
+ * "channels": {"ctl": {"port": 7600, "keep": "ctl-keep", "control": true, "members": ["keys/beta.json"],
+ *                      "join": ["10.0.0.2:7600"]},
+ *              "bulk": {"port": 7601, "auto": "always"}},
+ * "genesis": "genesis.json", "chain": "chain",
+ * "passphrase": {"credential": "raet-keep"},
+ * "restrict": {"throttleAt": 20, "denyAt": 60, "halfLifeMillis": 10000, "coolingMillis": 30000,
+ *              "throttleRate": 20, "rate": 10000, "rateBurst": 5000, "openRequests": 500},
+ * "refusalErrorRate": 50
+ * }</pre>
+ *
+ * <p>A channel's {@code name}, {@code role}, {@code host} and {@code main} default to the router's, but the control
+ * channel's role defaults to the estate name (members are provisioned by role, one each). {@code genesis}
+ * and {@code chain} make the router governed: its table is the head of the chain kept in {@code chain} (the inline
+ * {@code policy} serves until the first version; a {@code policyFile} is refused). {@code passphrase} ({@code file},
+ * {@code env} or {@code credential}) unlocks sealed keeps. {@code restrict} sets the behaviour-driven restriction
+ * ({@code false} turns it off); {@code refusalErrorRate} bounds the {@code err} answers a second to one source for
+ * messages refused at a bound.
+ *
  * <p>Only {@code name} is required. Unknown keys are an error, so a misspelt setting is never silently ignored.
  */
 public final class RouterConfig {
-    /** The kinds of share a router may hold itself. */
-    public enum ShareKind { QUEUE, BEST, TOPIC }
+    /** The kinds of share a router may hold itself ({@code POOL}: load-balanced over worker yards). */
+    public enum ShareKind { QUEUE, BEST, TOPIC, POOL }
+
+    /** The name of the default channel: the road of the top-level settings. */
+    public static final String DEFAULT_CHANNEL = "";
+    private static final Pattern CHANNEL_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final Set<String> CHANNEL_KEYS = Set.of("name", "role", "host", "port", "main", "keep", "auto",
+            "join", "control", "members");
+    private static final Set<String> RESTRICT_KEYS = Set.of("enabled", "throttleAt", "denyAt", "halfLifeMillis",
+            "coolingMillis", "throttleRate", "rate", "rateBurst", "openRequests", "maxSources");
+    /** Default most {@code err} answers a second to one source for its messages refused at a bound. */
+    public static final double DEFAULT_REFUSAL_ERROR_RATE = 50;
+
+    /**
+     * One road of the router (docs/routing.md, channels).
+     *
+     * @param name    the channel's name ({@code ""} for the default channel)
+     * @param estate  the router's estate name on this road
+     * @param role    its road role there
+     * @param host    the address to bind
+     * @param port    the UDP port (0: the kept one, else any free one)
+     * @param main    whether other estates may join it there
+     * @param keep    the keep directory of this road, or null
+     * @param auto    the acceptance of joining roles ({@code never} on the control channel)
+     * @param join    estates joined at start on this road
+     * @param control whether this is the control channel
+     * @param members key files of the control channel's provisioned members
+     */
+    public record Channel(String name, String estate, String role, String host, int port, boolean main, Path keep,
+            AutoMode auto, List<InetSocketAddress> join, boolean control, List<Path> members) {
+        public Channel {
+            Objects.requireNonNull(name, "name");
+            join = List.copyOf(join);
+            members = List.copyOf(members);
+        }
+
+        /** A builder for the channel {@code name}; what it leaves unset comes from the router's settings. */
+        public static ChannelBuilder builder(String name) {
+            return new ChannelBuilder(name);
+        }
+    }
+
+    /**
+     * Builds a {@link Channel}; estate, role, host and main default to the router's (the control channel's role to
+     * the estate name), the port to 0.
+     */
+    public static final class ChannelBuilder {
+        private final String name;
+        private String estate;
+        private String role;
+        private String host;
+        private int port;
+        private Boolean main;
+        private Path keep;
+        private AutoMode auto;
+        private final List<InetSocketAddress> join = new ArrayList<>();
+        private boolean control;
+        private final List<Path> members = new ArrayList<>();
+
+        private ChannelBuilder(String name) {
+            if (name == null || !CHANNEL_NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("a channel name is 1..64 letters, digits, '.', '_' or '-', not '"
+                        + name + "'");
+            }
+            this.name = name;
+        }
+
+        public ChannelBuilder estate(String estate) {
+            this.estate = Objects.requireNonNull(estate, "estate");
+            return this;
+        }
+
+        public ChannelBuilder role(String role) {
+            this.role = Objects.requireNonNull(role, "role");
+            return this;
+        }
+
+        public ChannelBuilder host(String host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        public ChannelBuilder port(int port) {
+            this.port = checkPort(port);
+            return this;
+        }
+
+        public ChannelBuilder main(boolean main) {
+            this.main = main;
+            return this;
+        }
+
+        public ChannelBuilder keep(Path keep) {
+            this.keep = keep;
+            return this;
+        }
+
+        public ChannelBuilder auto(AutoMode auto) {
+            this.auto = Objects.requireNonNull(auto, "auto");
+            return this;
+        }
+
+        public ChannelBuilder join(InetSocketAddress estate) {
+            join.add(Objects.requireNonNull(estate, "estate"));
+            return this;
+        }
+
+        /** Makes this the control channel: acceptance {@code never}, members provisioned from key files. */
+        public ChannelBuilder control(boolean control) {
+            this.control = control;
+            return this;
+        }
+
+        /** A key file of a provisioned member of the control channel (call once per member). */
+        public ChannelBuilder member(Path keyFile) {
+            members.add(Objects.requireNonNull(keyFile, "keyFile"));
+            return this;
+        }
+
+        Channel build(Builder router) {
+            if (!members.isEmpty() && !control) {
+                throw new IllegalArgumentException("channel '" + name + "': members are provisioned on the control"
+                        + " channel only (\"control\": true)");
+            }
+            if (control && keep == null) {
+                throw new IllegalArgumentException("channel '" + name + "': the control channel needs a keep, where"
+                        + " its members' keys are accepted");
+            }
+            if (control && auto != null && auto != AutoMode.NEVER) {
+                throw new IllegalArgumentException("channel '" + name + "': the control channel accepts only its"
+                        + " provisioned members (auto never), not auto " + auto.name().toLowerCase(Locale.ROOT));
+            }
+            AutoMode a = auto != null ? auto : control ? AutoMode.NEVER : router.auto;
+            String e = estate != null ? estate : router.name;
+            // a control member is provisioned by its role: each router's own, its estate name unless set
+            String r = role != null ? role : control ? e : router.role;
+            return new Channel(name, e, r, host != null ? host : router.host, port, main != null ? main : router.main,
+                    keep, a, join, control, members);
+        }
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> KEYS = Set.of("name", "role", "host", "port", "main", "keep", "auto", "lane",
             "laneDir", "yards", "join", "policy", "policyFile", "shares", "policyPollMillis", "joinRetryMillis",
-            "laneQueue", "laneQueuePerSource", "laneInboxPerSource", "roadInFlight");
+            "laneQueue", "laneQueuePerSource", "laneInboxPerSource", "roadInFlight", "aliasFile", "channels", "genesis",
+            "chain", "passphrase", "restrict", "refusalErrorRate");
     /** Default most messages queued for one yard. */
     public static final int DEFAULT_LANE_QUEUE = 4096;
     /** Default most messages of one source (yard, estate, the router) queued for one yard. */
@@ -69,6 +237,7 @@ public final class RouterConfig {
     private final List<InetSocketAddress> join;
     private final Policy policy;
     private final Path policyFile;
+    private final Path aliasFile;
     private final Map<String, ShareKind> shares;
     private final Duration policyPoll;
     private final Duration joinRetry;
@@ -76,6 +245,12 @@ public final class RouterConfig {
     private final int laneQueuePerSource;
     private final int laneInboxPerSource;
     private final int roadInFlight;
+    private final Map<String, Channel> channels;
+    private final Path genesis;
+    private final Path chain;
+    private final PassphraseSource passphrase;
+    private final Restrictions.Settings restrictions;
+    private final double refusalErrorRate;
 
     private RouterConfig(Builder b) {
         this.name = b.name;
@@ -91,6 +266,7 @@ public final class RouterConfig {
         this.join = List.copyOf(b.join);
         this.policy = b.policy;
         this.policyFile = b.policyFile;
+        this.aliasFile = b.aliasFile;
         this.shares = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.shares));
         this.policyPoll = b.policyPoll;
         this.joinRetry = b.joinRetry;
@@ -98,6 +274,18 @@ public final class RouterConfig {
         this.laneQueuePerSource = b.laneQueuePerSource;
         this.laneInboxPerSource = b.laneInboxPerSource;
         this.roadInFlight = b.roadInFlight;
+        Map<String, Channel> cs = new LinkedHashMap<>();
+        cs.put(DEFAULT_CHANNEL, new Channel(DEFAULT_CHANNEL, name, role, host, port, main, keep, auto, join, false,
+                List.of()));
+        for (ChannelBuilder c : b.channels.values()) {
+            cs.put(c.name, c.build(b));
+        }
+        this.channels = java.util.Collections.unmodifiableMap(cs);
+        this.genesis = b.genesis;
+        this.chain = b.chain;
+        this.passphrase = b.passphrase;
+        this.restrictions = b.restrictions;
+        this.refusalErrorRate = b.refusalErrorRate;
     }
 
     public static Builder builder(String name) {
@@ -120,6 +308,7 @@ public final class RouterConfig {
         b.join.addAll(join);
         b.policy = policy;
         b.policyFile = policyFile;
+        b.aliasFile = aliasFile;
         b.shares.putAll(shares);
         b.policyPoll = policyPoll;
         b.joinRetry = joinRetry;
@@ -127,6 +316,20 @@ public final class RouterConfig {
         b.laneQueuePerSource = laneQueuePerSource;
         b.laneInboxPerSource = laneInboxPerSource;
         b.roadInFlight = roadInFlight;
+        for (Channel c : channels.values()) {
+            if (!c.name().isEmpty()) {
+                ChannelBuilder cb = Channel.builder(c.name()).estate(c.estate()).role(c.role()).host(c.host())
+                        .port(c.port()).main(c.main()).keep(c.keep()).auto(c.auto()).control(c.control());
+                c.join().forEach(cb::join);
+                c.members().forEach(cb::member);
+                b.channels.put(c.name(), cb);
+            }
+        }
+        b.genesis = genesis;
+        b.chain = chain;
+        b.passphrase = passphrase;
+        b.restrictions = restrictions;
+        b.refusalErrorRate = refusalErrorRate;
         return b;
     }
 
@@ -195,13 +398,17 @@ public final class RouterConfig {
         if (m.has("policyFile")) {
             b.policyFile(m.path("policyFile"));
         }
+        if (m.has("aliasFile")) {
+            b.aliasFile(m.path("aliasFile"));
+        }
         if (m.has("shares")) {
             if (!(m.get("shares") instanceof Map<?, ?> sm)) {
-                throw new IllegalArgumentException("'shares' must map share names to queue, best or topic");
+                throw new IllegalArgumentException("'shares' must map share names to queue, best, topic or pool");
             }
             for (Map.Entry<?, ?> e : sm.entrySet()) {
                 if (!(e.getValue() instanceof String kind)) {
-                    throw new IllegalArgumentException("share '" + e.getKey() + "': kind must be queue, best or topic");
+                    throw new IllegalArgumentException("share '" + e.getKey()
+                            + "': kind must be queue, best, topic or pool");
                 }
                 b.share(String.valueOf(e.getKey()), parseShareKind(kind));
             }
@@ -224,7 +431,109 @@ public final class RouterConfig {
         if (m.has("roadInFlight")) {
             b.roadInFlight(m.integer("roadInFlight"));
         }
+        if (m.has("channels")) {
+            if (!(m.get("channels") instanceof Map<?, ?> cm)) {
+                throw new IllegalArgumentException("'channels' must map channel names to their settings");
+            }
+            ConfigFile all = m.section("channels", cm.keySet().stream().map(String::valueOf)
+                    .collect(java.util.stream.Collectors.toSet()));
+            for (String name : all.keys()) {
+                try {
+                    b.channel(channel(name, all.section(name, CHANNEL_KEYS)));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("channel '" + name + "': " + e.getMessage(), e);
+                }
+            }
+        }
+        if (m.has("genesis")) {
+            b.genesis(m.path("genesis"));
+        }
+        if (m.has("chain")) {
+            b.chain(m.path("chain"));
+        }
+        if (m.has("passphrase")) {
+            b.passphrase(passphrase(m.section("passphrase", Set.of("file", "env", "credential"))));
+        }
+        if (m.has("restrict")) {
+            if (m.get("restrict") instanceof Boolean on) {
+                b.restrictions(Restrictions.Settings.defaults().withEnabled(on));
+            } else {
+                b.restrictions(restrictions(m.section("restrict", RESTRICT_KEYS)));
+            }
+        }
+        if (m.has("refusalErrorRate")) {
+            b.refusalErrorRate(m.number("refusalErrorRate"));
+        }
         return b;
+    }
+
+    private static ChannelBuilder channel(String name, ConfigFile c) {
+        ChannelBuilder b = Channel.builder(name);
+        if (c.has("name")) {
+            b.estate(c.string("name"));
+        }
+        if (c.has("role")) {
+            b.role(c.string("role"));
+        }
+        if (c.has("host")) {
+            b.host(c.string("host"));
+        }
+        if (c.has("port")) {
+            b.port(c.integer("port"));
+        }
+        if (c.has("main")) {
+            b.main(c.bool("main"));
+        }
+        if (c.has("keep")) {
+            b.keep(c.path("keep"));
+        }
+        if (c.has("auto")) {
+            b.auto(parseAuto(c.string("auto")));
+        }
+        for (String j : c.strings("join", "\"host:port\" strings")) {
+            b.join(parseHostPort(j));
+        }
+        if (c.has("control")) {
+            b.control(c.bool("control"));
+        }
+        for (String f : c.strings("members", "key file paths")) {
+            b.member(c.resolve(f));
+        }
+        return b;
+    }
+
+    private static PassphraseSource passphrase(ConfigFile p) {
+        if (p.keys().size() != 1) {
+            throw new IllegalArgumentException("'passphrase' names one source: {\"file\": path}, {\"env\": variable}"
+                    + " or {\"credential\": name}");
+        }
+        if (p.has("file")) {
+            return PassphraseSource.file(p.path("file"));
+        }
+        if (p.has("env")) {
+            return PassphraseSource.environment(p.string("env"));
+        }
+        return PassphraseSource.credential(p.string("credential"));
+    }
+
+    private static Restrictions.Settings restrictions(ConfigFile r) {
+        Restrictions.Settings d = Restrictions.Settings.defaults();
+        try {
+            Restrictions.Settings s = d.withEnabled(!r.has("enabled") || r.bool("enabled"))
+                    .withLevels(r.has("throttleAt") ? r.number("throttleAt") : d.throttleAt(),
+                            r.has("denyAt") ? r.number("denyAt") : d.denyAt())
+                    .withTimes(r.has("halfLifeMillis") ? Duration.ofMillis(r.integer("halfLifeMillis")) : d.halfLife(),
+                            r.has("coolingMillis") ? Duration.ofMillis(r.integer("coolingMillis")) : d.cooling())
+                    .withRates(r.has("throttleRate") ? r.number("throttleRate") : d.throttleRate(),
+                            r.has("rate") ? r.number("rate") : d.rate(),
+                            r.has("rateBurst") ? r.number("rateBurst") : d.rateBurst());
+            if (r.has("openRequests")) {
+                s = s.withOpenRequests(r.number("openRequests"));
+            }
+            return r.has("maxSources") ? s.withMaxSources(r.integer("maxSources")) : s;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'restrict': " + e.getMessage(), e);
+        }
     }
 
     /** {@code never}, {@code once} or {@code always}. */
@@ -237,13 +546,15 @@ public final class RouterConfig {
         };
     }
 
-    /** {@code queue}, {@code best} or {@code topic}. */
+    /** {@code queue}, {@code best}, {@code topic} or {@code pool}. */
     public static ShareKind parseShareKind(String s) {
         return switch (s.toLowerCase(Locale.ROOT)) {
             case "queue" -> ShareKind.QUEUE;
             case "best" -> ShareKind.BEST;
             case "topic" -> ShareKind.TOPIC;
-            default -> throw new IllegalArgumentException("share kind must be queue, best or topic, not '" + s + "'");
+            case "pool" -> ShareKind.POOL;
+            default -> throw new IllegalArgumentException("share kind must be queue, best, topic or pool, not '" + s
+                    + "'");
         };
     }
 
@@ -336,6 +647,11 @@ public final class RouterConfig {
         return policyFile;
     }
 
+    /** An alias table file ({@link io.raet.route.Aliases}) re-read whenever it changes, or null. */
+    public Path aliasFile() {
+        return aliasFile;
+    }
+
     public Map<String, ShareKind> shares() {
         return shares;
     }
@@ -368,6 +684,48 @@ public final class RouterConfig {
         return roadInFlight;
     }
 
+    /** Every road of the router by channel name, the default channel ({@code ""}) first. */
+    public Map<String, Channel> channels() {
+        return channels;
+    }
+
+    /** The control channel, if one is configured. */
+    public java.util.Optional<Channel> control() {
+        return channels.values().stream().filter(Channel::control).findFirst();
+    }
+
+    /** The genesis document of the governed policy, or null for a router with its own policy. */
+    public Path genesis() {
+        return genesis;
+    }
+
+    /** The directory of the router's policy chain (its audit log), or null. */
+    public Path chain() {
+        return chain;
+    }
+
+    /** Where the passphrase of sealed keeps comes from, or null. */
+    public PassphraseSource passphrase() {
+        return passphrase;
+    }
+
+    /** The behaviour-driven restriction. */
+    public Restrictions.Settings restrictions() {
+        return restrictions;
+    }
+
+    /** Most {@code err} answers a second to one source for its messages refused at a bound. */
+    public double refusalErrorRate() {
+        return refusalErrorRate;
+    }
+
+    private static int checkPort(int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0..65535, not " + port);
+        }
+        return port;
+    }
+
     @Override
     public String toString() {
         return "RouterConfig[" + name + " role=" + role + " " + host + ":" + port + " lane=" + lane + " dir=" + laneDir
@@ -389,6 +747,7 @@ public final class RouterConfig {
         private final List<InetSocketAddress> join = new ArrayList<>();
         private Policy policy = Policy.allowAll();
         private Path policyFile;
+        private Path aliasFile;
         private final Map<String, ShareKind> shares = new LinkedHashMap<>();
         private Duration policyPoll = Duration.ofMillis(500);
         private Duration joinRetry = Duration.ofSeconds(2);
@@ -396,6 +755,12 @@ public final class RouterConfig {
         private int laneQueuePerSource = DEFAULT_LANE_QUEUE_PER_SOURCE;
         private int laneInboxPerSource = DEFAULT_LANE_INBOX_PER_SOURCE;
         private int roadInFlight = DEFAULT_ROAD_IN_FLIGHT;
+        private final Map<String, ChannelBuilder> channels = new LinkedHashMap<>();
+        private Path genesis;
+        private Path chain;
+        private PassphraseSource passphrase;
+        private Restrictions.Settings restrictions = Restrictions.Settings.defaults();
+        private double refusalErrorRate = DEFAULT_REFUSAL_ERROR_RATE;
 
         private Builder() {}
 
@@ -418,10 +783,7 @@ public final class RouterConfig {
 
         /** UDP port; 0 reuses the kept port or picks a free one. */
         public Builder port(int port) {
-            if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException("port must be 0..65535, not " + port);
-            }
-            this.port = port;
+            this.port = checkPort(port);
             return this;
         }
 
@@ -469,6 +831,12 @@ public final class RouterConfig {
 
         public Builder policyFile(Path file) {
             this.policyFile = file;
+            return this;
+        }
+
+        /** The alias table file, read at start and re-read when it changes (as the policy file). */
+        public Builder aliasFile(Path file) {
+            this.aliasFile = file;
             return this;
         }
 
@@ -532,6 +900,48 @@ public final class RouterConfig {
             return this;
         }
 
+        /** Another road of the router (a channel other than the default one); replaces one of the same name. */
+        public Builder channel(ChannelBuilder channel) {
+            channels.put(channel.name, channel);
+            return this;
+        }
+
+        /** The genesis document: the router's table is then governed by the chain kept in {@link #chain}. */
+        public Builder genesis(Path file) {
+            this.genesis = file;
+            return this;
+        }
+
+        /** The directory of the router's policy chain (created with the genesis when missing). */
+        public Builder chain(Path dir) {
+            this.chain = dir;
+            return this;
+        }
+
+        /** Where the passphrase of the router's sealed keeps comes from (read once, at start). */
+        public Builder passphrase(PassphraseSource source) {
+            this.passphrase = source;
+            return this;
+        }
+
+        /** The behaviour-driven restriction ({@link Restrictions.Settings#off()} turns it off). */
+        public Builder restrictions(Restrictions.Settings settings) {
+            this.restrictions = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /**
+         * Most {@code err} answers a second to one source for its messages refused at a bound (default
+         * {@value RouterConfig#DEFAULT_REFUSAL_ERROR_RATE}); the others are counted, not answered.
+         */
+        public Builder refusalErrorRate(double perSecond) {
+            if (!(perSecond > 0)) {
+                throw new IllegalArgumentException("'refusalErrorRate' must be positive, not " + perSecond);
+            }
+            this.refusalErrorRate = perSecond;
+            return this;
+        }
+
         private static int atLeastOne(String what, int n) {
             if (n < 1) {
                 throw new IllegalArgumentException("'" + what + "' must be at least 1, not " + n);
@@ -542,6 +952,20 @@ public final class RouterConfig {
         public RouterConfig build() {
             if (name == null || name.isEmpty()) {
                 throw new IllegalArgumentException("a router needs a name");
+            }
+            if (channels.values().stream().filter(c -> c.control).count() > 1) {
+                throw new IllegalArgumentException("a router has at most one control channel");
+            }
+            if (genesis != null && chain == null) {
+                throw new IllegalArgumentException("a governed router (genesis) needs the directory of its policy"
+                        + " chain: set 'chain'");
+            }
+            if (genesis == null && chain != null) {
+                throw new IllegalArgumentException("'chain' is the chain of a governed router: set 'genesis' too");
+            }
+            if (genesis != null && policyFile != null) {
+                throw new IllegalArgumentException("a governed router takes its table from its policy chain; remove"
+                        + " 'policyFile' (the inline 'policy' serves until the first version)");
             }
             return new RouterConfig(this);
         }

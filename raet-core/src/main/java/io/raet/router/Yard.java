@@ -1,5 +1,9 @@
 package io.raet.router;
 
+import io.raet.agent.Agent;
+import io.raet.agent.AgentRunner;
+import io.raet.agent.Deadlines;
+import io.raet.agent.ParkingIdleStrategy;
 import io.raet.codec.PackKind;
 import io.raet.lane.LaneMessage;
 import io.raet.lane.LaneStack;
@@ -14,6 +18,8 @@ import io.raet.route.FlowException;
 import io.raet.route.FlowMessage;
 import io.raet.route.Ids;
 import io.raet.route.Kind;
+import io.raet.route.PresenceEvent;
+import io.raet.route.PresenceShare;
 import io.raet.route.QueueShare;
 import io.raet.route.Repeater;
 import io.raet.route.Requester;
@@ -32,6 +38,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,18 +56,21 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Service types: request/response ({@link #request}, {@link #serve}), acknowledged with retry
  * ({@link #sendAcked}), sequential per flow ({@link #sendSequential}), repeated ({@link #repeat}) and
- * publish/subscribe ({@link #publish}, {@link #subscribe}).
+ * publish/subscribe ({@link #publish}, {@link #subscribe}, with tags). A yard may also serve as a worker of a
+ * router's load-balanced share ({@link #work}) and follow the router's presence topic ({@link #presence}).
  *
  * <p>Only the router yard is heard. Answers ({@code rsp}, {@code ack}, {@code err}) to pending requests and
  * acknowledged messages complete their futures; incoming {@code ackd} messages are acknowledged and de-duplicated,
  * messages with a {@code seq} are put back in order per flow; everything else goes to the share
  * named by its {@code dst} share, and a routed message for a share this yard does not have is answered with
- * {@code unknown_share}. One virtual thread reads the lane; each served share has its own virtual thread, so a slow
- * service delays only its own share.
+ * {@code unknown_share}. One agent on a virtual thread handles what the lane receives and the timers of requests,
+ * acknowledged and repeated messages (docs of {@link io.raet.agent}); each served share has its own virtual thread,
+ * so a slow service delays only its own share.
  */
 public final class Yard implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Yard.class);
-    private static final long TICK_NANOS = Duration.ofMillis(50).toNanos();
+    /** Most received messages handled in one duty cycle. */
+    private static final int MESSAGES_PER_CYCLE = 256;
     /** Most requests of one sender waiting for a served share. */
     public static final int SERVE_BACKLOG = 256;
     /** Most messages for one destination waiting in this yard's stack. */
@@ -82,6 +92,7 @@ public final class Yard implements AutoCloseable {
     private final Duration requestTimeout;
     private final LongAdder[] counts = new LongAdder[Count.values().length];
     private final List<Thread> threads = new ArrayList<>();
+    private final AgentRunner flows;
     /** {@code sub}/{@code unsub} waiting for their {@code ack}, by id. */
     private final Map<String, CompletableFuture<FlowMessage>> controls = new java.util.HashMap<>();
     private volatile boolean running = true;
@@ -99,7 +110,9 @@ public final class Yard implements AutoCloseable {
         for (int i = 0; i < counts.length; i++) {
             counts[i] = new LongAdder();
         }
-        threads.add(Thread.ofVirtual().name("yard-" + name).start(this::readLoop));
+        this.flows = new AgentRunner(new Flows(), new ParkingIdleStrategy(), 64);
+        lane.onReceivable(flows::wake);
+        flows.start(Thread.ofVirtual());
     }
 
     public static Builder builder(String name) {
@@ -185,6 +198,65 @@ public final class Yard implements AutoCloseable {
         }));
     }
 
+    /**
+     * Serves the router's load-balanced share {@code pool} as one of its workers: answers every {@code req} the
+     * router hands this yard with {@code handler(data)} (as {@link #serve} does, on this yard's share {@code pool})
+     * and registers with the router ({@code sub} to {@code ["", "", pool]}). The future completes with the router's
+     * {@code ack}, or fails ({@code unknown_share}: the router has no such share; {@code denied}: the pool is full).
+     */
+    public CompletableFuture<FlowMessage> work(String pool, Function<Object, Object> handler) {
+        serve(pool, handler);
+        return control(Kind.SUB, Address.of("", "", pool), pool, null);
+    }
+
+    /** Stops taking work from the router's share {@code pool} ({@code unsub}); the local share stays. */
+    public CompletableFuture<FlowMessage> leave(String pool) {
+        return control(Kind.UNSUB, Address.of("", "", pool), pool, null);
+    }
+
+    /**
+     * Follows the router's presence topic: {@code listener} gets a {@link PresenceEvent} for every estate that
+     * joins, is allowed, comes alive or goes dead on the road and every yard that arrives on or leaves the lane,
+     * starting with a snapshot of what the router knows. Events arrive on this yard's share
+     * {@value PresenceShare#NAME} and are handed to the listener on one virtual thread, in order. The future
+     * completes with the router's {@code ack}.
+     */
+    public CompletableFuture<FlowMessage> presence(Consumer<PresenceEvent> listener) {
+        return presence(null, listener);
+    }
+
+    /** {@link #presence(Consumer)} for the events whose tag matches {@code tags} (e.g. {@code estate.*}). */
+    public CompletableFuture<FlowMessage> presence(String tags, Consumer<PresenceEvent> listener) {
+        Objects.requireNonNull(listener, "listener");
+        QueueShare q = shares.add(new QueueShare(PresenceShare.NAME, SERVE_BACKLOG, QueueShare.Overflow.DROP_OLDEST));
+        threads.add(Thread.ofVirtual().name("yard-" + name + "-presence").start(() -> {
+            while (running) {
+                PresenceEvent e;
+                try {
+                    e = PresenceEvent.of(q.take());
+                } catch (InterruptedException ex) {
+                    return;
+                }
+                if (e == null) {
+                    count(Count.BAD_MESSAGES);
+                    continue;
+                }
+                try {
+                    listener.accept(e);
+                } catch (RuntimeException ex) {
+                    count(Count.HANDLER_FAILED);
+                    LOG.warn("yard {}: presence listener failed: {}", name, ex.toString());
+                }
+            }
+        }));
+        return control(Kind.SUB, Address.of("", "", PresenceShare.NAME), PresenceShare.NAME, tags);
+    }
+
+    /** A fresh message id of this yard (for messages built with {@link FlowMessage#builder}). */
+    public String newId() {
+        return ids.get();
+    }
+
     /** Sends a plain message ({@code msg}) from this yard to {@code dst}. */
     public CompletableFuture<Void> send(Address dst, Object data) {
         return send(FlowMessage.builder(Kind.MSG, address(), dst).id(ids.get()).data(data).build());
@@ -227,6 +299,7 @@ public final class Yard implements AutoCloseable {
     }
 
     private CompletableFuture<FlowMessage> track(AckedSender.Pending p) {
+        flows.wake(); // a new retry timer
         send(p.message());
         return p.acked();
     }
@@ -239,6 +312,7 @@ public final class Yard implements AutoCloseable {
         FlowMessage m = FlowMessage.builder(Kind.MSG, address(), dst).id(ids.get()).data(data).build();
         long handle = times > 0 ? repeater.start(m, period.toNanos(), times, System.nanoTime())
                 : repeater.start(m, period.toNanos(), System.nanoTime());
+        flows.wake(); // a new repeat timer
         send(m);
         return handle;
     }
@@ -258,7 +332,16 @@ public final class Yard implements AutoCloseable {
      * {@link FlowException} carrying the {@code err}'s code ({@code timeout} when nothing came in time).
      */
     public CompletableFuture<FlowMessage> request(Address dst, Object data, Duration timeout) {
-        Requester.Pending p = requester.request(dst, data, timeout.toNanos(), System.nanoTime());
+        return request(FlowMessage.builder(Kind.REQ, address(), dst).id(ids.get()).data(data).build(), timeout);
+    }
+
+    /**
+     * Sends a {@code req} built by the caller (with a {@code tag}, {@code "idempotent": true}, …; its id from
+     * {@link #newId()}), as {@link #request(Address, Object, Duration)} does.
+     */
+    public CompletableFuture<FlowMessage> request(FlowMessage req, Duration timeout) {
+        Requester.Pending p = requester.request(req, timeout.toNanos(), System.nanoTime());
+        flows.wake(); // a new timeout
         send(p.request()).whenComplete((v, ex) -> {
             if (ex != null) {
                 // Fail the answer first: forgetting the request cancels its future, which must not win.
@@ -278,21 +361,35 @@ public final class Yard implements AutoCloseable {
      * {@link FlowException} ({@code denied}, {@code unknown_share}, {@code timeout}, …).
      */
     public CompletableFuture<FlowMessage> subscribe(Address topic, String share) {
-        return control(Kind.SUB, topic, share);
+        return control(Kind.SUB, topic, share, null);
+    }
+
+    /**
+     * {@link #subscribe(Address, String)} for the {@code pub}s whose {@code tag} matches the glob {@code tags}
+     * ({@code *}: any run of characters; a {@code pub} without a tag is matched as {@code ""}).
+     */
+    public CompletableFuture<FlowMessage> subscribe(Address topic, String share, String tags) {
+        return control(Kind.SUB, topic, share, tags);
     }
 
     /** Cancels {@link #subscribe}. */
     public CompletableFuture<FlowMessage> unsubscribe(Address topic, String share) {
-        return control(Kind.UNSUB, topic, share);
+        return control(Kind.UNSUB, topic, share, null);
     }
 
     /** Publishes {@code data} to the topic share at {@code topic}. */
     public CompletableFuture<Void> publish(Address topic, Object data) {
-        return send(FlowMessage.builder(Kind.PUB, address(), topic).id(ids.get()).data(data).build());
+        return publish(topic, data, null);
     }
 
-    private CompletableFuture<FlowMessage> control(Kind kind, Address topic, String share) {
-        FlowMessage m = FlowMessage.builder(kind, address().withShare(share), topic).id(ids.get()).build();
+    /** Publishes {@code data} tagged {@code tag} (null: no tag) to the topic share at {@code topic}. */
+    public CompletableFuture<Void> publish(Address topic, Object data, String tag) {
+        return send(FlowMessage.builder(Kind.PUB, address(), topic).id(ids.get()).data(data).tag(tag).build());
+    }
+
+    private CompletableFuture<FlowMessage> control(Kind kind, Address topic, String share, String tags) {
+        FlowMessage m = FlowMessage.builder(kind, address().withShare(share), topic).id(ids.get())
+                .field("tags", tags).build();
         CompletableFuture<FlowMessage> f = new CompletableFuture<>();
         synchronized (controls) {
             controls.put(m.id(), f);
@@ -341,39 +438,74 @@ public final class Yard implements AutoCloseable {
         for (Thread t : threads) {
             t.interrupt();
         }
+        flows.close();
         lane.close();
         requester.tick(Long.MAX_VALUE);
     }
 
-    private void readLoop() {
-        while (running) {
+    /**
+     * The yard's duty cycle: the messages the lane received (routed to answers, acknowledgements and shares) and the
+     * timers of the request, acknowledged and repeated flows.
+     */
+    private final class Flows implements Agent {
+        @Override
+        public String roleName() {
+            return "yard-" + name;
+        }
+
+        @Override
+        public int doWork(long now) {
+            int work = 0;
             LaneMessage lm;
-            try {
-                lm = lane.receive(Duration.ofNanos(TICK_NANOS));
-            } catch (InterruptedException e) {
-                return;
+            while (work < MESSAGES_PER_CYCLE && running && (lm = lane.poll()) != null) {
+                work++;
+                handle(lm, now);
             }
-            long now = System.nanoTime();
-            requester.tick(now);
-            for (FlowMessage again : ackedSender.tick(now)) {
-                send(again);
+            if (Deadlines.due(requester.nextWakeup(), now)) {
+                work += requester.tick(now);
             }
-            for (FlowMessage again : repeater.tick(now)) {
-                send(again);
+            if (Deadlines.due(ackedSender.nextWakeup(), now)) {
+                for (FlowMessage again : ackedSender.tick(now)) {
+                    work++;
+                    send(again);
+                }
             }
-            if (lm == null) {
-                continue;
+            if (Deadlines.due(repeater.nextWakeup(), now)) {
+                for (FlowMessage again : repeater.tick(now)) {
+                    work++;
+                    send(again);
+                }
             }
-            count(Count.RECEIVED);
-            try {
-                onMessage(FlowMessage.parse(lm.body()), now);
-            } catch (FlowException e) {
-                count(Count.BAD_MESSAGES);
-                LOG.debug("yard {}: bad message from {}: {}", name, lm.from(), e.getMessage());
-            } catch (RuntimeException e) {
-                count(Count.BAD_MESSAGES);
-                LOG.warn("yard {}: message from {} not handled: {}", name, lm.from(), e.toString());
+            return work;
+        }
+
+        @Override
+        public long nextWakeup() {
+            return Deadlines.earliest(requester.nextWakeup(),
+                    Deadlines.earliest(ackedSender.nextWakeup(), repeater.nextWakeup()));
+        }
+
+        @Override
+        public void onClose(Throwable cause) {
+            if (cause != null) {
+                LOG.error("yard {}: closing after a failure", name, cause);
+                running = false;
+                lane.close();
+                requester.tick(Long.MAX_VALUE);
             }
+        }
+    }
+
+    private void handle(LaneMessage lm, long now) {
+        count(Count.RECEIVED);
+        try {
+            onMessage(FlowMessage.parse(lm.body()), now);
+        } catch (FlowException e) {
+            count(Count.BAD_MESSAGES);
+            LOG.debug("yard {}: bad message from {}: {}", name, lm.from(), e.getMessage());
+        } catch (RuntimeException e) {
+            count(Count.BAD_MESSAGES);
+            LOG.warn("yard {}: message from {} not handled: {}", name, lm.from(), e.toString());
         }
     }
 

@@ -116,6 +116,14 @@ public final class PolicyChain {
         return new Check(List.copyOf(ver.valid().keySet()), ver.problems(), ver.passes());
     }
 
+    /**
+     * {@code v} with only the signatures that count: the first valid one of each governor the genesis names (what a
+     * proposal gathered from several sources keeps, so forged or repeated signatures never pile up).
+     */
+    public SignedVersion counted(SignedVersion v) {
+        return new SignedVersion(v.body(), List.copyOf(verify(v).valid().values()));
+    }
+
     /** The first valid signature of each governor, by name, and the signatures that do not count. */
     private record Verification(java.util.SortedMap<String, GovernorSignature> valid, List<String> problems,
             boolean passes) {}

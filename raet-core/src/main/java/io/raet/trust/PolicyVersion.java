@@ -13,6 +13,7 @@ import java.util.Map;
  * <pre>
  * {"trust": "policy", "genesis": genesis hash, "version": n, "prev": hash of version n−1 (the genesis hash for 1),
  *  "table": {"default": "allow"|"deny", "rules": [{"role": glob, "dst": glob, "action": "allow"|"deny"}, …]},
+ *           (a rule names its "channel": glob only when it is not "*")
  *  "accept": [{"role": r, "verhex": v, "pubhex": p}, …],     sorted by role, one entry per role
  *  "note": free text}
  * </pre>
@@ -42,7 +43,8 @@ public final class PolicyVersion {
             throw new TrustException("the table has " + table.rules().size() + " rules, more than " + Limits.MAX_RULES);
         }
         for (Policy.Rule r : table.rules()) {
-            if (r.role().length() > Limits.MAX_TEXT || r.dst().length() > Limits.MAX_TEXT) {
+            if (r.role().length() > Limits.MAX_TEXT || r.dst().length() > Limits.MAX_TEXT
+                    || r.channel().length() > Limits.MAX_TEXT) {
                 throw new TrustException("a rule's glob is longer than " + Limits.MAX_TEXT + " characters");
             }
         }
@@ -149,8 +151,8 @@ public final class PolicyVersion {
             throw new TrustException("table: " + e.getMessage());
         }
         if (!CanonicalJson.text(tableMap(table)).equals(CanonicalJson.text(f.get("table")))) {
-            throw new TrustException("table is not in normal form: every rule is exactly {role, dst, action}, actions"
-                    + " and the default in lowercase");
+            throw new TrustException("table is not in normal form: every rule is exactly {role, dst, action} (and"
+                    + " channel when it is not \"*\"), actions and the default in lowercase");
         }
         List<KeyAcceptance> accept = new ArrayList<>();
         for (Object a : f.list("accept", Limits.MAX_ACCEPTANCES)) {

@@ -243,4 +243,64 @@ class LaneQueueBoundsTest {
             assertThat(kind(main.send("slow", Map.of("after", 1)))).isEqualTo(LaneException.Kind.CLOSED);
         }
     }
+
+    @Test
+    void aFullCommandQueueRefusesSendsAtOnceAndCountsThem() throws Exception {
+        try (UxdSocket peer = UxdSocket.bind(dir.resolve("plum.peer.uxd"));
+                LaneStack main = yard("main").commandQueue(4).build();
+                LaneStack other = yard("other").yards("main").build()) {
+            main.addYard("peer");
+            // hold the owner thread in the hook that sees each received message
+            java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            main.receivedHook = m -> {
+                held.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            };
+            other.send("main", Map.of("hold", true));
+            assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+            List<CompletableFuture<Void>> sent = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                sent.add(main.send("peer", Map.of("i", i)));
+            }
+            assertThat(sent.subList(0, 4)).noneMatch(CompletableFuture::isDone);
+            assertThat(kind(sent.get(4))).isEqualTo(LaneException.Kind.QUEUE_FULL);
+            assertThat(kind(sent.get(5))).isEqualTo(LaneException.Kind.QUEUE_FULL);
+            assertThat(main.levels()).containsEntry("queue_commands", 4L);
+            release.countDown();
+            for (CompletableFuture<Void> f : sent.subList(0, 4)) {
+                f.get(10, TimeUnit.SECONDS);
+            }
+            assertThat(main.stats()).containsEntry("command_queue_full", 2L).containsEntry("tx_queue_full", 2L);
+            assertThat(readAll(peer, 4)).hasSize(4);
+            assertThat(main.receive(Duration.ofSeconds(10)).body()).containsEntry("hold", true);
+        }
+    }
+
+    @Test
+    void aStackWhoseInboxIsFullGoesOnSending() throws Exception {
+        try (UxdSocket peer = UxdSocket.bind(dir.resolve("plum.peer.uxd"));
+                LaneStack main = yard("main").inboxCapacity(2).build();
+                LaneStack sender = yard("sender").yards("main").build()) {
+            main.addYard("peer");
+            for (int i = 0; i < 10; i++) {
+                sender.send("main", Map.of("i", i));
+            }
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (main.inboxSize() < 2 && System.nanoTime() < end) {
+                Thread.sleep(5);
+            }
+            assertThat(main.inboxSize()).isEqualTo(2);
+            // not reading, but writing: a send goes out at once
+            main.send("peer", Map.of("out", 1)).get(10, TimeUnit.SECONDS);
+            assertThat(readAll(peer, 1)).containsExactly(Map.of("out", 1L));
+            for (int i = 0; i < 10; i++) {
+                assertThat(main.receive(Duration.ofSeconds(10)).body()).containsEntry("i", (long) i);
+            }
+        }
+    }
 }

@@ -107,6 +107,24 @@ class LaneStackTest {
     }
 
     @Test
+    void aYardAdmittedByAMessageIsKnownBeforeTheMessageCanBeTaken() throws Exception {
+        try (LaneStack main = stack("main")) {
+            for (int i = 0; i < 10; i++) {
+                String name = "newcomer" + i;
+                try (LaneStack newcomer = LaneStack.builder().lane("cherry").name(name).dir(dir).yards("main")
+                        .build()) {
+                    newcomer.send("main", Map.of("i", i));
+                    LaneMessage m = main.receive(WAIT);
+                    assertThat(m.from()).isEqualTo(name);
+                    // what other threads see of the yards agrees with the message they were handed
+                    assertThat(main.hasYard(name)).isTrue();
+                    assertThat(main.yards()).contains(name);
+                }
+            }
+        }
+    }
+
+    @Test
     void aYardOfTheLaneIsReachedByNameBeforeItHasSpoken() throws Exception {
         try (LaneStack a = stack("worker1"); LaneStack b = stack("worker2")) {
             assertThat(a.hasYard("worker2")).isFalse();

@@ -20,14 +20,15 @@ import org.junit.jupiter.api.Test;
 /**
  * The router under arbitrary bodies from every side: it never throws, forwards only valid routed messages with a
  * filled-in source, sends errors only back the way a message came, never relays from one estate to another, and
- * counts every message once as received and once in one outcome.
+ * counts every message once as received and once in one outcome; with a pool share (workers registering, leaving,
+ * sends to them failing), the presence topic, aliases and a tap.
  */
 class FlowRouterProperties {
     static final Set<String> ESTATES = Set.of("beta", "gamma");
     static final Set<String> YARDS = Set.of("w1", "w2");
     static final String[] ESTATE_NAMES = {"", "alpha", "beta", "gamma", "omega"};
     static final String[] YARD_NAMES = {"", "router", "w1", "w2", "nosuch"};
-    static final String[] SHARES = {"", "jobs", "news", "none", "admin.reset"};
+    static final String[] SHARES = {"", "jobs", "news", "none", "admin.reset", "pool", "presence", "alias"};
     static final Object[] KINDS = {"msg", "req", "rsp", "ack", "ackd", "pub", "sub", "unsub", "err", "bogus", "",
         7L, null};
 
@@ -108,6 +109,12 @@ class FlowRouterProperties {
         if (r.nextInt(6) == 0) {
             b.put("code", anything(r, 1));
         }
+        if (r.nextInt(5) == 0) {
+            b.put(r.nextBoolean() ? "tag" : "tags", r.nextInt(4) == 0 ? anything(r, 1) : "t" + r.nextInt(3) + "*");
+        }
+        if (r.nextInt(5) == 0) {
+            b.put("idempotent", r.nextInt(3) == 0 ? anything(r, 1) : true);
+        }
         return b;
     }
 
@@ -122,29 +129,41 @@ class FlowRouterProperties {
                 Policy.parseJson("[{\"role\": \"*\", \"dst\": \"*/*/admin.*\", \"action\": \"deny\"}]"));
         router.shares().queue("jobs");
         router.shares().topic("news");
+        router.shares().pool("pool");
+        router.shares().presence();
+        router.aliases(Aliases.parseJson("""
+                {"aliases": [{"dst": "*/*/alias", "share": "pool"}], "taps": [{"dst": "*/w1/*", "yard": "w2"}]}"""));
         for (int i = 0; i < 40; i++) {
             Map<String, Object> body = body(r);
             int origin = r.nextInt(3);
             String from;
             List<RouteAction> actions;
-            switch (origin) {
-                case 0 -> {
-                    from = r.nextBoolean() ? "beta" : "gamma";
-                    actions = router.fromRoad(from, r.nextBoolean() ? "minion" : "master", body);
-                }
-                case 1 -> {
-                    from = r.nextBoolean() ? "w1" : "w2";
-                    actions = router.fromLane(from, body);
-                }
-                default -> {
-                    from = "router";
-                    FlowMessage m;
-                    try {
-                        m = FlowMessage.parse(body);
-                    } catch (FlowException e) {
-                        continue; // applications in the router process send only valid messages
+            if (r.nextInt(10) == 0) {
+                String yard = r.nextBoolean() ? "w1" : "w2";
+                actions = r.nextBoolean() ? router.yardLeft(yard, null)
+                        : router.laneFailed(yard, body, r.nextBoolean(), null).actions();
+                origin = 3;
+                from = "router";
+            } else {
+                switch (origin) {
+                    case 0 -> {
+                        from = r.nextBoolean() ? "beta" : "gamma";
+                        actions = router.fromRoad(from, r.nextBoolean() ? "minion" : "master", body);
                     }
-                    actions = router.fromShares(m);
+                    case 1 -> {
+                        from = r.nextBoolean() ? "w1" : "w2";
+                        actions = router.fromLane(from, body);
+                    }
+                    default -> {
+                        from = "router";
+                        FlowMessage m;
+                        try {
+                            m = FlowMessage.parse(body);
+                        } catch (FlowException e) {
+                            continue; // applications in the router process send only valid messages
+                        }
+                        actions = router.fromShares(m);
+                    }
                 }
             }
             for (RouteAction a : router.settle(actions)) {
@@ -172,7 +191,8 @@ class FlowRouterProperties {
         Map<Stat, Long> s = router.stats();
         long received = s.get(Stat.RECEIVED_ROAD) + s.get(Stat.RECEIVED_LANE) + s.get(Stat.RECEIVED_SHARE);
         long outcomes = s.get(Stat.TO_ROAD) + s.get(Stat.TO_LANE) + s.get(Stat.TO_SHARE) + s.get(Stat.DENIED)
-                + s.get(Stat.UNKNOWN_DESTINATION) + s.get(Stat.UNKNOWN_SHARE) + s.get(Stat.BAD_ROUTE);
+                + s.get(Stat.UNKNOWN_DESTINATION) + s.get(Stat.UNKNOWN_SHARE) + s.get(Stat.BAD_ROUTE)
+                + s.get(Stat.TO_WORKER) + s.get(Stat.NO_WORKER);
         assertThat(outcomes).isEqualTo(received);
     }
 }

@@ -25,8 +25,8 @@ class RouterConfigTest {
                  "keep": "keep", "auto": "always", "lane": "maple", "laneDir": "/run/raet", "yards": ["w1", "w2"],
                  "join": ["127.0.0.1:7530", "[::1]:7531"], "policyFile": "policy.json",
                  "policy": {"default": "deny", "rules": [{"role": "*", "dst": "*", "action": "allow"}]},
-                 "shares": {"status": "best", "events": "topic", "inbox": "queue"},
-                 "policyPollMillis": 100, "joinRetryMillis": 250}""");
+                 "shares": {"status": "best", "events": "topic", "inbox": "queue", "jobs": "pool"},
+                 "aliasFile": "aliases.json", "policyPollMillis": 100, "joinRetryMillis": 250}""");
         RouterConfig c = RouterConfig.load(f).build();
         assertThat(c.name()).isEqualTo("alpha");
         assertThat(c.role()).isEqualTo("minion");
@@ -43,8 +43,9 @@ class RouterConfigTest {
         assertThat(c.policyFile()).isEqualTo(dir.resolve("policy.json"));
         assertThat(c.policy().defaultEffect()).isEqualTo(Policy.Effect.DENY);
         assertThat(c.policy().rules()).hasSize(1);
-        assertThat(c.shares()).containsOnlyKeys("status", "events", "inbox")
-                .containsEntry("events", RouterConfig.ShareKind.TOPIC);
+        assertThat(c.shares()).containsOnlyKeys("status", "events", "inbox", "jobs")
+                .containsEntry("events", RouterConfig.ShareKind.TOPIC).containsEntry("jobs", RouterConfig.ShareKind.POOL);
+        assertThat(c.aliasFile()).isEqualTo(dir.resolve("aliases.json"));
         assertThat(c.policyPoll()).isEqualTo(Duration.ofMillis(100));
         assertThat(c.joinRetry()).isEqualTo(Duration.ofMillis(250));
         // flags given after the file override it
@@ -52,6 +53,7 @@ class RouterConfigTest {
         assertThat(o.port()).isEqualTo(1);
         assertThat(o.name()).isEqualTo("beta");
         assertThat(o.yards()).containsExactly("w1", "w2");
+        assertThat(o.aliasFile()).isEqualTo(c.aliasFile());
     }
 
     @Test
@@ -83,7 +85,7 @@ class RouterConfigTest {
                 new Case("{\"yards\": [\"a.b\"]}", "must not contain a dot"),
                 new Case("{\"lane\": \"a b\"}", "must not contain spaces"),
                 new Case("{\"policy\": [{\"action\": \"perhaps\"}]}", "'policy': policy rule 0"),
-                new Case("{\"shares\": {\"s\": \"heap\"}}", "queue, best or topic"),
+                new Case("{\"shares\": {\"s\": \"heap\"}}", "queue, best, topic or pool"),
                 new Case("{\"shares\": {\"bad name\": \"queue\"}}", "invalid share name"),
                 new Case("{\"main\": \"yes\"}", "'main' must be true or false"),
                 new Case("{\"policyPollMillis\": 0}", "must be positive"))) {
@@ -104,6 +106,11 @@ class RouterConfigTest {
         assertThatThrownBy(() -> Router.start(RouterConfig.builder("x").port(0).laneDir(dir)
                 .policyFile(dir.resolve("none.json")).build()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot read policy file");
+        Path a = dir.resolve("a.json");
+        Files.writeString(a, "{\"aliases\": [{\"dst\": \"*\"}]}");
+        assertThatThrownBy(() -> Router.start(RouterConfig.builder("x").port(0).laneDir(dir).aliasFile(a).build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("alias file " + a)
+                .hasMessageContaining("aliases rule 0");
         // nothing was left bound: a router can start in the same directory
         try (Router r = Router.start(RouterConfig.builder("x").port(0).laneDir(dir).build())) {
             assertThat(r.lanePath()).isEqualTo(dir.resolve("lane.router.uxd").toAbsolutePath());

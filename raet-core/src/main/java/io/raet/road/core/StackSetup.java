@@ -43,18 +43,18 @@ public final class StackSetup {
     /**
      * @param newIdentity whether a keep that holds remote data but lacks the local identity ({@code local/estate.json}
      *     or {@code role/local/role.json}) may start with a new one; without it such a keep is refused
-     * @throws io.raet.keep.KeepException when the keep's local identity is missing, invalid, or its key file is a
-     *     link or readable by others
+     * @param keep the keep, opened (and unlocked when sealed) by the builder, or null for a stack that keeps nothing
+     * @throws io.raet.keep.KeepException when the keep's local identity is missing, invalid, sealed and locked (no
+     *     passphrase), or its key file is a link or readable by others
      */
     public static StackSetup prepare(String name, String role, boolean main, int kind, SigningKey signer,
-            BoxKeyPair boxKeys, String fqdn, Path keepDir, boolean newIdentity) {
-        if (keepDir == null) {
+            BoxKeyPair boxKeys, String fqdn, RoadKeep keep, boolean newIdentity) {
+        if (keep == null) {
             SigningKey s = signer != null ? signer : SigningKey.generate();
             BoxKeyPair b = boxKeys != null ? boxKeys : BoxKeyPair.generate();
             return new StackSetup(new LocalEstateParts(name, role, main, kind, s, b, fqdn, 1, 1, 0),
                     new MemoryRoadStore(), null);
         }
-        RoadKeep keep = new RoadKeep(keepDir);
         Optional<LocalEstateData> stored = keep.loadLocal();
         Optional<LocalRoleData> storedRole = keep.loadLocalRole();
         if ((stored.isEmpty() || storedRole.isEmpty()) && !newIdentity && keep.hasRemoteData()) {
