@@ -49,7 +49,11 @@ final class SendWindow extends Timed {
     static final double BACKOFF = 0.5;
     static final long PACING_GRANULARITY_NANOS = 1_000_000L;
     static final long INITIAL_RTO_NANOS = 200_000_000L;
-    static final long MIN_RTO_NANOS = 100_000_000L;
+    /**
+     * Never less than the reference's redo: a receiver stalled that long (a collection, a busy CPU) must not make
+     * every message in flight go again and halve the window for a loss that did not happen.
+     */
+    static final long MIN_RTO_NANOS = 200_000_000L;
     static final long MAX_RTO_NANOS = 2_000_000_000L;
     static final int HYSTART_SAMPLES = 8;
     static final long HYSTART_MIN_NANOS = 4_000_000L;
