@@ -157,9 +157,10 @@ class Peers:
         p.kind = "py"
         return p
 
-    def java_receiver(self, count, timeout):
+    def java_receiver(self, count, timeout, shards=None):
         p = self.add(Proc(JAVA + ["soak", "--receive", "--port", "0", "--count", str(count), "--timeout",
-                                  str(int(timeout)), "--name", "jrecv", "--any"], "java-recv"))
+                                  str(int(timeout)), "--name", "jrecv", "--any"]
+                          + (["--shards", str(shards)] if shards else []), "java-recv"))
         p.port = p.wait_for("ready", 60)["port"]
         p.peer_name = "jrecv"
         p.kind = "java"
@@ -241,14 +242,15 @@ def all_at_once(count, size, timeout=300):
         return {"seconds": time.monotonic() - t0}
 
 
-def fanin(kind, k, n, timeout=300):
+def fanin(kind, k, n, timeout=300, shards=None):
     """k senders of `kind` to one receiver of the same kind, n messages of 100 B each, 64 in flight per sender,
-    started together once all have joined; the receiver's messages/s from its first message to its last."""
+    started together once all have joined; the receiver's messages/s from its first message to its last. `shards`:
+    the Java receiver's owner threads (None: its default, one per core)."""
     with Peers() as peers:
         if kind == "java":
             # the receiver's JIT warmed by about 2,000 messages in all, before the timed run starts
             warmup = max(200, min(n, 2000 // k))
-            recv = peers.java_receiver(k * n, timeout)
+            recv = peers.java_receiver(k * n, timeout, shards)
             # started a few at a time (one per two cores), so that JVMs starting together do not starve the
             # handshakes of those already started
             snds, batch = [], max(1, (os.cpu_count() or 2) // 2)
@@ -405,6 +407,8 @@ def main():
     ap.add_argument("--ks", default="1,2,4,8", help="fan-in: numbers of senders (default 1,2,4,8)")
     ap.add_argument("--fanin-count", type=int, help="fan-in: messages per sender (default 3000, quick 500)")
     ap.add_argument("--no-reference-fanin", action="store_true", help="fan-in: Java only")
+    ap.add_argument("--fanin-shards", type=int,
+                    help="fan-in: owner threads of the Java receiver (default: its own, one per core; 1: one owner)")
     ap.add_argument("--large-count", type=int, help="messages of 60 KiB queued at once (default 200, quick 50)")
     args = ap.parse_args()
     # a time limit's SIGTERM unwinds the scenarios, so their processes are closed too
@@ -461,12 +465,16 @@ def main():
             if kind == "py" and args.no_reference_fanin:
                 continue
             for k in ks:
-                r = attempt("fan-in %s, %d × %d × 100 B" % (label((kind, kind)), k, fan_n), fanin, kind, k, fan_n)
+                r = attempt("fan-in %s, %d × %d × 100 B" % (label((kind, kind)), k, fan_n), fanin, kind, k, fan_n,
+                            300, args.fanin_shards)
                 base[(kind, k)] = r["received"] / r["seconds"] if r and r["seconds"] else None
         for k in ks:
             vals = {("java", "java"): base.get(("java", k)), ("py", "py"): base.get(("py", k))}
-            rows.append(("fan-in msgs/s at the receiver, %d sender%s × %d, %d in flight each"
-                         % (k, "s" if k > 1 else "", fan_n, WINDOW), vals, ratio(vals[("java", "java")],
+            rows.append(("fan-in msgs/s at the receiver, %d sender%s × %d, %d in flight each%s"
+                         % (k, "s" if k > 1 else "", fan_n, WINDOW, "" if not args.fanin_shards else
+                            ", Java receiver of %d owner thread%s" % (args.fanin_shards,
+                                                                      "s" if args.fanin_shards > 1 else "")),
+                         vals, ratio(vals[("java", "java")],
                                                                                   vals[("py", "py")])))
         if len(ks) > 1:
             scale = {}

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # On a many-core machine with no package registry, in a copy of the repository with target/devbundle.tar.xz (made
 # by make_bundle.sh beside this file): the machine, Ed25519 sign/verify rates on one core, the fan-in (k senders to
-# one receiver, 100 B, 64 in flight each; Java -> Java and reference -> reference) and the side-by-side bench.
-# Results go to $OUT: machine.txt, ed25519.txt, fanin.txt, bench.txt and benchlogs.tar.gz (the processes' logs).
+# one receiver, 100 B, 64 in flight each; Java -> Java and reference -> reference; then Java with the receiver on one
+# owner thread, and in one process with the receiver's CPU per message) and the side-by-side bench.
+# Results go to $OUT: machine.txt, ed25519.txt, fanin.txt, fanin-one-owner.txt, fanin-inprocess.txt, bench.txt and
+# benchlogs.tar.gz (the processes' logs).
 # Env: BUNDLE (target/devbundle.tar.xz), OUT (a new temp dir), KS (senders, "1 2 4 8 16"), N (messages per sender,
 # 2000), FANIN_S (time limit, 300), BENCH_ARGS (--quick), BENCH_S (time limit, 300).
 set -u
@@ -42,6 +44,16 @@ ks=${KS:-1 2 4 8 16}
 echo "== fan-in: k senders -> one receiver, 100 B, 64 in flight each (k = $ks)"
 timeout "${FANIN_S:-300}" python3 raet-bench/python/bench.py --scenarios fanin --ks "${ks// /,}" \
     --fanin-count "${N:-2000}" 2>&1 | tee "$OUT/fanin.txt"
+echo "== fan-in, Java receiver on one owner thread (as before the shards), Java only (k = $ks)"
+timeout "${FANIN_S:-300}" python3 raet-bench/python/bench.py --scenarios fanin --ks "${ks// /,}" \
+    --fanin-count "${N:-2000}" --fanin-shards 1 --no-reference-fanin 2>&1 | tee "$OUT/fanin-one-owner.txt"
+echo "== fan-in in one process (io.raet.bench.FanIn): the receiver's CPU per message, by thread"
+for shards in 1 "$(nproc)"; do
+    timeout "${FANIN_S:-300}" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED \
+        --sun-misc-unsafe-memory-access=allow -cp raet-bench/target/classes:raet-cli/target/raet.jar \
+        io.raet.bench.FanIn --ks "${ks// /,}" --count "${N:-2000}" --shards "$shards" 2>&1 \
+        | grep -v SLF4J | tee -a "$OUT/fanin-inprocess.txt"
+done
 echo "== side-by-side bench (raet-bench/python/bench.py ${BENCH_ARGS:---quick})"
 # shellcheck disable=SC2086
 timeout "${BENCH_S:-300}" python3 raet-bench/python/bench.py ${BENCH_ARGS:---quick} 2>&1 | tee "$OUT/bench.txt"

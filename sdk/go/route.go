@@ -31,6 +31,8 @@ const (
 	CodeBadRoute           = "bad_route"
 	CodeTimeout            = "timeout"
 	CodeFailed             = "failed"
+	CodeUnknownChannel     = "unknown_channel" // the router has no road for the destination's channel
+	CodeRefused            = "refused"         // a bound of the next hop, the estate, or a restriction refused it
 )
 
 // Kinds lists every message kind; AnswerKinds those that answer another message; ErrorCodes the codes.
@@ -38,7 +40,7 @@ var (
 	Kinds       = []string{KindMsg, KindReq, KindRsp, KindAck, KindAckd, KindPub, KindSub, KindUnsub, KindErr}
 	AnswerKinds = []string{KindRsp, KindAck, KindErr}
 	ErrorCodes  = []string{CodeDenied, CodeUnknownDestination, CodeUnknownShare, CodeBadRoute, CodeTimeout,
-		CodeFailed}
+		CodeFailed, CodeUnknownChannel, CodeRefused}
 )
 
 func isAnswer(kind string) bool { return kind == KindRsp || kind == KindAck || kind == KindErr }

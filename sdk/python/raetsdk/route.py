@@ -7,7 +7,8 @@ __all__ = [
 
 KINDS = ("msg", "req", "rsp", "ack", "ackd", "pub", "sub", "unsub", "err")
 ANSWER_KINDS = ("rsp", "ack", "err")
-ERROR_CODES = ("denied", "unknown_destination", "unknown_share", "bad_route", "timeout", "failed")
+ERROR_CODES = ("denied", "unknown_destination", "unknown_share", "bad_route", "timeout", "failed",
+               "unknown_channel", "refused")
 LEVELS = 4
 ESTATE_EVENTS = ("joined", "allowed", "alive", "dead")
 YARD_EVENTS = ("arrived", "left")
@@ -57,12 +58,18 @@ class Address(list):
             self[2], self[1], self[0], self[3], ", extra={0!r}".format(self[4:]) if len(self) > 4 else "")
 
 
+PARTS = ("estate", "yard", "share", "channel")  # the wire array's order
+
+
 def address(value=None):
     """Normalizes an address to an ``Address`` (a list of at least four strings).
 
-    Accepts None, a list/tuple (``None`` elements are empty; shorter arrays are padded, extra levels
-    are kept), an ``Address``, or a string ``"estate/yard/share/channel"`` (split at the first three
-    slashes, so the channel may contain slashes; ``"/w1"`` is estate ``""``, yard ``w1``).
+    Accepts None, a list/tuple in the wire order (``None`` elements are empty; shorter arrays are
+    padded, extra levels are kept), an ``Address``, a mapping of named parts
+    (``{"share": "event", "yard": "yard-remote", "estate": "beta"}``: any subset of ``estate``,
+    ``yard``, ``share``, ``channel``, each a string or ``None``; another key is a ValueError), or a
+    string ``"estate/yard/share/channel"`` (split at the first three slashes, so the channel may
+    contain slashes; ``"/w1"`` is estate ``""``, yard ``w1``).
     """
     if value is None:
         parts = []
@@ -70,9 +77,15 @@ def address(value=None):
         parts = value.split("/", LEVELS - 1) if value else []
     elif isinstance(value, (list, tuple)):
         parts = list(value)
+    elif isinstance(value, dict):
+        unknown = [k for k in value if k not in PARTS]
+        if unknown:
+            raise ValueError("an address has no part {0!r} (its parts: {1})".format(
+                unknown[0], ", ".join(PARTS)))
+        parts = [value.get(k) for k in PARTS]
     else:
-        raise TypeError("an address is a list or a 'estate/yard/share/channel' string, not {0}".format(
-            type(value).__name__))
+        raise TypeError("an address is a list, a mapping of named parts or a 'estate/yard/share/channel'"
+                        " string, not {0}".format(type(value).__name__))
     out = []
     for p in parts:
         if p is None:

@@ -35,12 +35,26 @@ class NamedAddressTest(unittest.TestCase):
         self.assertIsNone(Message({"tag": 5}).tag)
 
 
+    def test_a_mapping_of_named_parts_is_an_address(self):
+        named = {"channel": "5", "estate": "beta-estate", "yard": "yard-remote", "share": "event"}
+        self.assertEqual(address(named), ["beta-estate", "yard-remote", "event", "5"])
+        self.assertEqual(Address.of({"share": "jobs", "estate": None}), Address(share="jobs"))
+        self.assertEqual(address({}), Address())
+        with self.assertRaises(ValueError) as e:
+            address({"share": "s", "host": "h"})
+        self.assertIn("no part 'host'", str(e.exception))
+        with self.assertRaises(TypeError):
+            address({"yard": 3})
+
+
 class FlowsTest(RouterTestCase):
     def test_named_addresses_are_sent_in_wire_order(self):
         y = self.yard("w1")
         body = y.build(Address(share="echo", estate="here"), 1)
         self.assertEqual(body["route"]["dst"], ["here", "", "echo", ""])
         self.assertIs(type(body["route"]["dst"]), list)
+        # a mapping of named parts is sent as the same wire array
+        self.assertEqual(y.build({"share": "echo", "estate": "here"}, 1)["route"]["dst"], ["here", "", "echo", ""])
         self.assertEqual(y.request(Address(share="echo"), {"n": 1}, timeout=5), {"n": 1})
 
     def test_subscriptions_choose_publications_by_tag(self):

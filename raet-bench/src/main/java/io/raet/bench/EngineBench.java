@@ -4,6 +4,7 @@ import io.raet.crypto.BoxKeyPair;
 import io.raet.crypto.SigningKey;
 import io.raet.keep.AutoMode;
 import io.raet.road.RoadConfig;
+import io.raet.road.RoadLimits;
 import io.raet.road.core.LocalEstate;
 import io.raet.road.core.MemoryRoadStore;
 import io.raet.road.core.Outgoing;
@@ -39,14 +40,23 @@ public class EngineBench {
     final Map<String, Object> body = Map.of("content", "x".repeat(100));
 
     static RoadEngine engine(String name, int port, boolean main) {
+        return engine(name, port, main, RoadLimits.defaults());
+    }
+
+    static RoadEngine engine(String name, int port, boolean main, RoadLimits limits) {
         InetSocketAddress ha = new InetSocketAddress("127.0.0.1", port);
         LocalEstate local = new LocalEstate(name, name, main, 0, SigningKey.generate(), BoxKeyPair.generate(), ha,
                 "localhost", 1, 1);
         return new RoadEngine(local, RoadConfig.defaults().withAuto(AutoMode.ALWAYS)
-                .withAliveInterval(java.time.Duration.ZERO), new MemoryRoadStore());
+                .withAliveInterval(java.time.Duration.ZERO).withLimits(limits), new MemoryRoadStore());
     }
 
     void pump() {
+        pump(alpha, beta, now);
+    }
+
+    /** Carries every datagram and event between the two engines until both are quiet. */
+    static void pump(RoadEngine alpha, RoadEngine beta, long now) {
         boolean moved = true;
         while (moved) {
             moved = false;
@@ -64,17 +74,22 @@ public class EngineBench {
         }
     }
 
+    /** Joins {@code beta} to {@code alpha} and allows it, in memory. */
+    static void allow(RoadEngine alpha, RoadEngine beta, long now) {
+        beta.join(alpha.local().ha(), now);
+        pump(alpha, beta, now);
+        beta.allow("alpha", now);
+        pump(alpha, beta, now);
+        if (!beta.allowed("alpha")) {
+            throw new IllegalStateException("set-up failed: not allowed");
+        }
+    }
+
     @Setup
     public void setup() {
         alpha = engine("alpha", 7540, true);
         beta = engine("beta", 7541, false);
-        beta.join(alpha.local().ha(), now);
-        pump();
-        beta.allow("alpha", now);
-        pump();
-        if (!beta.allowed("alpha")) {
-            throw new IllegalStateException("set-up failed: not allowed");
-        }
+        allow(alpha, beta, now);
     }
 
     @Benchmark

@@ -91,6 +91,10 @@ final class SoakCommand implements Callable<Integer> {
                     + " when a line arrives on standard input (to start several senders together)")
     boolean startOnStdin;
 
+    @Option(names = "--shards", defaultValue = "0",
+            description = "owner threads of the estate (0: one per core, the stack's default)")
+    int shards;
+
     @Option(names = "--seed", defaultValue = "1")
     long seed;
 
@@ -131,6 +135,11 @@ final class SoakCommand implements Callable<Integer> {
         return RoadCodec.segmentCount(coat, RoadCodec.segmentSize(head, config.maxPacketSize()));
     }
 
+    /** The builder with {@code --shards} applied. */
+    private RoadStack.Builder estate(RoadStack.Builder b) {
+        return shards > 0 ? b.shards(shards) : b;
+    }
+
     @Override
     public Integer call() throws Exception {
         if (receive == send) {
@@ -140,9 +149,8 @@ final class SoakCommand implements Callable<Integer> {
     }
 
     private int receiver() throws Exception {
-        try (RoadStack stack = RoadStack.builder().name(name != null ? name : "soakmain").main(true).host(host)
-                .port(port)
-                .auto(AutoMode.ALWAYS).build()) {
+        try (RoadStack stack = estate(RoadStack.builder().name(name != null ? name : "soakmain").main(true))
+                .host(host).port(port).auto(AutoMode.ALWAYS).build()) {
             Json.line(System.out, Json.obj("event", "ready", "port", stack.address().getPort()));
             Set<Long> seen = new HashSet<>();
             int duplicates = 0;
@@ -189,8 +197,8 @@ final class SoakCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--send needs --to host:port");
         }
         InetSocketAddress target = SendCommand.parseAddress(to);
-        try (RoadStack stack = RoadStack.builder().name(name != null ? name : "soaksender").host(host).port(port)
-                .auto(AutoMode.ALWAYS).build()) {
+        try (RoadStack stack = estate(RoadStack.builder().name(name != null ? name : "soaksender")).host(host)
+                .port(port).auto(AutoMode.ALWAYS).build()) {
             long j0 = System.nanoTime();
             String remote = stack.join(target).get(60, TimeUnit.SECONDS);
             stack.allow(remote).get(60, TimeUnit.SECONDS);
@@ -210,7 +218,7 @@ final class SoakCommand implements Callable<Integer> {
                             .whenComplete((d, e) -> win.release());
                 }
                 CompletableFuture.allOf(warm).handle((v, e) -> null).get(timeout, TimeUnit.SECONDS);
-                try (RoadStack second = RoadStack.builder().name(stack.name() + "2").host(host).port(0)
+                try (RoadStack second = estate(RoadStack.builder().name(stack.name() + "2")).host(host).port(0)
                         .auto(AutoMode.ALWAYS).build()) {
                     long w0 = System.nanoTime();
                     String r2 = second.join(target).get(60, TimeUnit.SECONDS);

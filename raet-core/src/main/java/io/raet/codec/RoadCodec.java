@@ -355,6 +355,43 @@ public final class RoadCodec {
         return new ParsedPacket(head, buf, off, len, off + headLen, len - headLen - (int) fl);
     }
 
+    /**
+     * The destination id ({@code de}) of a datagram with a RAET head, read without parsing the rest: what a driver
+     * with several owner threads routes datagrams by before any of them parses one. 0 when the head has no
+     * {@code de} line (its default); -1 when the datagram does not start with a RAET head, when its {@code de}
+     * value is not hex of at most 32 bits, or when neither a {@code de} line nor the head's end comes within
+     * {@value #MAX_HEAD_SIZE} bytes. For every datagram {@link #parse} accepts with a RAET head the result is that
+     * head's {@code de}; a JSON head needs the full parse.
+     */
+    public static long peekDestination(byte[] buf, int off, int len) {
+        if (off < 0 || len < 0 || off > buf.length - len || !startsWith(buf, off, len, RAET_PREFIX)) {
+            return -1;
+        }
+        int end = off + Math.min(len, MAX_HEAD_SIZE);
+        int i = off + RAET_PREFIX.length;
+        while (i < end) {
+            if (buf[i] == '\n') {
+                return 0; // an empty line: the head ended without a de line
+            }
+            if (i + 2 < end && buf[i] == 'd' && buf[i + 1] == 'e' && buf[i + 2] == ' ') {
+                long v = 0;
+                int j = i + 3;
+                for (; j < end && buf[j] != '\n'; j++) {
+                    int d = Character.digit(buf[j], 16);
+                    if (d < 0 || (v = (v << 4) | d) > UINT32_MAX) {
+                        return -1;
+                    }
+                }
+                return j == i + 3 || j == end ? -1 : v;
+            }
+            while (i < end && buf[i] != '\n') {
+                i++;
+            }
+            i++;
+        }
+        return -1;
+    }
+
     private static int kindCode(Fields f, F key) {
         long v = f.get(key);
         return v > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) v;

@@ -7,6 +7,7 @@ import io.raet.keep.AutoMode;
 import io.raet.road.core.Outgoing;
 import io.raet.road.core.RoadCounter;
 import io.raet.road.core.RoadEngine;
+import io.raet.road.core.RoadShard;
 import io.raet.road.core.StackSetup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +15,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -21,34 +23,49 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A RAET road estate on one UDP socket: the {@link RoadEngine} driven by one owner thread.
+ * A RAET road estate on one UDP socket: the {@link RoadEngine} driven by owner threads, one per shard of the engine
+ * ({@link Builder#shards}, by default one per core).
+ *
+ * <p>Each remote belongs to one shard, whose owner thread runs everything about it: its handshakes, messages,
+ * heartbeats and their signatures, so several remotes keep several cores busy. With one shard the owner thread also
+ * reads the socket. With several, a reader thread reads it while datagrams go to several owners, and hands each to
+ * the owner of its remote by the destination id in its head (without parsing the rest); while they all go to one
+ * owner, that owner reads the socket itself, as a single owner does, until datagrams for others come in. Each owner
+ * sends its own datagrams. Joins, allows and the bounds every remote shares are decided in one place for all shards
+ * (see {@link RoadEngine}).
  *
  * <p>Application threads talk to it through thread-safe methods: {@link #join}, {@link #allow}, {@link #send}
  * (a {@link CompletableFuture} completed when the remote acknowledges the whole message), a blocking
- * {@link #receive()} that parks virtual threads cheaply, and presence/handshake events through
- * {@link #onEvent}. Close it to release the socket.
+ * {@link #receive()} that parks virtual threads cheaply and takes the messages of every remote in the order they
+ * completed, and presence/handshake events through {@link #onEvent} (on the owner thread of the remote they
+ * concern, each remote's in order). Close it to release the socket.
  *
  * <p>The inbox of received messages is bounded ({@link RoadLimits#inboxMessages()},
  * {@link RoadLimits#inboxBytes()}): when the application does not keep up, the stack stops accepting new messages
- * until it reads again, and senders retry. Nothing one packet, command, timer or listener throws stops the owner
+ * until it reads again, and senders retry. Nothing one packet, command, timer or listener throws stops an owner
  * thread (it is counted and logged); a VM failure ({@link VirtualMachineError}) or a failed socket closes the stack
  * loudly: logged at ERROR, {@link #closed()} fails with the cause, every outstanding future fails and
  * {@link #receive()} throws once the inbox is empty.
@@ -62,55 +79,88 @@ import org.slf4j.LoggerFactory;
 public final class RoadStack implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RoadStack.class);
     private static final int RECEIVE_BUFFER = 64 * 1024;
-    /** Datagrams read per selector wake-up before timers and the selector get a turn again. */
+    /** Datagrams read per selector wake-up before timers and the selector get a turn again (one shard). */
     private static final int MAX_READS_PER_WAKEUP = 256;
+    /** Posted datagrams and commands an owner runs before its timers get a turn again. */
+    private static final int MAX_POSTED_PER_TURN = 256;
+    /** Put in the inbox when the stack stops: {@link #receive()} then throws. */
+    private static final RoadEvent.Message END = new RoadEvent.Message(null, null, Map.of(), 0);
 
     private final RoadEngine engine;
     private final DatagramChannel channel;
-    private final Selector selector;
-    private final Thread owner;
     private final InetSocketAddress address;
-    private final ConcurrentLinkedQueue<Consumer<Long>> commands = new ConcurrentLinkedQueue<>();
+    /** One per shard. */
+    private final Owner[] owners;
+    /** Reads the socket for every owner when there are several; null with one shard (its owner reads). */
+    private final Thread reader;
     private final BlockingQueue<RoadEvent.Message> inbox = new LinkedBlockingQueue<>();
-    /** Put in the inbox when the stack stops: {@link #receive()} then throws. */
-    private static final RoadEvent.Message END = new RoadEvent.Message(null, null, Map.of(), 0);
     /** Bytes of the messages in the inbox (their {@link RoadEvent.Message#size()}). */
     private final AtomicLong inboxBytes = new AtomicLong();
-    /** The engine was told to stop accepting messages because the inbox is full (owner thread writes). */
+    /** The engine was told to stop accepting messages because the inbox is full (changed under holdLock). */
     private volatile boolean inboxHeld;
-    /** A reader asked the owner to look at the inbox again. */
+    private final Object holdLock = new Object();
+    /** A reader asked an owner to look at the inbox again. */
     private final AtomicBoolean resumeAsked = new AtomicBoolean();
+    /** Commands handed to owners and not run yet. */
+    private final AtomicInteger commandsWaiting = new AtomicInteger();
     private final RoadLimits limits;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private volatile Throwable failure;
     private volatile boolean endQueued;
     private final List<Consumer<RoadEvent>> listeners = new CopyOnWriteArrayList<>();
     private final Map<Long, CompletableFuture<Delivery>> deliveries = new ConcurrentHashMap<>();
-    private final Map<InetSocketAddress, List<CompletableFuture<String>>> joins = new HashMap<>();
-    private final Map<String, List<CompletableFuture<Void>>> allows = new HashMap<>();
+    /** Futures of joins by address and of allows by name, completed by the events of the remote's owner. */
+    private final Map<InetSocketAddress, List<CompletableFuture<String>>> joins = new ConcurrentHashMap<>();
+    private final Map<String, List<CompletableFuture<Void>>> allows = new ConcurrentHashMap<>();
     /** Every future handed out and not completed yet: failed when the stack stops. */
     private final Set<CompletableFuture<?>> open = ConcurrentHashMap.newKeySet();
-    /** Owner thread only: futures of handshakes, failed when the engine never answers them in time. */
-    private final java.util.PriorityQueue<Deadline> deadlines = new java.util.PriorityQueue<>(
-            (a, b) -> Long.compare(a.at, b.at));
+    private volatile boolean running = true;
+    /**
+     * Who reads the socket now: the index of the owner that does, or {@link #READER} for the reader thread. With
+     * several shards the reader reads while datagrams go to several owners; when all of them went to one owner for a
+     * while it hands reading to that owner, which reads the way a single owner does (no hand-over, no second
+     * wake-up) and hands it back as soon as datagrams for other owners come in.
+     */
+    private volatile int readToken;
+    private static final int READER = -1;
+    /** Datagrams a reader looks back on to decide who reads: all of them for one owner hand it the socket. */
+    private static final int READ_WINDOW = 64;
+    /**
+     * Or fewer, when they all went to one owner for this long (a remote that sends little, as the acknowledgements of
+     * a large message): that owner reads from then on.
+     */
+    private static final long READ_RUN_NANOS = 20_000_000L;
+    private static final int READ_RUN_MIN = 4;
+    /** Datagrams for other owners in an owner's last {@link #READ_WINDOW} reads that make it hand reading back. */
+    private static final int FOREIGN_READS = 2;
+    private final Selector readerSelector;
+    private final AtomicBoolean readerSelecting = new AtomicBoolean();
 
     private record Deadline(long at, CompletableFuture<?> future, String what) {}
-    private final ArrayDeque<Outgoing> unsent = new ArrayDeque<>();
-    private volatile boolean running = true;
-    /** Owner thread only: the socket refused a datagram and we wait for OP_WRITE. */
-    private boolean writeBlocked;
-    private final java.util.concurrent.atomic.AtomicBoolean selecting = new java.util.concurrent.atomic.AtomicBoolean();
-    private volatile Map<String, Long> statsSnapshot = Map.of();
-    private volatile Map<String, Long> levelsSnapshot = Map.of();
 
-    private RoadStack(RoadEngine engine, DatagramChannel channel, Selector selector) throws IOException {
+    private RoadStack(RoadEngine engine, DatagramChannel channel) throws IOException {
         this.engine = engine;
         this.limits = engine.config().limits();
         this.channel = channel;
-        this.selector = selector;
         this.address = (InetSocketAddress) channel.getLocalAddress();
-        this.owner = Thread.ofPlatform().name("raet-road-" + engine.local().name()).daemon(true).unstarted(this::run);
-        this.owner.start();
+        int n = engine.shards();
+        this.owners = new Owner[n];
+        String name = engine.local().name();
+        for (int i = 0; i < n; i++) {
+            owners[i] = new Owner(engine.shard(i), n == 1 ? "raet-road-" + name : "raet-road-" + name + "-" + i,
+                    Selector.open());
+        }
+        engine.drive(i -> owners[i].wake());
+        this.readToken = n == 1 ? 0 : READER;
+        this.readerSelector = n == 1 ? null : Selector.open();
+        this.reader = n == 1 ? null
+                : Thread.ofPlatform().name("raet-road-" + name + "-reader").daemon(true).unstarted(this::read);
+        for (Owner o : owners) {
+            o.thread.start();
+        }
+        if (reader != null) {
+            reader.start();
+        }
     }
 
     public static Builder builder() {
@@ -139,6 +189,11 @@ public final class RoadStack implements AutoCloseable {
         return engine.local().boxKeys();
     }
 
+    /** How many owner threads run the engine (its shards). */
+    public int shards() {
+        return owners.length;
+    }
+
     // ------------------------------------------------------------------ application API
 
     /**
@@ -152,10 +207,10 @@ public final class RoadStack implements AutoCloseable {
                     + ":" + remote.getPort() + ": the host name does not resolve to an address"));
         }
         CompletableFuture<String> f = future();
-        submit(f, now -> {
-            joins.computeIfAbsent(remote, k -> new ArrayList<>()).add(f);
+        submit(f, engine.shardFor(remote), (shard, now) -> {
+            shard.join(remote, now);
+            joins.computeIfAbsent(remote, k -> new CopyOnWriteArrayList<>()).add(f);
             expireAt(now, handshakeLimit(), f, "join with " + remote);
-            engine.join(remote, now);
         });
         return f;
     }
@@ -166,18 +221,18 @@ public final class RoadStack implements AutoCloseable {
      */
     public CompletableFuture<Void> allow(String remote) {
         CompletableFuture<Void> f = future();
-        submit(f, now -> {
+        submit(f, engine.shardFor(remote), (shard, now) -> {
             if (engine.remote(remote) == null) {
                 f.completeExceptionally(new IllegalArgumentException("unknown remote: " + remote));
                 return;
             }
-            if (engine.allowed(remote) && !engine.allowing(remote)) {
+            if (shard.allowed(remote) && !shard.allowing(remote)) {
                 f.complete(null);
                 return;
             }
-            allows.computeIfAbsent(remote, k -> new ArrayList<>()).add(f);
+            shard.allow(remote, now);
+            allows.computeIfAbsent(remote, k -> new CopyOnWriteArrayList<>()).add(f);
             expireAt(now, handshakeLimit(), f, "allow with " + remote);
-            engine.allow(remote, now);
         });
         return f;
     }
@@ -189,9 +244,8 @@ public final class RoadStack implements AutoCloseable {
      */
     public CompletableFuture<Void> alive(String remote) {
         CompletableFuture<Void> f = future();
-        submit(f, now -> {
-            expireAt(now, handshakeLimit() + engine.config().aliveTimeout().toNanos(), f, "heartbeat of " + remote);
-            engine.alive(remote, now, reason -> {
+        submit(f, engine.shardFor(remote), (shard, now) -> {
+            shard.alive(remote, now, reason -> {
                 if (reason == null) {
                     f.complete(null);
                 } else if (reason.equals("timeout")) {
@@ -201,23 +255,35 @@ public final class RoadStack implements AutoCloseable {
                     f.completeExceptionally(new IllegalStateException("heartbeat of " + remote + ": " + reason));
                 }
             });
+            expireAt(now, handshakeLimit() + engine.config().aliveTimeout().toNanos(), f, "heartbeat of " + remote);
         });
         return f;
     }
 
-    /** The remotes this estate knows now (joined or not), taken on the owner thread. */
+    /** The remotes this estate knows now (joined or not), each taken on its owner thread. */
     public CompletableFuture<List<RemoteInfo>> remotes() {
-        return inspect(RoadEngine::remoteInfos);
+        return gather(RoadShard::remoteInfos, lists -> {
+            List<RemoteInfo> all = new ArrayList<>();
+            lists.forEach(all::addAll);
+            return all;
+        });
     }
 
     /** The remote of that name as this estate knows it now, if there is one. */
     public CompletableFuture<java.util.Optional<RemoteInfo>> remote(String name) {
-        return inspect(e -> java.util.Optional.ofNullable(e.remoteInfo(name)));
+        CompletableFuture<java.util.Optional<RemoteInfo>> f = future();
+        submit(f, engine.shardFor(name), (shard, now) -> {
+            shard.allowed(name); // a remote of another shard is followed there
+            f.complete(java.util.Optional.ofNullable(engine.remoteInfo(name)));
+        });
+        return f;
     }
 
     /** Joins waiting for an operator's decision (each was announced by a {@link RoadEvent.JoinPending}). */
     public CompletableFuture<List<RoadEvent.JoinPending>> pendingJoins() {
-        return inspect(e -> e.pendingJoins(System.nanoTime()));
+        CompletableFuture<List<RoadEvent.JoinPending>> f = future();
+        submit(f, 0, (shard, now) -> f.complete(engine.pendingJoins(now)));
+        return f;
     }
 
     /**
@@ -225,15 +291,19 @@ public final class RoadStack implements AutoCloseable {
      * waiting is answered at once, a later join with exactly this identity is accepted.
      */
     public CompletableFuture<Void> acceptJoin(RoadEvent.JoinPending pending) {
-        return inspect(e -> {
-            e.acceptJoin(pending, System.nanoTime());
-            return null;
+        CompletableFuture<Void> f = future();
+        submit(f, 0, (shard, now) -> {
+            engine.acceptJoin(pending, now);
+            f.complete(null);
         });
+        return f;
     }
 
     /** Operator: rejects a pending join; completes with whether it was pending. */
     public CompletableFuture<Boolean> rejectJoin(RoadEvent.JoinPending pending) {
-        return inspect(e -> e.rejectJoin(pending, System.nanoTime()));
+        CompletableFuture<Boolean> f = future();
+        submit(f, 0, (shard, now) -> f.complete(engine.rejectJoin(pending, now)));
+        return f;
     }
 
     public CompletableFuture<Delivery> send(String remote, Map<String, ?> body) {
@@ -246,15 +316,15 @@ public final class RoadStack implements AutoCloseable {
      */
     public CompletableFuture<Delivery> send(String remote, Map<String, ?> body, MessageOptions options) {
         CompletableFuture<Delivery> f = future();
-        submit(f, now -> {
-            long id = engine.send(remote, body, options, now);
+        submit(f, engine.shardFor(remote), (shard, now) -> {
+            long id = shard.send(remote, body, options, now);
             deliveries.put(id, f);
         });
         return f;
     }
 
     /**
-     * Blocks until a message arrives.
+     * Blocks until a message arrives (from any remote: messages are taken in the order they completed).
      *
      * @throws IllegalStateException when the stack is closed (or failed) and every message it received was taken
      */
@@ -304,8 +374,7 @@ public final class RoadStack implements AutoCloseable {
         if (m != null) {
             inboxBytes.addAndGet(-m.size());
             if (inboxHeld && belowLowWater() && resumeAsked.compareAndSet(false, true) && running) {
-                commands.add(now -> resumeAsked.set(false));
-                selector.wakeup();
+                owners[0].shard.post(now -> resumeAsked.set(false));
             }
         }
         return m;
@@ -319,30 +388,49 @@ public final class RoadStack implements AutoCloseable {
         return inbox.size() <= limits.inboxMessages() * 3L / 4 && inboxBytes.get() <= limits.inboxBytes() * 3 / 4;
     }
 
-    /** Owner thread: stops the engine accepting messages while the inbox is full, resumes below three quarters. */
-    private void updateInboxHold() {
-        if (!inboxHeld && inboxFull()) {
-            inboxHeld = true;
-            engine.acceptMessages(false);
-            engine.stats().count(RoadCounter.INBOX_HELD);
-        } else if (inboxHeld && belowLowWater()) {
-            inboxHeld = false;
-            engine.acceptMessages(true);
+    /**
+     * Owner threads: stop the engine accepting messages while the inbox is full, resume below three quarters. Every
+     * shard shares the one inbox and the one decision; messages being received when it is taken still complete.
+     */
+    private void updateInboxHold(RoadShard shard) {
+        boolean held = inboxHeld;
+        if (held ? !belowLowWater() : !inboxFull()) {
+            return;
+        }
+        synchronized (holdLock) {
+            if (!inboxHeld && inboxFull()) {
+                inboxHeld = true;
+                engine.acceptMessages(false);
+                shard.stats().count(RoadCounter.INBOX_HELD);
+            } else if (inboxHeld && belowLowWater()) {
+                inboxHeld = false;
+                engine.acceptMessages(true);
+            }
         }
     }
 
-    /** Listens to every event (joined, allowed, alive, dead, …) on the owner thread; keep the listener quick. */
+    /**
+     * Listens to every event (joined, allowed, alive, dead, …), on the owner thread of the remote it concerns (each
+     * remote's events in order); keep the listener quick.
+     */
     public void onEvent(Consumer<RoadEvent> listener) {
         listeners.add(listener);
     }
 
     /**
      * Counters of the engine ({@code packets_received}, {@code dropped}, {@code drop_<reason>}, each bound of
-     * {@link RoadLimits} hit, …; how full the bounded queues are is in {@link #levels()}): a current copy taken on
-     * the owner thread, or the last one it published when the stack is closed or does not answer within a second.
+     * {@link RoadLimits} hit, …; how full the bounded queues are is in {@link #levels()}), summed over the shards: a
+     * current copy taken on the owner threads, or the last ones they published when the stack is closed or does not
+     * answer within a second.
      */
     public Map<String, Long> stats() {
-        return onOwner(e -> e.stats().snapshot(), () -> statsSnapshot);
+        return await(gather(s -> s.stats().snapshot(), RoadStack::sum), () -> {
+            List<Map<String, Long>> published = new ArrayList<>();
+            for (Owner o : owners) {
+                published.add(o.statsSnapshot);
+            }
+            return sum(published);
+        });
     }
 
     /**
@@ -351,38 +439,91 @@ public final class RoadStack implements AutoCloseable {
      * {@code queue_inbox} and {@code queue_inbox_bytes} (messages received and not yet taken by {@link #receive()}),
      * {@code incomplete_messages} and {@code incomplete_bytes} (incoming messages being reassembled),
      * {@code queue_waiting_allow} (messages waiting for their remote to be allowed), {@code queue_commands} (calls
-     * waiting for the owner thread) and {@code queue_unsent} (datagrams the socket has not taken yet). Taken on the owner thread like
-     * {@link #stats()}; the last levels taken when the stack is closed or does not answer within a second.
+     * waiting for the owner threads) and {@code queue_unsent} (datagrams the socket has not taken yet). The remotes
+     * and queues of each shard are taken on its owner thread like {@link #stats()}; the last levels taken when the
+     * stack is closed or does not answer within a second.
      */
     public Map<String, Long> levels() {
-        Map<String, Long> m = onOwner(this::levelsNow, () -> levelsSnapshot);
+        Map<String, Long> m = await(gather(s -> {
+            Map<String, Long> l = new java.util.HashMap<>(s.levels());
+            l.put("queue_unsent", (long) owners[s.index()].unsent.size());
+            return l;
+        }, this::levels), () -> levelsSnapshot);
         levelsSnapshot = m;
         return m;
     }
 
-    /** Owner thread only. */
-    private Map<String, Long> levelsNow(RoadEngine e) {
-        Map<String, Long> engineLevels = e.levels();
+    private volatile Map<String, Long> levelsSnapshot = Map.of();
+
+    private Map<String, Long> levels(List<Map<String, Long>> perShard) {
+        Map<String, Long> engineLevels = engine.levels(perShard);
         Map<String, Long> m = new java.util.LinkedHashMap<>();
         for (String k : List.of("remotes", "remotes_joined", "remotes_allowed", "remotes_alive")) {
             m.put(k, engineLevels.get(k));
         }
         m.put("messages_in_flight", (long) deliveries.size());
-        m.put("queue_inbox", (long) inbox.size());
+        m.put("queue_inbox", (long) inboxSize());
         m.put("queue_inbox_bytes", inboxBytes.get());
         for (String k : List.of("incomplete_messages", "incomplete_bytes", "queue_waiting_allow")) {
             m.put(k, engineLevels.get(k));
         }
-        m.put("queue_commands", (long) commands.size());
-        m.put("queue_unsent", (long) unsent.size());
+        m.put("queue_commands", (long) commandsWaiting.get());
+        long unsent = 0;
+        for (Map<String, Long> s : perShard) {
+            unsent += s.getOrDefault("queue_unsent", 0L);
+        }
+        m.put("queue_unsent", unsent);
         return m;
     }
 
-    /** {@code query} answered on the owner thread, or {@code fallback} when closed, on the owner, or after a second. */
-    private <T> T onOwner(java.util.function.Function<RoadEngine, T> query, java.util.function.Supplier<T> fallback) {
-        if (running && Thread.currentThread() != owner) {
+    private static Map<String, Long> sum(List<Map<String, Long>> maps) {
+        Map<String, Long> out = new TreeMap<>();
+        for (Map<String, Long> m : maps) {
+            m.forEach((k, v) -> out.merge(k, v, Long::sum));
+        }
+        return out;
+    }
+
+    /**
+     * Asks every owner {@code query} with its shard, on its thread, and combines the answers. From an owner thread
+     * (a listener) the answer cannot come: the future fails at once.
+     */
+    private <T, R> CompletableFuture<R> gather(Function<RoadShard, T> query, Function<List<T>, R> combine) {
+        CompletableFuture<R> f = future();
+        if (isOwnerThread()) {
+            f.completeExceptionally(new IllegalStateException("asked on an owner thread"));
+            return f;
+        }
+        List<CompletableFuture<T>> parts = new ArrayList<>(owners.length);
+        for (Owner o : owners) {
+            CompletableFuture<T> part = future();
+            parts.add(part);
+            submit(part, o.shard.index(), (shard, now) -> part.complete(query.apply(shard)));
+        }
+        CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {
+            if (e != null) {
+                f.completeExceptionally(e instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+                        ? c.getCause() : e);
+                return;
+            }
+            List<T> answers = new ArrayList<>(parts.size());
+            for (CompletableFuture<T> p : parts) {
+                answers.add(p.join());
+            }
+            f.complete(combine.apply(answers));
+        });
+        return f;
+    }
+
+    private boolean isOwnerThread() {
+        return currentOwner() != null;
+    }
+
+    /** The answer within a second, or {@code fallback} when the stack is closed, on an owner thread, or slow. */
+    private <T> T await(CompletableFuture<T> answer, java.util.function.Supplier<T> fallback) {
+        if (running && !isOwnerThread()) {
             try {
-                return inspect(query).get(1, java.util.concurrent.TimeUnit.SECONDS);
+                return answer.get(1, TimeUnit.SECONDS);
             } catch (IllegalStateException | java.util.concurrent.ExecutionException
                     | java.util.concurrent.TimeoutException e) {
                 // fall through to the published copy
@@ -394,12 +535,38 @@ public final class RoadStack implements AutoCloseable {
     }
 
     /**
-     * Runs {@code query} on the owner thread with the engine and returns its result. Not API: for this package
-     * (and its tests) only; applications use {@link #remotes()}, {@link #stats()} and {@link #levels()}.
+     * Runs {@code query} with the engine while every owner thread is paused, and returns its result: it may look at
+     * and change any shard. Not API: for this package (and its tests) only; applications use {@link #remotes()},
+     * {@link #stats()} and {@link #levels()}.
      */
-    <T> CompletableFuture<T> inspect(java.util.function.Function<RoadEngine, T> query) {
+    <T> CompletableFuture<T> inspect(Function<RoadEngine, T> query) {
         CompletableFuture<T> f = future();
-        submit(f, now -> f.complete(query.apply(engine)));
+        int n = owners.length;
+        CountDownLatch paused = new CountDownLatch(n - 1);
+        CountDownLatch resume = new CountDownLatch(1);
+        for (int i = 1; i < n; i++) {
+            owners[i].shard.post(now -> {
+                paused.countDown();
+                try {
+                    resume.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        submit(f, 0, (shard, now) -> {
+            try {
+                if (!paused.await(10, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("the owner threads did not pause");
+                }
+                f.complete(query.apply(engine));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                f.completeExceptionally(e);
+            } finally {
+                resume.countDown();
+            }
+        });
         return f;
     }
 
@@ -419,48 +586,62 @@ public final class RoadStack implements AutoCloseable {
 
     /** Owner thread: fails {@code f} with a timeout when still open {@code after} nanoseconds from {@code now}. */
     private void expireAt(long now, long after, CompletableFuture<?> f, String what) {
-        deadlines.add(new Deadline(now + after, f, what));
+        Owner o = currentOwner();
+        if (o != null) {
+            o.deadlines.add(new Deadline(now + after, f, what));
+        }
     }
 
-    private void expireDeadlines(long now) {
-        while (!deadlines.isEmpty() && (deadlines.peek().future.isDone() || deadlines.peek().at - now <= 0)) {
-            Deadline d = deadlines.poll();
-            if (!d.future.isDone()) {
-                d.future.completeExceptionally(new java.util.concurrent.TimeoutException(d.what + " timed out"));
+    private Owner currentOwner() {
+        Thread t = Thread.currentThread();
+        for (Owner o : owners) {
+            if (o.thread == t) {
+                return o;
             }
         }
+        return null;
+    }
+
+    /** A command for one shard's owner: it runs with the shard and the time. */
+    @FunctionalInterface
+    private interface Command {
+        void run(RoadShard shard, long now);
     }
 
     /**
-     * Queues a command for the owner thread; {@code f} fails with what the command throws, or at once when the
-     * stack is closed.
+     * Hands a command to the owner of shard {@code shard}; {@code f} fails with what the command throws, or at once
+     * when the stack is closed. A command that finds its remote on another shard follows it there.
      */
-    private void submit(CompletableFuture<?> f, Consumer<Long> command) {
-        try {
-            submit(now -> {
-                try {
-                    command.accept(now);
-                } catch (VirtualMachineError e) {
-                    f.completeExceptionally(e);
-                    throw e;
-                } catch (RuntimeException | Error e) {
-                    f.completeExceptionally(e);
-                }
-            });
-        } catch (IllegalStateException e) {
-            f.completeExceptionally(e);
+    private void submit(CompletableFuture<?> f, int shard, Command command) {
+        if (!running) {
+            f.completeExceptionally(new IllegalStateException("road stack is closed"));
+            return;
         }
+        commandsWaiting.incrementAndGet();
+        RoadShard target = owners[shard].shard;
+        target.post(command(f, command, target, 0));
     }
 
-    private void submit(Consumer<Long> command) {
-        if (!running) {
-            throw new IllegalStateException("road stack is closed");
-        }
-        commands.add(command);
-        // Only a blocked owner needs the wake-up system call; it re-checks the queue after announcing itself.
-        if (selecting.get()) {
-            selector.wakeup();
-        }
+    private LongConsumer command(CompletableFuture<?> f, Command command, RoadShard shard, int hops) {
+        return now -> {
+            commandsWaiting.decrementAndGet();
+            try {
+                command.run(shard, now);
+            } catch (RoadShard.ElsewhereException e) {
+                if (hops < owners.length) {
+                    commandsWaiting.incrementAndGet();
+                    RoadShard next = owners[e.shard()].shard;
+                    next.post(command(f, command, next, hops + 1));
+                } else {
+                    f.completeExceptionally(e);
+                }
+            } catch (VirtualMachineError e) {
+                f.completeExceptionally(e);
+                throw e;
+            } catch (RuntimeException | Error e) {
+                f.completeExceptionally(e);
+            }
+        };
     }
 
     @Override
@@ -469,9 +650,17 @@ public final class RoadStack implements AutoCloseable {
             return;
         }
         running = false;
-        selector.wakeup();
+        for (Owner o : owners) {
+            o.wake();
+        }
+        wakeReader();
         try {
-            owner.join(2000);
+            for (Owner o : owners) {
+                o.thread.join(2000);
+            }
+            if (reader != null) {
+                reader.join(2000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -480,11 +669,16 @@ public final class RoadStack implements AutoCloseable {
 
     /**
      * Releases the socket, fails every outstanding future and ends {@link #receive()} once the inbox is empty.
-     * Runs on the owner thread when it stops, and on the closing thread; the second run finds nothing to do.
+     * Runs on an owner thread when it stops, and on the closing thread; later runs find nothing to do.
      */
     private void stopped(Throwable cause) {
         try {
-            selector.close();
+            for (Owner o : owners) {
+                o.selector.close();
+            }
+            if (readerSelector != null) {
+                readerSelector.close();
+            }
             channel.close();
         } catch (IOException e) {
             LOG.debug("closing road socket", e);
@@ -510,174 +704,347 @@ public final class RoadStack implements AutoCloseable {
         }
     }
 
-    // ------------------------------------------------------------------ owner thread
-
-    private void run() {
-        Throwable cause = null;
-        try {
-            loop();
-        } catch (Throwable t) {
-            cause = t;
-        } finally {
-            try {
-                statsSnapshot = engine.stats().snapshot();
-            } catch (RuntimeException | Error e) {
-                // keep the last published copy
+    /** Not closed by close(): a VM failure, a failed socket or a defect outside any one packet stops the stack. */
+    private void failed(Throwable cause) {
+        synchronized (holdLock) {
+            if (!running) {
+                return;
             }
+            running = false;
+        }
+        failure = cause != null ? cause : new IllegalStateException("road owner loop ended");
+        LOG.error("road stack {} stopped: every pending exchange fails", engine.local().name(), failure);
+        for (Owner o : owners) {
+            o.wake();
+        }
+        wakeReader();
+        stopped(failure);
+    }
+
+    // ------------------------------------------------------------------ reading the socket
+
+    private void wakeReader() {
+        if (readerSelector != null && readerSelecting.get()) {
+            readerSelector.wakeup();
+        }
+    }
+
+    /**
+     * The reader thread (several shards): while it holds the socket it reads every datagram and hands it to the owner
+     * of its remote (see {@link RoadEngine#route}); when {@link #READ_WINDOW} datagrams in a row went to one owner, or
+     * all of those of the last {@link #READ_RUN_NANOS}, it hands that owner the socket and waits until it comes back.
+     */
+    private void read() {
+        ByteBuffer buf = ByteBuffer.allocate(RECEIVE_BUFFER);
+        int lastShard = -1;
+        int run = 0;
+        long runStart = 0;
+        try {
+            SelectionKey key = channel.register(readerSelector, 0);
+            while (running) {
+                boolean holding = readToken == READER;
+                key.interestOps(holding ? SelectionKey.OP_READ : 0);
+                readerSelecting.set(true);
+                if (running && readToken == READER == holding) {
+                    readerSelector.select(1000);
+                }
+                readerSelecting.set(false);
+                readerSelector.selectedKeys().clear();
+                if (!holding) {
+                    lastShard = -1;
+                    run = 0;
+                    continue;
+                }
+                for (int i = 0; i < MAX_READS_PER_WAKEUP && running; i++) {
+                    buf.clear();
+                    InetSocketAddress src = (InetSocketAddress) channel.receive(buf);
+                    if (src == null) {
+                        break;
+                    }
+                    byte[] data = Arrays.copyOf(buf.array(), buf.position());
+                    int shard = engine.route(data, 0, data.length, src);
+                    engine.shard(shard).offer(data, src);
+                    if (shard != lastShard) {
+                        run = 0;
+                        runStart = System.nanoTime();
+                    }
+                    run++;
+                    lastShard = shard;
+                }
+                if (run >= READ_WINDOW
+                        || run >= READ_RUN_MIN && System.nanoTime() - runStart >= READ_RUN_NANOS) {
+                    // Everything went to one owner: it reads from now on, with nothing handed over.
+                    key.interestOps(0);
+                    readToken = lastShard;
+                    owners[lastShard].wake();
+                }
+            }
+        } catch (ClosedChannelException | java.nio.channels.ClosedSelectorException e) {
+            // closed: the stack stops
+        } catch (Throwable t) {
             if (running) {
-                // Not closed by close(): a VM failure, a failed socket or a defect outside any one packet.
-                running = false;
-                failure = cause != null ? cause : new IllegalStateException("road owner loop ended");
-                LOG.error("road stack {} stopped: every pending exchange fails", engine.local().name(), failure);
-                stopped(failure);
+                failed(t);
             }
         }
     }
 
-    private void loop() throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(RECEIVE_BUFFER);
-        byte[] array = buf.array();
-        SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
-        long lastStats = 0;
-        while (running) {
-            long now = System.nanoTime();
-            service(key, now);
-            if (now - lastStats > 100_000_000L) {
-                statsSnapshot = engine.stats().snapshot();
-                lastStats = now;
+    // ------------------------------------------------------------------ owner threads
+
+    /** The owner thread of one shard and what it alone touches. */
+    private final class Owner {
+        final RoadShard shard;
+        final Thread thread;
+        /** Its own: it waits on it for the socket (when it reads), for a datagram it may send, or a wake-up. */
+        final Selector selector;
+        /** Datagrams the socket refused for now. */
+        final ArrayDeque<Outgoing> unsent = new ArrayDeque<>();
+        /** Futures of handshakes, failed when the engine never answers them in time. */
+        final PriorityQueue<Deadline> deadlines = new PriorityQueue<>((a, b) -> Long.compare(a.at, b.at));
+        final AtomicBoolean selecting = new AtomicBoolean();
+        volatile Map<String, Long> statsSnapshot = Map.of();
+        /** The socket refused a datagram and we wait for OP_WRITE. */
+        boolean writeBlocked;
+        SelectionKey key;
+        /** While reading: which of the last reads were for other owners (a ring of {@link #READ_WINDOW}). */
+        private final boolean[] foreign = new boolean[READ_WINDOW];
+        private int reads;
+        private int foreignReads;
+
+        Owner(RoadShard shard, String name, Selector selector) {
+            this.shard = shard;
+            this.selector = selector;
+            this.thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this::run);
+        }
+
+        /** Work was posted to the shard: only a blocked owner needs waking. */
+        void wake() {
+            if (selecting.get()) {
+                selector.wakeup();
             }
-            long wake = engine.nextWakeup();
-            // Round up: a timer less than a millisecond away is served by a 1 ms wait, not by spinning.
-            long waitMillis = wake == Long.MIN_VALUE ? 0
-                    : Math.max(0, (wake - System.nanoTime() + 999_999L) / 1_000_000L);
-            selecting.set(true);
-            if (commands.isEmpty() && waitMillis > 0) {
-                selector.select(Math.min(waitMillis, 1000));
-            } else {
-                selector.selectNow();
+        }
+
+        void run() {
+            Throwable cause = null;
+            try {
+                loop();
+            } catch (ClosedChannelException | java.nio.channels.ClosedSelectorException e) {
+                cause = running ? e : null;
+            } catch (Throwable t) {
+                cause = t;
+            } finally {
+                try {
+                    statsSnapshot = shard.stats().snapshot();
+                } catch (RuntimeException | Error e) {
+                    // keep the last published copy
+                }
+                if (running) {
+                    failed(cause);
+                }
             }
-            selecting.set(false);
-            selector.selectedKeys().clear();
-            // Drain the socket, answering each datagram at once: the peer works on our reply while we read
-            // the next one, instead of the two sides taking turns at whole batches.
+        }
+
+        private boolean reading() {
+            return readToken == shard.index();
+        }
+
+        /**
+         * Runs posted work (datagrams the reader or another owner handed over, commands), timers and output; waits on
+         * its selector for the next timer, a wake-up, a datagram it may send, and (when it holds the socket) a
+         * datagram to read, which it handles at once, as a single owner does.
+         */
+        private void loop() throws IOException {
+            ByteBuffer buf = ByteBuffer.allocate(RECEIVE_BUFFER);
+            byte[] array = buf.array();
+            key = channel.register(selector, 0);
+            int interest = -1;
+            long lastStats = 0;
+            boolean readBefore = false;
+            while (running) {
+                long now = System.nanoTime();
+                service(now);
+                // Answer each datagram handed over at once, as those read here.
+                for (int i = 0; i < MAX_POSTED_PER_TURN && running && shard.runPosted(now, 1) > 0; i++) {
+                    now = System.nanoTime();
+                    service(now);
+                }
+                if (now - lastStats > 100_000_000L) {
+                    statsSnapshot = shard.stats().snapshot();
+                    lastStats = now;
+                }
+                boolean reading = reading();
+                int want = (reading ? SelectionKey.OP_READ : 0) | (writeBlocked ? SelectionKey.OP_WRITE : 0);
+                if (want != interest) {
+                    key.interestOps(want);
+                    interest = want;
+                }
+                long wake = shard.nextWakeup();
+                // Round up: a timer less than a millisecond away is served by a 1 ms wait, not by spinning.
+                long waitMillis = wake == Long.MIN_VALUE ? 0
+                        : Math.max(0, (wake - System.nanoTime() + 999_999L) / 1_000_000L);
+                selecting.set(true);
+                if (!shard.hasPosted() && waitMillis > 0 && reading == reading()) {
+                    selector.select(Math.min(waitMillis, 1000));
+                } else {
+                    selector.selectNow();
+                }
+                selecting.set(false);
+                selector.selectedKeys().clear();
+                if (reading) {
+                    if (!readBefore) {
+                        // The socket just came here: what the reader handed over before goes first, in its order.
+                        while (running && shard.runPosted(now, 1) > 0) {
+                            now = System.nanoTime();
+                            service(now);
+                        }
+                    }
+                    readSocket(buf, array);
+                }
+                readBefore = reading;
+            }
+        }
+
+        /**
+         * Drains the socket, answering each datagram of this shard at once (the peer works on our reply while we
+         * read the next one) and handing the others to their owners; hands reading back to the reader when they
+         * are more than a few.
+         */
+        private void readSocket(ByteBuffer buf, byte[] array) throws IOException {
             for (int i = 0; i < MAX_READS_PER_WAKEUP && running; i++) {
                 buf.clear();
                 InetSocketAddress src = (InetSocketAddress) channel.receive(buf);
                 if (src == null) {
-                    break;
+                    return;
                 }
-                long rnow = System.nanoTime();
-                engine.receive(array, 0, buf.position(), src, rnow);
-                service(key, rnow);
+                int len = buf.position();
+                int target = engine.route(array, 0, len, src);
+                boolean other = target != shard.index();
+                if (other) {
+                    engine.shard(target).offer(Arrays.copyOf(array, len), src);
+                } else {
+                    long rnow = System.nanoTime();
+                    shard.receive(array, 0, len, src, rnow);
+                    service(rnow);
+                }
+                if (owners.length > 1 && readAndCount(other)) {
+                    // Datagrams for other owners: the reader takes the socket back and hands them over.
+                    key.interestOps(writeBlocked ? SelectionKey.OP_WRITE : 0);
+                    readToken = READER;
+                    wakeReader();
+                    return;
+                }
             }
         }
-    }
 
-    /** Runs queued commands and due timers, sends what the engine produced and hands out its events. */
-    private void service(SelectionKey key, long now) throws IOException {
-        Consumer<Long> c;
-        while ((c = commands.poll()) != null) {
-            try {
-                c.accept(now);
-            } catch (VirtualMachineError e) {
-                throw e;
-            } catch (RuntimeException | Error e) {
-                engine.stats().count(RoadCounter.COMMAND_ERROR);
-                LOG.warn("road command failed", e);
+        /** Counts one read; whether the last {@link #READ_WINDOW} held {@link #FOREIGN_READS} for other owners. */
+        private boolean readAndCount(boolean other) {
+            int slot = reads++ % READ_WINDOW;
+            foreignReads += (other ? 1 : 0) - (foreign[slot] ? 1 : 0);
+            foreign[slot] = other;
+            if (foreignReads >= FOREIGN_READS) {
+                java.util.Arrays.fill(foreign, false);
+                foreignReads = 0;
+                return true;
             }
+            return false;
         }
-        if (engine.nextWakeup() <= now) {
-            engine.tick(now);
-        }
-        flush(key);
-        dispatchEvents();
-        updateInboxHold();
-        expireDeadlines(now);
-    }
 
-    private void flush(SelectionKey key) throws IOException {
-        if (unsent.isEmpty() && !engine.hasOutgoing()) {
-            if (writeBlocked) {
+        /** Runs commands and handed-over work, due timers, sends what the shard produced and hands out its events. */
+        private void service(long now) throws IOException {
+            if (shard.nextWakeup() <= now) {
+                shard.tick(now);
+            }
+            flush();
+            dispatchEvents();
+            updateInboxHold(shard);
+            expireDeadlines(now);
+        }
+
+        private void flush() throws IOException {
+            if (unsent.isEmpty() && !shard.hasOutgoing()) {
                 writeBlocked = false;
-                key.interestOps(SelectionKey.OP_READ);
-            }
-            return;
-        }
-        Outgoing o;
-        while ((o = unsent.isEmpty() ? engine.pollOutgoing() : unsent.poll()) != null) {
-            int n;
-            try {
-                n = channel.send(ByteBuffer.wrap(o.data()), o.to());
-            } catch (IOException | RuntimeException e) {
-                // One datagram the socket refuses (an unreachable or unsupported address) is counted and skipped.
-                if (!channel.isOpen()) {
-                    throw e instanceof IOException io ? io : new IOException(e);
-                }
-                engine.stats().count(RoadCounter.SEND_ERROR);
-                continue;
-            }
-            if (n == 0) {
-                unsent.addFirst(o);
-                if (!writeBlocked) {
-                    writeBlocked = true;
-                    key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
-                }
                 return;
             }
-        }
-        if (writeBlocked) {
+            Outgoing o;
+            while ((o = unsent.isEmpty() ? shard.pollOutgoing() : unsent.poll()) != null) {
+                int n;
+                try {
+                    n = channel.send(ByteBuffer.wrap(o.data()), o.to());
+                } catch (IOException | RuntimeException e) {
+                    // One datagram the socket refuses (an unreachable or unsupported address) is counted and skipped.
+                    if (!channel.isOpen()) {
+                        throw e instanceof IOException io ? io : new IOException(e);
+                    }
+                    shard.stats().count(RoadCounter.SEND_ERROR);
+                    continue;
+                }
+                if (n == 0) {
+                    // The socket is full: the selector tells when it takes datagrams again.
+                    unsent.addFirst(o);
+                    writeBlocked = true;
+                    return;
+                }
+            }
             writeBlocked = false;
-            key.interestOps(SelectionKey.OP_READ);
+        }
+
+        private void dispatchEvents() {
+            RoadEvent e;
+            while ((e = shard.pollEvent()) != null) {
+                switch (e) {
+                    case RoadEvent.Message m -> {
+                        inboxBytes.addAndGet(m.size());
+                        inbox.add(m);
+                    }
+                    case RoadEvent.Delivered d -> {
+                        CompletableFuture<Delivery> f = deliveries.remove(d.messageId());
+                        if (f != null) {
+                            f.complete(new Delivery(d.messageId(), d.remote()));
+                        }
+                    }
+                    case RoadEvent.Undelivered u -> {
+                        CompletableFuture<Delivery> f = deliveries.remove(u.messageId());
+                        if (f != null) {
+                            f.completeExceptionally(new DeliveryException(u.messageId(), u.remote(), u.reason(),
+                                    u.detail()));
+                        }
+                    }
+                    case RoadEvent.Joined j -> complete(joins.remove(j.address()), f -> f.complete(j.remote()));
+                    case RoadEvent.JoinFailed j -> {
+                        complete(joins.remove(j.address()),
+                                f -> f.completeExceptionally(new JoinException(j.remote(), j.address(), j.reason())));
+                        if (j.remote() != null) {
+                            complete(allows.remove(j.remote()), f -> f.completeExceptionally(
+                                    new JoinException(j.remote(), j.address(), j.reason())));
+                        }
+                    }
+                    case RoadEvent.Allowed a -> complete(allows.remove(a.remote()), f -> f.complete(null));
+                    case RoadEvent.AllowFailed a -> complete(allows.remove(a.remote()),
+                            f -> f.completeExceptionally(new IllegalStateException("allow failed: " + a.reason())));
+                    default -> {}
+                }
+                for (Consumer<RoadEvent> l : listeners) {
+                    try {
+                        l.accept(e);
+                    } catch (VirtualMachineError ex) {
+                        throw ex;
+                    } catch (RuntimeException | Error ex) {
+                        shard.stats().count(RoadCounter.LISTENER_ERROR);
+                        LOG.warn("road event listener failed", ex);
+                    }
+                }
+            }
+        }
+
+        private void expireDeadlines(long now) {
+            while (!deadlines.isEmpty() && (deadlines.peek().future.isDone() || deadlines.peek().at - now <= 0)) {
+                Deadline d = deadlines.poll();
+                if (!d.future.isDone()) {
+                    d.future.completeExceptionally(new java.util.concurrent.TimeoutException(d.what + " timed out"));
+                }
+            }
         }
     }
 
-    private void dispatchEvents() {
-        RoadEvent e;
-        while ((e = engine.pollEvent()) != null) {
-            switch (e) {
-                case RoadEvent.Message m -> {
-                    inboxBytes.addAndGet(m.size());
-                    inbox.add(m);
-                }
-                case RoadEvent.Delivered d -> {
-                    CompletableFuture<Delivery> f = deliveries.remove(d.messageId());
-                    if (f != null) {
-                        f.complete(new Delivery(d.messageId(), d.remote()));
-                    }
-                }
-                case RoadEvent.Undelivered u -> {
-                    CompletableFuture<Delivery> f = deliveries.remove(u.messageId());
-                    if (f != null) {
-                        f.completeExceptionally(new DeliveryException(u.messageId(), u.remote(), u.reason(),
-                                u.detail()));
-                    }
-                }
-                case RoadEvent.Joined j -> complete(joins.remove(j.address()), f -> f.complete(j.remote()));
-                case RoadEvent.JoinFailed j -> {
-                    complete(joins.remove(j.address()),
-                            f -> f.completeExceptionally(new JoinException(j.remote(), j.address(), j.reason())));
-                    if (j.remote() != null) {
-                        complete(allows.remove(j.remote()),
-                                f -> f.completeExceptionally(new JoinException(j.remote(), j.address(), j.reason())));
-                    }
-                }
-                case RoadEvent.Allowed a -> complete(allows.remove(a.remote()), f -> f.complete(null));
-                case RoadEvent.AllowFailed a -> complete(allows.remove(a.remote()),
-                        f -> f.completeExceptionally(new IllegalStateException("allow failed: " + a.reason())));
-                default -> {}
-            }
-            for (Consumer<RoadEvent> l : listeners) {
-                try {
-                    l.accept(e);
-                } catch (VirtualMachineError ex) {
-                    throw ex;
-                } catch (RuntimeException | Error ex) {
-                    engine.stats().count(RoadCounter.LISTENER_ERROR);
-                    LOG.warn("road event listener failed", ex);
-                }
-            }
-        }
-    }
 
     private static <T> void complete(List<CompletableFuture<T>> futures, Consumer<CompletableFuture<T>> action) {
         if (futures != null) {
@@ -703,6 +1070,7 @@ public final class RoadStack implements AutoCloseable {
         private RoadConfig config = RoadConfig.defaults();
         private String fqdn = "localhost";
         private boolean newIdentity;
+        private int shards = Runtime.getRuntime().availableProcessors();
 
         public Builder name(String name) {
             this.name = name;
@@ -804,6 +1172,24 @@ public final class RoadStack implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Owner threads (the engine's shards): each runs the remotes that fall to it, their handshakes, messages and
+         * signatures; with several, a reader thread reads the socket for them. 1 runs everything on one owner thread
+         * that reads the socket itself. Default: the number of cores.
+         */
+        public Builder shards(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("a road stack needs at least one shard, not " + n);
+            }
+            this.shards = n;
+            return this;
+        }
+
+        /** The same as {@link #shards(int)}: one owner thread per shard. */
+        public Builder threads(int n) {
+            return shards(n);
+        }
+
         public RoadStack build() {
             if (name == null) {
                 throw new IllegalArgumentException("a road stack needs a name");
@@ -826,8 +1212,8 @@ public final class RoadStack implements AutoCloseable {
                     bind(ch, bind, port == 0 && bindPort != 0);
                     ch.configureBlocking(false);
                     InetSocketAddress bound = (InetSocketAddress) ch.getLocalAddress();
-                    RoadEngine engine = setup.engine(config, bound);
-                    return new RoadStack(engine, ch, Selector.open());
+                    RoadEngine engine = setup.engine(config, bound, shards);
+                    return new RoadStack(engine, ch);
                 } catch (IOException | RuntimeException e) {
                     ch.close();
                     throw e;

@@ -3,6 +3,7 @@ package io.raet.route;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -14,6 +15,10 @@ import java.util.Objects;
  * tuple {@code (share, yard, estate, channel)}, innermost first. {@link #builder()} names the parts, so nobody has
  * to remember either order: {@code Address.builder().share("jobs").yard("svc").estate("beta").build()} is
  * {@code ["beta", "svc", "jobs", ""]}.
+ *
+ * <p>{@link #parse} also reads an address object of named parts ({@code {"share": "jobs", "estate": "beta"}}, any
+ * subset of {@link #PARTS}), and arrays in another {@link Order} when the route says so; {@link #toList()} always
+ * writes the wire array.
  *
  * @param estate road estate name, or "" for the local estate
  * @param yard lane yard name, or "" for the estate's router yard
@@ -27,6 +32,68 @@ public record Address(String estate, String yard, String share, String channel, 
 
     /** The fully relative address: this estate, its router yard, the default share. */
     public static final Address EMPTY = new Address("", "", "", "", List.of());
+
+    /** The names of the four parts, in the wire array's order: the keys an address object may have. */
+    public static final List<String> PARTS = List.of("estate", "yard", "share", "channel");
+
+    /** What an error about an address's reading tells the sender: the forms an address may take. */
+    public static final String FORMS = "an address is [estate, yard, share, channel], or an object of named parts"
+            + " {\"estate\", \"yard\", \"share\", \"channel\"}; route \"order\": \"design\" reads arrays as"
+            + " [channel, estate, yard, share]";
+
+    /**
+     * The order of the levels in the address arrays of a route (its {@code "order"} key): {@link #WIRE}, the
+     * reference's and this project's {@code [estate, yard, share, channel]} (the default), or {@link #DESIGN}, the
+     * order of the design's example message {@code [channel, estate, yard, share]}. Arrays are never reordered by
+     * guessing: only this key says they are not in the wire order.
+     */
+    public enum Order {
+        /** {@code [estate, yard, share, channel]}, extra levels after the fourth: the wire's order. */
+        WIRE("wire", 0, 1, 2, 3),
+        /** {@code [channel, estate, yard, share]}, at most four levels: the design's example message. */
+        DESIGN("design", 3, 0, 1, 2);
+
+        private final String wire;
+        private final int[] level;
+
+        Order(String wire, int... level) {
+            this.wire = wire;
+            this.level = level;
+        }
+
+        /** The value of the route's {@code "order"} key. */
+        public String wire() {
+            return wire;
+        }
+
+        /** The names of the parts at each position of an array in this order. */
+        public List<String> parts() {
+            List<String> out = new ArrayList<>(4);
+            for (int l : level) {
+                out.add(PARTS.get(l));
+            }
+            return out;
+        }
+
+        /**
+         * The order a route's {@code "order"} value names; null (no key) is {@link #WIRE}.
+         *
+         * @throws FlowException {@link ErrorCode#BAD_ROUTE} for any other value
+         */
+        public static Order of(Object value) {
+            if (value == null) {
+                return WIRE;
+            }
+            for (Order o : values()) {
+                if (o.wire.equals(value)) {
+                    return o;
+                }
+            }
+            throw new FlowException(ErrorCode.BAD_ROUTE, "route.order must be \"wire\" [estate, yard, share, channel]"
+                    + " or \"design\" [channel, estate, yard, share], not "
+                    + (value instanceof String s ? "'" + s + "'" : describe(value)));
+        }
+    }
 
     public Address {
         estate = estate == null ? "" : estate;
@@ -92,37 +159,73 @@ public record Address(String estate, String yard, String share, String channel, 
     }
 
     /**
-     * Parses an address from its list form. {@code null}, {@code ""} and missing levels are empty; shorter and
-     * longer lists are accepted. An {@code Object[]} is accepted like a list.
-     *
-     * @throws FlowException {@link ErrorCode#BAD_ROUTE} when the value is not a list or one of the first four
-     *     levels is neither a string nor null
+     * Parses an address in the wire order: a list {@code [estate, yard, share, channel, extra...]} or an object of
+     * named parts. See {@link #parse(Object, Order)}.
      */
     public static Address parse(Object value) {
+        return parse(value, Order.WIRE);
+    }
+
+    /**
+     * Parses an address: a list whose levels are in {@code order}, or an object of named parts.
+     *
+     * <p>A list: {@code null}, {@code ""} and missing levels are empty; shorter lists are accepted, and in the
+     * {@link Order#WIRE wire order} longer ones too (the levels after the fourth are kept verbatim); an
+     * {@code Object[]} is accepted like a list. An object ({@link Map}): keys among {@link #PARTS}, any subset, each
+     * value a string or null (a part not given is empty).
+     *
+     * @throws FlowException {@link ErrorCode#BAD_ROUTE} when the value is neither, one of the first four levels or
+     *     a part is neither a string nor null, an object has another key, or a list in another order than the wire's
+     *     has more than four levels
+     */
+    public static Address parse(Object value, Order order) {
+        if (value instanceof Map<?, ?> m) {
+            return parseNamed(m);
+        }
         List<?> list;
         if (value instanceof List<?> l) {
             list = l;
         } else if (value instanceof Object[] a) {
             list = java.util.Arrays.asList(a);
         } else {
-            throw new FlowException(ErrorCode.BAD_ROUTE,
-                    "address must be a list [estate, yard, share, channel], not " + describe(value));
+            throw new FlowException(ErrorCode.BAD_ROUTE, "address must be a list [estate, yard, share, channel] or an"
+                    + " object of named parts, not " + describe(value));
+        }
+        if (order != Order.WIRE && list.size() > 4) {
+            throw new FlowException(ErrorCode.BAD_ROUTE, "an address in the " + order.wire() + " order "
+                    + order.parts() + " has at most 4 levels, not " + list.size());
         }
         String[] levels = new String[4];
-        String[] names = {"estate", "yard", "share", "channel"};
         for (int i = 0; i < 4; i++) {
             Object v = i < list.size() ? list.get(i) : null;
-            if (v == null) {
-                levels[i] = "";
-            } else if (v instanceof String s) {
-                levels[i] = s;
-            } else {
-                throw new FlowException(ErrorCode.BAD_ROUTE,
-                        "address " + names[i] + " must be a string or null, not " + describe(v));
-            }
+            levels[order.level[i]] = level(PARTS.get(order.level[i]), v);
         }
         List<Object> extra = list.size() > 4 ? new ArrayList<>(list.subList(4, list.size())) : List.of();
         return new Address(levels[0], levels[1], levels[2], levels[3], extra);
+    }
+
+    private static Address parseNamed(Map<?, ?> parts) {
+        String[] levels = {"", "", "", ""};
+        for (Map.Entry<?, ?> e : parts.entrySet()) {
+            int i = e.getKey() instanceof String k ? PARTS.indexOf(k) : -1;
+            if (i < 0) {
+                throw new FlowException(ErrorCode.BAD_ROUTE, "an address object has no part "
+                        + (e.getKey() instanceof String k ? "'" + k + "'" : describe(e.getKey()))
+                        + " (its parts: estate, yard, share, channel)");
+            }
+            levels[i] = level(PARTS.get(i), e.getValue());
+        }
+        return new Address(levels[0], levels[1], levels[2], levels[3], List.of());
+    }
+
+    private static String level(String name, Object v) {
+        if (v == null) {
+            return "";
+        }
+        if (v instanceof String s) {
+            return s;
+        }
+        throw new FlowException(ErrorCode.BAD_ROUTE, "address " + name + " must be a string or null, not " + describe(v));
     }
 
     static String describe(Object v) {

@@ -11,7 +11,13 @@ import java.util.Objects;
  * {@code id}, {@code re}, {@code seq}, {@code data}, {@code error}, {@code code}, {@code tag} and {@code stamp}
  * ({@code tag}, and a subscription's tag pattern {@code tags}, must be strings of at most {@value #MAX_TAG}
  * characters when present; {@code stamp} may be any value). Fields this class does not know
- * (and keys inside {@code route} other than {@code src} and {@code dst}) are kept and written back unchanged.
+ * (and keys inside {@code route} other than {@code src}, {@code dst} and {@code order}) are kept and written back
+ * unchanged.
+ *
+ * <p>The body holds its route as it goes on the wire: addresses given as objects of named parts, or as arrays in the
+ * order a route's {@code "order"} key names ({@link Address.Order}), are written back as arrays in the wire order
+ * {@code [estate, yard, share, channel]}, without the {@code order} key ({@link Route#parse}); a route of arrays
+ * only is kept as it came.
  */
 public final class FlowMessage {
     /** Most characters of a {@code tag} or of a subscription's tag pattern {@code tags}. */
@@ -91,6 +97,10 @@ public final class FlowMessage {
             }
             copy.put(e.getKey(), e.getValue());
         }
+        Map<String, Object> wire = Route.wireForm((Map<?, ?>) body.get("route"), route);
+        if (wire != null) {
+            copy.put("route", wire);
+        }
         return new FlowMessage(Collections.unmodifiableMap(copy), route, kind, id, re, seq);
     }
 
@@ -140,7 +150,10 @@ public final class FlowMessage {
         return b.build();
     }
 
-    /** The body as it was parsed, with any changes made through the {@code with} methods. Unmodifiable. */
+    /**
+     * The body as it was parsed (its route in the wire form), with any changes made through the {@code with}
+     * methods. Unmodifiable.
+     */
     public Map<String, Object> body() {
         return body;
     }

@@ -413,7 +413,8 @@ public final class FlowRouter {
                 if (!src.estate().isEmpty() && !src.estate().equals(from)) {
                     count(Stat.BAD_ROUTE);
                     return error(now, m, origin, from, arrival, ErrorCode.BAD_ROUTE,
-                            "src estate '" + src.estate() + "' is not the sending estate '" + from + "'");
+                            "src estate '" + src.estate() + "' is not the sending estate '" + from + "'"
+                                    + " (" + Address.FORMS + ")");
                 }
                 src = src.resolve(from, null);
                 if (arrival != null && !src.channel().equals(arrival)) {
@@ -429,7 +430,8 @@ public final class FlowRouter {
                 if (!src.isLocalEstate(local)) {
                     count(Stat.BAD_ROUTE);
                     return error(now, m, origin, from, arrival, ErrorCode.BAD_ROUTE,
-                            "src estate '" + src.estate() + "' is not this estate '" + local + "'");
+                            "src estate '" + src.estate() + "' is not this estate '" + local + "'"
+                                    + " (" + Address.FORMS + ")");
                 }
                 if (!src.yard().isEmpty() && !src.yard().equals(from)) {
                     count(Stat.BAD_ROUTE);
@@ -531,6 +533,10 @@ public final class FlowRouter {
                 return error(now, m, origin, from, arrival, ErrorCode.UNKNOWN_DESTINATION, "no estate '"
                         + dst.estate() + "'" + (dst.channel().isEmpty() ? "" : " on channel '" + dst.channel() + "'"));
             }
+            if (!m.src().channel().equals(dst.channel())) {
+                // it leaves on the road of its dst channel: its src names that road, where answers come back
+                m = m.withSrc(m.src().withChannel(dst.channel()));
+            }
             count(Stat.TO_ROAD);
             return handedOn(new ToRoad(dst.estate(), m.toBody(), dst.channel()), m, dst, origin, table);
         }
@@ -622,14 +628,7 @@ public final class FlowRouter {
             count(Stat.ERRORS_SUPPRESSED);
             return List.of(new Drop("err not answered (bad_route): " + text));
         }
-        Address src = Address.EMPTY;
-        if (body != null && body.get("route") instanceof Map<?, ?> r && r.get("src") != null) {
-            try {
-                src = Address.parse(r.get("src"));
-            } catch (FlowException e) {
-                // answer the sender itself
-            }
-        }
+        Address src = body == null ? Address.EMPTY : Route.sourceOf(body.get("route"));
         String re = body != null && body.get("id") instanceof String s ? s : null;
         FlowMessage err = FlowMessage.errorTo(replyTo(origin, from, arrival, src), address(), re, ErrorCode.BAD_ROUTE,
                 text);

@@ -319,6 +319,32 @@ class CodecProperties {
     }
 
     @Test
+    void theDestinationPeekedFromARaetHeadIsTheOneParsed() {
+        qt(400).forAll(fittingHeads(), bytes(0, 200)).checkAssert(unchecked2((head, coat) -> {
+            byte[] packet = RoadCodec.encode(head, coat, SIGNER, 0xffff);
+            byte[] buf = new byte[packet.length + 6];
+            System.arraycopy(packet, 0, buf, 3, packet.length);
+            long peeked = RoadCodec.peekDestination(buf, 3, packet.length);
+            assertThat(peeked).isEqualTo(head.hk() == HeadKind.RAET ? head.de() : -1);
+        }));
+    }
+
+    /** A driver routes by the peek before anyone parses: for whatever parses, the peek agrees or says -1. */
+    @Test
+    void aPeekNeverNamesAnotherDestinationThanTheParse() {
+        qt(3000).forAll(integers().between(0, 1000), seeds()).checkAssert((which, randomSeed) -> {
+            byte[] b = mutate(SEEDS.get(which % SEEDS.size()), randomSeed);
+            long peeked = RoadCodec.peekDestination(b, 0, b.length);
+            try {
+                RoadHead h = RoadCodec.parse(b, 0, b.length).head();
+                assertThat(peeked).isEqualTo(h.hk() == HeadKind.RAET ? h.de() : -1);
+            } catch (PacketException e) {
+                assertThat(peeked).isBetween(-1L, 0xffffffffL);
+            }
+        });
+    }
+
+    @Test
     void mutatedPacketsOnlyFailWithPacketException() {
         qt(3000).forAll(integers().between(0, 1000), seeds())
                 .checkAssert(CodecProperties::mutatedPacketsOnlyFailWithPacketException);

@@ -66,6 +66,98 @@ class AddressAndMessageTest {
         assertThatThrownBy(() -> Address.parse(list("alpha", 3L))).hasMessageContaining("yard must be a string");
     }
 
+    static Map<String, Object> parts(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    @Test
+    void addressObjectsNameTheirParts() {
+        Address a = Address.parse(parts("channel", "0", "estate", "alpha-estate", "yard", "yard-manor",
+                "share", "presence"));
+        assertThat(a).isEqualTo(Address.of("alpha-estate", "yard-manor", "presence", "0"));
+        assertThat(a.toList()).containsExactly("alpha-estate", "yard-manor", "presence", "0");
+        // any subset; a part not given, or null, is empty
+        assertThat(Address.parse(parts("share", "jobs"))).isEqualTo(Address.of("", "", "jobs"));
+        assertThat(Address.parse(parts("yard", "svc", "estate", null))).isEqualTo(Address.of("", "svc"));
+        assertThat(Address.parse(parts())).isEqualTo(Address.EMPTY);
+        // the same in any order a route names; names win over positions
+        assertThat(Address.parse(parts("share", "s", "estate", "e"), Address.Order.DESIGN)).isEqualTo(Address.of("e", "", "s"));
+    }
+
+    @Test
+    void addressObjectsTakeOnlyTheirPartsAsStrings() {
+        assertThatThrownBy(() -> Address.parse(parts("share", "s", "host", "h"))).isInstanceOf(FlowException.class)
+                .hasMessageContaining("an address object has no part 'host' (its parts: estate, yard, share, channel)")
+                .extracting(e -> ((FlowException) e).code()).isEqualTo(ErrorCode.BAD_ROUTE);
+        assertThatThrownBy(() -> Address.parse(parts("Share", "s"))).hasMessageContaining("no part 'Share'");
+        assertThatThrownBy(() -> Address.parse(Map.of(1L, "s"))).hasMessageContaining("no part Long");
+        assertThatThrownBy(() -> Address.parse(parts("yard", 3L))).hasMessageContaining("address yard must be a string");
+        assertThatThrownBy(() -> Address.parse(parts("estate", list("a")))).hasMessageContaining("estate must be a string");
+    }
+
+    @Test
+    void arraysAreInTheWireOrderUnlessTheRouteNamesTheDesignsOrder() {
+        List<Object> example = list("5", "beta-estate", "yard-remote", "event");
+        // the wire order reads it position by position, whatever the names look like: nothing is guessed
+        assertThat(Address.parse(example)).isEqualTo(Address.of("5", "beta-estate", "yard-remote", "event"));
+        assertThat(Address.parse(example, Address.Order.WIRE)).isEqualTo(Address.parse(example));
+        // the design's example order is [channel, estate, yard, share]
+        assertThat(Address.parse(example, Address.Order.DESIGN))
+                .isEqualTo(Address.builder().share("event").yard("yard-remote").estate("beta-estate").channel("5").build());
+        assertThat(Address.Order.DESIGN.parts()).containsExactly("channel", "estate", "yard", "share");
+        assertThat(Address.Order.WIRE.parts()).containsExactly("estate", "yard", "share", "channel");
+        assertThat(Address.parse(list("0", "alpha"), Address.Order.DESIGN)).isEqualTo(Address.of("alpha", "", "", "0"));
+        assertThat(Address.parse(list(null, "alpha", null, "s"), Address.Order.DESIGN)).isEqualTo(Address.of("alpha", "", "s"));
+        // extra levels exist only in the wire order
+        assertThatThrownBy(() -> Address.parse(list("0", "e", "y", "s", "x"), Address.Order.DESIGN))
+                .hasMessageContaining("an address in the design order [channel, estate, yard, share] has at most 4 levels");
+        assertThatThrownBy(() -> Address.parse(list("0", 1L), Address.Order.DESIGN))
+                .hasMessageContaining("address estate must be a string");
+        assertThat(Address.Order.of(null)).isEqualTo(Address.Order.WIRE);
+        assertThat(Address.Order.of("wire")).isEqualTo(Address.Order.WIRE);
+        assertThat(Address.Order.of("design")).isEqualTo(Address.Order.DESIGN);
+        assertThatThrownBy(() -> Address.Order.of("Design")).hasMessageContaining("route.order must be \"wire\"")
+                .hasMessageContaining("not 'Design'");
+        assertThatThrownBy(() -> Address.Order.of(1L)).hasMessageContaining("not Long");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aRouteInAnotherFormIsWrittenBackInTheWireForm() {
+        Map<String, Object> b = withOrder(body(parts("yard", "w", "share", "results"),
+                list("5", "beta-estate", "yard-remote", "event"), "data", "d"), "design");
+        ((Map<String, Object>) b.get("route")).put("via", "here");
+        FlowMessage m = FlowMessage.parse(b);
+        assertThat(m.src()).isEqualTo(Address.of("", "w", "results"));
+        assertThat(m.dst()).isEqualTo(Address.of("beta-estate", "yard-remote", "event", "5"));
+        assertThat(m.body().get("route")).isEqualTo(Map.of("src", list("", "w", "results", ""),
+                "dst", list("beta-estate", "yard-remote", "event", "5"), "via", "here"));
+        assertThat(FlowMessage.parse(m.toBody())).isEqualTo(m);
+        // a named dst without src gets no src; an explicit "order": "wire" is dropped too
+        Map<String, Object> named = body(null, parts("estate", "beta"));
+        FlowMessage n = FlowMessage.parse(named);
+        assertThat(n.body().get("route")).isEqualTo(Map.of("dst", list("beta", "", "", "")));
+        Map<String, Object> wire = withOrder(body(list("", "w"), list("beta")), "wire");
+        assertThat(FlowMessage.parse(wire).body().get("route")).isEqualTo(Map.of("src", list("", "w", "", ""),
+                "dst", list("beta", "", "", "")));
+        // a route of arrays only is kept as it came (short arrays stay short)
+        Map<String, Object> plain = body(list("", "w"), list("beta"));
+        assertThat(FlowMessage.parse(plain).body().get("route")).isEqualTo(plain.get("route"));
+        assertBad(withOrder(body(list(), list()), "reverse"), "route.order must be");
+        assertBad(withOrder(body(list("0", "e", "y", "s", "x"), list()), "design"), "route.src: an address in the design");
+        assertBad(withOrder(body(list(), parts("host", "h")), "design"), "route.dst: an address object has no part 'host'");
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> withOrder(Map<String, Object> body, Object order) {
+        ((Map<String, Object>) body.get("route")).put("order", order);
+        return body;
+    }
+
     @Test
     void resolveFillsOnlyEmptyLevels() {
         Address rel = Address.of("", "", "results", "c1");

@@ -43,12 +43,15 @@ class FlowRouterTest {
 
     @Test
     void firstRouterFillsRelativeSrcFromTheLane() {
-        var a = only(router.fromLane("w1", body(list("", "", "results", "c"), list("beta", "svc", "jobs"), "data", 1L)));
+        var a = only(router.fromLane("w1", body(list("", "", "results", "c"), list("beta", "svc", "jobs", "c"), "data", 1L)));
         assertThat(a).isInstanceOf(ToRoad.class);
         assertThat(((ToRoad) a).estate()).isEqualTo("beta");
         FlowMessage m = msgOf(a);
         assertThat(m.src()).isEqualTo(Address.of("alpha", "w1", "results", "c"));
-        assertThat(m.dst()).isEqualTo(Address.of("beta", "svc", "jobs"));
+        assertThat(m.dst()).isEqualTo(Address.of("beta", "svc", "jobs", "c"));
+        // it leaves on the road of its dst channel, which its src then names: answers come back on that road
+        FlowMessage other = msgOf(only(router.fromLane("w1", body(list("", "", "results", "c"), list("beta", "svc")))));
+        assertThat(other.src()).isEqualTo(Address.of("alpha", "w1", "results"));
         // a missing src entirely
         FlowMessage m2 = msgOf(only(router.fromLane("w1", body(null, list("", "w2")))));
         assertThat(m2.src()).isEqualTo(Address.of("alpha", "w1"));
@@ -83,7 +86,7 @@ class FlowRouterTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> route = (Map<String, Object>) out.get("route");
         assertThat(route.get("dst")).isEqualTo(list("beta", "svc", "jobs", "c", "x", 9L));
-        assertThat(route.get("src")).isEqualTo(list("alpha", "w1", "", ""));
+        assertThat(route.get("src")).isEqualTo(list("alpha", "w1", "", "c"));
         assertThat(out).containsEntry("extra", "e");
         var b = only(router.fromLane("w1", body(list(), list("beta"))));
         assertThat(((ToRoad) b).estate()).isEqualTo("beta");

@@ -27,6 +27,9 @@ final class InMemoryNet {
     final Map<String, Host> hosts = new LinkedHashMap<>();
     final ArrayDeque<Runnable> work = new ArrayDeque<>();
     final List<String> drops = new ArrayList<>();
+    /** Every body that went on the road, and to a yard on the lane, as it arrived there. */
+    final List<Map<String, Object>> onRoad = new ArrayList<>();
+    final List<Map<String, Object>> onLane = new ArrayList<>();
     Predicate<Map<String, Object>> roadLoss = b -> false;
     int roadPackets;
     int lost;
@@ -43,7 +46,12 @@ final class InMemoryNet {
 
     /** A yard sends a message on the lane to its router. */
     void send(String estate, String yard, FlowMessage m) {
-        Map<String, Object> body = roundTrip(BodyKind.JSON, m.toBody());
+        send(estate, yard, m.toBody());
+    }
+
+    /** A yard sends a body, as it wrote it, on the lane to its router. */
+    void send(String estate, String yard, Map<String, Object> message) {
+        Map<String, Object> body = roundTrip(BodyKind.JSON, message);
         work.add(() -> dispatch(estate, hosts.get(estate).router().fromLane(yard, body)));
     }
 
@@ -58,11 +66,13 @@ final class InMemoryNet {
                         continue;
                     }
                     Map<String, Object> body = roundTrip(BodyKind.MSGPACK, r.body());
+                    onRoad.add(body);
                     Host to = hosts.get(r.estate());
                     work.add(() -> dispatch(r.estate(), to.router().fromRoad(estate, h.role(), body)));
                 }
                 case ToLane l -> {
                     Map<String, Object> body = roundTrip(BodyKind.JSON, l.body());
+                    onLane.add(body);
                     Consumer<FlowMessage> y = h.yards().get(l.yard());
                     work.add(() -> y.accept(FlowMessage.parse(body)));
                 }

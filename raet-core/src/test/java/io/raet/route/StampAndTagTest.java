@@ -136,29 +136,34 @@ class StampAndTagTest {
     }
 
     /**
-     * The design's example message: the documented routed request ({@code [estate, yard, share, channel]}
-     * addresses, kind, id, data) with the {@code tag} and {@code stamp} the design puts on it. It is routed by both
-     * routers, never answered {@code bad_route}, and reaches its share with its tag and its stamp.
+     * The design's example message ({@link DesignAddressTest#EXAMPLE}: addresses {@code [channel, estate, yard,
+     * share]}, {@code tag}, {@code stamp}, {@code data}) with {@code "order": "design"} in its route, from the yard
+     * {@code yard-manor} behind alpha's router to the share {@code event} of {@code yard-remote} behind beta's. Both
+     * routers route it, neither answers {@code bad_route}, and it arrives with its tag, its stamp and its data;
+     * without a stamp, the first router stamps it.
      */
     @Test
-    void theDesignsExampleMessageIsRouted() throws Exception {
-        String example = """
-                {"route": {"src": ["alpha", "worker1", "results", ""], "dst": ["beta", "", "jobs.high", ""]},
-                 "kind": "req", "id": "a1b2", "tag": "jobs.high", "stamp": "2026-12-04T17:03:12.123456Z",
-                 "data": {"job": 7}}""";
-        @SuppressWarnings("unchecked")
-        Map<String, Object> body = new ObjectMapper().readValue(example, Map.class);
-        ToRoad r = (ToRoad) only(alpha.fromLane("worker1", body, NOW.plusSeconds(60)));
-        assertThat(r.estate()).isEqualTo("beta");
-        RouteAction.ToShare s = (RouteAction.ToShare) only(beta.fromRoad("alpha", "router", r.body(), NOW));
-        FlowMessage m = s.message();
-        assertThat(m.kind()).isEqualTo(Kind.REQ);
-        assertThat(m.tag()).isEqualTo("jobs.high");
-        assertThat(m.stamp()).isEqualTo("2026-12-04T17:03:12.123456Z");
-        assertThat(m.src()).isEqualTo(Address.builder().share("results").yard("worker1").estate("alpha").build());
-        assertThat(alpha.stat(Stat.BAD_ROUTE) + beta.stat(Stat.BAD_ROUTE)).isZero();
-        assertThat(beta.settle(List.of(s))).isEmpty();
-        assertThat(((QueueShare) beta.shares().get("jobs.high").orElseThrow()).poll()).contains(m);
+    void theDesignsExampleMessageIsRouted() {
+        FlowRouter a = new FlowRouter(Topology.of("alpha-estate", Set.of("beta-estate"), Set.of("yard-manor")),
+                Policy.allowAll());
+        FlowRouter b = new FlowRouter(Topology.of("beta-estate", Set.of("alpha-estate"), Set.of("yard-remote")),
+                Policy.allowAll());
+        ToRoad r = (ToRoad) only(a.fromLane("yard-manor", DesignAddressTest.exampleInItsOrder(), NOW));
+        assertThat(r.estate()).isEqualTo("beta-estate");
+        ToLane l = (ToLane) only(b.fromRoad("alpha-estate", "router", r.body(), NOW.plusSeconds(60)));
+        assertThat(l.yard()).isEqualTo("yard-remote");
+        FlowMessage m = msgOf(l);
+        assertThat(m.src()).isEqualTo(DesignAddressTest.MANOR_ON_ROAD);
+        assertThat(m.dst()).isEqualTo(DesignAddressTest.EVENT);
+        assertThat(m.tag()).isEqualTo("x");
+        assertThat(m.stamp()).isEqualTo("2026-11-25T05:20:00.123456");
+        assertThat(m.data()).isEqualTo(DesignAddressTest.example().get("data"));
+        assertThat(a.stat(Stat.STAMPED) + b.stat(Stat.STAMPED)).isZero();
+        assertThat(a.stat(Stat.BAD_ROUTE) + b.stat(Stat.BAD_ROUTE)).isZero();
+        Map<String, Object> unstamped = DesignAddressTest.exampleInItsOrder();
+        unstamped.remove("stamp");
+        assertThat(msgOf(only(a.fromLane("yard-manor", unstamped, NOW))).stamp())
+                .isEqualTo("2026-12-04T17:03:12.123456Z");
     }
 
     @Test

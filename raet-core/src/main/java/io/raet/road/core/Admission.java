@@ -8,7 +8,8 @@ import java.net.InetSocketAddress;
 /**
  * What the endpoint decides and holds for every remote together, as peers and their join and allow transactions use
  * it: the remote table (by uid, name and address), who may join under which identity, the joins under way and held
- * for an operator, and the bounds on incoming messages shared by all remotes.
+ * for an operator, and the bounds on incoming messages shared by all remotes. Each shard has its own, which
+ * counts what it does on that shard; the decisions are the endpoint's, shared by every shard.
  */
 interface Admission {
     /** The remote of that name on the road, or null. */
@@ -63,15 +64,15 @@ interface Admission {
     /** Whether new incoming messages are admitted (not while the application's inbox is full). */
     boolean acceptingMessages();
 
-    /** Admits a new incoming message of {@code peer} for reassembly; false (counted) when refused. */
-    boolean admitIncomplete(Peer peer);
+    /** Admits a new incoming message for reassembly; false (counted) when refused. */
+    boolean admitIncomplete(Messengent message);
 
-    /** Holds {@code bytes} more for a message of {@code peer} being reassembled; false (counted) when refused. */
-    boolean holdIncomplete(Peer peer, long bytes);
+    /** Holds {@code bytes} more for a message being reassembled; false (counted) when refused. */
+    boolean holdIncomplete(Messengent message, long bytes);
 
     /** Gives back bytes held for a segment that was not kept after all. */
-    void releaseBytes(Peer peer, long bytes);
+    void releaseBytes(Messengent message, long bytes);
 
-    /** An incoming message of {@code peer} that held {@code bytes} ended. */
-    void releaseIncomplete(Peer peer, long bytes);
+    /** An incoming message that was admitted ended: what it holds is given back. */
+    void releaseIncomplete(Messengent message);
 }

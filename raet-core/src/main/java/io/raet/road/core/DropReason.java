@@ -10,6 +10,11 @@ public enum DropReason {
     // Before parsing and parsing (one per codec reason).
     /** Larger than any datagram the road accepts. */
     OVERSIZED("oversized"),
+    /**
+     * Read while its owner thread had {@link RoadShard#BACKLOG_BYTES} of datagrams waiting already (a driver with
+     * several owner threads): dropped unread, as a full socket buffer would.
+     */
+    BACKLOG("backlog"),
     PARSE_MALFORMED_HEAD("parse_malformed_head"),
     PARSE_UNKNOWN_FIELD("parse_unknown_field"),
     PARSE_BAD_LENGTH("parse_bad_length"),

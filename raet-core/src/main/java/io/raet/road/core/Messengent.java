@@ -84,7 +84,7 @@ final class Messengent extends Transaction {
                 m.sendEmpty(PacketKind.NACK);
                 return;
             }
-            if (!peer.admission.admitIncomplete(peer)) {
+            if (!peer.admission.admitIncomplete(m)) {
                 // No answer: the sender's retries get the message in once there is room.
                 return;
             }
@@ -153,7 +153,7 @@ final class Messengent extends Transaction {
         }
         if (!reassembly.has(h.sn())) {
             long bytes = (long) packet.coatLength() + RoadLimits.SEGMENT_OVERHEAD;
-            if (!peer.admission.holdIncomplete(peer, bytes)) {
+            if (!peer.admission.holdIncomplete(this, bytes)) {
                 if (reassembly.received() == 0) {
                     remove(); // a new message: unanswered, like one beyond the count
                 } else {
@@ -164,7 +164,7 @@ final class Messengent extends Transaction {
             try {
                 reassembly.add(packet);
             } catch (PacketException e) {
-                peer.admission.releaseBytes(peer, bytes);
+                peer.admission.releaseBytes(this, bytes);
                 ctx.drop(DropReason.BAD_SEGMENT);
                 return;
             }
@@ -220,7 +220,7 @@ final class Messengent extends Transaction {
         peer.retireKeys();
         if (admitted) {
             admitted = false;
-            peer.admission.releaseIncomplete(peer, held);
+            peer.admission.releaseIncomplete(this);
             held = 0;
             reassembly = null;
         }

@@ -579,11 +579,11 @@ final class Peer {
 
     /**
      * Housekeeping: the tids of delivered messages expire, and the session is renewed once due. A due renewal takes
-     * its turn with the engine's other handshakes ({@code guard}); new messages then wait while the ones under way
-     * finish (at most {@link #RENEWAL_DRAIN_MAX}), and the allow starts. A renewal the remote asked for stops
-     * holding our messages after {@link #RENEWAL_HOLD_MAX}.
+     * its turn with the engine's other handshakes ({@code mayStartHandshake}: the endpoint's pacing, shared by every
+     * shard); new messages then wait while the ones under way finish (at most {@link #RENEWAL_DRAIN_MAX}), and the
+     * allow starts. A renewal the remote asked for stops holding our messages after {@link #RENEWAL_HOLD_MAX}.
      */
-    void housekeep(long now, JoinGuard guard) {
+    void housekeep(long now, java.util.function.LongPredicate mayStartHandshake) {
         if (!deliveredTids.isEmpty()) {
             deliveredTids.expire(now);
         }
@@ -604,7 +604,7 @@ final class Peer {
                 || !remote.isJoined() || now < nextRenewalTry || !renewal.due(sessionOpenedAt, sessionBytes, now)) {
             return;
         }
-        if (!guard.mayStartHandshake(now)) {
+        if (!mayStartHandshake.test(now)) {
             ctx.count(RoadCounter.HANDSHAKE_PACED);
             return;
         }

@@ -31,6 +31,11 @@ public enum RoadCounter {
      * as the reference does; the message stays delivered.
      */
     LATE_NACK("late_nack"),
+    /**
+     * A datagram handed from the owner thread that parsed it to the one of its remote (a vacuous join for a name
+     * another owner's remote holds, a join from an address another owner handles).
+     */
+    PACKETS_HANDED_ON("packets_handed_on"),
 
     // Bounds (RoadLimits, HandshakeLimits).
     /** An answer not sent: the remote's answer credit was spent. */

@@ -1,13 +1,8 @@
 package io.raet.road.core;
 
-import io.raet.codec.Body;
-import io.raet.codec.PacketException;
-import io.raet.codec.RoadCodec;
-import io.raet.codec.RoadHead;
 import io.raet.crypto.Entropy;
 import io.raet.crypto.PublicKey;
 import io.raet.crypto.VerifyKey;
-import io.raet.road.DeliveryFailure;
 import io.raet.road.MessageOptions;
 import io.raet.road.OutgoingLimitException;
 import io.raet.road.RemoteInfo;
@@ -15,31 +10,37 @@ import io.raet.road.RoadConfig;
 import io.raet.road.RoadEvent;
 import io.raet.road.RoadLimits;
 import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+import java.util.function.IntFunction;
 
 /**
  * The sans-IO road: every protocol decision of a RAET road stack, with no socket, thread, clock or randomness of its
  * own inside. The driver feeds it datagrams and the time, and carries out what it asks: datagrams to send, events
  * for the application, the time it next wants to run.
  *
- * <p>Call order, on one owner thread (the engine is not thread-safe):
+ * <p>The engine is made of {@link #shards() shards} ({@link RoadShard}): each owns the remotes whose uid falls to it,
+ * and a driver may run each on its own owner thread ({@link #drive}): {@link #route} says which shard a datagram is
+ * for, {@link #shardFor(String)} and {@link #shardFor(InetSocketAddress)} which one a command is for, and the driver
+ * feeds each shard on its thread in the call order {@link RoadShard} describes. What every remote shares is the
+ * {@link RoadEndpoint}'s.
+ *
+ * <p>Without a driver, one thread drives every shard through this class (the engine is then not thread-safe), in
+ * this order:
  * <ol>
  *   <li>Feed input: {@link #receive} each datagram, {@link #tick} when {@link #nextWakeup()} is due, and the
  *       application's commands ({@link #join}, {@link #allow}, {@link #alive}, {@link #send}, …).
  *   <li>Drain output: {@link #pollOutgoing()} until null (send each datagram) and {@link #pollEvent()} until null.
  *   <li>Sleep until {@link #nextWakeup()} or the next datagram or command, whichever comes first.
  * </ol>
+ * Each call runs what it causes on every shard before it returns, so several shards driven this way behave as one.
  * Time is a monotonic nanosecond count chosen by the caller.
- *
- * <p>Inside, a {@link RoadEndpoint} takes every datagram first and routes it to the {@link Peer} of its remote;
- * a peer runs the transactions with its remote. This class holds what they share: the output queues, the timers,
- * the counters and the settings ({@link TxContext}).
  */
 public final class RoadEngine {
     /**
@@ -47,27 +48,31 @@ public final class RoadEngine {
      * dropped before parsing (a larger {@link RoadConfig#maxPacketSize()} raises the limit to match).
      */
     public static final int MAX_RECEIVE_SIZE = 2048;
-    /** How often heartbeats and expiries are looked at. */
-    private static final long HOUSEKEEPING_NANOS = Transaction.nanos(0.25);
+    /** Posted work run per shard and turn when one thread drives every shard. */
+    private static final int POSTED_PER_TURN = 64;
+
+    /** Who runs the shards' posted work. */
+    private enum Mode {
+        /** One thread drives every shard through this class: posted work runs before each call returns. */
+        ONE_THREAD,
+        /** A driver runs each shard on its own thread; {@link #wakeup} tells it of posted work. */
+        DRIVEN,
+        /** A simulation runs the shards' work in an order of its choosing, on one thread. */
+        INTERLEAVED
+    }
 
     private final LocalEstate local;
     private final RoadConfig config;
     private final RoadStore store;
     /** Where nonces and short-term keys come from (the system's generator unless a simulation passes its own). */
     private final Entropy entropy;
-    private final RoadStats stats = new RoadStats();
-    /** What transactions and peers see of the engine. */
-    private final TxContext ctx = new Context();
     private final RoadEndpoint endpoint;
-
-    private final ArrayDeque<Outgoing> outbox = new ArrayDeque<>();
-    private final ArrayDeque<RoadEvent> events = new ArrayDeque<>();
-
-    private record Timer(long at, Timed tx, int generation) {}
-
-    private final PriorityQueue<Timer> timers = new PriorityQueue<>((a, b) -> Long.compare(a.at, b.at));
-    private long nextHousekeeping = Long.MIN_VALUE;
-    private long messageIds;
+    private final RoadShard[] shards;
+    private final AtomicLong messageIds = new AtomicLong();
+    private volatile Mode mode = Mode.ONE_THREAD;
+    private volatile IntConsumer wakeup = i -> {};
+    /** In a simulation that interleaves shards: which shard with work runs next. */
+    private java.util.random.RandomGenerator order;
 
     public RoadEngine(LocalEstate local, RoadConfig config, RoadStore store) {
         this(local, config, store, Entropy.system());
@@ -78,11 +83,27 @@ public final class RoadEngine {
      * seeded source to replay a run exactly; real traffic needs {@link Entropy#system()}.
      */
     public RoadEngine(LocalEstate local, RoadConfig config, RoadStore store, Entropy entropy) {
+        this(local, config, store, entropy, 1);
+    }
+
+    /**
+     * An engine of {@code shards} shards (at least 1). The keep ({@code store}) is only used under the endpoint's
+     * lock, one shard at a time; {@code entropy} must be thread-safe when a driver runs several shards at once
+     * ({@link Entropy#system()} is).
+     */
+    public RoadEngine(LocalEstate local, RoadConfig config, RoadStore store, Entropy entropy, int shards) {
+        if (shards < 1) {
+            throw new IllegalArgumentException("an engine needs at least one shard, not " + shards);
+        }
         this.local = local;
         this.config = config;
         this.store = store;
         this.entropy = entropy;
-        this.endpoint = new RoadEndpoint(ctx);
+        this.endpoint = new RoadEndpoint(this, config, shards);
+        this.shards = new RoadShard[shards];
+        for (int i = 0; i < shards; i++) {
+            this.shards[i] = new RoadShard(this, endpoint, i);
+        }
     }
 
     public LocalEstate local() {
@@ -93,103 +114,239 @@ public final class RoadEngine {
         return config;
     }
 
+    RoadStore store() {
+        return store;
+    }
+
+    Entropy entropy() {
+        return entropy;
+    }
+
+    long nextMessageId() {
+        return messageIds.incrementAndGet();
+    }
+
+    /**
+     * The counters of every shard: with one shard its own (live) counters, with several a sum taken now (one thread
+     * driving every shard; a driver sums what each shard's thread reads of {@link RoadShard#stats()}).
+     */
     public RoadStats stats() {
-        return stats;
+        if (shards.length == 1) {
+            return shards[0].stats();
+        }
+        RoadStats sum = new RoadStats();
+        for (RoadShard s : shards) {
+            sum.add(s.stats());
+        }
+        return sum;
+    }
+
+    // ------------------------------------------------------------------ shards and their drivers
+
+    public int shards() {
+        return shards.length;
+    }
+
+    public RoadShard shard(int index) {
+        return shards[index];
+    }
+
+    /**
+     * From now on a driver runs each shard on its own thread: {@code wakeup} is called (on any thread) with a
+     * shard's index when work is {@link RoadShard#post posted} to it. The methods of this class that drive every
+     * shard are then not to be used, except the thread-safe ones ({@link #route}, {@link #shardFor(String)},
+     * {@link #shardFor(InetSocketAddress)}).
+     */
+    public void drive(IntConsumer wakeup) {
+        this.wakeup = wakeup;
+        this.mode = Mode.DRIVEN;
+    }
+
+    /**
+     * A simulation interleaves the shards' work on its one thread: a datagram is posted to its shard, and work posted
+     * to any shard (datagrams, what one shard hands another) runs one piece at a time, the next shard drawn from
+     * {@code order} among those with work, until none is left; work for another shard waits its turn instead of
+     * running at once. Each call of this class still returns with every shard quiet.
+     */
+    void interleave(java.util.random.RandomGenerator order) {
+        this.order = order;
+        this.mode = Mode.INTERLEAVED;
+    }
+
+    /** Whether one thread runs every shard, each call's work done before it returns. */
+    boolean oneThread() {
+        return mode == Mode.ONE_THREAD;
+    }
+
+    void wake(int shard) {
+        wakeup.accept(shard);
+    }
+
+    /**
+     * The shard a datagram is for (thread-safe): read from its head ({@code de}, our uid for the remote) without
+     * parsing the rest. A datagram without one (a vacuous join) goes to the shard handling its address, else to the
+     * least loaded. With one shard, 0.
+     */
+    public int route(byte[] buf, int off, int len, InetSocketAddress src) {
+        return endpoint.route(buf, off, len, src);
+    }
+
+    /** The shard of the remote of that name: where commands for it go (thread-safe; 0 for an unknown name). */
+    public int shardFor(String name) {
+        int s = endpoint.shardOfName(name);
+        return s < 0 ? 0 : s;
+    }
+
+    /**
+     * The shard a join with the estate at {@code ha} starts on (thread-safe): that of the remote there, else the
+     * least loaded.
+     */
+    public int shardFor(InetSocketAddress ha) {
+        int s = endpoint.shardOfAddress(ha);
+        return s < 0 ? endpoint.leastLoaded() : s;
+    }
+
+    /** Runs the shards' posted work until none is left (one thread driving every shard). */
+    void settle(long now) {
+        if (mode == Mode.DRIVEN || shards.length == 1 && !shards[0].hasPosted()) {
+            return;
+        }
+        if (mode == Mode.INTERLEAVED) {
+            List<RoadShard> busy = new ArrayList<>(shards.length);
+            while (true) {
+                busy.clear();
+                for (RoadShard s : shards) {
+                    if (s.hasPosted()) {
+                        busy.add(s);
+                    }
+                }
+                if (busy.isEmpty()) {
+                    return;
+                }
+                busy.get(order.nextInt(busy.size())).runPosted(now, 1);
+            }
+        }
+        boolean ran = true;
+        while (ran) {
+            ran = false;
+            for (RoadShard s : shards) {
+                ran |= s.runPosted(now, POSTED_PER_TURN) > 0;
+            }
+        }
+    }
+
+    /** Runs {@code command} on the shard it names, following the remote to its shard; settles. */
+    private <T> T onShard(int shard, long now, IntFunction<T> command) {
+        T result;
+        try {
+            result = command.apply(shard);
+        } catch (RoadShard.ElsewhereException e) {
+            result = command.apply(e.shard());
+        } finally {
+            settle(now);
+        }
+        return result;
+    }
+
+    /** Asks the shard of the remote of that name, following it to its shard. */
+    private <T> T ask(String name, IntFunction<T> query) {
+        try {
+            return query.apply(shardFor(name));
+        } catch (RoadShard.ElsewhereException e) {
+            return query.apply(e.shard());
+        }
     }
 
     // ------------------------------------------------------------------ input
 
     /**
-     * Processes one received datagram. Never throws for bad input: every rejection is counted in the stats, and
-     * so is a defect met while handling it ({@code drop_internal_error}); only a VM failure
-     * ({@link VirtualMachineError}) goes on to the caller.
+     * Processes one received datagram on the shard it is for. Never throws for bad input: every rejection is counted
+     * in the stats, and so is a defect met while handling it ({@code drop_internal_error}); only a VM failure
+     * ({@link VirtualMachineError}) goes on to the caller. In a simulation that interleaves shards the datagram is
+     * posted to its shard instead.
      */
     public void receive(byte[] buf, int off, int len, InetSocketAddress src, long now) {
-        endpoint.receive(buf, off, len, src, now);
-    }
-
-    /** When the next timer is due (nanoseconds, same clock as the callers'); {@link Long#MIN_VALUE} before any. */
-    public long nextWakeup() {
-        while (!timers.isEmpty()) {
-            Timer t = timers.peek();
-            if (t.generation != t.tx.timerGeneration) {
-                timers.poll();
-                continue;
-            }
-            return Math.min(t.at, nextHousekeeping);
-        }
-        return nextHousekeeping;
-    }
-
-    /** Runs every timer due at {@code now}, heartbeats and expiries. */
-    public void tick(long now) {
-        while (!timers.isEmpty()) {
-            Timer t = timers.peek();
-            if (t.generation != t.tx.timerGeneration) {
-                timers.poll();
-                continue;
-            }
-            if (t.at > now) {
-                break;
-            }
-            timers.poll();
-            fire(t.tx, now);
-        }
-        if (now >= nextHousekeeping) {
-            nextHousekeeping = now + HOUSEKEEPING_NANOS;
-            try {
-                endpoint.housekeep(now);
-            } catch (VirtualMachineError e) {
-                throw e;
-            } catch (RuntimeException | Error e) {
-                stats.count(RoadCounter.HOUSEKEEPING_ERROR);
-            }
-        }
+        deliver(buf, off, len, src, now);
+        settle(now);
     }
 
     /**
-     * Runs one due timer. A defect in it ends that transaction (its message, if any, reported undelivered) and
-     * is counted {@code timer_error}; only a VM failure goes on to the caller.
+     * Receives a datagram on its shard, or, in a simulation that interleaves shards, posts it there to run at the next
+     * {@link #settle}.
      */
-    private void fire(Timed timed, long now) {
-        try {
-            timed.fire(now);
-        } catch (VirtualMachineError e) {
-            throw e;
-        } catch (RuntimeException | Error e) {
-            stats.count(RoadCounter.TIMER_ERROR);
-            if (!(timed instanceof Transaction tx)) {
-                return;
+    void deliver(byte[] buf, int off, int len, InetSocketAddress src, long now) {
+        RoadShard s = shards[route(buf, off, len, src)];
+        if (mode == Mode.INTERLEAVED) {
+            byte[] copy = Arrays.copyOfRange(buf, off, off + len);
+            s.post(t -> s.receive(copy, 0, copy.length, src, t));
+        } else {
+            s.receive(buf, off, len, src, now);
+        }
+    }
+
+    /** When the next timer of any shard is due (nanoseconds, same clock as the callers'); {@link Long#MIN_VALUE} before any. */
+    public long nextWakeup() {
+        long w = Long.MAX_VALUE;
+        for (RoadShard s : shards) {
+            w = Math.min(w, s.nextWakeup());
+        }
+        return w;
+    }
+
+    /** Runs every timer due at {@code now}, heartbeats and expiries, shard by shard. */
+    public void tick(long now) {
+        if (mode == Mode.INTERLEAVED) {
+            List<RoadShard> all = new ArrayList<>(Arrays.asList(shards));
+            java.util.Collections.shuffle(all, order);
+            for (RoadShard s : all) {
+                s.tick(now);
             }
-            ctx.end(tx);
-            if (tx instanceof Messenger m) {
-                events.add(new RoadEvent.Undelivered(m.pending.id(), tx.remote.name(), DeliveryFailure.INTERNAL_ERROR,
-                        "internal error: " + e));
+        } else {
+            for (RoadShard s : shards) {
+                s.tick(now);
             }
         }
+        settle(now);
     }
 
     // ------------------------------------------------------------------ output
 
-    /** The next datagram to send, or null. */
+    /** The next datagram to send, or null: shard by shard. */
     public Outgoing pollOutgoing() {
-        return outbox.poll();
+        for (RoadShard s : shards) {
+            Outgoing o = s.pollOutgoing();
+            if (o != null) {
+                return o;
+            }
+        }
+        return null;
     }
 
-    /** The next event, or null. */
+    /** The next event, or null: shard by shard (each remote's events in order). */
     public RoadEvent pollEvent() {
-        return events.poll();
+        for (RoadShard s : shards) {
+            RoadEvent e = s.pollEvent();
+            if (e != null) {
+                return e;
+            }
+        }
+        return null;
     }
 
     public boolean hasOutgoing() {
-        return !outbox.isEmpty();
+        for (RoadShard s : shards) {
+            if (s.hasOutgoing()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ------------------------------------------------------------------ remotes
 
     /** The remotes on the road now. */
     public List<Remote> remotes() {
-        Collection<Peer> peers = endpoint.peers();
+        Collection<Peer> peers = peers();
         List<Remote> out = new ArrayList<>(peers.size());
         for (Peer p : peers) {
             out.add(p.remote);
@@ -200,7 +357,7 @@ public final class RoadEngine {
     /** The remotes on the road now, as the application may see them. */
     public List<RemoteInfo> remoteInfos() {
         List<RemoteInfo> out = new ArrayList<>();
-        for (Peer p : endpoint.peers()) {
+        for (Peer p : peers()) {
             out.add(p.info());
         }
         return out;
@@ -233,7 +390,12 @@ public final class RoadEngine {
     }
 
     Collection<Peer> peers() {
-        return endpoint.peers();
+        endpoint.lock.lock();
+        try {
+            return new ArrayList<>(endpoint.peers());
+        } finally {
+            endpoint.lock.unlock();
+        }
     }
 
     Peer peer(String name) {
@@ -249,8 +411,8 @@ public final class RoadEngine {
     }
 
     /**
-     * Restores a remote from the keep. Its session id advances so that the restart opens a new session, as the
-     * reference does.
+     * Restores a remote from the keep, before the engine runs. Its session id advances so that the restart opens a
+     * new session, as the reference does.
      */
     public Remote restoreRemote(String name, long uid, long fuid, InetSocketAddress ha, String role, boolean main,
             int kind, String fqdn, long sid, Boolean joined, VerifyKey verifyKey, PublicKey publicKey) {
@@ -263,7 +425,16 @@ public final class RoadEngine {
      * reassembled) and {@code queue_waiting_allow} (messages waiting for their remote to be allowed).
      */
     public Map<String, Long> levels() {
-        return endpoint.levels();
+        List<Map<String, Long>> perShard = new ArrayList<>(shards.length);
+        for (RoadShard s : shards) {
+            perShard.add(s.levels());
+        }
+        return levels(perShard);
+    }
+
+    /** The engine's levels from each shard's {@link RoadShard#levels()} (taken on its thread) and the shared bounds. */
+    public Map<String, Long> levels(List<Map<String, Long>> perShard) {
+        return endpoint.levels(perShard);
     }
 
     /** Names of remotes currently alive. */
@@ -278,46 +449,42 @@ public final class RoadEngine {
      * with the known remote. Returns the remote (named after the address until the join answers).
      */
     public Remote join(InetSocketAddress ha, long now) {
-        Peer p = endpoint.peerByAddress(ha);
-        if (p == null) {
-            p = endpoint.newPeer(ha);
-            endpoint.add(p);
-        }
-        p.join(now, false);
-        return p.remote;
+        return onShard(shardFor(ha), now, s -> shards[s].join(ha, now));
     }
 
     /** Starts an allow handshake with a joined remote (a join first, when not joined). */
     public void allow(String name, long now) {
-        endpoint.requirePeer(name).allow(now, false);
+        onShard(shardFor(name), now, s -> {
+            shards[s].allow(name, now);
+            return null;
+        });
     }
 
     /** Whether an allow with the remote is in progress whose session is not open yet. */
     public boolean allowing(String name) {
-        Peer p = endpoint.peer(name);
-        return p != null && p.allowing();
+        return ask(name, s -> shards[s].allowing(name));
     }
 
     /** Whether a session with the remote is open. */
     public boolean allowed(String name) {
-        Peer p = endpoint.peer(name);
-        return p != null && p.isAllowed();
+        return ask(name, s -> shards[s].allowed(name));
     }
 
     /** Sends a heartbeat to the remote (joining and allowing first as needed). */
     public void alive(String name, long now) {
-        endpoint.requirePeer(name).alive(now, false);
+        alive(name, now, null);
     }
 
     /**
-     * Sends a heartbeat to the remote (joining and allowing first as needed); {@code answer} is called on the
-     * owner thread with null when the remote answers, or with why it did not ({@code timeout}, {@code refused},
-     * {@code rejected}, or a failed join or allow).
+     * Sends a heartbeat to the remote (joining and allowing first as needed); {@code answer} is called with null
+     * when the remote answers, or with why it did not ({@code timeout}, {@code refused}, {@code rejected}, or a
+     * failed join or allow).
      */
     public void alive(String name, long now, Consumer<String> answer) {
-        Peer p = endpoint.requirePeer(name);
-        p.aliveWaiters.add(answer);
-        p.alive(now, false);
+        onShard(shardFor(name), now, s -> {
+            shards[s].alive(name, now, answer);
+            return null;
+        });
     }
 
     /**
@@ -330,33 +497,13 @@ public final class RoadEngine {
      *     being sent or waiting
      */
     public long send(String name, Map<String, ?> body, MessageOptions options, long now) {
-        Peer p = endpoint.requirePeer(name);
-        byte[] encoded;
-        try {
-            encoded = Body.encode(config.bodyKind(), body);
-        } catch (PacketException e) {
-            throw new IllegalArgumentException("message body cannot be serialized: " + e.getMessage(), e);
-        }
-        int max = config.limits().maxMessageSize();
-        if (encoded.length + 40 > max) {
-            throw new IllegalArgumentException("message of " + encoded.length + " bytes exceeds the maximum of "
-                    + (max - 40));
-        }
-        if (p.outgoing() >= config.limits().maxOutgoingPerRemote()) {
-            stats.count(RoadCounter.OUTGOING_LIMIT);
-            throw new OutgoingLimitException(name, config.limits().maxOutgoingPerRemote());
-        }
-        MessageOptions opts = options == null ? config.messageDefaults() : options;
-        long id = ++messageIds;
-        long deadline = opts.timeout().isZero() ? -1 : now + opts.timeout().toNanos();
-        p.send(new Messenger.Pending(id, config.bodyKind(), encoded, opts, deadline), now);
-        return id;
+        return onShard(shardFor(name), now, s -> shards[s].send(name, body, options, now));
     }
 
     /**
-     * Admits new incoming messages (the default) or not. While not, a packet that would start a new message is
-     * dropped unanswered (counted {@code drop_inbox_full}), so its sender retries; messages being received
-     * complete. A driver stops admitting while its application inbox is full.
+     * Admits new incoming messages (the default) or not, on every shard (thread-safe). While not, a packet that
+     * would start a new message is dropped unanswered (counted {@code drop_inbox_full}), so its sender retries;
+     * messages being received complete. A driver stops admitting while its application inbox is full.
      */
     public void acceptMessages(boolean accept) {
         endpoint.acceptMessages(accept);
@@ -366,147 +513,46 @@ public final class RoadEngine {
         return endpoint.acceptingMessages();
     }
 
-    /** Incoming messages being reassembled, all remotes together. */
+    /** Incoming messages being reassembled, all remotes together (thread-safe). */
     public int incompleteMessages() {
         return endpoint.incompleteMessages();
     }
 
-    /** Bytes held for incoming messages being reassembled (see {@link RoadLimits#SEGMENT_OVERHEAD}). */
+    /** Bytes held for incoming messages being reassembled (see {@link RoadLimits#SEGMENT_OVERHEAD}; thread-safe). */
     public long incompleteBytes() {
         return endpoint.incompleteBytes();
     }
 
     // ------------------------------------------------------------------ operators
 
-    /** Joins waiting for an operator's decision ({@link RoadEvent.JoinPending} tells of each when it arrives). */
+    /**
+     * Joins waiting for an operator's decision ({@link RoadEvent.JoinPending} tells of each when it arrives;
+     * thread-safe).
+     */
     public List<RoadEvent.JoinPending> pendingJoins(long now) {
-        return endpoint.pendingJoins().list(now);
+        endpoint.lock.lock();
+        try {
+            return endpoint.pendingJoins().list(now);
+        } finally {
+            endpoint.lock.unlock();
+        }
     }
 
     /**
      * Operator: accepts the name, role and keys of a pending join (or of a join still to come): the role is kept as
      * accepted with these keys, a join still waiting is answered at once, and a later join presenting exactly this
      * identity is accepted, even for a name bound to other keys (which it then rebinds). The acceptance of the
-     * name is held in memory for ten minutes.
+     * name is held in memory for ten minutes. A driver runs it on shard 0; the join waiting goes on on its own shard.
      */
     public void acceptJoin(RoadEvent.JoinPending p, long now) {
-        endpoint.acceptJoin(p, now);
+        endpoint.acceptJoin(shards[0], p, now);
+        settle(now);
     }
 
     /** Operator: rejects a pending join; a join still waiting is answered reject. Returns whether it was pending. */
     public boolean rejectJoin(RoadEvent.JoinPending p, long now) {
-        return endpoint.rejectJoin(p, now);
-    }
-
-    // ------------------------------------------------------------------ what transactions and peers see
-
-    /** The road's services as transactions and peers use them. */
-    private final class Context implements TxContext {
-        @Override
-        public RoadConfig config() {
-            return config;
-        }
-
-        @Override
-        public LocalEstate local() {
-            return local;
-        }
-
-        @Override
-        public RoadStore store() {
-            return store;
-        }
-
-        @Override
-        public Entropy entropy() {
-            return entropy;
-        }
-
-        @Override
-        public byte[] transmit(RoadHead head, byte[] coat, InetSocketAddress to, Peer answering) {
-            try {
-                byte[] data = RoadCodec.encode(head, coat, 0, coat.length, local.signer, config.maxPacketSize());
-                if (answering != null && !answering.load.answer(data.length)) {
-                    stats.count(RoadCounter.ANSWER_BUDGET);
-                    return null;
-                }
-                outbox.add(new Outgoing(data, to));
-                stats.count(RoadCounter.PACKETS_SENT);
-                return data;
-            } catch (PacketException e) {
-                stats.count(RoadCounter.PACK_ERROR);
-                return null;
-            }
-        }
-
-        @Override
-        public void enqueue(byte[] data, InetSocketAddress to) {
-            outbox.add(new Outgoing(data, to));
-            stats.count(RoadCounter.PACKETS_SENT);
-        }
-
-        @Override
-        public void resend(byte[] data, InetSocketAddress to, Peer answering) {
-            if (data == null) {
-                return;
-            }
-            if (answering != null && !answering.load.answer(data.length)) {
-                stats.count(RoadCounter.ANSWER_BUDGET);
-                return;
-            }
-            outbox.add(new Outgoing(data, to));
-            stats.count(RoadCounter.PACKETS_SENT);
-            stats.count(RoadCounter.PACKETS_RESENT);
-        }
-
-        @Override
-        public void emit(RoadEvent event) {
-            events.add(event);
-        }
-
-        @Override
-        public void start(Transaction tx) {
-            tx.live = true;
-            endpoint.register(tx);
-        }
-
-        @Override
-        public void end(Transaction tx) {
-            endpoint.unregister(tx);
-            tx.timerGeneration++;
-            if (tx.live) {
-                tx.live = false;
-                tx.ended();
-            }
-        }
-
-        @Override
-        public boolean isActive(Transaction tx) {
-            return endpoint.isActive(tx);
-        }
-
-        @Override
-        public void schedule(Timed t) {
-            long at = t.nextDeadline();
-            t.timerGeneration++;
-            if (at >= 0) {
-                timers.add(new Timer(at, t, t.timerGeneration));
-            }
-        }
-
-        @Override
-        public void count(RoadCounter counter) {
-            stats.count(counter);
-        }
-
-        @Override
-        public void count(JoinRefusal refusal) {
-            stats.refused(refusal);
-        }
-
-        @Override
-        public void drop(DropReason reason) {
-            stats.drop(reason);
-        }
+        boolean pending = endpoint.rejectJoin(shards[0], p, now);
+        settle(now);
+        return pending;
     }
 }

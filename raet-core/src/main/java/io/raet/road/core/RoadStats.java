@@ -6,8 +6,8 @@ import java.util.TreeMap;
 
 /**
  * Counters of a road: one slot per {@link RoadCounter}, per {@link DropReason} (reported as {@code drop_<key>}) and
- * per {@link JoinRefusal} (reported as {@code join_refused_<code>}). Counting allocates nothing. Owned by the engine
- * thread; {@link #snapshot()} turns them into one map of names.
+ * per {@link JoinRefusal} (reported as {@code join_refused_<code>}). Counting allocates nothing. Each shard has its
+ * own, owned by its thread; {@link #snapshot()} turns them into one map of names.
  */
 public final class RoadStats {
     private static final RoadCounter[] COUNTERS = RoadCounter.values();
@@ -36,16 +36,39 @@ public final class RoadStats {
         counters[c.ordinal()]++;
     }
 
+    void count(RoadCounter c, long n) {
+        counters[c.ordinal()] += n;
+    }
+
     /** Counts a dropped packet: {@code dropped} and {@code drop_<reason>}. */
     public void drop(DropReason reason) {
         counters[RoadCounter.DROPPED.ordinal()]++;
         drops[reason.ordinal()]++;
     }
 
+    /** Counts {@code n} dropped packets of one reason. */
+    void drop(DropReason reason, long n) {
+        counters[RoadCounter.DROPPED.ordinal()] += n;
+        drops[reason.ordinal()] += n;
+    }
+
     /** Counts a refused join: {@code join_refused} and {@code join_refused_<code>}. */
     public void refused(JoinRefusal code) {
         counters[RoadCounter.JOIN_REFUSED.ordinal()]++;
         refusals[code.ordinal()]++;
+    }
+
+    /** Adds every counter of {@code other} to these (a sum over shards). */
+    void add(RoadStats other) {
+        for (int i = 0; i < counters.length; i++) {
+            counters[i] += other.counters[i];
+        }
+        for (int i = 0; i < drops.length; i++) {
+            drops[i] += other.drops[i];
+        }
+        for (int i = 0; i < refusals.length; i++) {
+            refusals[i] += other.refusals[i];
+        }
     }
 
     public long get(RoadCounter c) {

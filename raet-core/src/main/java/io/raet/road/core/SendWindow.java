@@ -38,7 +38,8 @@ import java.util.LinkedHashSet;
  *       {@code srtt + 4 rttvar} within [{@value #MIN_RTO_NANOS}, {@value #MAX_RTO_NANOS}] ns, {@value
  *       #INITIAL_RTO_NANOS} ns before any measurement (the reference's redo).
  * </ul>
- * Owned by the engine thread; fed by its remote's {@link Messenger}s.
+ * Owned by its remote's shard (the shard's owner thread, the timer in its queue); fed by the remote's
+ * {@link Messenger}s. Nothing of it is shared with other remotes or shards.
  */
 final class SendWindow extends Timed {
     static final int INITIAL_WINDOW = 32;

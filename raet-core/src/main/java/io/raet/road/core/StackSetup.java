@@ -90,21 +90,27 @@ public final class StackSetup {
     }
 
     public RoadEngine engine(RoadConfig config, InetSocketAddress bound) {
+        return engine(config, bound, 1);
+    }
+
+    /** The engine, of {@code shards} shards, with the remotes of the keep. */
+    public RoadEngine engine(RoadConfig config, InetSocketAddress bound, int shards) {
         LocalEstate l = new LocalEstate(local.name, local.role, local.main, local.kind, local.signer, local.boxKeys,
                 bound, local.fqdn, local.uid, local.puid);
-        RoadEngine engine = new RoadEngine(l, config, store);
+        RoadEngine engine = new RoadEngine(l, config, store, io.raet.crypto.Entropy.system(), shards);
+        RoadStats stats = engine.shard(0).stats();
         if (keep != null) {
             RemoteLoad load = keep.loadRemotes();
             for (KeepProblem p : load.problems()) {
                 LOG.warn("keep: skipped {}: {}", p.file(), p.reason());
                 problems.add(p);
-                engine.stats().count(RoadCounter.KEEP_PROBLEM);
+                stats.count(RoadCounter.KEEP_PROBLEM);
             }
             for (RemoteEstateData d : load.remotes()) {
                 Optional<RemoteRoleData> role = load.roleOf(d);
                 if (role.isEmpty()) {
                     LOG.warn("keep: remote {} has no role file; skipped", d.name());
-                    engine.stats().count(RoadCounter.KEEP_PROBLEM);
+                    stats.count(RoadCounter.KEEP_PROBLEM);
                     continue;
                 }
                 try {
@@ -114,7 +120,7 @@ public final class StackSetup {
                     rem.acceptance(role.get().acceptance());
                 } catch (RuntimeException e) {
                     LOG.warn("keep: remote {} not restored: {}", d.name(), e.getMessage());
-                    engine.stats().count(RoadCounter.KEEP_PROBLEM);
+                    stats.count(RoadCounter.KEEP_PROBLEM);
                 }
             }
             store.saveLocal(l);

@@ -23,6 +23,11 @@ import java.util.function.Predicate;
  */
 final class SimNetwork {
     static final long MS = 1_000_000L;
+    /**
+     * Shards of the estates made on this thread (1 unless a test runs a suite sharded): with more than one, an
+     * estate's engine interleaves its shards' work in an order drawn from the seed.
+     */
+    static final ThreadLocal<Integer> SHARDS = ThreadLocal.withInitial(() -> 1);
 
     private record InFlight(long at, long seq, byte[] data, InetSocketAddress from, InetSocketAddress to) {}
 
@@ -94,8 +99,14 @@ final class SimNetwork {
     }
 
     RoadEngine estate(String name, int port, boolean main, RoadConfig config) {
+        return estate(name, port, main, config, SHARDS.get());
+    }
+
+    /** An estate of {@code shards} shards with keys drawn from the seed. */
+    RoadEngine estate(String name, int port, boolean main, RoadConfig config, int shards) {
         SeededEntropy k = new SeededEntropy(~(seed * 1_000_003L + keys++));
-        return estate(name, port, main, config, SigningKey.generate(k), BoxKeyPair.generate(k), new MemoryRoadStore());
+        return estate(name, name, port, main, config, SigningKey.generate(k), BoxKeyPair.generate(k),
+                new MemoryRoadStore(), shards);
     }
 
     RoadEngine estate(String name, int port, boolean main, RoadConfig config, SigningKey signer, BoxKeyPair boxKeys,
@@ -105,9 +116,19 @@ final class SimNetwork {
 
     RoadEngine estate(String name, String role, int port, boolean main, RoadConfig config, SigningKey signer,
             BoxKeyPair boxKeys, RoadStore store) {
+        return estate(name, role, port, main, config, signer, boxKeys, store, SHARDS.get());
+    }
+
+    /** An estate whose engine has {@code shards} shards, interleaved in an order drawn from the seed. */
+    RoadEngine estate(String name, String role, int port, boolean main, RoadConfig config, SigningKey signer,
+            BoxKeyPair boxKeys, RoadStore store, int shards) {
         InetSocketAddress ha = address(port);
         LocalEstate local = new LocalEstate(name, role, main, 0, signer, boxKeys, ha, "localhost", 1, 1);
-        RoadEngine e = new RoadEngine(local, config, store, new SeededEntropy(seed * 1_000_003L + engines++));
+        long n = engines++;
+        RoadEngine e = new RoadEngine(local, config, store, new SeededEntropy(seed * 1_000_003L + n), shards);
+        if (shards > 1) {
+            e.interleave(new Random(seed * 7_919L + n));
+        }
         nodes.put(ha, e);
         events.put(ha, new ArrayList<>());
         return e;
@@ -207,12 +228,14 @@ final class SimNetwork {
             RoadEngine dst = nodes.get(p.to);
             if (dst != null) {
                 delivered++;
-                dst.receive(p.data, 0, p.data.length, p.from, now);
+                // Every packet due now reaches its shard before any runs: a sharded estate interleaves them.
+                dst.deliver(p.data, 0, p.data.length, p.from, now);
             } else {
                 strays.add(new Stray(p.from, p.to, p.data));
             }
         }
         for (RoadEngine e : nodes.values()) {
+            e.settle(now);
             e.tick(now);
         }
         collect();
