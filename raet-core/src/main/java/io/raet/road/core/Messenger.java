@@ -28,10 +28,10 @@ import java.util.Map;
  * segments, and follows the receiver's acks and resend requests until it answers done.
  *
  * <p>Its segments go out in turns its remote's {@link SendWindow} gives it, shared with every other message to the
- * remote: at most {@link MessageOptions#burst()} of its segments in flight, each turn ending with a segment that asks
- * for an answer ({@code wf}), segments asked for again before new ones. With a burst of zero (asked for explicitly)
- * it sends every segment at once, as the reference does by default, outside the turns (its segments still count in
- * the window). What the receiver can make it send again is bounded by a resend budget
+ * remote: at most {@link MessageOptions#burst()} of its segments per turn and two bursts in flight, each turn ending
+ * with a segment that asks for an answer ({@code wf}), segments asked for again before new ones. With a burst of
+ * zero (asked for explicitly) it sends every segment at once, as the reference does by default, outside the turns
+ * (its segments still count in the window). What the receiver can make it send again is bounded by a resend budget
  * ({@link RoadLimits#resendFactor()}). When no answer comes for a retransmission timeout it re-sends its highest
  * segment in flight, asking for an answer: the receiver then names the gaps.
  */
@@ -41,7 +41,7 @@ final class Messenger extends Transaction {
 
     final Pending pending;
     private final SendWindow window;
-    /** Most segments in flight; 0 = all at once. */
+    /** Most segments per turn (twice as many in flight); 0 = all at once. */
     private final int burst;
     /** The session key the message is sealed with (the resend requests of its receiver are too). */
     private SharedKey sessionKey;
@@ -144,13 +144,13 @@ final class Messenger extends Transaction {
         return segmentCount > 1;
     }
 
-    /** Segments it could send now: asked-for ones and new ones, within its burst. */
+    /** Segments it could send now: asked-for ones and new ones, within two bursts in flight. */
     int wanted() {
         if (segmentCount == 1) {
             return cursor == 0 ? 1 : 0;
         }
         int n = resends.size() + (segmentCount - cursor);
-        return Math.max(0, Math.min(n, burst - outCount));
+        return (int) Math.max(0, Math.min(n, 2L * burst - outCount));
     }
 
     /** Segments the receiver asked for that wait to go again. */
@@ -158,9 +158,9 @@ final class Messenger extends Transaction {
         return resends.size();
     }
 
-    /** The most segments of one turn: half the burst, so that an answer comes while the rest is in flight. */
+    /** The most segments of one turn: a burst, so that an answer comes while the next one is in flight. */
     int turnLimit() {
-        return Math.max(1, burst / 2);
+        return Math.max(1, burst);
     }
 
     /**

@@ -23,7 +23,7 @@ import java.util.LinkedHashSet;
  *       the round trip grows by a few milliseconds from one round to the next (a queue builds up on the way, before
  *       anything is lost; as HyStart does).
  *   <li><b>Turns.</b> Messages with something to send take turns in order (round robin), each turn at most
- *       a quarter of the window, {@value #MAX_QUANTUM} segments and half the message's burst, the last segment of
+ *       a quarter of the window, {@value #MAX_QUANTUM} segments and the message's burst, the last segment of
  *       the turn asking for an answer ({@code wf}); a turn waits until the window has room for all of it (segments
  *       asked for again go in what room there is: the receiver waits for them). At most
  *       {@value #MAX_OPEN} segmented messages are under way at once (the receiver reassembles each); the others
@@ -45,7 +45,7 @@ final class SendWindow extends Timed {
     static final int INITIAL_WINDOW = 32;
     static final int MIN_WINDOW = 4;
     static final int MAX_WINDOW = 1024;
-    static final int MAX_QUANTUM = 32;
+    static final int MAX_QUANTUM = 64;
     static final int MAX_OPEN = 32;
     static final double BACKOFF = 0.5;
     static final long PACING_GRANULARITY_NANOS = 1_000_000L;

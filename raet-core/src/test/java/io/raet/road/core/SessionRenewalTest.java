@@ -225,7 +225,7 @@ class SessionRenewalTest {
         SharedKey old = atAlpha.sessionKey;
         // Alpha receives a large message of beta's session, then renews while it is being received (beta's
         // segments stop reaching alpha meanwhile, so it stays incomplete).
-        Map<String, Object> big = body(RoadEngineSimTest.text(new Random(1), 400_000));
+        Map<String, Object> big = body(RoadEngineSimTest.text(new Random(1), 1_000_000));
         big.put("id", "big");
         beta.send("alpha", big, SLOW, net.now);
         net.run(5 * MS);
