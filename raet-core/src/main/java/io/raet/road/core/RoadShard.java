@@ -406,6 +406,10 @@ public final class RoadShard {
             }
             peer = joining.peer;
         }
+        if (joining == null && beyondIncompleteLimit(peer, h, src)) {
+            ctx.drop(DropReason.INCOMPLETE_LIMIT);
+            return null;
+        }
         if (!authenticate(peer, joining, packet, now)) {
             return null;
         }
@@ -414,6 +418,20 @@ public final class RoadShard {
         }
         peer.reaped = false;
         return peer;
+    }
+
+    /**
+     * Whether the packet is the first segment of a new segmented message from a remote that already has its most
+     * incoming messages open ({@link io.raet.road.RoadLimits#maxIncompletePerRemote()}): such a message is refused
+     * unanswered after its signature is checked (see {@link Messengent}), so it is refused before, at the cost of the
+     * head it was parsed for instead of a verification. A remote flooding new messages thus costs the owner thread
+     * little more than reading them. Only the remote's own count decides (no other remote can raise it), and a
+     * message it completed before still gets its {@code done} as usual.
+     */
+    private boolean beyondIncompleteLimit(Peer peer, RoadHead h, InetSocketAddress src) {
+        return h.tk() == TransactionKind.MESSAGE && h.pk() == PacketKind.MESSAGE && !h.cf() && (h.sc() > 1 || h.sf())
+                && peer.load.incomplete >= config.limits().maxIncompletePerRemote()
+                && !transactions.containsKey(TxKey.of(h, src)) && !peer.completedTids.contains(h.ti());
     }
 
     /**
