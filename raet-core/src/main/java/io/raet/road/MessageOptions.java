@@ -8,11 +8,14 @@ import java.time.Duration;
  * @param timeout give up after this long (zero: never)
  * @param retries give up after this many retransmissions of the last packet without any answer (negative:
  *     unlimited)
- * @param burst segments of a large message per burst, the last one asking for an acknowledgement; up to two
- *     bursts are in flight (zero: every segment at once, as the reference does by default)
+ * @param burst the most segments of a large message in one turn, the last of them asking for an acknowledgement;
+ *     at most two bursts of the message are in flight, within the send window its remote's messages share
+ *     (congestion control), so that the receiver checks one while the next is on its way. Zero sends every segment
+ *     at once, as the reference does by default, outside the window's turns (asked for explicitly only: it floods a
+ *     slow receiver, and many such messages at once multiply the resends)
  */
 public record MessageOptions(Duration timeout, int retries, int burst) {
-    /** Segments per burst unless a message says otherwise. */
+    /** Segments of one message per turn (twice as many in flight) unless a message says otherwise. */
     public static final int DEFAULT_BURST = 64;
     public static final MessageOptions DEFAULT = new MessageOptions(Duration.ofSeconds(30), -1, DEFAULT_BURST);
 

@@ -86,17 +86,25 @@ final class Allowent extends Transaction {
         }
         PublicKey peerShort = PublicKey.of(body, 64);
         byte[] plain;
-        SharedKey longToShort;
+        SharedKey longToShort = null;
         try {
             longToShort = ctx.local().boxKeys.sharedKey(peerShort);
             plain = longToShort.open(body, 96, 80, body, 176);
         } catch (CryptoException e) {
+            if (longToShort != null) {
+                longToShort.destroy();
+            }
             a.refuseWith(PacketKind.REJECT, DropReason.ALLOW_HELLO_BOX);
             return;
         }
         if (!Arrays.equals(plain, 0, plain.length, body, 0, 64)) {
+            longToShort.destroy();
             a.refuseWith(PacketKind.REJECT, DropReason.ALLOW_HELLO_PLAIN);
             return;
+        }
+        if (!rebasing && peer.holdRenewal(packet.head().ti(), now)) {
+            longToShort.destroy();
+            return; // our messages under way finish first; the remote's allow says hello again
         }
         if (local != null) {
             local.remove();
@@ -112,6 +120,8 @@ final class Allowent extends Transaction {
         System.arraycopy(a.oreo, 0, stuff, 40, 24);
         byte[] n2 = AllowBodies.nonce(ctx.entropy());
         byte[] cipher = longToShort.seal(stuff, n2);
+        longToShort.destroy();
+        peer.renewalHeld = false; // answered: new messages wait for the allow itself now
         ctx.start(a);
         a.last = a.send(a.head(PacketKind.COOKIE), concat(cipher, n2));
         a.startTimers(now, seconds(ctx.config().allowTimeout()), 0.25);
@@ -229,6 +239,19 @@ final class Allowent extends Transaction {
 
     boolean acked() {
         return acked;
+    }
+
+    /** Short-term secrets of an allow that did not open a session are wiped (one that did handed them over). */
+    @Override
+    void ended() {
+        if (!acked) {
+            if (shortKeys != null) {
+                shortKeys.destroy();
+            }
+            if (shortShared != null) {
+                shortShared.destroy();
+            }
+        }
     }
 
     boolean rebasing() {

@@ -186,7 +186,7 @@ final class Joiner extends Transaction {
                 // An operator accepted a new identity for this name: the old session is void.
                 ctx.count(RoadCounter.REMOTE_REBOUND);
                 peer.allowed = null;
-                peer.sessionKey = null;
+                peer.dropSessionKey();
                 peer.rebaseSession = true;
             }
             d.adopt(remote);
@@ -207,7 +207,7 @@ final class Joiner extends Transaction {
             // The remote lost our state (it answered renew): our session with it is gone, its own starts over.
             peer.rebaseSession = true;
             peer.allowed = null;
-            peer.sessionKey = null;
+            peer.dropSessionKey();
         }
         peer.recordJoin();
         ctx.store().keepRole(remote.role(), remote.verifyKey(), remote.publicKey(), Acceptance.ACCEPTED);

@@ -47,6 +47,8 @@ final class Messengent extends Transaction {
      * received, never more than {@link RoadLimits#maxMissedPerRedo()}.
      */
     private int missedLeft;
+    /** The session key of the message (a renewal may replace the peer's while it is received). */
+    private io.raet.crypto.SharedKey sessionKey;
 
     private Messengent(Peer peer) {
         super(peer, TransactionKind.MESSAGE, true);
@@ -68,6 +70,7 @@ final class Messengent extends Transaction {
             ctx.drop(DropReason.MESSAGE_UNALLOWED);
             return;
         }
+        m.sessionKey = peer.sessionKey;
         if (!peer.admission.acceptingMessages()) {
             // The application's inbox is full: no answer, so the sender tries again later.
             ctx.drop(DropReason.INBOX_FULL);
@@ -207,8 +210,14 @@ final class Messengent extends Transaction {
         remove();
     }
 
+    /** The session key the message is received with. */
+    io.raet.crypto.SharedKey sessionKey() {
+        return sessionKey;
+    }
+
     @Override
     void ended() {
+        peer.retireKeys();
         if (admitted) {
             admitted = false;
             peer.admission.releaseIncomplete(this);
@@ -220,7 +229,8 @@ final class Messengent extends Transaction {
     private void deliver(BodyKind bk, CoatKind ck, byte[] buf, int off, int len, long now) {
         Map<String, Object> body;
         try {
-            byte[] plain = Coat.open(ck, peer.sessionKey, buf, off, len);
+            byte[] plain = Coat.open(ck, sessionKey, buf, off, len);
+            peer.sessionBytes += plain.length;
             Object decoded = Body.decode(bk, plain, 0, plain.length);
             if (!(decoded instanceof Map<?, ?>)) {
                 throw new PacketException(io.raet.codec.Reason.BAD_BODY, "message body is not a map");
@@ -236,6 +246,7 @@ final class Messengent extends Transaction {
         sendEmpty(PacketKind.DONE);
         remove();
         peer.completedTids.add(ti, now + ctx.config().staleTidWindow().toNanos());
+        peer.answeredDone(ti, now);
         if (si == peer.rsid) {
             peer.replay.mark(peer.rsid, ti);
         }
@@ -276,7 +287,7 @@ final class Messengent extends Transaction {
             body.put("misseds", chunk);
             try {
                 byte[] plain = Body.encode(bk, body);
-                byte[] coat = Coat.seal(ck, peer.sessionKey, plain, ctx.entropy());
+                byte[] coat = Coat.seal(ck, sessionKey, plain, ctx.entropy());
                 if (send(head(PacketKind.RESEND), coat) == null) {
                     return; // out of answer credit (counted): the next ones would not go either
                 }

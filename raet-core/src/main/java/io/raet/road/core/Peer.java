@@ -85,6 +85,31 @@ final class Peer {
     final RemoteLoad load = new RemoteLoad();
     long nextHeartbeat;
 
+    /** Congestion control and pacing of the messages being sent to the remote, all together. */
+    final SendWindow window;
+    /** Message tids we sent that the remote reported done: a late answer for one is counted, not nacked. */
+    final CompletedTids deliveredTids = new CompletedTids();
+    /** Completed messages of the remote, by tid, and when done last went for each (late duplicates are paced). */
+    private final java.util.LinkedHashMap<Long, Long> doneAnswers = new java.util.LinkedHashMap<>();
+
+    /** When the current session opened, and the message bytes sealed or opened with its key since. */
+    long sessionOpenedAt;
+    long sessionBytes;
+    /** Session keys a renewal replaced that messages of the old session still use: wiped once none does. */
+    private final List<SharedKey> retiredKeys = new ArrayList<>(0);
+    /** Our session is due for renewal: new messages wait while the ones under way finish, then we allow. */
+    boolean renewalDue;
+    long renewalDueSince;
+    /**
+     * The remote asked for a renewal (an allow while the session is open) and waits for our messages to finish: its
+     * hello's tid, since when, and whether new messages wait for it.
+     */
+    boolean renewalHeld;
+    private long heldHelloTi = -1;
+    private long heldHelloSince;
+    /** When a renewal that failed is tried again. */
+    long nextRenewalTry;
+
     /** Name, mode and kind a join asked for (mutable roads), applied by the next authenticated allow from there. */
     JoinProposal proposal;
     /** The remote lost our state (it answered our join with renew): our next allow lets its session id restart. */
@@ -109,6 +134,7 @@ final class Peer {
         this.remote = remote;
         this.ctx = ctx;
         this.admission = admission;
+        this.window = new SendWindow(ctx);
     }
 
     /** The handshake under way, else where the last one left the remote. */
@@ -224,6 +250,9 @@ final class Peer {
      * joined.
      */
     void handshakeEnded(long now) {
+        if (isAllowed()) {
+            flushPending(now); // messages held while it ran go in the session that stays
+        }
         if (!allowWanted || !admission.isAdded(this) || handshaking()) {
             return;
         }
@@ -319,7 +348,22 @@ final class Peer {
      */
     void openSession(long now) {
         allowed = true;
+        SharedKey previous = sessionKey;
         sessionKey = shortShared != null ? shortShared : shortKeys.sharedKey(peerShortKey);
+        shortShared = null;
+        if (shortKeys != null) {
+            shortKeys.destroy(); // the short-term secret: the session key exists now
+            shortKeys = null;
+        }
+        if (previous != null && previous != sessionKey) {
+            ctx.count(RoadCounter.SESSION_RENEWED);
+            retire(previous);
+        }
+        sessionOpenedAt = now;
+        sessionBytes = 0;
+        renewalDue = false;
+        renewalHeld = false;
+        nextRenewalTry = 0;
         remote.nextSid();
         autoHandshakeBackoff = 0;
         nextAutoHandshake = 0;
@@ -396,13 +440,22 @@ final class Peer {
         }
         failPending(DeliveryFailure.REMOTE_REMOVED, "remote removed");
         resolveAlive("remote removed");
+        dropSessionKey();
+        if (shortKeys != null) {
+            shortKeys.destroy();
+            shortKeys = null;
+        }
     }
 
     // ------------------------------------------------------------------ messages
 
-    /** Sends the message now when a session is open, else queues it and asks for an allow. */
+    /**
+     * Sends the message now when a session is open, else queues it and asks for an allow. While a renewal of the
+     * session is due or under way it waits too, and goes in the new session.
+     */
     void send(Messenger.Pending message, long now) {
-        if (isAllowed()) {
+        if (isAllowed() && !holdingMessages()) {
+            flushPending(now); // any held (a handshake ended with no flush of its own) go first
             Messenger.start(this, message, now);
             return;
         }
@@ -410,12 +463,14 @@ final class Peer {
             throw new IllegalStateException("too many messages waiting for " + remote.name());
         }
         pending.add(message);
-        allow(now, false);
+        if (!isAllowed()) {
+            allow(now, false);
+        }
     }
 
     /** Sends every message that waited for the remote to be allowed. */
     void flushPending(long now) {
-        while (!pending.isEmpty() && isAllowed()) {
+        while (!pending.isEmpty() && isAllowed() && !holdingMessages()) {
             Messenger.Pending m = pending.poll();
             if (m.deadline() >= 0 && now >= m.deadline()) {
                 ctx.emit(new RoadEvent.Undelivered(m.id(), remote.name(), DeliveryFailure.TIMEOUT, "timeout"));
@@ -443,6 +498,207 @@ final class Peer {
             ctx.emit(new RoadEvent.Undelivered(m.id(), remote.name(), reason, detail));
         }
         pending.clear();
+    }
+
+    /**
+     * Something changed among the messages being sent (one ended, or went again): the window sends what it now
+     * allows, and a renewal waiting for the messages under way to finish starts once they have.
+     */
+    void messagesChanged(long now) {
+        window.pump(now);
+        if (renewalDue && load.outgoing == 0 && allower == null) {
+            startRenewal(now);
+        }
+    }
+
+    /** A message we sent was reported done: a late answer for it is not a refusal. */
+    void delivered(long tid, long now) {
+        deliveredTids.add(tid, now + LATE_ANSWER_WINDOW);
+    }
+
+    /**
+     * A message answer for a transaction we no longer have: true (counted) when it concerns a message the remote
+     * reported done (a repeated done, or a nack of a late duplicate, as the reference sends), which needs no answer.
+     */
+    boolean lateAnswer(io.raet.codec.RoadHead h) {
+        if (h.tk() != io.raet.codec.TransactionKind.MESSAGE || !deliveredTids.contains(h.ti())) {
+            return false;
+        }
+        ctx.count(h.pk() == io.raet.codec.PacketKind.DONE ? RoadCounter.LATE_DONE : RoadCounter.LATE_NACK);
+        return true;
+    }
+
+    /** How long the tids of delivered messages are remembered for their late answers. */
+    static final long LATE_ANSWER_WINDOW = Transaction.nanos(60);
+    /** Most completed messages whose last done is remembered for pacing late duplicates. */
+    static final int MAX_DONE_ANSWERS = 1024;
+    /** A late duplicate of a completed message is answered done at most once per this (the receiver's redo). */
+    static final long DONE_ANSWER_INTERVAL = Transaction.nanos(0.2);
+
+    /** Done went to the remote for its message {@code tid} (at completion, or for a late duplicate). */
+    void answeredDone(long tid, long now) {
+        doneAnswers.remove(tid);
+        doneAnswers.put(tid, now);
+        if (doneAnswers.size() > MAX_DONE_ANSWERS) {
+            doneAnswers.pollFirstEntry();
+        }
+    }
+
+    /**
+     * Whether a late duplicate of the remote's completed message {@code tid} is answered done now: at most once per
+     * {@link #DONE_ANSWER_INTERVAL} per message (every late segment of a message used to get its own, and the
+     * reference nacks each).
+     */
+    boolean mayAnswerDone(long tid, long now) {
+        for (var it = doneAnswers.entrySet().iterator(); it.hasNext();) {
+            if (now - it.next().getValue() < DONE_ANSWER_INTERVAL) {
+                break;
+            }
+            it.remove();
+        }
+        if (doneAnswers.containsKey(tid)) {
+            return false;
+        }
+        answeredDone(tid, now);
+        return true;
+    }
+
+    // ------------------------------------------------------------------ session renewal (forward secrecy)
+
+    /** The longest our renewal waits for the messages under way to finish before it goes anyway. */
+    static final long RENEWAL_DRAIN_MAX = Transaction.nanos(30);
+    /** The longest a renewal the remote asked for waits for our messages under way. */
+    static final long RENEWAL_HOLD_MAX = Transaction.nanos(2);
+    /** The wait before a renewal that failed is tried again. */
+    static final long RENEWAL_RETRY = Transaction.nanos(10);
+
+    /** Whether new messages wait: a renewal of the open session is due or under way. */
+    boolean holdingMessages() {
+        return renewalDue || renewalHeld || allower != null || allowent != null;
+    }
+
+    /**
+     * Housekeeping: the tids of delivered messages expire, and the session is renewed once due. A due renewal takes
+     * its turn with the engine's other handshakes ({@code mayStartHandshake}: the endpoint's pacing, shared by every
+     * shard); new messages then wait while the ones under way finish (at most {@link #RENEWAL_DRAIN_MAX}), and the
+     * allow starts. A renewal the remote asked for stops holding our messages after {@link #RENEWAL_HOLD_MAX}.
+     */
+    void housekeep(long now, java.util.function.LongPredicate mayStartHandshake) {
+        if (!deliveredTids.isEmpty()) {
+            deliveredTids.expire(now);
+        }
+        if (renewalHeld && now - heldHelloSince > RENEWAL_HOLD_MAX) {
+            renewalHeld = false;
+        }
+        if (!pending.isEmpty() && isAllowed() && !holdingMessages()) {
+            flushPending(now); // held while a handshake ran that ended without sending them (aborted)
+        }
+        if (renewalDue) {
+            if (allower == null && (load.outgoing == 0 || now - renewalDueSince >= RENEWAL_DRAIN_MAX)) {
+                startRenewal(now);
+            }
+            return;
+        }
+        io.raet.road.SessionRenewal renewal = ctx.config().sessionRenewal();
+        if (!renewal.enabled() || !isAllowed() || sessionKey == null || handshaking() || allowent != null
+                || !remote.isJoined() || now < nextRenewalTry || !renewal.due(sessionOpenedAt, sessionBytes, now)) {
+            return;
+        }
+        if (!mayStartHandshake.test(now)) {
+            ctx.count(RoadCounter.HANDSHAKE_PACED);
+            return;
+        }
+        renewalDue = true;
+        renewalDueSince = now;
+        if (load.outgoing == 0) {
+            startRenewal(now);
+        }
+    }
+
+    private void startRenewal(long now) {
+        if (!isAllowed() || joining() || allowent != null) {
+            renewalDue = false;
+            flushPending(now);
+            return;
+        }
+        Allower.start(this, now, false, true);
+    }
+
+    /** A renewal allow failed: the session stays, the waiting messages go in it, and it is tried again later. */
+    void renewalFailed(long now) {
+        ctx.count(RoadCounter.SESSION_RENEWAL_FAILED);
+        renewalDue = false;
+        nextRenewalTry = now + RENEWAL_RETRY;
+        flushPending(now);
+    }
+
+    /**
+     * A hello while our session is open (a renewal, or the remote lost its state): while messages of ours are under
+     * way it goes unanswered (the remote's allow says hello again) and new ones wait, for at most
+     * {@link #RENEWAL_HOLD_MAX} per allow of the remote (its hello's tid), so that the session changes with none of
+     * ours under way (one re-sent in the new session after its done was on its way would arrive twice). True when
+     * the hello is held.
+     */
+    boolean holdRenewal(long ti, long now) {
+        if (!isAllowed() || load.outgoing == 0) {
+            return false;
+        }
+        if (ti != heldHelloTi) {
+            heldHelloTi = ti;
+            heldHelloSince = now;
+        }
+        if (now - heldHelloSince > RENEWAL_HOLD_MAX) {
+            renewalHeld = false;
+            return false;
+        }
+        renewalHeld = true;
+        ctx.count(RoadCounter.RENEWAL_HELD);
+        return true;
+    }
+
+    /** An old session key: wiped now, or once the last message using it ends. */
+    private void retire(SharedKey key) {
+        if (usedByMessages(key)) {
+            retiredKeys.add(key);
+        } else {
+            key.destroy();
+        }
+    }
+
+    /** A message ended: the retired session keys no message uses any more are wiped. */
+    void retireKeys() {
+        if (retiredKeys.isEmpty()) {
+            return;
+        }
+        retiredKeys.removeIf(k -> {
+            if (usedByMessages(k)) {
+                return false;
+            }
+            k.destroy();
+            return true;
+        });
+    }
+
+    private boolean usedByMessages(SharedKey key) {
+        for (Transaction tx : transactions) {
+            if (tx instanceof Messenger m && m.sessionKey() == key || tx instanceof Messengent r && r.sessionKey() == key) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The session is void (the remote lost it, or was re-keyed or forgotten): its key goes once unused. */
+    void dropSessionKey() {
+        if (sessionKey != null) {
+            retire(sessionKey);
+            sessionKey = null;
+        }
+    }
+
+    /** Retired session keys not wiped yet (tests). */
+    int retiredKeys() {
+        return retiredKeys.size();
     }
 
     /** Messages to the remote being sent or waiting. */

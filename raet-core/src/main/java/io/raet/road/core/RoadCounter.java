@@ -18,6 +18,19 @@ public enum RoadCounter {
     DUPLICATE_SEGMENT("duplicate_segment"),
     /** A packet could not be encoded (not sent). */
     PACK_ERROR("pack_error"),
+    /** A remote's send window halved after a loss (a segment asked for again, or a redo with no answer). */
+    CONGESTION_BACKOFF("congestion_backoff"),
+    /** A remote's send window left slow start: the round trip grew (a queue builds up on the way). */
+    SLOW_START_EXIT("slow_start_exit"),
+    /** A late duplicate of a message we completed, not answered: done went for it within the redo interval. */
+    LATE_DUPLICATE_UNANSWERED("late_duplicate_unanswered"),
+    /** A done repeated for a message already delivered (not answered). */
+    LATE_DONE("late_done"),
+    /**
+     * A nack (or refusal) for a message its receiver had already reported done: the receiver nacks late duplicates,
+     * as the reference does; the message stays delivered.
+     */
+    LATE_NACK("late_nack"),
     /**
      * A datagram handed from the owner thread that parsed it to the one of its remote (a vacuous join for a name
      * another owner's remote holds, a join from an address another owner handles).
@@ -64,6 +77,12 @@ public enum RoadCounter {
     JOIN_CHANGES_APPLIED("join_changes_applied"),
     HELLO_OF_OLDER_SESSION("hello_of_older_session"),
     SESSION_REBASED("session_rebased"),
+    /** A session renewed by a new allow (forward secrecy: its age or bytes reached the configured renewal). */
+    SESSION_RENEWED("session_renewed"),
+    /** A renewal allow that failed (the session stays; it is tried again later). */
+    SESSION_RENEWAL_FAILED("session_renewal_failed"),
+    /** A renewal allow the remote asked for, left unanswered while our messages under way finish. */
+    RENEWAL_HELD("renewal_held"),
     ALLOW_FQDN_MISMATCH("allow_fqdn_mismatch"),
 
     // Faults met and survived.

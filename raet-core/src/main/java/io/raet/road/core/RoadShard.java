@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
+import java.util.function.LongPredicate;
 
 /**
  * One owner's part of a road engine: the remotes whose uid falls to it ({@code uid % shards}), their transactions,
@@ -81,7 +82,7 @@ public final class RoadShard {
     private final ArrayDeque<Outgoing> outbox = new ArrayDeque<>();
     private final ArrayDeque<RoadEvent> events = new ArrayDeque<>();
 
-    private record Timer(long at, Transaction tx, int generation) {}
+    private record Timer(long at, Timed tx, int generation) {}
 
     private final PriorityQueue<Timer> timers = new PriorityQueue<>((a, b) -> Long.compare(a.at, b.at));
     private long nextHousekeeping = Long.MIN_VALUE;
@@ -405,6 +406,10 @@ public final class RoadShard {
             }
             peer = joining.peer;
         }
+        if (joining == null && beyondIncompleteLimit(peer, h, src)) {
+            ctx.drop(DropReason.INCOMPLETE_LIMIT);
+            return null;
+        }
         if (!authenticate(peer, joining, packet, now)) {
             return null;
         }
@@ -413,6 +418,20 @@ public final class RoadShard {
         }
         peer.reaped = false;
         return peer;
+    }
+
+    /**
+     * Whether the packet is the first segment of a new segmented message from a remote that already has its most
+     * incoming messages open ({@link io.raet.road.RoadLimits#maxIncompletePerRemote()}): such a message is refused
+     * unanswered after its signature is checked (see {@link Messengent}), so it is refused before, at the cost of the
+     * head it was parsed for instead of a verification. A remote flooding new messages thus costs the owner thread
+     * little more than reading them. Only the remote's own count decides (no other remote can raise it), and a
+     * message it completed before still gets its {@code done} as usual.
+     */
+    private boolean beyondIncompleteLimit(Peer peer, RoadHead h, InetSocketAddress src) {
+        return h.tk() == TransactionKind.MESSAGE && h.pk() == PacketKind.MESSAGE && !h.cf() && (h.sc() > 1 || h.sf())
+                && peer.load.incomplete >= config.limits().maxIncompletePerRemote()
+                && !transactions.containsKey(TxKey.of(h, src)) && !peer.completedTids.contains(h.ti());
     }
 
     /**
@@ -501,7 +520,9 @@ public final class RoadShard {
             return;
         }
         if (h.cf()) {
-            staler(packet, src, peer);
+            if (!peer.lateAnswer(h)) {
+                staler(packet, src, peer);
+            }
             return;
         }
         switch (h.tk()) {
@@ -556,7 +577,7 @@ public final class RoadShard {
 
     /**
      * The first packet of a message: a message delivered already is answered done again (the reference nacks,
-     * which fails a delivered message), never delivered twice.
+     * which fails a delivered message), at most once per redo interval per message, never delivered twice.
      */
     private void startMessage(Peer peer, ParsedPacket packet, TxKey key, InetSocketAddress src, long now) {
         RoadHead h = packet.head();
@@ -564,11 +585,11 @@ public final class RoadShard {
             ctx.drop(DropReason.STALE_PACKET);
         } else if (peer.completedTids.contains(h.ti())) {
             ctx.drop(DropReason.DUPLICATE_MESSAGE);
-            stalent(packet, src, PacketKind.DONE, peer);
+            answerDone(peer, packet, src, now);
         } else if (peer.replay.check(peer.rsid, h.ti()) == ReplayWindow.Verdict.SEEN) {
             // Delivered earlier in this session (beyond the stale-tid window).
             ctx.drop(DropReason.REPLAY);
-            stalent(packet, src, PacketKind.DONE, peer);
+            answerDone(peer, packet, src, now);
         } else if (peer.replay.check(peer.rsid, h.ti()) == ReplayWindow.Verdict.TOO_OLD) {
             ctx.drop(DropReason.REPLAY);
             stalent(packet, src, PacketKind.NACK, peer);
@@ -577,6 +598,15 @@ public final class RoadShard {
             stalent(packet, src, PacketKind.NACK, peer);
         } else {
             Messengent.start(peer, packet, key, src, now);
+        }
+    }
+
+    /** A late duplicate of a completed message: done again, unless it went within the redo interval. */
+    private void answerDone(Peer peer, ParsedPacket packet, InetSocketAddress src, long now) {
+        if (peer.mayAnswerDone(packet.head().ti(), now)) {
+            stalent(packet, src, PacketKind.DONE, peer);
+        } else {
+            ctx.count(RoadCounter.LATE_DUPLICATE_UNANSWERED);
         }
     }
 
@@ -691,20 +721,25 @@ public final class RoadShard {
     }
 
     /**
-     * Runs one due timer (a handshake's under the endpoint's lock). A defect in it ends that transaction (its
-     * message, if any, reported undelivered) and is counted {@code timer_error}; only a VM failure goes on.
+     * Runs one due timer (a handshake's under the endpoint's lock; a remote's send window's, which only sends its
+     * messages, without). A defect in a transaction's ends it (its message, if any, reported undelivered) and is
+     * counted {@code timer_error}; only a VM failure goes on.
      */
-    private void fire(Transaction tx, long now) {
-        boolean shared = tx.kind == TransactionKind.JOIN || tx.kind == TransactionKind.ALLOW;
+    private void fire(Timed timed, long now) {
+        boolean shared = timed instanceof Transaction t
+                && (t.kind == TransactionKind.JOIN || t.kind == TransactionKind.ALLOW);
         if (shared) {
             lock.lock();
         }
         try {
-            tx.fire(now);
+            timed.fire(now);
         } catch (VirtualMachineError e) {
             throw e;
         } catch (RuntimeException | Error e) {
             stats.count(RoadCounter.TIMER_ERROR);
+            if (!(timed instanceof Transaction tx)) {
+                return;
+            }
             ctx.end(tx);
             if (tx instanceof Messenger m) {
                 events.add(new RoadEvent.Undelivered(m.pending.id(), tx.remote.name(), DeliveryFailure.INTERNAL_ERROR,
@@ -717,7 +752,17 @@ public final class RoadShard {
         }
     }
 
-    /** Expires completed message ids and waiting messages, and sends the heartbeats that are due. */
+    /** The endpoint's pacing of the handshakes the engine starts itself, shared by every shard (takes the lock). */
+    private final LongPredicate handshakePacing = this::mayStartHandshake;
+
+    private boolean mayStartHandshake(long now) {
+        return endpoint.locked(() -> endpoint.joinGuard().mayStartHandshake(now));
+    }
+
+    /**
+     * Expires completed message ids and waiting messages, renews the sessions that are due, and sends the heartbeats
+     * that are due.
+     */
     private void housekeep(long now) {
         long interval = config.aliveInterval().toNanos();
         for (Peer p : new ArrayList<>(peers.values())) {
@@ -727,6 +772,7 @@ public final class RoadShard {
             if (!p.pending.isEmpty()) {
                 p.expirePending(now);
             }
+            p.housekeep(now, handshakePacing);
             if (interval > 0 && p.remote.isJoined() && !p.reaped && p.remote.isProven()) {
                 if (p.nextHeartbeat == 0) {
                     p.nextHeartbeat = now + (engine.local().main ? interval : interval + interval / 2);
@@ -1040,11 +1086,11 @@ public final class RoadShard {
         }
 
         @Override
-        public void schedule(Transaction tx) {
-            long at = tx.nextDeadline();
-            tx.timerGeneration++;
+        public void schedule(Timed t) {
+            long at = t.nextDeadline();
+            t.timerGeneration++;
             if (at >= 0) {
-                timers.add(new Timer(at, tx, tx.timerGeneration));
+                timers.add(new Timer(at, t, t.timerGeneration));
             }
         }
 

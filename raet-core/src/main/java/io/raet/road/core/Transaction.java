@@ -15,7 +15,7 @@ import java.net.InetSocketAddress;
  * packets and timer expiries with the current time, and produces packets and events through its {@link TxContext};
  * what concerns its remote beyond itself it asks of its {@link Peer}.
  */
-abstract class Transaction {
+abstract class Transaction extends Timed {
     static final byte[] EMPTY = new byte[0];
 
     final TxContext ctx;
@@ -40,7 +40,6 @@ abstract class Transaction {
     long redoAt = -1;
     long timeoutAt = -1;
     long redoInterval;
-    int timerGeneration;
 
     Transaction(Peer peer, TransactionKind kind, boolean correspondent) {
         this.ctx = peer.ctx;
@@ -148,6 +147,7 @@ abstract class Transaction {
         }
     }
 
+    @Override
     long nextDeadline() {
         if (redoAt < 0) {
             return timeoutAt;
@@ -158,6 +158,7 @@ abstract class Transaction {
         return Math.min(redoAt, timeoutAt);
     }
 
+    @Override
     final void fire(long now) {
         if (timeoutAt >= 0 && now >= timeoutAt) {
             timeoutAt = -1;

@@ -50,8 +50,8 @@ interface TxContext {
     /** Whether the transaction was started and has not ended. */
     boolean isActive(Transaction tx);
 
-    /** (Re)arms the transaction's timer at its {@link Transaction#nextDeadline()}. */
-    void schedule(Transaction tx);
+    /** (Re)arms the timer of a transaction (or a send window) at its {@link Timed#nextDeadline()}. */
+    void schedule(Timed t);
 
     void count(RoadCounter counter);
 

@@ -48,7 +48,11 @@
  *       heartbeat) plus
  *       any number of messages, its session keys and ids, its replay window and completed messages, the messages
  *       waiting for an allow, and what the remote may make us hold or send; {@code phase()} says where the road
- *       stands with it.
+ *       stands with it. Its {@code SendWindow} is the congestion control of all its messages together (a window of
+ *       segments in flight, slow start, backoff on loss, pacing, turns between messages), on the remote's shard
+ *       with its timer in that shard's queue; its session is renewed by a new allow once old or used enough
+ *       ({@link io.raet.road.SessionRenewal}, forward secrecy; the renewals the engine starts itself are paced by
+ *       the endpoint's join guard, under its lock, like its other handshakes).
  *   <li>Transactions ({@code Joiner}/{@code Joinent}, {@code Allower}/{@code Allowent},
  *       {@code Aliver}/{@code Alivent}, {@code Messenger}/{@code Messengent}): one exchange each, fed packets and
  *       timer expiries; they reach the road only through their {@code TxContext} and their peer (and, for joins,

@@ -17,7 +17,10 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** Large messages go in bursts by default (two bursts in flight); a message may still ask for all at once. */
+/**
+ * Large messages go in turns within their remote's window by default (at most a burst of one message in flight); a
+ * message may still ask for all at once.
+ */
 class BurstPacingTest {
     record Seen(boolean fromBeta, RoadHead head) {}
 
@@ -31,8 +34,14 @@ class BurstPacingTest {
 
     /** Main estate alpha (port 7540) and beta (7541), beta joined to and allowed with alpha: {alpha, beta}. */
     static RoadEngine[] joinedPair(SimNetwork net) {
-        RoadEngine alpha = net.estate("alpha", 7540, true, SimNetwork.config());
-        RoadEngine beta = net.estate("beta", 7541, false, SimNetwork.config());
+        return joinedPair(net, SimNetwork.config(), SimNetwork.config());
+    }
+
+    /** {@link #joinedPair(SimNetwork)} with alpha and beta configured as given. */
+    static RoadEngine[] joinedPair(SimNetwork net, io.raet.road.RoadConfig alphaConfig,
+            io.raet.road.RoadConfig betaConfig) {
+        RoadEngine alpha = net.estate("alpha", 7540, true, alphaConfig);
+        RoadEngine beta = net.estate("beta", 7541, false, betaConfig);
         beta.join(SimNetwork.address(7540), net.now);
         assertThat(net.runUntil(() -> beta.remote("alpha") != null && beta.remote("alpha").isJoined(), 10 * S))
                 .isTrue();
@@ -64,26 +73,39 @@ class BurstPacingTest {
     }
 
     @Test
-    void aLargeMessageGoesInBurstsWithTwoInFlightByDefault() {
+    void aLargeMessageGoesInTurnsWithinItsRemotesWindowByDefault() {
         Map<String, Object> msg = body(RoadEngineSimTest.text(new Random(3), 300_000));
         List<Seen> seen = transfer(new SimNetwork(31), msg, null);
         int segments = seen.get(0).head().sc();
         assertThat(segments).isGreaterThan(4 * MessageOptions.DEFAULT_BURST);
-        // Before the receiver's first answer, exactly two bursts are on their way, each ending with wf.
+        // Before the receiver's first answer the remote's first window is on its way, in turns of a quarter of
+        // it, each ending with wf.
         int firstReply = 0;
         while (seen.get(firstReply).fromBeta()) {
             firstReply++;
         }
-        assertThat(firstReply).isEqualTo(2 * MessageOptions.DEFAULT_BURST);
+        assertThat(firstReply).isEqualTo(SendWindow.INITIAL_WINDOW);
+        int turn = SendWindow.INITIAL_WINDOW / 4;
         for (int i = 0; i < firstReply; i++) {
-            assertThat(seen.get(i).head().wf()).isEqualTo((i + 1) % MessageOptions.DEFAULT_BURST == 0);
+            assertThat(seen.get(i).head().wf()).isEqualTo((i + 1) % turn == 0);
         }
         assertThat(seen.get(firstReply).head().pk()).isEqualTo(PacketKind.ACK);
-        // Every segment went once: an ack for one burst lets the next one go, nothing is sent twice.
+        // Every segment went once: each answer makes room for more, nothing is sent twice; never more than two
+        // bursts of the message in flight.
         long sent = seen.stream().filter(Seen::fromBeta).count();
         assertThat(sent).isEqualTo(segments);
         long acks = seen.stream().filter(s -> !s.fromBeta() && s.head().pk() == PacketKind.ACK).count();
-        assertThat(acks).isLessThanOrEqualTo(segments / MessageOptions.DEFAULT_BURST + 1);
+        assertThat(acks).isLessThanOrEqualTo(segments / turn + 1);
+        int highest = -1;
+        int acked = -1;
+        for (Seen s : seen) {
+            if (s.fromBeta()) {
+                highest = Math.max(highest, s.head().sn());
+                assertThat(highest - acked).isLessThanOrEqualTo(2 * MessageOptions.DEFAULT_BURST);
+            } else if (s.head().pk() == PacketKind.ACK) {
+                acked = Math.max(acked, s.head().sn());
+            }
+        }
     }
 
     @Test

@@ -284,7 +284,6 @@ RoadLimits limits = RoadLimits.defaults().withMaxMessageSize(32 * 1024)
             assertThat(alpha.peer("mallory" + i).load.incomplete).isLessThanOrEqualTo(8);
         }
         assertThat(alpha.stats().get("drop_incomplete_limit")).isPositive();
-
         // Bytes: the attackers fill their open messages (all but the last segment) up to their byte bounds.
         for (int i = 0; i < attackers.size(); i++) {
             PeerForge f = new PeerForge(attackers.get(i), "alpha");
@@ -320,6 +319,40 @@ RoadLimits limits = RoadLimits.defaults().withMaxMessageSize(32 * 1024)
         for (RoadEngine a : attackers) {
             assertThat(alpha.peer(a.local().name()).load.incompleteBytes).isZero();
         }
+    }
+
+    @Test
+    void aRemoteAtItsBoundHasItsNewMessagesRefusedBeforeTheirSignatureIsChecked() {
+        RoadLimits limits = RoadLimits.defaults().withMaxMessageSize(32 * 1024)
+                .withIncomplete(8, 64 * 1024, 64, 512 * 1024);
+        start(409, quiet().withLimits(limits), quiet());
+        net.muted.add(BETA);
+        PeerForge f = forge;
+        List<Long> open = new ArrayList<>();
+        for (int k = 0; k < 8; k++) {
+            long ti = f.message().ti();
+            open.add(ti);
+            inject(alpha, BETA, f.segment(ti, 0, 40, 40 * 800, false, 800));
+        }
+        assertThat(alpha.peer("beta").load.incomplete).isEqualTo(8);
+        long limited = alpha.stats().get("drop_incomplete_limit");
+        long badSignatures = alpha.stats().get("drop_bad_signature");
+        for (int k = 0; k < 5; k++) {
+            byte[] forged = f.segment(f.message().ti(), 0, 40, 40 * 800, false, 800);
+            forged[forged.length - 1] ^= 1;
+            inject(alpha, BETA, forged);
+        }
+        // refused as beyond the bound, the forged signatures not even looked at
+        assertThat(alpha.stats().get("drop_incomplete_limit")).isEqualTo(limited + 5);
+        assertThat(alpha.stats().get("drop_bad_signature")).isEqualTo(badSignatures);
+        // its open messages still take segments, checked as always
+        long kept = alpha.incompleteBytes();
+        inject(alpha, BETA, f.segment(open.get(0), 1, 40, 40 * 800, false, 800));
+        assertThat(alpha.incompleteBytes()).isGreaterThan(kept);
+        byte[] forged = f.segment(open.get(1), 1, 40, 40 * 800, false, 800);
+        forged[forged.length - 1] ^= 1;
+        inject(alpha, BETA, forged);
+        assertThat(alpha.stats().get("drop_bad_signature")).isEqualTo(badSignatures + 1);
     }
 
     @Test

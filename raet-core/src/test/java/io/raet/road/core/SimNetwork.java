@@ -53,6 +53,15 @@ final class SimNetwork {
     }
 
     Tap tap = (at, data, from, to) -> {};
+    /**
+     * A bottleneck in front of every address (0: none): at most {@code bottleneckRate} packets per second reach it,
+     * the others wait in a queue of at most {@code bottleneckQueue} packets, and a packet finding the queue full is
+     * lost (counted in {@link #queueDrops}), as at a router or a receiver's socket buffer.
+     */
+    double bottleneckRate;
+    int bottleneckQueue;
+    long queueDrops;
+    private final Map<InetSocketAddress, Long> linkFree = new HashMap<>();
     /** Addresses cut off the network: nothing they send or are sent arrives. */
     final java.util.Set<InetSocketAddress> muted = new java.util.HashSet<>();
 
@@ -75,6 +84,13 @@ final class SimNetwork {
         this.loss = loss;
         this.reorder = reorder;
         this.duplicate = duplicate;
+        return this;
+    }
+
+    /** Puts a bottleneck of {@code packetsPerSecond} with a queue of {@code queue} packets before every address. */
+    SimNetwork bottleneck(double packetsPerSecond, int queue) {
+        this.bottleneckRate = packetsPerSecond;
+        this.bottleneckQueue = queue;
         return this;
     }
 
@@ -174,9 +190,21 @@ final class SimNetwork {
             dropped++;
             return;
         }
+        long sent = now;
+        if (bottleneckRate > 0) {
+            long interval = (long) (1e9 / bottleneckRate);
+            long start = Math.max(now, linkFree.getOrDefault(to, now));
+            if ((start - now) / interval >= bottleneckQueue) {
+                dropped++;
+                queueDrops++;
+                return;
+            }
+            sent = start + interval;
+            linkFree.put(to, sent);
+        }
         int copies = random.nextDouble() < duplicate ? 2 : 1;
         for (int i = 0; i < copies; i++) {
-            long at = now + delay + (random.nextDouble() < reorder ? (long) (random.nextDouble() * reorderDelay) : 0);
+            long at = sent + delay + (random.nextDouble() < reorder ? (long) (random.nextDouble() * reorderDelay) : 0);
             wire.add(new InFlight(at, seq++, data, from, to));
         }
     }
