@@ -53,11 +53,13 @@ public final class Body {
 
     private Body() {}
 
-    /** Serializes {@code body} per {@code bk}; see the class description. {@code null} is an empty mapping. */
     /**
      * Appends {@code s} as a JSON string spelled as Python's {@code json.dumps} with {@code ensure_ascii} writes it:
      * short escapes for quote, backslash and the five control characters, {@code \\uXXXX} (lowercase hex, UTF-16
      * units) for everything else outside 0x20..0x7e.
+     *
+     * @param sb where the string is appended
+     * @param s the string
      */
     public static void appendJsonString(StringBuilder sb, String s) {
         sb.append('"');
@@ -84,6 +86,14 @@ public final class Body {
         sb.append('"');
     }
 
+    /**
+     * Serializes {@code body} per {@code bk}; see the class description. {@code null} is an empty mapping.
+     *
+     * @param bk the body kind
+     * @param body the body
+     * @return the serialized body
+     * @throws PacketException when the body cannot be serialized per {@code bk}
+     */
     public static byte[] encode(BodyKind bk, Object body) throws PacketException {
         return switch (bk) {
             case NADA -> EMPTY;
@@ -101,12 +111,28 @@ public final class Body {
         };
     }
 
-    /** Serializes a lane page body per {@code pk}. */
+    /**
+     * Serializes a lane page body per {@code pk}.
+     *
+     * @param pk the pack kind
+     * @param body the body, a mapping
+     * @return the serialized body
+     * @throws PacketException when the body cannot be serialized
+     */
     public static byte[] encode(PackKind pk, Object body) throws PacketException {
         return encode(pk == PackKind.JSON ? BodyKind.JSON : BodyKind.MSGPACK, body);
     }
 
-    /** Deserializes {@code buf[off, off+len)} per {@code bk}; see the class description. */
+    /**
+     * Deserializes {@code buf[off, off+len)} per {@code bk}; see the class description.
+     *
+     * @param bk the body kind
+     * @param buf the array holding the body
+     * @param off its first byte
+     * @param len its length
+     * @return the body
+     * @throws PacketException when the bytes are not a body of that kind
+     */
     public static Object decode(BodyKind bk, byte[] buf, int off, int len) throws PacketException {
         checkRange(buf, off, len);
         return switch (bk) {
@@ -117,7 +143,16 @@ public final class Body {
         };
     }
 
-    /** Deserializes a lane page body per {@code pk}: always a mapping. */
+    /**
+     * Deserializes a lane page body per {@code pk}: always a mapping.
+     *
+     * @param pk the pack kind
+     * @param buf the array holding the body
+     * @param off its first byte
+     * @param len its length
+     * @return the body
+     * @throws PacketException when the bytes are not a mapping of that kind
+     */
     @SuppressWarnings("unchecked")
     public static Map<String, Object> decode(PackKind pk, byte[] buf, int off, int len) throws PacketException {
         return (Map<String, Object>) decode(pk == PackKind.JSON ? BodyKind.JSON : BodyKind.MSGPACK, buf, off, len);

@@ -25,12 +25,25 @@ public final class Coat {
      * Builds the coat of {@code body}: the body itself for {@link CoatKind#NADA}; for {@link CoatKind#NACL} a box
      * with a fresh random nonce under {@code key} (the shared key of own short-term secret and the peer's
      * short-term public key), or an empty coat when the body is empty.
+     *
+     * @param ck the coat kind
+     * @param key the shared short-term key (unused for {@link CoatKind#NADA})
+     * @param body the serialized body
+     * @return the coat
      */
     public static byte[] seal(CoatKind ck, SharedKey key, byte[] body) {
         return seal(ck, key, body, Entropy.system());
     }
 
-    /** Same as {@link #seal(CoatKind, SharedKey, byte[])}, the nonce taken from {@code entropy}. */
+    /**
+     * Same as {@link #seal(CoatKind, SharedKey, byte[])}, the nonce taken from {@code entropy}.
+     *
+     * @param ck the coat kind
+     * @param key the shared short-term key (unused for {@link CoatKind#NADA})
+     * @param body the serialized body
+     * @param entropy where the nonce comes from
+     * @return the coat
+     */
     public static byte[] seal(CoatKind ck, SharedKey key, byte[] body, Entropy entropy) {
         if (body == null) {
             body = EMPTY;
@@ -46,6 +59,14 @@ public final class Coat {
     /**
      * Opens the coat {@code buf[off, off+len)} into the body bytes. NACL: an empty coat is an empty body; a coat
      * shorter than {@value #NACL_OVERHEAD} bytes or one that does not authenticate is {@link Reason#BAD_COAT}.
+     *
+     * @param ck the coat kind
+     * @param key the shared short-term key (unused for {@link CoatKind#NADA})
+     * @param buf the array holding the coat
+     * @param off its first byte
+     * @param len its length
+     * @return the body bytes
+     * @throws PacketException {@link Reason#BAD_COAT} when the coat does not open
      */
     public static byte[] open(CoatKind ck, SharedKey key, byte[] buf, int off, int len) throws PacketException {
         Body.checkRange(buf, off, len);

@@ -9,8 +9,20 @@ import java.util.Map;
  * and counts {@code missed_page} otherwise); later pages may arrive in any order; duplicates are ignored.
  */
 public final class LaneBook {
-    /** How the reference indexes books on receive: {@code (dn, sn, si, bi)}. */
+    /**
+     * How the reference indexes books on receive: {@code (dn, sn, si, bi)}.
+     *
+     * @param dn the destination yard
+     * @param sn the source yard
+     * @param si the session id
+     * @param bi the book id
+     */
     public record Key(String dn, String sn, String si, long bi) {
+        /**
+         * {@return the key of the book {@code h} belongs to}
+         *
+         * @param h a page head
+         */
         public static Key of(LaneHead h) {
             return new Key(h.dn(), h.sn(), h.si(), h.bi());
         }
@@ -20,11 +32,13 @@ public final class LaneBook {
     private final Map<Integer, byte[]> sections = new HashMap<>();
     private long total;
 
+    /** An empty book. */
     public LaneBook() {}
 
     /**
      * Adds a page.
      *
+     * @param page the parsed page
      * @return true when the book is complete after this page
      * @throws PacketException {@link Reason#BAD_PAGE} when the first page is not page 0 ("missed page") or the page
      *     does not belong to this book (other pack kind, names, session, book id or page count);
@@ -63,16 +77,21 @@ public final class LaneBook {
         return complete();
     }
 
+    /** {@return whether every page is present} */
     public boolean complete() {
         return first != null && sections.size() == first.pc();
     }
 
-    /** The head of the first page, or null before any. */
+    /** {@return the head of the first page, or null before any} */
     public LaneHead head() {
         return first == null ? null : first.copy();
     }
 
-    /** The joined body. */
+    /**
+     * {@return the joined body}
+     *
+     * @throws PacketException {@link Reason#TOO_LARGE} when the pages exceed the largest message
+     */
     public byte[] body() throws PacketException {
         if (!complete()) {
             throw new PacketException(Reason.BAD_PAGE, "book incomplete");
@@ -87,7 +106,11 @@ public final class LaneBook {
         return out;
     }
 
-    /** The joined body deserialized per the pages' pack kind: always a mapping. */
+    /**
+     * {@return the joined body deserialized per the pages' pack kind: always a mapping}
+     *
+     * @throws PacketException when the body does not parse as a mapping of its pack kind
+     */
     public Map<String, Object> message() throws PacketException {
         byte[] body = body();
         return Body.decode(first.pk(), body, 0, body.length);

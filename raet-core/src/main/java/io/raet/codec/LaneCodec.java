@@ -23,7 +23,14 @@ public final class LaneCodec {
 
     private LaneCodec() {}
 
-    /** Builds one page holding {@code body} (or one section of it); at most {@value #MAX_PAGE_SIZE} bytes. */
+    /**
+     * Builds one page holding {@code body} (or one section of it); at most {@value #MAX_PAGE_SIZE} bytes.
+     *
+     * @param head the page head
+     * @param body the body section
+     * @return the page
+     * @throws PacketException {@link Reason#TOO_LARGE} when the page would be larger
+     */
     public static byte[] encode(LaneHead head, byte[] body) throws PacketException {
         return encode(head, body, MAX_PAGE_SIZE);
     }
@@ -43,7 +50,12 @@ public final class LaneCodec {
         return page;
     }
 
-    /** Size of the head {@code head} encodes to, terminator included. */
+    /**
+     * {@return size of the head {@code head} encodes to, terminator included}
+     *
+     * @param head the page head
+     * @throws PacketException when a name in the head cannot be written
+     */
     public static int headSize(LaneHead head) throws PacketException {
         return renderHead(head).length;
     }
@@ -81,6 +93,10 @@ public final class LaneCodec {
      * {@code pn = 0, pc = 1}; page {@code i} has {@code pn = i} and {@code pc} = the section count. The template's
      * own {@code pn}/{@code pc} are ignored.
      *
+     * @param template the head every page copies
+     * @param body the whole serialized body
+     * @param maxPageSize the largest page
+     * @return the pages, in order
      * @throws PacketException {@link Reason#TOO_LARGE} for a body over {@link RoadCodec#MAX_MESSAGE_SIZE}
      */
     public static List<byte[]> paginate(LaneHead template, byte[] body, int maxPageSize) throws PacketException {
@@ -112,7 +128,15 @@ public final class LaneCodec {
         return pages;
     }
 
-    /** Parses the page {@code buf[off, off+len)}; the result refers to {@code buf} without copying. */
+    /**
+     * Parses the page {@code buf[off, off+len)}; the result refers to {@code buf} without copying.
+     *
+     * @param buf the array holding the page
+     * @param off its first byte
+     * @param len its length
+     * @return the parsed page
+     * @throws PacketException when the page does not parse
+     */
     public static ParsedPage parse(byte[] buf, int off, int len) throws PacketException {
         Body.checkRange(buf, off, len);
         if (len < PREFIX.length) {

@@ -21,8 +21,10 @@ public final class LaneHead {
     private int pn;
     private int pc = 1;
 
+    /** A head with every field at its default. */
     public LaneHead() {}
 
+    /** {@return a copy of this head} */
     public LaneHead copy() {
         LaneHead h = new LaneHead();
         h.vn = vn;
@@ -36,29 +38,77 @@ public final class LaneHead {
         return h;
     }
 
-    /** Version, must be 0. */
+    /** {@return version, must be 0} */
     public int vn() { return vn; }
+    /**
+     * Sets {@code vn}.
+     *
+     * @param v the version (0)
+     * @return this head
+     */
     public LaneHead vn(int v) { vn = v; return this; }
-    /** Pack kind of the body. */
+    /** {@return pack kind of the body} */
     public PackKind pk() { return pk; }
+    /**
+     * Sets {@code pk}.
+     *
+     * @param v the pack kind of the body
+     * @return this head
+     */
     public LaneHead pk(PackKind v) { pk = Objects.requireNonNull(v, "pk"); return this; }
-    /** Source yard name. */
+    /** {@return source yard name} */
     public String sn() { return sn; }
+    /**
+     * Sets {@code sn}.
+     *
+     * @param v the source yard name
+     * @return this head
+     */
     public LaneHead sn(String v) { sn = Objects.requireNonNull(v, "sn"); return this; }
-    /** Destination yard name. */
+    /** {@return destination yard name} */
     public String dn() { return dn; }
+    /**
+     * Sets {@code dn}.
+     *
+     * @param v the destination yard name
+     * @return this head
+     */
     public LaneHead dn(String v) { dn = Objects.requireNonNull(v, "dn"); return this; }
-    /** Session id: the sender's id (at most 18 characters) for this destination. */
+    /** {@return session id: the sender's id (at most 18 characters) for this destination} */
     public String si() { return si; }
+    /**
+     * Sets {@code si}.
+     *
+     * @param v the session id
+     * @return this head
+     */
     public LaneHead si(String v) { si = Objects.requireNonNull(v, "si"); return this; }
-    /** Book (message) id. */
+    /** {@return book (message) id} */
     public long bi() { return bi; }
+    /**
+     * Sets {@code bi}.
+     *
+     * @param v the book (message) id
+     * @return this head
+     */
     public LaneHead bi(long v) { bi = v; return this; }
-    /** Page number. */
+    /** {@return page number} */
     public int pn() { return pn; }
+    /**
+     * Sets {@code pn}.
+     *
+     * @param v the page number
+     * @return this head
+     */
     public LaneHead pn(int v) { pn = v; return this; }
-    /** Page count. */
+    /** {@return page count} */
     public int pc() { return pc; }
+    /**
+     * Sets {@code pc}.
+     *
+     * @param v the page count
+     * @return this head
+     */
     public LaneHead pc(int v) { pc = v; return this; }
 
     @Override

@@ -4,18 +4,33 @@ package io.raet.codec;
 public final class PacketException extends Exception {
     private static final long serialVersionUID = 1L;
 
+    /** Why the input was refused. */
     private final Reason reason;
 
+    /**
+     * A refusal for {@code reason}.
+     *
+     * @param reason why the input was refused
+     * @param message what was wrong
+     */
     public PacketException(Reason reason, String message) {
         super(message);
         this.reason = reason;
     }
 
+    /**
+     * A refusal for {@code reason}, caused by another failure.
+     *
+     * @param reason why the input was refused
+     * @param message what was wrong
+     * @param cause the underlying failure
+     */
     public PacketException(Reason reason, String message, Throwable cause) {
         super(message, cause);
         this.reason = reason;
     }
 
+    /** {@return why the input was refused} */
     public Reason reason() {
         return reason;
     }

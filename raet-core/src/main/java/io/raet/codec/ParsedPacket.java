@@ -24,47 +24,47 @@ public final class ParsedPacket {
         this.coatLength = coatLength;
     }
 
-    /** The parsed head (mutable; callers that change it should work on a {@link RoadHead#copy()}). */
+    /** {@return the parsed head (mutable; callers that change it should work on a {@link RoadHead#copy()})} */
     public RoadHead head() {
         return head;
     }
 
-    /** The buffer the packet was parsed from. */
+    /** {@return the buffer the packet was parsed from} */
     public byte[] buffer() {
         return buffer;
     }
 
-    /** Offset of the datagram in {@link #buffer()}. */
+    /** {@return offset of the datagram in {@link #buffer()}} */
     public int offset() {
         return offset;
     }
 
-    /** Length of the whole datagram ({@code pl}). */
+    /** {@return length of the whole datagram ({@code pl})} */
     public int length() {
         return length;
     }
 
-    /** Absolute offset of the coat in {@link #buffer()}. */
+    /** {@return absolute offset of the coat in {@link #buffer()}} */
     public int coatOffset() {
         return coatOffset;
     }
 
-    /** Length of the coat: {@code pl − hl − fl}. */
+    /** {@return length of the coat: {@code pl − hl − fl}} */
     public int coatLength() {
         return coatLength;
     }
 
-    /** A copy of the coat. */
+    /** {@return a copy of the coat} */
     public byte[] coat() {
         return Arrays.copyOfRange(buffer, coatOffset, coatOffset + coatLength);
     }
 
-    /** A copy of the whole datagram. */
+    /** {@return a copy of the whole datagram} */
     public byte[] bytes() {
         return Arrays.copyOfRange(buffer, offset, offset + length);
     }
 
-    /** True when the packet carries a NaCl foot ({@code fk = 1}). */
+    /** {@return true when the packet carries a NaCl foot ({@code fk = 1})} */
     public boolean signed() {
         return head.fk() == FootKind.NACL;
     }
@@ -73,6 +73,9 @@ public final class ParsedPacket {
      * Checks the Ed25519 foot over {@code head ‖ coat ‖ 64 zero bytes} with {@code key} (the long-term verify key
      * of the remote whose id is {@code de}). False when the packet is not signed, the key is null or the signature
      * does not verify.
+     *
+     * @param key the remote's verify key
+     * @return whether the foot verifies
      */
     public boolean verify(VerifyKey key) {
         if (!signed() || key == null) {

@@ -18,30 +18,32 @@ public final class ParsedPage {
         this.bodyLength = bodyLength;
     }
 
+    /** {@return the page's head} */
     public LaneHead head() {
         return head;
     }
 
-    /** The buffer the page was parsed from (not copied). */
+    /** {@return the buffer the page was parsed from (not copied)} */
     public byte[] buffer() {
         return buffer;
     }
 
-    /** Length of the head, terminator included. */
+    /** {@return length of the head, terminator included} */
     public int headLength() {
         return headLength;
     }
 
-    /** Absolute offset of the body (or body section) in {@link #buffer()}. */
+    /** {@return absolute offset of the body (or body section) in {@link #buffer()}} */
     public int bodyOffset() {
         return bodyOffset;
     }
 
+    /** {@return the length of the body section} */
     public int bodyLength() {
         return bodyLength;
     }
 
-    /** A copy of the body (or body section). */
+    /** {@return a copy of the body (or body section)} */
     public byte[] body() {
         return Arrays.copyOfRange(buffer, bodyOffset, bodyOffset + bodyLength);
     }

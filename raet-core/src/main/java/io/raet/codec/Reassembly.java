@@ -22,21 +22,33 @@ public final class Reassembly {
     private long total;
     private int highest;
 
-    /** A reassembly for a message of {@code sc} segments and {@code ml} coat bytes (from its first segment). */
+    /**
+     * A reassembly for a message of {@code sc} segments and {@code ml} coat bytes (from its first segment).
+     *
+     * @param sc the segment count
+     * @param ml the coat length
+     */
     public Reassembly(int sc, int ml) {
         this.sc = sc;
         this.ml = ml;
     }
 
-    /** The reassembly for the message that {@code first} (any of its segments) belongs to. */
+    /**
+     * The reassembly for the message that {@code first} (any of its segments) belongs to.
+     *
+     * @param first any segment of the message
+     * @return the reassembly
+     */
     public static Reassembly of(RoadHead first) {
         return new Reassembly(first.sc(), first.ml());
     }
 
+    /** {@return the segment count} */
     public int sc() {
         return sc;
     }
 
+    /** {@return the length of the whole coat} */
     public int ml() {
         return ml;
     }
@@ -44,6 +56,10 @@ public final class Reassembly {
     /**
      * Stores segment {@code sn} (copying {@code buf[off, off+len)}).
      *
+     * @param sn the segment number
+     * @param buf the array holding the segment
+     * @param off its first byte
+     * @param len its length
      * @return true when the segment was new, false for a duplicate (which is ignored)
      * @throws PacketException {@link Reason#BAD_SEGMENT} when {@code sn} is outside {@code [0, sc)}, the counts are
      *     impossible, or the data would exceed {@code ml} or {@link RoadCodec#MAX_MESSAGE_SIZE}
@@ -76,7 +92,18 @@ public final class Reassembly {
         return true;
     }
 
-    /** Same as {@link #add(int, byte[], int, int)}, also checking that the segment announces this message's count. */
+    /**
+     * Same as {@link #add(int, byte[], int, int)}, also checking that the segment announces this message's count.
+     *
+     * @param sn the segment number
+     * @param segmentCount the segment count the segment announces
+     * @param buf the array holding the segment
+     * @param off its first byte
+     * @param len its length
+     * @return true when the segment was new
+     * @throws PacketException {@link Reason#BAD_SEGMENT} as {@link #add(int, byte[], int, int)}, or when the count
+     *     differs
+     */
     public boolean add(int sn, int segmentCount, byte[] buf, int off, int len) throws PacketException {
         if (segmentCount != sc) {
             throw new PacketException(Reason.BAD_SEGMENT,
@@ -85,7 +112,13 @@ public final class Reassembly {
         return add(sn, buf, off, len);
     }
 
-    /** Adds the coat of a parsed segment, checking its {@code sc} and {@code ml} against this message. */
+    /**
+     * Adds the coat of a parsed segment, checking its {@code sc} and {@code ml} against this message.
+     *
+     * @param segment the parsed segment
+     * @return true when the segment was new
+     * @throws PacketException {@link Reason#BAD_SEGMENT} when it does not belong to this message
+     */
     public boolean add(ParsedPacket segment) throws PacketException {
         RoadHead h = segment.head();
         if (sc > 1 && h.ml() != ml) {
@@ -95,37 +128,48 @@ public final class Reassembly {
         return add(h.sn(), h.sc(), segment.buffer(), segment.coatOffset(), segment.coatLength());
     }
 
-    /** True when every segment is present. */
+    /** {@return true when every segment is present} */
     public boolean complete() {
         return sc >= 1 && segments.size() == sc;
     }
 
-    /** The highest segment number received (0 before any). */
+    /** {@return the highest segment number received (0 before any)} */
     public int highest() {
         return highest;
     }
 
-    /** Number of distinct segments received. */
+    /** {@return number of distinct segments received} */
     public int received() {
         return segments.size();
     }
 
-    /** Whether segment {@code sn} is present. */
+    /**
+     * {@return whether segment {@code sn} is present}
+     *
+     * @param sn the segment number
+     */
     public boolean has(int sn) {
         return segments.containsKey(sn);
     }
 
     /**
-     * The first {@value #MAX_LISTED} missing segment numbers in {@code [from, toExclusive)}, clipped to
-     * {@code [0, sc)}, ascending.
+     * {@return the first {@value #MAX_LISTED} missing segment numbers in {@code [from, toExclusive)}, clipped to {@code
+     * [0, sc)}, ascending}
+     *
+     * @param from the first segment number asked
+     * @param toExclusive the end of the range
      */
     public int[] missing(int from, int toExclusive) {
         return missing(from, toExclusive, MAX_LISTED);
     }
 
     /**
-     * At most {@code max} of the missing segment numbers in {@code [from, toExclusive)}, ascending. Memory and
+     * {@return at most {@code max} of the missing segment numbers in {@code [from, toExclusive)}, ascending} Memory and
      * time grow with what is returned and with the segments held, never with {@code sc} or the width of the range.
+     *
+     * @param from the first segment number asked
+     * @param toExclusive the end of the range
+     * @param max the most numbers returned
      */
     public int[] missing(int from, int toExclusive, int max) {
         int lo = Math.max(0, from);
@@ -146,13 +190,13 @@ public final class Reassembly {
         return n == out.length ? out : Arrays.copyOf(out, n);
     }
 
-    /** Bytes of segment data held. */
+    /** {@return bytes of segment data held} */
     public long bytes() {
         return total;
     }
 
     /**
-     * The joined coat.
+     * {@return the joined coat}
      *
      * @throws PacketException {@link Reason#BAD_SEGMENT} when segments are missing or (for {@code sc > 1}) the
      *     joined length is not {@code ml}

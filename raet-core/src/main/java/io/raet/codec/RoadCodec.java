@@ -19,7 +19,7 @@ import java.nio.charset.StandardCharsets;
  * {@code head ‖ coat ‖ 64 zero bytes}.
  *
  * <p><b>Parse.</b> The head kind is detected from the first bytes ({@code "ri RAET\n"} or
- * {@code {"ri":"RAET",}); the head ends at the first terminator, which must lie within {@value #MAX_HEAD_SIZE}
+ * <code>{"ri":"RAET",</code>); the head ends at the first terminator, which must lie within {@value #MAX_HEAD_SIZE}
  * bytes. Every line must be exactly {@code key value} with one space and a known head key; keys are not repeated;
  * {@code bl}, {@code cl} and the flag names are not accepted as lines (flags travel only in {@code fg}). Numbers
  * are hex digits of either case, of any width, without sign or prefix; explicit default values are accepted.
@@ -53,7 +53,16 @@ public final class RoadCodec {
 
     // ------------------------------------------------------------------------------------------------ encode
 
-    /** Same as {@link #encode(RoadHead, byte[], int, int, SigningKey, int)} for the whole of {@code coat}. */
+    /**
+     * Same as {@link #encode(RoadHead, byte[], int, int, SigningKey, int)} for the whole of {@code coat}.
+     *
+     * @param head the head
+     * @param coat the coat
+     * @param signer the long-term signing key; required when {@code fk = NACL}
+     * @param maxPacketSize the largest datagram
+     * @return the datagram
+     * @throws PacketException as {@link #encode(RoadHead, byte[], int, int, SigningKey, int)}
+     */
     public static byte[] encode(RoadHead head, byte[] coat, SigningKey signer, int maxPacketSize)
             throws PacketException {
         return encode(head, coat, 0, coat == null ? 0 : coat.length, signer, maxPacketSize);
@@ -63,8 +72,13 @@ public final class RoadCodec {
      * Builds the datagram {@code head ‖ coat ‖ foot}. Sets {@code head.fl} from {@code fk} and {@code head.pl},
      * {@code head.hl} to the real lengths.
      *
+     * @param head the head; its lengths are set
      * @param coat the coat (already encrypted body, or one segment of a message coat)
+     * @param coatOff the coat's first byte
+     * @param coatLen its length
      * @param signer the long-term signing key; required when {@code fk = NACL}
+     * @param maxPacketSize the largest datagram
+     * @return the datagram
      * @throws PacketException {@link Reason#TOO_LARGE} when the head exceeds {@value #MAX_HEAD_SIZE} bytes, the coat
      *     exceeds {@value #MAX_MESSAGE_SIZE} or the packet exceeds {@code maxPacketSize} (or what {@code pl} can
      *     express); {@link Reason#MALFORMED_HEAD} for out-of-range field values; {@link Reason#BAD_FOOT} when a
@@ -115,14 +129,20 @@ public final class RoadCodec {
         return packet;
     }
 
-    /** Size of the foot for a foot kind: 64 for NACL, 0 for NADA. */
+    /**
+     * {@return size of the foot for a foot kind: 64 for NACL, 0 for NADA}
+     *
+     * @param fk the foot kind
+     */
     public static int footSize(FootKind fk) {
         return fk == FootKind.NACL ? SIGNATURE_SIZE : 0;
     }
 
     /**
-     * Size of the head {@code head} encodes to (terminator included), without checking its values. The
-     * {@code fl} used is the one implied by {@code fk}.
+     * {@return size of the head {@code head} encodes to (terminator included), without checking its values} The {@code
+     * fl} used is the one implied by {@code fk}.
+     *
+     * @param head the head
      */
     public static int headSize(RoadHead head) {
         RoadHead h = head.copy();
@@ -275,9 +295,14 @@ public final class RoadCodec {
     }
 
     /**
-     * The outer parse of the datagram {@code buf[off, off+len)}: head, lengths, version, kinds and foot shape. The
-     * returned packet refers to {@code buf} without copying it; the caller must not change those bytes while using
+     * {@return the outer parse of the datagram {@code buf[off, off+len)}: head, lengths, version, kinds and foot shape}
+     * The returned packet refers to {@code buf} without copying it; the caller must not change those bytes while using
      * the result. See the class description for every rule.
+     *
+     * @param buf the array holding the datagram
+     * @param off its first byte
+     * @param len its length
+     * @throws PacketException with the {@link Reason} the datagram is refused for
      */
     public static ParsedPacket parse(byte[] buf, int off, int len) throws PacketException {
         Body.checkRange(buf, off, len);
@@ -356,12 +381,16 @@ public final class RoadCodec {
     }
 
     /**
-     * The destination id ({@code de}) of a datagram with a RAET head, read without parsing the rest: what a driver
-     * with several owner threads routes datagrams by before any of them parses one. 0 when the head has no
-     * {@code de} line (its default); -1 when the datagram does not start with a RAET head, when its {@code de}
-     * value is not hex of at most 32 bits, or when neither a {@code de} line nor the head's end comes within
-     * {@value #MAX_HEAD_SIZE} bytes. For every datagram {@link #parse} accepts with a RAET head the result is that
-     * head's {@code de}; a JSON head needs the full parse.
+     * {@return the destination id ({@code de}) of a datagram with a RAET head, read without parsing the rest: what a
+     * driver with several owner threads routes datagrams by before any of them parses one} 0 when the head has no
+     * {@code de} line (its default); -1 when the datagram does not start with a RAET head, when its {@code de} value is
+     * not hex of at most 32 bits, or when neither a {@code de} line nor the head's end comes within {@value
+     * #MAX_HEAD_SIZE} bytes. For every datagram {@link #parse} accepts with a RAET head the result is that head's
+     * {@code de}; a JSON head needs the full parse.
+     *
+     * @param buf the array holding the datagram
+     * @param off its first byte
+     * @param len its length
      */
     public static long peekDestination(byte[] buf, int off, int len) {
         if (off < 0 || len < 0 || off > buf.length - len || !startsWith(buf, off, len, RAET_PREFIX)) {
@@ -609,12 +638,24 @@ public final class RoadCodec {
 
     // ------------------------------------------------------------------------------------------------ segments
 
-    /** See {@link Segmentation#segmentSize}. */
+    /**
+     * See {@link Segmentation#segmentSize}.
+     *
+     * @param unsegmentedHead the head of the message as one packet
+     * @param maxPacketSize the largest datagram
+     * @return the segment size
+     */
     public static int segmentSize(RoadHead unsegmentedHead, int maxPacketSize) {
         return Segmentation.segmentSize(unsegmentedHead, maxPacketSize);
     }
 
-    /** See {@link Segmentation#segmentCount}. */
+    /**
+     * See {@link Segmentation#segmentCount}.
+     *
+     * @param coatLen the length of the coat
+     * @param segsize the segment size
+     * @return the segment count
+     */
     public static int segmentCount(int coatLen, int segsize) {
         return Segmentation.segmentCount(coatLen, segsize);
     }

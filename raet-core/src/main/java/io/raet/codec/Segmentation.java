@@ -15,11 +15,14 @@ public final class Segmentation {
     private Segmentation() {}
 
     /**
-     * The reference's segment size {@code maxPacketSize − (headsize + extra + footsize)}, where {@code headsize} is
-     * the size of the head of the unsegmented packet (this head with {@code sn = 0}, {@code sc = 1}, {@code ml = 0}),
-     * {@code extra} is {@value #RAET_EXTRA} for RAET heads and {@value #JSON_EXTRA} for JSON heads and
-     * {@code footsize} follows {@code fk}. The field values are not checked; the result may be ≤ 0 for absurd
-     * inputs, which callers must treat as an error.
+     * {@return the reference's segment size {@code maxPacketSize − (headsize + extra + footsize)}, where {@code
+     * headsize} is the size of the head of the unsegmented packet (this head with {@code sn = 0}, {@code sc = 1},
+     * {@code ml = 0}), {@code extra} is {@value #RAET_EXTRA} for RAET heads and {@value #JSON_EXTRA} for JSON heads and
+     * {@code footsize} follows {@code fk}} The field values are not checked; the result may be ≤ 0 for absurd inputs,
+     * which callers must treat as an error.
+     *
+     * @param unsegmentedHead the head of the message as one packet
+     * @param maxPacketSize the largest datagram
      */
     public static int segmentSize(RoadHead unsegmentedHead, int maxPacketSize) {
         RoadHead h = unsegmentedHead.copy().sn(0).sc(1).ml(0);
@@ -28,7 +31,13 @@ public final class Segmentation {
         return maxPacketSize - (headsize + extra + RoadCodec.footSize(h.fk()));
     }
 
-    /** {@code ceil(coatLen / segsize)}. */
+    /**
+     * {@code ceil(coatLen / segsize)}.
+     *
+     * @param coatLen the length of the coat
+     * @param segsize the segment size
+     * @return the segment count
+     */
     public static int segmentCount(int coatLen, int segsize) {
         if (segsize <= 0) {
             throw new IllegalArgumentException("segment size must be positive, not " + segsize);
@@ -36,12 +45,23 @@ public final class Segmentation {
         return coatLen / segsize + (coatLen % segsize != 0 ? 1 : 0);
     }
 
-    /** Offset of segment {@code sn} in the message coat. */
+    /**
+     * {@return offset of segment {@code sn} in the message coat}
+     *
+     * @param sn the segment number
+     * @param segsize the segment size
+     */
     public static int segmentOffset(int sn, int segsize) {
         return Math.multiplyExact(sn, segsize);
     }
 
-    /** Length of segment {@code sn} of a coat of {@code coatLen} bytes. */
+    /**
+     * {@return length of segment {@code sn} of a coat of {@code coatLen} bytes}
+     *
+     * @param sn the segment number
+     * @param segsize the segment size
+     * @param coatLen the length of the coat
+     */
     public static int segmentLength(int sn, int segsize, int coatLen) {
         long start = (long) sn * segsize;
         return (int) Math.max(0, Math.min((long) segsize, coatLen - start));

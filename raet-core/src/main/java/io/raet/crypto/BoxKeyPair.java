@@ -18,15 +18,28 @@ public final class BoxKeyPair implements Destroyable {
         this.publicKey = new PublicKey(Sodium.scalarMultBase(secret));
     }
 
+    /** {@return a new pair from the operating system's generator} */
     public static BoxKeyPair generate() {
         return generate(Entropy.system());
     }
 
-    /** A new pair whose secret comes from {@code entropy}. */
+    /**
+     * A new pair whose secret comes from {@code entropy}.
+     *
+     * @param entropy the source of the secret
+     * @return the new pair
+     */
     public static BoxKeyPair generate(Entropy entropy) {
         return new BoxKeyPair(entropy.bytes(Sodium.BOX_SECRET_KEY_BYTES));
     }
 
+    /**
+     * A pair from its Curve25519 secret.
+     *
+     * @param secret the 32-byte secret (copied)
+     * @return the pair
+     * @throws CryptoException when it is not 32 bytes
+     */
     public static BoxKeyPair fromSecret(byte[] secret) {
         if (secret == null || secret.length != Sodium.BOX_SECRET_KEY_BYTES) {
             throw new CryptoException("Curve25519 secret key must be 32 bytes");
@@ -34,23 +47,37 @@ public final class BoxKeyPair implements Destroyable {
         return new BoxKeyPair(secret.clone());
     }
 
+    /**
+     * A pair from its secret as the keep writes it ({@code prihex}).
+     *
+     * @param prihex 64 hex characters
+     * @return the pair
+     * @throws IllegalArgumentException when it is not 64 hex characters
+     */
     public static BoxKeyPair fromHex(String prihex) {
         return new BoxKeyPair(Hex.decodeKey(prihex, "prihex"));
     }
 
+    /** {@return the public key} */
     public PublicKey publicKey() {
         return publicKey;
     }
 
+    /** {@return a copy of the 32-byte secret (the caller wipes it)} */
     public byte[] secret() {
         return secret.get().clone();
     }
 
+    /** {@return the secret as 64 hex characters, the keep's {@code prihex}} */
     public String hex() {
         return Hex.encode(secret.get());
     }
 
-    /** The precomputed key for boxes between this secret and {@code peer}. */
+    /**
+     * {@return the precomputed key for boxes between this secret and {@code peer}}
+     *
+     * @param peer the other side's public key
+     */
     public SharedKey sharedKey(PublicKey peer) {
         return new SharedKey(Sodium.beforenm(peer.raw(), secret.get()));
     }

@@ -7,17 +7,32 @@ package io.raet.crypto;
  */
 @FunctionalInterface
 public interface Entropy {
-    /** Fills {@code out[off, off+len)} with random bytes. */
+    /**
+     * Fills {@code out[off, off+len)} with random bytes.
+     *
+     * @param out the array to fill
+     * @param off the first index filled
+     * @param len how many bytes
+     */
     void fill(byte[] out, int off, int len);
 
-    /** {@code n} random bytes. */
+    /**
+     * {@code n} random bytes.
+     *
+     * @param n how many bytes
+     * @return a new array of {@code n} random bytes
+     */
     default byte[] bytes(int n) {
         byte[] out = new byte[n];
         fill(out, 0, n);
         return out;
     }
 
-    /** The operating system's generator (libsodium's {@code randombytes_buf}). */
+    /**
+     * The operating system's generator (libsodium's {@code randombytes_buf}).
+     *
+     * @return the system generator
+     */
     static Entropy system() {
         return SystemEntropy.INSTANCE;
     }

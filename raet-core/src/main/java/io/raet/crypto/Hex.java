@@ -6,10 +6,22 @@ public final class Hex {
 
     private Hex() {}
 
+    /**
+     * {@return {@code data} as lowercase hex}
+     *
+     * @param data the bytes
+     */
     public static String encode(byte[] data) {
         return encode(data, 0, data.length);
     }
 
+    /**
+     * {@return {@code data[off, off+len)} as lowercase hex}
+     *
+     * @param data the bytes
+     * @param off the first byte
+     * @param len how many bytes
+     */
     public static String encode(byte[] data, int off, int len) {
         char[] out = new char[len * 2];
         for (int i = 0; i < len; i++) {
@@ -24,6 +36,9 @@ public final class Hex {
      * Decodes hex (either case); throws {@link IllegalArgumentException} on odd length or a non-hex digit. Only
      * the ASCII digits {@code 0-9 a-f A-F} are hex digits (not other Unicode digits, which
      * {@link Character#digit(char, int)} would accept).
+     *
+     * @param hex the hex text
+     * @return the bytes it spells
      */
     public static byte[] decode(CharSequence hex) {
         int n = hex.length();
@@ -55,7 +70,14 @@ public final class Hex {
         return -1;
     }
 
-    /** Decodes a key given as 64 hex characters; the error names the key. */
+    /**
+     * Decodes a key given as 64 hex characters; the error names the key.
+     *
+     * @param hex the key as hex
+     * @param what the key's name, used in the error (such as {@code verhex})
+     * @return the 32 bytes
+     * @throws IllegalArgumentException when it is not 64 hex characters
+     */
     public static byte[] decodeKey(String hex, String what) {
         if (hex == null || hex.length() != 64) {
             throw new CryptoException(what + " must be 64 hex characters");

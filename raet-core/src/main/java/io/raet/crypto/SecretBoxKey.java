@@ -15,11 +15,17 @@ public final class SecretBoxKey implements Destroyable {
         this.key = new Secret("secretbox key", key);
     }
 
+    /** {@return a new random key} */
     public static SecretBoxKey generate() {
         return new SecretBoxKey(Sodium.randomBytes(Sodium.SECRETBOX_KEY_BYTES));
     }
 
-    /** A key from 32 bytes (copied: the caller wipes its array). */
+    /**
+     * A key from 32 bytes (copied: the caller wipes its array).
+     *
+     * @param key the 32 key bytes
+     * @return the key
+     */
     public static SecretBoxKey of(byte[] key) {
         if (key == null || key.length != Sodium.SECRETBOX_KEY_BYTES) {
             throw new CryptoException("secretbox key must be 32 bytes");
@@ -27,17 +33,23 @@ public final class SecretBoxKey implements Destroyable {
         return new SecretBoxKey(key.clone());
     }
 
-    /** A new random 24-byte nonce. */
+    /** {@return a new random 24-byte nonce} */
     public static byte[] newNonce() {
         return Sodium.randomBytes(Sodium.SECRETBOX_NONCE_BYTES);
     }
 
-    /** A copy of the key bytes, for sealing it under another key; the caller wipes the copy. */
+    /** {@return a copy of the key bytes, for sealing it under another key; the caller wipes the copy} */
     public byte[] bytes() {
         return live().clone();
     }
 
-    /** Encrypts and authenticates {@code plain} with {@code nonce}: returns tag ‖ ciphertext. */
+    /**
+     * Encrypts and authenticates {@code plain} with {@code nonce}: returns tag ‖ ciphertext.
+     *
+     * @param plain the plaintext
+     * @param nonce 24 bytes, never used twice with this key
+     * @return tag ‖ ciphertext
+     */
     public byte[] seal(byte[] plain, byte[] nonce) {
         checkNonce(nonce);
         byte[] out = new byte[plain.length + Sodium.SECRETBOX_MAC_BYTES];
@@ -45,7 +57,13 @@ public final class SecretBoxKey implements Destroyable {
         return out;
     }
 
-    /** Opens tag ‖ ciphertext; throws {@link CryptoException} when it does not authenticate under this key. */
+    /**
+     * Opens tag ‖ ciphertext; throws {@link CryptoException} when it does not authenticate under this key.
+     *
+     * @param box tag ‖ ciphertext
+     * @param nonce the nonce it was sealed with
+     * @return the plaintext
+     */
     public byte[] open(byte[] box, byte[] nonce) {
         checkNonce(nonce);
         if (box == null || box.length < Sodium.SECRETBOX_MAC_BYTES) {

@@ -43,7 +43,13 @@ public final class SharedKey implements javax.security.auth.Destroyable {
         }
     }
 
-    /** Boxes {@code plain} with {@code nonce}: returns tag ‖ ciphertext ({@code plain.length + 16} bytes). */
+    /**
+     * Boxes {@code plain} with {@code nonce}: returns tag ‖ ciphertext ({@code plain.length + 16} bytes).
+     *
+     * @param plain the plaintext
+     * @param nonce 24 bytes, never used twice with this key
+     * @return tag ‖ ciphertext
+     */
     public byte[] seal(byte[] plain, byte[] nonce) {
         checkNonce(nonce);
         byte[] out = new byte[plain.length + Sodium.BOX_MAC_BYTES];
@@ -51,6 +57,19 @@ public final class SharedKey implements javax.security.auth.Destroyable {
         return out;
     }
 
+    /**
+     * Boxes {@code plain[off, off+len)} with the nonce at {@code nonce[nonceOff]} into {@code out[outOff,
+     * outOff+len+16)}, the tag first.
+     *
+     * @param plain the plaintext
+     * @param off its first byte
+     * @param len its length
+     * @param nonce the array holding the 24-byte nonce
+     * @param nonceOff where the nonce starts
+     * @param out the array written
+     * @param outOff where the box starts in {@code out}
+     * @throws CryptoException when an index or length is out of range
+     */
     public void seal(byte[] plain, int off, int len, byte[] nonce, int nonceOff, byte[] out, int outOff) {
         if (nonce == null || nonceOff < 0 || nonceOff > nonce.length - Sodium.BOX_NONCE_BYTES) {
             throw new CryptoException("nonce must be 24 bytes");
@@ -58,12 +77,29 @@ public final class SharedKey implements javax.security.auth.Destroyable {
         Sodium.boxAfternm(out, outOff, plain, off, len, nonce, nonceOff, live());
     }
 
-    /** Opens a box; throws {@link CryptoException} when it does not authenticate. */
+    /**
+     * Opens a box; throws {@link CryptoException} when it does not authenticate.
+     *
+     * @param cipher tag ‖ ciphertext
+     * @param nonce the nonce it was boxed with
+     * @return the plaintext
+     */
     public byte[] open(byte[] cipher, byte[] nonce) {
         checkNonce(nonce);
         return open(cipher, 0, cipher.length, nonce, 0);
     }
 
+    /**
+     * Opens the box {@code cipher[off, off+len)} (tag first) with the nonce at {@code nonce[nonceOff]}.
+     *
+     * @param cipher the array holding the box
+     * @param off its first byte
+     * @param len its length
+     * @param nonce the array holding the 24-byte nonce
+     * @param nonceOff where the nonce starts
+     * @return the plaintext
+     * @throws CryptoException when it does not authenticate or an index is out of range
+     */
     public byte[] open(byte[] cipher, int off, int len, byte[] nonce, int nonceOff) {
         if (len < Sodium.BOX_MAC_BYTES) {
             throw new CryptoException("box shorter than its 16-byte tag");
@@ -78,12 +114,27 @@ public final class SharedKey implements javax.security.auth.Destroyable {
         return out;
     }
 
-    /** Boxes with a fresh random nonce and returns the coat layout tag ‖ cipher ‖ nonce. */
+    /**
+     * Boxes with a fresh random nonce and returns the coat layout tag ‖ cipher ‖ nonce.
+     *
+     * @param plain the array holding the plaintext
+     * @param off its first byte
+     * @param len its length
+     * @return tag ‖ cipher ‖ nonce
+     */
     public byte[] sealWithNonce(byte[] plain, int off, int len) {
         return sealWithNonce(plain, off, len, Entropy.system());
     }
 
-    /** Same as {@link #sealWithNonce(byte[], int, int)}, the nonce taken from {@code entropy}. */
+    /**
+     * Same as {@link #sealWithNonce(byte[], int, int)}, the nonce taken from {@code entropy}.
+     *
+     * @param plain the array holding the plaintext
+     * @param off its first byte
+     * @param len its length
+     * @param entropy where the nonce comes from
+     * @return tag ‖ cipher ‖ nonce
+     */
     public byte[] sealWithNonce(byte[] plain, int off, int len, Entropy entropy) {
         checkRange(plain, off, len, "plain text");
         byte[] out = new byte[len + Sodium.BOX_MAC_BYTES + Sodium.BOX_NONCE_BYTES];
@@ -93,7 +144,15 @@ public final class SharedKey implements javax.security.auth.Destroyable {
         return out;
     }
 
-    /** Opens the coat layout tag ‖ cipher ‖ nonce found at {@code coat[off, off+len)}. */
+    /**
+     * Opens the coat layout tag ‖ cipher ‖ nonce found at {@code coat[off, off+len)}.
+     *
+     * @param coat the array holding the coat
+     * @param off its first byte
+     * @param len its length
+     * @return the plaintext
+     * @throws CryptoException when it does not authenticate
+     */
     public byte[] openWithNonce(byte[] coat, int off, int len) {
         checkRange(coat, off, len, "coat");
         if (len < Sodium.BOX_MAC_BYTES + Sodium.BOX_NONCE_BYTES) {

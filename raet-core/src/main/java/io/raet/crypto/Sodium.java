@@ -25,24 +25,39 @@ public final class Sodium {
     /** Inputs up to this size are passed as heap arrays through critical downcalls. */
     static final int CRITICAL_LIMIT = 64 * 1024;
 
+    /** Size of a Curve25519 public key. */
     public static final int BOX_PUBLIC_KEY_BYTES = 32;
+    /** Size of a Curve25519 secret key. */
     public static final int BOX_SECRET_KEY_BYTES = 32;
+    /** Size of a precomputed box key. */
     public static final int BOX_SHARED_KEY_BYTES = 32;
+    /** Size of a box nonce. */
     public static final int BOX_NONCE_BYTES = 24;
+    /** Size of a box's authentication tag. */
     public static final int BOX_MAC_BYTES = 16;
+    /** Size of an Ed25519 seed. */
     public static final int SIGN_SEED_BYTES = 32;
+    /** Size of an Ed25519 verify key. */
     public static final int SIGN_PUBLIC_KEY_BYTES = 32;
+    /** Size of an Ed25519 secret key (seed ‖ verify key). */
     public static final int SIGN_SECRET_KEY_BYTES = 64;
+    /** Size of an Ed25519 signature. */
     public static final int SIGNATURE_BYTES = 64;
+    /** Size of a secretbox key. */
     public static final int SECRETBOX_KEY_BYTES = 32;
+    /** Size of a secretbox nonce. */
     public static final int SECRETBOX_NONCE_BYTES = 24;
+    /** Size of a secretbox's authentication tag. */
     public static final int SECRETBOX_MAC_BYTES = 16;
+    /** Size of an Argon2id salt. */
     public static final int PWHASH_SALT_BYTES = 16;
     /** {@code crypto_pwhash_ALG_ARGON2ID13}. */
     public static final int PWHASH_ALG_ARGON2ID13 = 2;
     /** Smallest and largest output of {@code crypto_generichash} (BLAKE2b). */
     public static final int GENERICHASH_BYTES_MIN = 16;
+    /** Largest output of {@code crypto_generichash}. */
     public static final int GENERICHASH_BYTES_MAX = 64;
+    /** Largest key of {@code crypto_generichash}. */
     public static final int GENERICHASH_KEY_BYTES_MAX = 64;
 
     private static final String LIBRARY = System.getProperty("raet.libsodium", "libsodium.so.23");
@@ -142,7 +157,8 @@ public final class Sodium {
     public static void ensureLoaded() {
         if (LOAD_FAILURE != null) {
             throw new CryptoException("libsodium (" + LIBRARY + ") could not be loaded; install the libsodium23 package"
-                    + " and run with --enable-native-access=ALL-UNNAMED: " + LOAD_FAILURE, LOAD_FAILURE);
+                    + " and run with --enable-native-access=ALL-UNNAMED (io.raet on the module path): " + LOAD_FAILURE,
+                    LOAD_FAILURE);
         }
     }
 
@@ -176,7 +192,13 @@ public final class Sodium {
         return new CryptoException("libsodium call failed: " + t, t);
     }
 
-    /** Fills {@code out[off, off+len)} with random bytes. */
+    /**
+     * Fills {@code out[off, off+len)} with random bytes.
+     *
+     * @param out the array to fill
+     * @param off the first index filled
+     * @param len how many bytes
+     */
     public static void randomBytes(byte[] out, int off, int len) {
         ensureLoaded();
         checkRange(out, off, len);
@@ -187,6 +209,11 @@ public final class Sodium {
         }
     }
 
+    /**
+     * {@return {@code len} random bytes}
+     *
+     * @param len how many bytes
+     */
     public static byte[] randomBytes(int len) {
         if (len < 0) {
             throw new CryptoException("negative length " + len);
@@ -196,7 +223,11 @@ public final class Sodium {
         return out;
     }
 
-    /** Curve25519 public key of a secret scalar. */
+    /**
+     * {@return the Curve25519 public key of a secret scalar}
+     *
+     * @param secret the 32-byte secret scalar
+     */
     public static byte[] scalarMultBase(byte[] secret) {
         ensureLoaded();
         check(secret, BOX_SECRET_KEY_BYTES, "Curve25519 secret key");
@@ -212,7 +243,12 @@ public final class Sodium {
         return pub;
     }
 
-    /** Precomputed shared key {@code HSalsa20(X25519(secret, peerPublic))} as crypto_box_beforenm. */
+    /**
+     * {@return precomputed shared key {@code HSalsa20(X25519(secret, peerPublic))} as crypto_box_beforenm}
+     *
+     * @param peerPublic the other side's 32-byte public key
+     * @param secret this side's 32-byte secret
+     */
     public static byte[] beforenm(byte[] peerPublic, byte[] secret) {
         ensureLoaded();
         check(peerPublic, BOX_PUBLIC_KEY_BYTES, "Curve25519 public key");
@@ -232,6 +268,15 @@ public final class Sodium {
     /**
      * Boxes {@code plain[off, off+len)} into {@code out[outOff, outOff+len+16)} (16-byte tag first) with a
      * precomputed key.
+     *
+     * @param out the array written
+     * @param outOff where the box starts in {@code out}
+     * @param plain the array holding the plaintext
+     * @param off its first byte
+     * @param len its length
+     * @param nonce the array holding the 24-byte nonce
+     * @param nonceOff where the nonce starts
+     * @param sharedKey the 32-byte precomputed key
      */
     public static void boxAfternm(byte[] out, int outOff, byte[] plain, int off, int len, byte[] nonce, int nonceOff,
             byte[] sharedKey) {
@@ -245,6 +290,14 @@ public final class Sodium {
     /**
      * Opens {@code cipher[off, off+len)} (tag first) into {@code out[outOff, outOff+len-16)}.
      *
+     * @param out the array written
+     * @param outOff where the plaintext starts in {@code out}
+     * @param cipher the array holding the box
+     * @param off its first byte
+     * @param len its length
+     * @param nonce the array holding the 24-byte nonce
+     * @param nonceOff where the nonce starts
+     * @param sharedKey the 32-byte precomputed key
      * @return false when the box does not authenticate (the output is then unspecified)
      */
     public static boolean openAfternm(byte[] out, int outOff, byte[] cipher, int off, int len, byte[] nonce,
@@ -257,6 +310,15 @@ public final class Sodium {
     /**
      * {@code crypto_secretbox_easy}: encrypts and authenticates {@code plain[off, off+len)} under a 32-byte secret
      * key into {@code out[outOff, outOff+len+16)}, the 16-byte tag first.
+     *
+     * @param out the array written
+     * @param outOff where the box starts in {@code out}
+     * @param plain the array holding the plaintext
+     * @param off its first byte
+     * @param len its length
+     * @param nonce the array holding the 24-byte nonce
+     * @param nonceOff where the nonce starts
+     * @param key the 32-byte secret key
      */
     public static void secretbox(byte[] out, int outOff, byte[] plain, int off, int len, byte[] nonce, int nonceOff,
             byte[] key) {
@@ -271,6 +333,14 @@ public final class Sodium {
      * {@code crypto_secretbox_open_easy}: opens {@code cipher[off, off+len)} (tag first) into
      * {@code out[outOff, outOff+len-16)}.
      *
+     * @param out the array written
+     * @param outOff where the plaintext starts in {@code out}
+     * @param cipher the array holding the box
+     * @param off its first byte
+     * @param len its length
+     * @param nonce the array holding the 24-byte nonce
+     * @param nonceOff where the nonce starts
+     * @param key the 32-byte secret key
      * @return false when the box does not authenticate (the output is then unspecified)
      */
     public static boolean secretboxOpen(byte[] out, int outOff, byte[] cipher, int off, int len, byte[] nonce,
@@ -354,6 +424,12 @@ public final class Sodium {
      * 16-byte salt. Costs {@code opslimit} passes over {@code memlimit} bytes of native memory; the passphrase copy
      * in native memory is zeroed before it is freed.
      *
+     * @param outLen how many bytes to derive
+     * @param passphrase the passphrase
+     * @param salt 16 bytes
+     * @param opslimit passes over the memory
+     * @param memlimit bytes of memory
+     * @return the derived bytes
      * @throws CryptoException when libsodium refuses the parameters or cannot allocate the memory
      */
     public static byte[] pwhashArgon2id(int outLen, byte[] passphrase, byte[] salt, long opslimit, long memlimit) {
@@ -399,6 +475,11 @@ public final class Sodium {
     /**
      * {@code crypto_generichash} (BLAKE2b): a hash of {@code outLen} (16..64) bytes of {@code msg}, keyed when
      * {@code key} is not null (up to 64 bytes).
+     *
+     * @param outLen the hash length, 16..64
+     * @param msg the message
+     * @param key the key, or null for an unkeyed hash
+     * @return the hash
      */
     public static byte[] genericHash(int outLen, byte[] msg, byte[] key) {
         ensureLoaded();
@@ -425,7 +506,11 @@ public final class Sodium {
         return out;
     }
 
-    /** Ed25519 key pair from a 32-byte seed: returns {verifyKey(32), secretKey(64)}. */
+    /**
+     * {@return the Ed25519 key pair of a 32-byte seed: {@code {verifyKey(32), secretKey(64)}}}
+     *
+     * @param seed the 32-byte seed
+     */
     public static byte[][] signSeedKeypair(byte[] seed) {
         ensureLoaded();
         check(seed, SIGN_SEED_BYTES, "Ed25519 seed");
@@ -442,7 +527,16 @@ public final class Sodium {
         return new byte[][] {pk, sk};
     }
 
-    /** Writes the detached Ed25519 signature of {@code msg[off, off+len)} to {@code sig[sigOff, sigOff+64)}. */
+    /**
+     * Writes the detached Ed25519 signature of {@code msg[off, off+len)} to {@code sig[sigOff, sigOff+64)}.
+     *
+     * @param sig the array written
+     * @param sigOff where the signature starts in {@code sig}
+     * @param msg the array holding the message
+     * @param off its first byte
+     * @param len its length
+     * @param secretKey the 64-byte secret key
+     */
     public static void signDetached(byte[] sig, int sigOff, byte[] msg, int off, int len, byte[] secretKey) {
         ensureLoaded();
         check(secretKey, SIGN_SECRET_KEY_BYTES, "Ed25519 secret key");
@@ -472,7 +566,17 @@ public final class Sodium {
         }
     }
 
-    /** Verifies a detached Ed25519 signature; false for any forgery, never an exception for bad data. */
+    /**
+     * Verifies a detached Ed25519 signature; false for any forgery, never an exception for bad data.
+     *
+     * @param sig the array holding the signature
+     * @param sigOff where it starts
+     * @param msg the array holding the message
+     * @param off its first byte
+     * @param len its length
+     * @param verifyKey the 32-byte verify key
+     * @return true when the signature is valid
+     */
     public static boolean verifyDetached(byte[] sig, int sigOff, byte[] msg, int off, int len, byte[] verifyKey) {
         ensureLoaded();
         check(verifyKey, SIGN_PUBLIC_KEY_BYTES, "Ed25519 verify key");

@@ -2,8 +2,11 @@ package io.raet.keep;
 
 /** Acceptance status of a remote role and its keys, persisted as the integer {@link #value()}. */
 public enum Acceptance {
+    /** Not decided yet: the joiner waits for an operator. */
     PENDING(0),
+    /** Accepted: the joiner's keys are trusted. */
     ACCEPTED(1),
+    /** Rejected: joins presenting these keys are refused. */
     REJECTED(2);
 
     private final int value;
@@ -12,12 +15,18 @@ public enum Acceptance {
         this.value = value;
     }
 
-    /** The integer the reference persists ({@code acceptance} field of a role file). */
+    /** {@return the integer the reference persists ({@code acceptance} field of a role file)} */
     public int value() {
         return value;
     }
 
-    /** The status for a persisted integer; {@link KeepException} if it is not 0, 1 or 2. */
+    /**
+     * The status for a persisted integer; {@link KeepException} if it is not 0, 1 or 2.
+     *
+     * @param value the persisted value
+     * @return the status
+     * @throws KeepException when it is not 0, 1 or 2
+     */
     public static Acceptance fromValue(long value) {
         for (Acceptance a : values()) {
             if (a.value == value) {

@@ -43,7 +43,12 @@ public final class AtomicFiles {
         return dir.getFileSystem().supportedFileAttributeViews().contains("posix");
     }
 
-    /** Creates {@code dir} and missing parents with mode 0700 (existing directories are left as they are). */
+    /**
+     * Creates {@code dir} and missing parents with mode 0700 (existing directories are left as they are).
+     *
+     * @param dir the directory
+     * @throws IOException when a directory cannot be created
+     */
     public static void createDirectories(Path dir) throws IOException {
         if (Files.isDirectory(dir)) {
             return;
@@ -66,14 +71,20 @@ public final class AtomicFiles {
     }
 
     /**
-     * Replaces {@code target} with {@code data} atomically and durably; the file gets mode 0600. {@code beforeRename}
-     * (may be null) sees the fsynced temp file just before the rename.
+     * Replaces {@code target} with {@code data} atomically and durably; the file gets mode 0600.
+     *
+     * @param target the file replaced
+     * @param data its new content
+     * @throws IOException when writing, syncing or renaming fails
      */
-    /** Replaces {@code target} with {@code data} atomically and durably; the file gets mode 0600. */
     public static void write(Path target, byte[] data) throws IOException {
         write(target, data, null);
     }
 
+    /**
+     * Replaces {@code target} with {@code data} atomically and durably; the file gets mode 0600. {@code beforeRename}
+     * (may be null) sees the fsynced temp file just before the rename.
+     */
     static void write(Path target, byte[] data, Consumer<Path> beforeRename) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         byte[] rnd = new byte[8];
@@ -132,7 +143,14 @@ public final class AtomicFiles {
         return read(file, MAX_FILE_BYTES);
     }
 
-    /** Reads a file of at most {@code maxBytes} (a larger one is an {@link IOException}); null if it does not exist. */
+    /**
+     * Reads a file of at most {@code maxBytes} (a larger one is an {@link IOException}); null if it does not exist.
+     *
+     * @param file the file
+     * @param maxBytes the largest size read
+     * @return its content, or null
+     * @throws IOException when it cannot be read or is larger
+     */
     public static byte[] read(Path file, int maxBytes) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();

@@ -15,10 +15,18 @@ public enum AutoMode {
         this.value = value;
     }
 
+    /** {@return the value the keep and the reference write} */
     public int value() {
         return value;
     }
 
+    /**
+     * The mode for a persisted value.
+     *
+     * @param value the persisted value
+     * @return the mode
+     * @throws KeepException when no mode has that value
+     */
     public static AutoMode fromValue(long value) {
         for (AutoMode m : values()) {
             if (m.value == value) {

@@ -10,10 +10,21 @@ package io.raet.keep;
 public class KeepException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A failure described by {@code message}.
+     *
+     * @param message what is wrong
+     */
     public KeepException(String message) {
         super(message);
     }
 
+    /**
+     * A failure described by {@code message}, caused by another.
+     *
+     * @param message what is wrong
+     * @param cause the underlying failure
+     */
     public KeepException(String message, Throwable cause) {
         super(message, cause);
     }

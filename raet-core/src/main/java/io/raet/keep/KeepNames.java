@@ -21,7 +21,11 @@ public final class KeepNames {
 
     private KeepNames() {}
 
-    /** Why {@code value} is not a valid name or role, or empty when it is valid. */
+    /**
+     * {@return why {@code value} is not a valid name or role, or empty when it is valid}
+     *
+     * @param value the name or role
+     */
     public static Optional<String> problem(String value) {
         if (value == null) {
             return Optional.of("is null");
@@ -63,12 +67,22 @@ public final class KeepNames {
         return Optional.empty();
     }
 
+    /**
+     * {@return whether {@code value} is a valid name or role}
+     *
+     * @param value the name or role
+     */
     public static boolean isValid(String value) {
         return problem(value).isEmpty();
     }
 
     /**
      * Returns {@code value} if valid, else throws {@link KeepException} naming {@code what} (e.g. "name", "role").
+     *
+     * @param what what the value is, for the error
+     * @param value the name or role
+     * @return {@code value}
+     * @throws KeepException when it is not valid
      */
     public static String require(String what, String value) {
         Optional<String> p = problem(value);

@@ -32,6 +32,8 @@ public final class KeepOperator {
      * not a keep (no {@code local}, {@code remote} or {@code role} directory in it) is refused, so a mistyped path
      * creates nothing.
      *
+     * @param dir the keep directory
+     * @return the operator over it
      * @throws KeepException naming the directory when it is not a keep
      */
     public static KeepOperator open(Path dir) {
@@ -49,7 +51,7 @@ public final class KeepOperator {
         return new KeepOperator(new RoadKeep(dir));
     }
 
-    /** The keep itself, for what this class does not cover. */
+    /** {@return the keep itself, for what this class does not cover} */
     public RoadKeep keep() {
         return keep;
     }
@@ -61,12 +63,12 @@ public final class KeepOperator {
      * @param role {@code role/local/role.json} (holds the secret keys), or null
      */
     public record Local(LocalEstateData estate, LocalRoleData role) {
-        /** The public verify key (hex), or null without a role file. */
+        /** {@return the public verify key (hex), or null without a role file} */
         public String verhex() {
             return role == null ? null : SigningKey.fromHex(role.sighex()).verifyKey().hex();
         }
 
-        /** The public encryption key (hex), or null without a role file. */
+        /** {@return the public encryption key (hex), or null without a role file} */
         public String pubhex() {
             return role == null ? null : BoxKeyPair.fromHex(role.prihex()).publicKey().hex();
         }
@@ -80,7 +82,7 @@ public final class KeepOperator {
      * @param written when its estate file was last written: when it last joined or its session or address changed
      */
     public record RemoteEntry(RemoteEstateData estate, RemoteRoleData role, Instant written) {
-        /** The acceptance of its role, or null when the role has no file or no decision. */
+        /** {@return the acceptance of its role, or null when the role has no file or no decision} */
         public Acceptance acceptance() {
             return role == null ? null : role.acceptance();
         }
@@ -102,12 +104,12 @@ public final class KeepOperator {
         }
     }
 
-    /** The local identity; {@link KeepException} when a local file is invalid. */
+    /** {@return the local identity; {@link KeepException} when a local file is invalid} */
     public Local local() {
         return new Local(keep.loadLocal().orElse(null), keep.loadLocalRole().orElse(null));
     }
 
-    /** Every remote and role (invalid estate files are moved aside and reported, as every load does). */
+    /** {@return every remote and role (invalid estate files are moved aside and reported, as every load does)} */
     public Listing list() {
         RemoteLoad load = keep.loadRemotes();
         List<RemoteEntry> remotes = new ArrayList<>();
@@ -117,13 +119,21 @@ public final class KeepOperator {
         return new Listing(remotes, load.roles(), load.problems());
     }
 
-    /** One remote by name, empty when the keep has none. */
+    /**
+     * {@return one remote by name, empty when the keep has none}
+     *
+     * @param name the remote estate's name
+     */
     public Optional<RemoteEntry> remote(String name) {
         return keep.loadRemote(name).map(r -> new RemoteEntry(r, keep.loadRemoteRole(r.role()).orElse(null),
                 written(keep.remoteEstatePath(name))));
     }
 
-    /** One role's file, empty when there is none. */
+    /**
+     * {@return one role's file, empty when there is none}
+     *
+     * @param role the role
+     */
     public Optional<RemoteRoleData> role(String role) {
         return keep.loadRemoteRole(role);
     }
@@ -132,6 +142,10 @@ public final class KeepOperator {
      * Accepts {@code role}: with keys, exactly these (a role file with other keys is replaced, so a pending or
      * rejected joiner with these keys gets in); without, the keys on file.
      *
+     * @param role the role
+     * @param verhex its verify key (hex), or null for the keys on file
+     * @param pubhex its public key (hex), or null for the keys on file
+     * @return the role file as written
      * @throws KeepException when no keys are given and the role has no file, or a key is not 64 hex digits
      */
     public RemoteRoleData accept(String role, String verhex, String pubhex) {
@@ -143,6 +157,10 @@ public final class KeepOperator {
      * first join); without, the keys on file. The role file stays: removing it would let the next keys in under
      * auto mode {@code once}.
      *
+     * @param role the role
+     * @param verhex its verify key (hex), or null for the keys on file
+     * @param pubhex its public key (hex), or null for the keys on file
+     * @return the role file as written
      * @throws KeepException when no keys are given and the role has no file, or a key is not 64 hex digits
      */
     public RemoteRoleData reject(String role, String verhex, String pubhex) {
@@ -172,7 +190,10 @@ public final class KeepOperator {
      * rejection must keep refusing). Run it on the keep of a stopped estate: a running one writes back the remotes
      * it holds.
      *
+     * @param unseenFor the age beyond which a remote goes, or null
+     * @param rejected whether remotes of rejected roles go
      * @param dryRun list what would go, remove nothing
+     * @param now the time ages are measured from
      * @return the remotes removed (or that would be)
      */
     public List<RemoteEntry> prune(Duration unseenFor, boolean rejected, boolean dryRun, Instant now) {

@@ -10,6 +10,11 @@ import java.nio.file.Path;
  * @param movedTo where the file was moved aside ({@code <file>.corrupt}), or null if it was left in place
  */
 public record KeepProblem(Path file, String reason, Path movedTo) {
+    /**
+     * Checks that the file and the reason are not null.
+     *
+     * @throws KeepException when one is
+     */
     public KeepProblem {
         Checks.notNull("file", file);
         Checks.notNull("reason", reason);

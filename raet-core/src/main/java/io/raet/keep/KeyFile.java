@@ -25,12 +25,19 @@ public final class KeyFile {
 
     private KeyFile() {}
 
-    /** The secret keys of a key file: the caller wipes them ({@code destroy()}) once they are used. */
+    /**
+     * The secret keys of a key file: the caller wipes them ({@code destroy()}) once they are used.
+     *
+     * @param signingKey the Ed25519 key
+     * @param boxKeys the Curve25519 pair
+     */
     public record Keys(SigningKey signingKey, BoxKeyPair boxKeys) {}
 
     /**
      * Reads and checks a key file.
      *
+     * @param file the key file
+     * @return its keys
      * @throws KeepException naming the file and what is wrong (never a key)
      */
     public static Keys read(Path file) {
@@ -84,6 +91,10 @@ public final class KeyFile {
     /**
      * Writes the keys to {@code file} (mode 0600, atomically): {@code sighex}, {@code verhex}, {@code prihex},
      * {@code pubhex}.
+     *
+     * @param file the key file written
+     * @param signingKey the Ed25519 key
+     * @param boxKeys the Curve25519 pair
      */
     public static void write(Path file, SigningKey signingKey, BoxKeyPair boxKeys) {
         Map<String, Object> m = new LinkedHashMap<>();

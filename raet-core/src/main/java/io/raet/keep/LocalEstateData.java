@@ -28,6 +28,11 @@ public record LocalEstateData(
         long puid,
         HostPort aha,
         String role) {
+    /**
+     * Checks every field.
+     *
+     * @throws KeepException naming the first field that is not valid
+     */
     public LocalEstateData {
         KeepNames.require("name", name);
         Checks.u32("uid", uid);

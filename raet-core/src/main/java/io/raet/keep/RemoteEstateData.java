@@ -32,6 +32,11 @@ public record RemoteEstateData(
         int kind,
         Boolean joined,
         String role) {
+    /**
+     * Checks every field.
+     *
+     * @throws KeepException naming the first field that is not valid
+     */
     public RemoteEstateData {
         KeepNames.require("name", name);
         Checks.u32("uid", uid);

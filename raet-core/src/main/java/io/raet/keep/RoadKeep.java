@@ -84,7 +84,11 @@ public final class RoadKeep {
     /** What the keep seals (from its local role file); null for a plain keep. */
     private SealScope sealed;
 
-    /** Opens (creating if missing, mode 0700) the keep in {@code dir}; a sealed keep stays locked. */
+    /**
+     * Opens (creating if missing, mode 0700) the keep in {@code dir}; a sealed keep stays locked.
+     *
+     * @param dir the keep directory
+     */
     public RoadKeep(Path dir) {
         this(dir, (PassphraseSource) null);
     }
@@ -96,6 +100,8 @@ public final class RoadKeep {
      * sealed when its keys are first written ({@link SealedKeep#DEFAULT_KDF}, scope {@link SealScope#KEYS}); a plain
      * keep stays plain (seal it with {@link SealedKeep#encrypt}) and loads with a warning.
      *
+     * @param dir the keep directory
+     * @param passphrase where the passphrase comes from, or null
      * @throws KeepException when the passphrase cannot be read, is wrong, or the sealed file was altered; nothing is
      *     written then
      */
@@ -146,34 +152,45 @@ public final class RoadKeep {
         this.sealed = lock == null ? null : lock.scope();
     }
 
+    /** {@return the keep directory} */
     public Path dir() {
         return dir;
     }
 
+    /** {@return the path of the local estate file} */
     public Path localEstatePath() {
         return localDir.resolve("estate" + EXT);
     }
 
+    /** {@return the path of the local role file} */
     public Path localRolePath() {
         return localRoleDir.resolve("role" + EXT);
     }
 
-    /** Path of a remote estate file; {@link KeepException} if the name is invalid. */
+    /**
+     * {@return path of a remote estate file; {@link KeepException} if the name is invalid}
+     *
+     * @param name the remote estate's name
+     */
     public Path remoteEstatePath(String name) {
         return remoteDir.resolve(ESTATE_PREFIX + KeepNames.require("name", name) + EXT);
     }
 
-    /** Path of a remote role file; {@link KeepException} if the role is invalid. */
+    /**
+     * {@return path of a remote role file; {@link KeepException} if the role is invalid}
+     *
+     * @param role the role
+     */
     public Path remoteRolePath(String role) {
         return remoteRoleDir.resolve(ROLE_PREFIX + KeepNames.require("role", role) + EXT);
     }
 
-    /** What this keep seals, empty when it is plain (the reference's layout). */
+    /** {@return what this keep seals, empty when it is plain (the reference's layout)} */
     public synchronized Optional<SealScope> sealing() {
         return Optional.ofNullable(sealed);
     }
 
-    /** Whether this keep holds the keys of a passphrase (it can read and write its sealed files). */
+    /** {@return whether this keep holds the keys of a passphrase (it can read and write its sealed files)} */
     public synchronized boolean unlocked() {
         return lock != null;
     }
@@ -196,15 +213,15 @@ public final class RoadKeep {
 
     // ---------------------------------------------------------------- local
 
-    /** The local estate, empty if never dumped; {@link KeepException} if the file is invalid. */
+    /** {@return the local estate, empty if never dumped; {@link KeepException} if the file is invalid} */
     public synchronized Optional<LocalEstateData> loadLocal() {
         cleanTemps(localDir);
         return loadRequired(localEstatePath(), Codec::decodeLocalEstate);
     }
 
     /**
-     * The local role and keys, empty if never dumped; {@link KeepException} if the file is invalid, or sealed and
-     * this keep was opened without its passphrase.
+     * {@return the local role and keys, empty if never dumped; {@link KeepException} if the file is invalid, or sealed
+     * and this keep was opened without its passphrase}
      */
     public synchronized Optional<LocalRoleData> loadLocalRole() {
         cleanTemps(localRoleDir);
@@ -231,6 +248,10 @@ public final class RoadKeep {
      * binds its port and records it). What an operator provisions before handing the public keys to peers, such as
      * the members of a control channel.
      *
+     * @param name the local estate's name
+     * @param role the local role
+     * @param signingKey the Ed25519 key
+     * @param boxKeys the Curve25519 pair
      * @throws KeepException when the keep already holds a local identity, or on I/O errors
      */
     public synchronized void initLocal(String name, String role, io.raet.crypto.SigningKey signingKey,
@@ -243,11 +264,21 @@ public final class RoadKeep {
         dumpLocal(new LocalEstateData(name, 1, none, null, null, "localhost", null, 0, 1, none, role));
     }
 
+    /**
+     * Writes the local estate file (sealed when this keep seals every file).
+     *
+     * @param data the local estate
+     * @throws KeepException on I/O errors
+     */
     public synchronized void dumpLocal(LocalEstateData data) {
         write(localEstatePath(), sealFile(localEstatePath(), Codec.encode(Checks.notNull("local estate", data))));
     }
 
-    /** Writes the local role file: sealed when this keep is sealed and unlocked, plain when it is plain. */
+    /**
+     * Writes the local role file: sealed when this keep is sealed and unlocked, plain when it is plain.
+     *
+     * @param data the local role
+     */
     public synchronized void dumpLocalRole(LocalRoleData data) {
         Checks.notNull("local role", data);
         if (lock != null) {
@@ -267,6 +298,8 @@ public final class RoadKeep {
      * {@link RemoteLoad#problems()}: estate files are moved aside to {@code <file>.corrupt}, role files stay in
      * place (see the class documentation). A file that cannot be read (I/O error) is reported and left in place.
      * A remote estate file whose {@code name} differs from the name in its file name is invalid.
+     *
+     * @return the remotes, the roles and the files skipped
      */
     public synchronized RemoteLoad loadRemotes() {
         cleanTemps(remoteDir);
@@ -335,8 +368,10 @@ public final class RoadKeep {
     }
 
     /**
-     * One remote estate, empty if there is no file; {@link KeepException} if the name is invalid or the file is
-     * invalid (the file is left in place).
+     * {@return one remote estate, empty if there is no file; {@link KeepException} if the name is invalid or the file
+     * is invalid (the file is left in place)}
+     *
+     * @param name the remote estate's name
      */
     public synchronized Optional<RemoteEstateData> loadRemote(String name) {
         Optional<RemoteEstateData> data = loadRequired(remoteEstatePath(name), Codec::decodeRemoteEstate);
@@ -347,20 +382,31 @@ public final class RoadKeep {
         return data;
     }
 
-    /** Writes (replaces) {@code remote/estate.<name>.json}. Does not touch the role file. */
+    /**
+     * Writes (replaces) {@code remote/estate.<name>.json}. Does not touch the role file.
+     *
+     * @param data the remote estate
+     */
     public synchronized void dumpRemote(RemoteEstateData data) {
         Checks.notNull("remote estate", data);
         write(remoteEstatePath(data.name()), sealFile(remoteEstatePath(data.name()), Codec.encode(data)));
     }
 
-    /** Deletes the remote estate file; returns whether it existed. The role file is kept. */
+    /**
+     * Deletes the remote estate file; returns whether it existed. The role file is kept.
+     *
+     * @param name the remote estate's name
+     * @return whether the file existed
+     */
     public synchronized boolean removeRemote(String name) {
         return delete(remoteEstatePath(name));
     }
 
     /**
-     * The role file of {@code role}, empty if there is none; {@link KeepException} if the role is invalid or the
-     * file is invalid.
+     * {@return the role file of {@code role}, empty if there is none; {@link KeepException} if the role is invalid or
+     * the file is invalid}
+     *
+     * @param role the role
      */
     public synchronized Optional<RemoteRoleData> loadRemoteRole(String role) {
         Path file = remoteRolePath(role);
@@ -373,15 +419,19 @@ public final class RoadKeep {
         return data;
     }
 
-    /** Writes (replaces) {@code role/remote/role.<role>.json}. */
+    /**
+     * Writes (replaces) {@code role/remote/role.<role>.json}.
+     *
+     * @param data the role file
+     */
     public synchronized void dumpRemoteRole(RemoteRoleData data) {
         Checks.notNull("remote role", data);
         write(remoteRolePath(data.role()), sealFile(remoteRolePath(data.role()), Codec.encode(data)));
     }
 
     /**
-     * Whether the keep holds anything about remotes: a remote estate or remote role file, valid or not (files moved
-     * aside as corrupt included). An estate with remote data and no local identity must not start with a new one.
+     * {@return whether the keep holds anything about remotes: a remote estate or remote role file, valid or not (files
+     * moved aside as corrupt included)} An estate with remote data and no local identity must not start with a new one.
      */
     public synchronized boolean hasRemoteData() {
         for (Path d : List.of(remoteDir, remoteRoleDir)) {
@@ -396,7 +446,12 @@ public final class RoadKeep {
         return false;
     }
 
-    /** Deletes the role file; returns whether it existed. */
+    /**
+     * Deletes the role file; returns whether it existed.
+     *
+     * @param role the role
+     * @return whether the file existed
+     */
     public synchronized boolean removeRemoteRole(String role) {
         return delete(remoteRolePath(role));
     }
@@ -425,9 +480,9 @@ public final class RoadKeep {
     // ---------------------------------------------------------------- acceptance
 
     /**
-     * Acceptance of {@code role} presenting the keys {@code verhex}/{@code pubhex} under {@code auto}
-     * (spec §6.5; "keys equal" means both keys equal the stored ones; a role file with {@code acceptance: null} counts
-     * as no prior record):
+     * {@return acceptance of {@code role} presenting the keys {@code verhex}/{@code pubhex} under {@code auto} (spec
+     * §6.5; "keys equal" means both keys equal the stored ones; a role file with {@code acceptance: null} counts as no
+     * prior record):}
      *
      * <pre>
      * auto     no record   prior accepted            prior pending             prior rejected
@@ -443,6 +498,10 @@ public final class RoadKeep {
      * that exists but is invalid gives rejected (nothing written) except under {@link AutoMode#ALWAYS}, where it
      * is replaced like any other record.
      *
+     * @param role the role
+     * @param verhex the presented verify key, hex
+     * @param pubhex the presented public key, hex
+     * @param auto the auto-accept mode
      * @throws KeepException if the role or a key is invalid, or on I/O errors
      */
     public synchronized Acceptance statusRole(String role, String verhex, String pubhex, AutoMode auto) {
@@ -454,9 +513,13 @@ public final class RoadKeep {
     }
 
     /**
-     * The acceptance {@link #statusRole} would give, without writing anything: what a join is answered before
-     * the joiner has proven its keys.
+     * {@return the acceptance {@link #statusRole} would give, without writing anything: what a join is answered before
+     * the joiner has proven its keys}
      *
+     * @param role the role
+     * @param verhex the presented verify key, hex
+     * @param pubhex the presented public key, hex
+     * @param auto the auto-accept mode
      * @throws KeepException if the role or a key is invalid, or on I/O errors
      */
     public synchronized Acceptance decideRole(String role, String verhex, String pubhex, AutoMode auto) {
@@ -481,6 +544,10 @@ public final class RoadKeep {
     /**
      * Writes the role file of {@code role} with these keys and this status, unless it already says exactly that.
      *
+     * @param role the role
+     * @param verhex the verify key, hex
+     * @param pubhex the public key, hex
+     * @param status the acceptance
      * @throws KeepException if the role or a key is invalid, or on I/O errors
      */
     public synchronized void keepRole(String role, String verhex, String pubhex, Acceptance status) {
@@ -504,6 +571,9 @@ public final class RoadKeep {
      * other keys is replaced). A running estate accepts the next join presenting them; one for a name bound to
      * other keys of this role rebinds the name.
      *
+     * @param role the role
+     * @param verhex the verify key, hex
+     * @param pubhex the public key, hex
      * @throws KeepException if the role or a key is invalid, or on I/O errors
      */
     public synchronized void acceptRole(String role, String verhex, String pubhex) {
@@ -531,17 +601,29 @@ public final class RoadKeep {
         };
     }
 
-    /** Operator: marks the role accepted (keeps its keys). {@link KeepException} if there is no valid role file. */
+    /**
+     * Operator: marks the role accepted (keeps its keys). {@link KeepException} if there is no valid role file.
+     *
+     * @param role the role
+     */
     public synchronized void acceptRemote(String role) {
         setAcceptance(role, Acceptance.ACCEPTED);
     }
 
-    /** Operator: marks the role pending. {@link KeepException} if there is no valid role file. */
+    /**
+     * Operator: marks the role pending. {@link KeepException} if there is no valid role file.
+     *
+     * @param role the role
+     */
     public synchronized void pendRemote(String role) {
         setAcceptance(role, Acceptance.PENDING);
     }
 
-    /** Operator: marks the role rejected. {@link KeepException} if there is no valid role file. */
+    /**
+     * Operator: marks the role rejected. {@link KeepException} if there is no valid role file.
+     *
+     * @param role the role
+     */
     public synchronized void rejectRemote(String role) {
         setAcceptance(role, Acceptance.REJECTED);
     }

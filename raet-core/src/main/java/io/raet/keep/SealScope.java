@@ -9,11 +9,18 @@ public enum SealScope {
     /** Every keep file: the local estate and every remote estate and role file too. */
     ALL;
 
+    /** {@return the scope as it is written: {@code keys} or {@code all}} */
     public String wire() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** {@code keys} or {@code all}; {@link KeepException} otherwise. */
+    /**
+     * {@code keys} or {@code all}; {@link KeepException} otherwise.
+     *
+     * @param s the written scope, in any case
+     * @return the scope
+     * @throws KeepException for any other text
+     */
     public static SealScope parse(String s) {
         for (SealScope v : values()) {
             if (v.wire().equals(s)) {

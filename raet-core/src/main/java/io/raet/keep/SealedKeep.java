@@ -40,6 +40,7 @@ public final class SealedKeep {
      */
     public record Status(boolean localRole, Optional<SealScope> scope, Optional<Argon2id> kdf, int sealedFiles,
             int plainFiles) {
+        /** {@return whether the keep is sealed} */
         public boolean sealed() {
             return scope.isPresent();
         }
@@ -58,7 +59,11 @@ public final class SealedKeep {
     public record Result(Optional<SealScope> scope, Optional<Argon2id> kdf, int sealed, int opened,
             List<KeepProblem> skipped) {}
 
-    /** How the keep in {@code dir} is sealed. */
+    /**
+     * {@return how the keep in {@code dir} is sealed}
+     *
+     * @param dir the keep directory
+     */
     public static Status status(Path dir) {
         RoadKeep keep = new RoadKeep(dir);
         byte[] role = RoadKeep.readRaw(keep.localRolePath());
@@ -88,7 +93,11 @@ public final class SealedKeep {
      * (files sealed or opened to match) and, when {@code kdf} differs from its seal's, a new salt and cost. Files left
      * plain by an interrupted run are sealed.
      *
+     * @param dir the keep directory
+     * @param passphrase where the passphrase comes from
      * @param kdf the Argon2id cost; null keeps a sealed keep's, or {@link #DEFAULT_KDF} for a plain one
+     * @param scope what is sealed
+     * @return what was sealed
      * @throws KeepException when the keep has no local role, the passphrase cannot be read or is wrong, or the local
      *     role file is invalid; nothing is written then
      */
@@ -132,6 +141,9 @@ public final class SealedKeep {
      * Writes every file of the sealed keep in {@code dir} back in the reference's plain layout: the other files
      * first, the local role file last, so that an interrupted run leaves a sealed keep that loads.
      *
+     * @param dir the keep directory
+     * @param passphrase where the passphrase comes from
+     * @return what was written
      * @throws KeepException when the keep is not sealed, the passphrase cannot be read or is wrong; nothing is
      *     written then
      */
@@ -165,6 +177,11 @@ public final class SealedKeep {
      * Seals the keep in {@code dir} under a new passphrase: only the local role file is rewritten (a new salt, and
      * {@code kdf} when not null); the keep's data key, and so every other file, stays as it is.
      *
+     * @param dir the keep directory
+     * @param oldPassphrase where the current passphrase comes from
+     * @param newPassphrase where the new one comes from
+     * @param kdf the new cost, or null to keep the current one
+     * @return what was written
      * @throws KeepException when the keep is not sealed, a passphrase cannot be read, or the old one is wrong;
      *     nothing is written then
      */

@@ -24,18 +24,33 @@ public final class LaneException extends Exception {
         CLOSED
     }
 
+    /** Why the message was not sent. */
     private final Kind kind;
 
+    /**
+     * A failure of one kind.
+     *
+     * @param kind why the message was not sent
+     * @param message what happened
+     */
     public LaneException(Kind kind, String message) {
         super(message);
         this.kind = kind;
     }
 
+    /**
+     * A failure of one kind, caused by another.
+     *
+     * @param kind why the message was not sent
+     * @param message what happened
+     * @param cause the underlying failure
+     */
     public LaneException(Kind kind, String message, Throwable cause) {
         super(message, cause);
         this.kind = kind;
     }
 
+    /** {@return why the message was not sent} */
     public Kind kind() {
         return kind;
     }

@@ -23,6 +23,8 @@ public final class LaneNames {
      * Checks a yard name: not empty, no dot (the path split would break), no space (the page head is space
      * separated), no slash, newline or NUL.
      *
+     * @param name the name to check
+     * @return {@code name}
      * @throws IllegalArgumentException when the name is not usable
      */
     public static String checkYard(String name) {
@@ -33,7 +35,13 @@ public final class LaneNames {
         return name;
     }
 
-    /** Checks a lane name: not empty, no space, slash, newline or NUL. */
+    /**
+     * Checks a lane name: not empty, no space, slash, newline or NUL.
+     *
+     * @param name the name to check
+     * @return {@code name}
+     * @throws IllegalArgumentException when the name is not usable
+     */
     public static String checkLane(String name) {
         check("lane", name);
         return name;
@@ -52,17 +60,29 @@ public final class LaneNames {
         }
     }
 
-    /** The socket path of yard {@code yard} on lane {@code lane} in {@code dir}: {@code dir/lane.yard.uxd}. */
+    /**
+     * {@return the socket path of yard {@code yard} on lane {@code lane} in {@code dir}: {@code dir/lane.yard.uxd}}
+     *
+     * @param dir the socket directory
+     * @param lane the lane name
+     * @param yard the yard name
+     */
     public static Path ha(Path dir, String lane, String yard) {
         return dir.toAbsolutePath().normalize().resolve(checkLane(lane) + "." + checkYard(yard) + SUFFIX);
     }
 
-    /** Lane and yard name recovered from a socket path, as the reference does. */
+    /**
+     * Lane and yard name recovered from a socket path, as the reference does.
+     *
+     * @param lane the lane name
+     * @param yard the yard name
+     */
     public record Names(String lane, String yard) {}
 
     /**
      * Splits a socket path's file name: strips {@code .uxd}, then splits at the last dot.
      *
+     * @param ha the socket path
      * @return the names, or null when the path does not have the form {@code .../<lane>.<yard>.uxd}
      */
     public static Names fromHa(String ha) {
@@ -83,8 +103,8 @@ public final class LaneNames {
     }
 
     /**
-     * An 18-character id like the reference's {@code uuid(18)}: microseconds since the epoch in lowercase hex,
-     * followed by random hex digits, cut to 18 characters.
+     * {@return an 18-character id like the reference's {@code uuid(18)}: microseconds since the epoch in lowercase hex,
+     * followed by random hex digits, cut to 18 characters}
      */
     public static String uuid18() {
         Instant now = Instant.now();

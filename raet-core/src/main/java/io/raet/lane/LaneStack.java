@@ -8,6 +8,12 @@ import io.raet.agent.Deadlines;
 import io.raet.agent.DistinctErrorLog;
 import io.raet.agent.SignalledIdleStrategy;
 import io.raet.codec.PackKind;
+import io.raet.lane.core.LaneConfig;
+import io.raet.lane.core.LaneCounter;
+import io.raet.lane.core.LaneDrop;
+import io.raet.lane.core.LaneEngine;
+import io.raet.lane.core.LaneYard;
+import io.raet.lane.core.UxdSocket;
 import io.raet.util.FairQueue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,7 +45,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A lane yard: a {@link LaneEngine} on a {@link UxdSocket} bound at {@code <dir>/<lane>.<name>.uxd} (mode 0600).
  *
- * <p>One platform thread owns the engine and the socket, as an agent ({@link io.raet.agent}): each duty cycle runs
+ * <p>One platform thread owns the engine and the socket, as an agent ({@code io.raet.agent}): each duty cycle runs
  * the queued commands ({@link #send}, yard changes, queries), the engine's due timers, writes the pages that are
  * ready, reads what the socket holds (reassembling pages and queueing whole messages for {@link #receive()}) and
  * completes the futures of the messages that ended. With nothing to do it waits in {@code poll} on the socket until
@@ -148,45 +154,57 @@ public final class LaneStack implements AutoCloseable {
         runner.start(Thread.ofPlatform().daemon());
     }
 
+    /** {@return a builder with every setting at its default} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** This yard's name. */
+    /** {@return this yard's name} */
     public String name() {
         return engine.name();
     }
 
-    /** The lane name. */
+    /** {@return the lane name} */
     public String lane() {
         return engine.config().lane();
     }
 
-    /** The socket path. */
+    /** {@return the socket path} */
     public Path ha() {
         return socket.path();
     }
 
-    /** The socket itself (for its buffer sizes). */
-    public UxdSocket socket() {
+    /** The socket itself (for its buffer sizes; tests). */
+    UxdSocket socket() {
         return socket;
     }
 
     /**
      * Adds the yard {@code name} of this lane in this yard's directory (nothing once closed).
      *
+     * @param name the yard's name
      * @throws IllegalArgumentException when the name is invalid or taken
      */
     public void addYard(String name) {
         onOwner(now -> published(engine.addYard(name)), null);
     }
 
-    /** Adds the yard {@code name} whose socket is {@code path} ({@code <lane>.<name>.uxd}); nothing once closed. */
+    /**
+     * Adds the yard {@code name} whose socket is {@code path} ({@code <lane>.<name>.uxd}); nothing once closed.
+     *
+     * @param name the yard's name
+     * @param path its socket path
+     */
     public void addYard(String name, Path path) {
         onOwner(now -> published(engine.addYard(name, path)), null);
     }
 
-    /** Removes a yard; false when unknown (or closed). */
+    /**
+     * Removes a yard; false when unknown (or closed).
+     *
+     * @param name the yard's name
+     * @return true when the yard was known and is removed
+     */
     public boolean removeYard(String name) {
         return onOwner(now -> published(engine.removeYard(name)), false);
     }
@@ -197,17 +215,25 @@ public final class LaneStack implements AutoCloseable {
         return result;
     }
 
-    /** Whether {@code name} is a known yard (without copying the list). */
+    /**
+     * {@return whether {@code name} is a known yard (without copying the list)}
+     *
+     * @param name the yard's name
+     */
     public boolean hasYard(String name) {
         return yardSet.contains(name);
     }
 
-    /** Names of the known yards. */
+    /** {@return names of the known yards} */
     public List<String> yards() {
         return yardList;
     }
 
-    /** The session id this yard sends to {@code yard}, or null when unknown. */
+    /**
+     * {@return the session id this yard sends to {@code yard}, or null when unknown}
+     *
+     * @param yard the destination yard
+     */
     public String sessionId(String yard) {
         return onOwner(now -> {
             LaneYard y = engine.yard(yard);
@@ -215,7 +241,11 @@ public final class LaneStack implements AutoCloseable {
         }, null);
     }
 
-    /** The session id last received from {@code yard}, or null when none yet or unknown. */
+    /**
+     * {@return the session id last received from {@code yard}, or null when none yet or unknown}
+     *
+     * @param yard the sending yard
+     */
     public String remoteSessionId(String yard) {
         return onOwner(now -> {
             LaneYard y = engine.yard(yard);
@@ -223,7 +253,13 @@ public final class LaneStack implements AutoCloseable {
         }, null);
     }
 
-    /** Sends {@code body} to {@code yard} with the configured pack kind. */
+    /**
+     * Sends {@code body} to {@code yard} with the configured pack kind.
+     *
+     * @param yard the destination yard
+     * @param body the message body
+     * @return completes when every page is in the destination's socket queue; fails with a {@link LaneException}
+     */
     public CompletableFuture<Void> send(String yard, Map<String, ?> body) {
         return send(yard, body, engine.config().packKind());
     }
@@ -235,6 +271,11 @@ public final class LaneStack implements AutoCloseable {
      * <p>A yard not known yet (never heard from, not added) is added when its socket {@code <dir>/<lane>.<yard>.uxd}
      * exists, so a program can send to another yard of its lane by name; otherwise the future fails with
      * {@link LaneException.Kind#UNKNOWN_YARD}.
+     *
+     * @param yard the destination yard
+     * @param body the message body
+     * @param pk how the body is serialized
+     * @return completes when every page is in the destination's socket queue; fails with a {@link LaneException}
      */
     public CompletableFuture<Void> send(String yard, Map<String, ?> body, PackKind pk) {
         return send(yard, body, pk, "");
@@ -244,12 +285,25 @@ public final class LaneStack implements AutoCloseable {
      * Queues {@code body} for {@code yard} on behalf of {@code source}: the messages of one source go in order, and
      * sources take turns at the destination (see the class description). Fails without waiting with
      * {@link LaneException.Kind#QUEUE_FULL} when the destination's queue, or the source's share of it, is full.
+     *
+     * @param yard the destination yard
+     * @param body the message body
+     * @param source the source whose turn the message takes
+     * @return completes when every page is in the destination's socket queue; fails with a {@link LaneException}
      */
     public CompletableFuture<Void> send(String yard, Map<String, ?> body, String source) {
         return send(yard, body, engine.config().packKind(), source);
     }
 
-    /** {@link #send(String, Map, String)} serialized per {@code pk}. */
+    /**
+     * {@link #send(String, Map, String)} serialized per {@code pk}.
+     *
+     * @param yard the destination yard
+     * @param body the message body
+     * @param pk how the body is serialized
+     * @param source the source whose turn the message takes
+     * @return completes as {@link #send(String, Map, String)} does
+     */
     public CompletableFuture<Void> send(String yard, Map<String, ?> body, PackKind pk, String source) {
         Objects.requireNonNull(pk, "pk");
         Objects.requireNonNull(source, "source");
@@ -333,27 +387,31 @@ public final class LaneStack implements AutoCloseable {
         }
     }
 
-    /** Messages queued for {@code yard} and not yet wholly sent (0 once closed). */
+    /**
+     * {@return messages queued for {@code yard} and not yet wholly sent (0 once closed)}
+     *
+     * @param yard the destination yard
+     */
     public int queued(String yard) {
         return onOwner(now -> engine.queued(yard), 0);
     }
 
-    /** Messages queued for every destination, sends not yet taken by the owner included (0 once closed). */
+    /** {@return messages queued for every destination, sends not yet taken by the owner included (0 once closed)} */
     public int queued() {
         return onOwner(now -> engine.queued(), 0);
     }
 
-    /** Received messages waiting for {@link #receive()}. */
+    /** {@return received messages waiting for {@link #receive()}} */
     public int inboxSize() {
         return inboxCount;
     }
 
-    /** The error that closed the stack on its own ({@link VirtualMachineError}), or null. */
+    /** {@return the error that closed the stack on its own ({@link VirtualMachineError}), or null} */
     public Throwable failure() {
         return failure;
     }
 
-    /** Whether the stack is closed or closing (by {@link #close()} or on its own: {@link #failure()}). */
+    /** {@return whether the stack is closed or closing (by {@link #close()} or on its own: {@link #failure()})} */
     public boolean isClosed() {
         return closing;
     }
@@ -416,6 +474,8 @@ public final class LaneStack implements AutoCloseable {
     /**
      * Waits for the next message.
      *
+     * @return the message
+     * @throws InterruptedException when the waiting thread is interrupted
      * @throws IllegalStateException when the stack is closed and no message is left
      */
     public LaneMessage receive() throws InterruptedException {
@@ -432,12 +492,18 @@ public final class LaneStack implements AutoCloseable {
         }
     }
 
-    /** Waits up to {@code timeout} for the next message; null when none came. */
+    /**
+     * Waits up to {@code timeout} for the next message; null when none came.
+     *
+     * @param timeout the longest wait
+     * @return the message, or null
+     * @throws InterruptedException when the waiting thread is interrupted
+     */
     public LaneMessage receive(Duration timeout) throws InterruptedException {
         return take(timeout.toNanos());
     }
 
-    /** The next message if one is waiting, else null. */
+    /** {@return the next message if one is waiting, else null} */
     public LaneMessage poll() {
         LaneMessage m;
         boolean wasFull;
@@ -458,6 +524,8 @@ public final class LaneStack implements AutoCloseable {
     /**
      * Runs {@code listener} on the owner thread after it queued received messages, and once when the stack closes:
      * an owner that drains this stack with {@link #poll()} from its own duty cycle wakes on it. It must not block.
+     *
+     * @param listener what to run; it must not block
      */
     public void onReceivable(Runnable listener) {
         receivable.add(Objects.requireNonNull(listener, "listener"));
@@ -491,8 +559,8 @@ public final class LaneStack implements AutoCloseable {
     }
 
     /**
-     * Counters: received, sent and dropped pages and messages, by reason; the owner's command queue. Taken on the
-     * owner thread between two cycles, so they agree with each other.
+     * {@return counters: received, sent and dropped pages and messages, by reason; the owner's command queue} Taken on
+     * the owner thread between two cycles, so they agree with each other.
      */
     public Map<String, Long> stats() {
         Map<String, Long> m;
@@ -511,11 +579,11 @@ public final class LaneStack implements AutoCloseable {
     }
 
     /**
-     * Current levels, by name: {@code yards} (known yards), {@code partial_books} and {@code partial_bytes}
-     * (incomplete multi-page messages held), and the queue depths {@code queue_inbox} (messages received and not
-     * yet taken), {@code queue_outgoing} (messages waiting to be written) and {@code queue_commands} (sends and
-     * other requests not yet taken by the owner thread). Read without stopping the owner: each is as the owner last
-     * published it.
+     * {@return current levels, by name: {@code yards} (known yards), {@code partial_books} and {@code partial_bytes}
+     * (incomplete multi-page messages held), and the queue depths {@code queue_inbox} (messages received and not yet
+     * taken), {@code queue_outgoing} (messages waiting to be written) and {@code queue_commands} (sends and other
+     * requests not yet taken by the owner thread)} Read without stopping the owner: each is as the owner last published
+     * it.
      */
     public Map<String, Long> levels() {
         Map<String, Long> m = new LinkedHashMap<>();
@@ -528,7 +596,7 @@ public final class LaneStack implements AutoCloseable {
         return m;
     }
 
-    /** Number of incomplete multi-page messages being collected. */
+    /** {@return number of incomplete multi-page messages being collected} */
     public int partialBooks() {
         return partialBooksLevel;
     }
@@ -867,25 +935,45 @@ public final class LaneStack implements AutoCloseable {
 
         private Builder() {}
 
-        /** Lane name (default {@code lane}); no spaces. */
+        /**
+         * Lane name (default {@code lane}); no spaces.
+         *
+         * @param lane the lane name
+         * @return this builder
+         */
         public Builder lane(String lane) {
             this.lane = LaneNames.checkLane(lane);
             return this;
         }
 
-        /** This yard's name (default {@code lane_<uuid18>}); no dots or spaces. */
+        /**
+         * This yard's name (default {@code lane_<uuid18>}); no dots or spaces.
+         *
+         * @param name the yard name
+         * @return this builder
+         */
         public Builder name(String name) {
             this.name = LaneNames.checkYard(name);
             return this;
         }
 
-        /** Socket directory (default {@code /var/cache/raet} when writable, else {@code ~/.raet/uxd}). */
+        /**
+         * Socket directory (default {@code /var/cache/raet} when writable, else {@code ~/.raet/uxd}).
+         *
+         * @param dir the socket directory
+         * @return this builder
+         */
         public Builder dir(Path dir) {
             this.dir = Objects.requireNonNull(dir, "dir");
             return this;
         }
 
-        /** Whether unknown yards are added when they send (default true, as the reference). */
+        /**
+         * Whether unknown yards are added when they send (default true, as the reference).
+         *
+         * @param accept whether unknown yards are added
+         * @return this builder
+         */
         public Builder accept(boolean accept) {
             this.accept = accept;
             return this;
@@ -895,6 +983,9 @@ public final class LaneStack implements AutoCloseable {
          * Hears only yards added explicitly (by {@link #yards}, {@link LaneStack#addYard} or a send to them) and the
          * yards named here (added on first contact when their socket path matches their name); turns
          * {@link #accept(boolean)} off.
+         *
+         * @param names the yards admitted on first contact
+         * @return this builder
          */
         public Builder allowOnly(String... names) {
             this.accept = false;
@@ -904,13 +995,23 @@ public final class LaneStack implements AutoCloseable {
             return this;
         }
 
-        /** Serialization of sent bodies (default JSON). */
+        /**
+         * Serialization of sent bodies (default JSON).
+         *
+         * @param pk the pack kind of sent bodies
+         * @return this builder
+         */
         public Builder packKind(PackKind pk) {
             this.packKind = Objects.requireNonNull(pk, "pk");
             return this;
         }
 
-        /** Yards of this lane in the same directory, known from the start. */
+        /**
+         * Yards of this lane in the same directory, known from the start.
+         *
+         * @param names their yard names
+         * @return this builder
+         */
         public Builder yards(String... names) {
             for (String n : names) {
                 yards.add(LaneNames.checkYard(n));
@@ -918,13 +1019,24 @@ public final class LaneStack implements AutoCloseable {
             return this;
         }
 
-        /** A yard known from the start whose socket is {@code path}. */
+        /**
+         * A yard known from the start whose socket is {@code path}.
+         *
+         * @param name the yard's name
+         * @param path its socket path
+         * @return this builder
+         */
         public Builder yard(String name, Path path) {
             yardPaths.put(LaneNames.checkYard(name), Objects.requireNonNull(path, "path"));
             return this;
         }
 
-        /** How long a destination may take no page before its queued messages fail (default 10 s). */
+        /**
+         * How long a destination may take no page before its queued messages fail (default 10 s).
+         *
+         * @param timeout the send timeout
+         * @return this builder
+         */
         public Builder sendTimeout(Duration timeout) {
             if (timeout.isNegative() || timeout.isZero()) {
                 throw new IllegalArgumentException("send timeout must be positive");
@@ -936,6 +1048,9 @@ public final class LaneStack implements AutoCloseable {
         /**
          * How long an incomplete multi-page message is held without a new page before it is dropped (counted
          * {@code book_expired}; default 30 s).
+         *
+         * @param timeout the book timeout
+         * @return this builder
          */
         public Builder bookTimeout(Duration timeout) {
             if (timeout.isNegative() || timeout.isZero()) {
@@ -949,6 +1064,9 @@ public final class LaneStack implements AutoCloseable {
          * How long a yard admitted on first contact, or found by a send to its name, is kept while nothing is
          * received from it, sent to it or queued for it (default 1 hour; {@link Duration#ZERO}: forever); counted
          * {@code idle_yard_reaped}. It is admitted again when it sends. Yards added explicitly are kept.
+         *
+         * @param timeout the idle timeout
+         * @return this builder
          */
         public Builder yardIdleTimeout(Duration timeout) {
             if (timeout.isNegative()) {
@@ -959,15 +1077,24 @@ public final class LaneStack implements AutoCloseable {
         }
 
         /**
-         * Most sends and other requests waiting for the owner thread (default {@value LaneStack#DEFAULT_COMMAND_QUEUE});
+         * Most sends and other requests waiting for the owner thread (default {@value
+         * LaneStack#DEFAULT_COMMAND_QUEUE});
          * a send beyond fails with {@link LaneException.Kind#QUEUE_FULL}.
+         *
+         * @param n the bound
+         * @return this builder
          */
         public Builder commandQueue(int n) {
             this.commandQueue = (int) atLeastOne("command queue bound", n);
             return this;
         }
 
-        /** Most received messages held for {@link LaneStack#receive()} before the owner stops reading (default 10000). */
+        /**
+         * Most received messages held for {@link LaneStack#receive()} before the owner stops reading (default 10000).
+         *
+         * @param capacity the bound
+         * @return this builder
+         */
         public Builder inboxCapacity(int capacity) {
             this.inboxCapacity = (int) atLeastOne("inbox capacity", capacity);
             return this;
@@ -976,19 +1103,32 @@ public final class LaneStack implements AutoCloseable {
         /**
          * Most received messages of one yard held for {@link LaneStack#receive()} (default: the whole inbox); its
          * further messages are dropped, counted {@code inbox_source_full}, until the application takes some.
+         *
+         * @param n the bound
+         * @return this builder
          */
         public Builder inboxPerSource(int n) {
             this.inboxPerSource = (int) atLeastOne("inbox share per yard", n);
             return this;
         }
 
-        /** Most messages queued for one destination (default {@value LaneStack#DEFAULT_MAX_QUEUED}). */
+        /**
+         * Most messages queued for one destination (default {@value LaneStack#DEFAULT_MAX_QUEUED}).
+         *
+         * @param n the bound
+         * @return this builder
+         */
         public Builder maxQueued(int n) {
             this.maxQueued = (int) atLeastOne("queue bound", n);
             return this;
         }
 
-        /** Most messages of one source queued for one destination (default: the destination's bound). */
+        /**
+         * Most messages of one source queued for one destination (default: the destination's bound).
+         *
+         * @param n the bound
+         * @return this builder
+         */
         public Builder maxQueuedPerSource(int n) {
             this.maxQueuedPerSource = (int) atLeastOne("queue bound per source", n);
             return this;
@@ -997,6 +1137,9 @@ public final class LaneStack implements AutoCloseable {
         /**
          * Most bytes (pages) queued for one destination (default 64 MiB); a message larger than that is taken only
          * when the destination's queue is empty.
+         *
+         * @param n the bound in bytes
+         * @return this builder
          */
         public Builder maxQueuedBytes(long n) {
             this.maxQueuedBytes = atLeastOne("queue bound in bytes", n);
@@ -1010,7 +1153,12 @@ public final class LaneStack implements AutoCloseable {
             return n;
         }
 
-        /** Socket send/receive buffer size asked for (default 4 MiB, capped by the kernel). */
+        /**
+         * Socket send/receive buffer size asked for (default 4 MiB, capped by the kernel).
+         *
+         * @param bytes the buffer size
+         * @return this builder
+         */
         public Builder bufferSize(int bytes) {
             if (bytes < UxdSocket.MAX_DATAGRAM) {
                 throw new IllegalArgumentException("buffer size below one page");
@@ -1019,13 +1167,23 @@ public final class LaneStack implements AutoCloseable {
             return this;
         }
 
-        /** Most incomplete multi-page messages held (default 256). */
+        /**
+         * Most incomplete multi-page messages held (default 256).
+         *
+         * @param n the bound
+         * @return this builder
+         */
         public Builder maxPartialBooks(int n) {
             this.maxPartialBooks = n;
             return this;
         }
 
-        /** Most bytes held in incomplete multi-page messages (default twice the largest message). */
+        /**
+         * Most bytes held in incomplete multi-page messages (default twice the largest message).
+         *
+         * @param n the bound in bytes
+         * @return this builder
+         */
         public Builder maxPartialBytes(long n) {
             this.maxPartialBytes = n;
             return this;
@@ -1034,6 +1192,7 @@ public final class LaneStack implements AutoCloseable {
         /**
          * Binds the socket and starts the stack.
          *
+         * @return the running stack
          * @throws UxdException when the socket cannot be bound (path taken by a live yard, directory not writable)
          */
         public LaneStack build() throws UxdException {

@@ -2,8 +2,8 @@ package io.raet.metrics;
 
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
-import io.raet.lane.LaneDrop;
 import io.raet.lane.LaneStack;
+import io.raet.lane.core.LaneDrop;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -24,11 +24,21 @@ public final class LaneMetrics extends CompositeBinder {
     static final Set<String> DROPS = Arrays.stream(LaneDrop.values()).map(LaneDrop::key)
             .collect(Collectors.toUnmodifiableSet());
 
+    /**
+     * The meters of {@code stack}.
+     *
+     * @param stack the lane stack to measure
+     */
     public LaneMetrics(LaneStack stack) {
         this(stack, Tags.empty());
     }
 
-    /** With {@code tags} added to every meter. */
+    /**
+     * With {@code tags} added to every meter.
+     *
+     * @param stack the lane stack to measure
+     * @param tags added to every meter
+     */
     public LaneMetrics(LaneStack stack, Iterable<Tag> tags) {
         Tags t = Tags.of("lane", stack.lane(), "yard", stack.name()).and(tags);
         super(List.of(MapMeters.counters(stack, stack::stats, t, LaneMetrics::counter),

@@ -15,11 +15,21 @@ import java.util.List;
  * {@code raet.road.messages.in.flight}, {@code raet.road.queue.inbox|waiting.allow|commands|unsent}.
  */
 public final class RoadMetrics extends CompositeBinder {
+    /**
+     * The meters of {@code stack}.
+     *
+     * @param stack the road stack to measure
+     */
     public RoadMetrics(RoadStack stack) {
         this(stack, Tags.empty());
     }
 
-    /** With {@code tags} added to every meter. */
+    /**
+     * With {@code tags} added to every meter.
+     *
+     * @param stack the road stack to measure
+     * @param tags added to every meter
+     */
     public RoadMetrics(RoadStack stack, Iterable<Tag> tags) {
         Tags t = Tags.of("estate", stack.name()).and(tags);
         super(List.of(MapMeters.counters(stack, stack::stats, t, RoadMetrics::counter),

@@ -15,11 +15,21 @@ import java.util.Map;
  * {@code raet.router.estates} (estates messages can be routed to).
  */
 public final class RouterMetrics extends CompositeBinder {
+    /**
+     * The meters of {@code router}.
+     *
+     * @param router the router to measure
+     */
     public RouterMetrics(Router router) {
         this(router, Tags.empty());
     }
 
-    /** With {@code tags} added to every meter. */
+    /**
+     * With {@code tags} added to every meter.
+     *
+     * @param router the router to measure
+     * @param tags added to every meter
+     */
     public RouterMetrics(Router router, Iterable<Tag> tags) {
         Tags t = Tags.of("estate", router.name()).and(tags);
         super(List.of(new RoadMetrics(router.road(), tags), new LaneMetrics(router.lane(), tags),

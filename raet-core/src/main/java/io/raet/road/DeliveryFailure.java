@@ -29,7 +29,7 @@ public enum DeliveryFailure {
 
     private final String key = name().toLowerCase(java.util.Locale.ROOT);
 
-    /** The reason's name in lower case ({@code timeout}, {@code refused}, …), as tools print it. */
+    /** {@return the reason's name in lower case ({@code timeout}, {@code refused}, …), as tools print it} */
     public String key() {
         return key;
     }

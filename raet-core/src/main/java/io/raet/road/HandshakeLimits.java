@@ -19,6 +19,11 @@ package io.raet.road;
 public record HandshakeLimits(double joinsPerSecond, int joinBurst, int joinsPerHost, int joins, int pendingJoins,
         int unprovenRemotes, double handshakesPerSecond) {
 
+    /**
+     * Checks every bound.
+     *
+     * @throws IllegalArgumentException when a bound is not positive (or {@code pendingJoins} negative)
+     */
     public HandshakeLimits {
         if (!(joinsPerSecond > 0) || joinBurst < 1 || joinsPerHost < 1 || joins < 1 || pendingJoins < 0
                 || unprovenRemotes < 1 || !(handshakesPerSecond > 0)) {
@@ -26,25 +31,50 @@ public record HandshakeLimits(double joinsPerSecond, int joinBurst, int joinsPer
         }
     }
 
+    /**
+     * {@return the defaults: 20 joins a second and a burst of 40 per host, 64 joins in progress per host and 1,024 in
+     * all, 64 pending joins, 1,024 unproven remotes, 20 automatic handshakes a second}
+     */
     public static HandshakeLimits defaults() {
         return new HandshakeLimits(20.0, 40, 64, 1024, 64, 1024, 20.0);
     }
 
+    /**
+     * {@return these limits with another bound on pending joins}
+     *
+     * @param n joins held pending at most
+     */
     public HandshakeLimits withPendingJoins(int n) {
         return new HandshakeLimits(joinsPerSecond, joinBurst, joinsPerHost, joins, n, unprovenRemotes,
                 handshakesPerSecond);
     }
 
+    /**
+     * {@return these limits with another bound on unproven remotes}
+     *
+     * @param n unproven remotes kept at most
+     */
     public HandshakeLimits withUnprovenRemotes(int n) {
         return new HandshakeLimits(joinsPerSecond, joinBurst, joinsPerHost, joins, pendingJoins, n,
                 handshakesPerSecond);
     }
 
+    /**
+     * {@return these limits with another rate of automatic handshakes}
+     *
+     * @param rate handshakes a second in all
+     */
     public HandshakeLimits withHandshakesPerSecond(double rate) {
         return new HandshakeLimits(joinsPerSecond, joinBurst, joinsPerHost, joins, pendingJoins, unprovenRemotes,
                 rate);
     }
 
+    /**
+     * {@return these limits with another join rate per host}
+     *
+     * @param perSecond new join requests a second from one host
+     * @param burst the burst from one host
+     */
     public HandshakeLimits withJoinRate(double perSecond, int burst) {
         return new HandshakeLimits(perSecond, burst, joinsPerHost, joins, pendingJoins, unprovenRemotes,
                 handshakesPerSecond);

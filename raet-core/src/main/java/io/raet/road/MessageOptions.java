@@ -17,8 +17,14 @@ import java.time.Duration;
 public record MessageOptions(Duration timeout, int retries, int burst) {
     /** Segments of one message per turn (twice as many in flight) unless a message says otherwise. */
     public static final int DEFAULT_BURST = 64;
+    /** The defaults: 30 s, unlimited retries, bursts of {@value #DEFAULT_BURST} segments. */
     public static final MessageOptions DEFAULT = new MessageOptions(Duration.ofSeconds(30), -1, DEFAULT_BURST);
 
+    /**
+     * Checks the timeout and the burst.
+     *
+     * @throws IllegalArgumentException when either is negative
+     */
     public MessageOptions {
         if (timeout == null || timeout.isNegative()) {
             throw new IllegalArgumentException("timeout must be zero or positive");
@@ -28,14 +34,29 @@ public record MessageOptions(Duration timeout, int retries, int burst) {
         }
     }
 
+    /**
+     * {@return these options with another timeout}
+     *
+     * @param t the timeout (zero: never)
+     */
     public MessageOptions withTimeout(Duration t) {
         return new MessageOptions(t, retries, burst);
     }
 
+    /**
+     * {@return these options with another retry count}
+     *
+     * @param r the retries (negative: unlimited)
+     */
     public MessageOptions withRetries(int r) {
         return new MessageOptions(timeout, r, burst);
     }
 
+    /**
+     * {@return these options with another burst}
+     *
+     * @param b the segments per turn (zero: all at once)
+     */
     public MessageOptions withBurst(int b) {
         return new MessageOptions(timeout, retries, b);
     }

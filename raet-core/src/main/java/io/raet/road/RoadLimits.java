@@ -79,6 +79,11 @@ public record RoadLimits(
 
     private static final int MIB = 1024 * 1024;
 
+    /**
+     * Checks every bound.
+     *
+     * @throws IllegalArgumentException when a bound is out of range
+     */
     public RoadLimits {
         if (maxMessageSize < 1 || maxMessageSize > RoadCodec.MAX_MESSAGE_SIZE) {
             throw new IllegalArgumentException("maxMessageSize must be in [1, " + RoadCodec.MAX_MESSAGE_SIZE + "]");
@@ -119,64 +124,111 @@ public record RoadLimits(
      * longer than 2 minutes; an inbox of 4,096 messages or 32 MiB; 4,096 outgoing messages per remote; 256 missing
      * segments asked for per redo; answers of at most 3× what was received (64 KiB of credit at most); re-sent
      * segments at most twice a message's segment count.
+     *
+     * @return the defaults
      */
     public static RoadLimits defaults() {
         return new RoadLimits(16 * MIB, 256, 32L * MIB, 4096, 64L * MIB, Duration.ofMinutes(2), 4096, 32L * MIB,
                 4096, 256, 3, 64 * 1024, 2);
     }
 
-    /** The largest segment count accepted: {@code ceil(maxMessageSize / 512)}, at most 65,535. */
+    /** {@return the largest segment count accepted: {@code ceil(maxMessageSize / 512)}, at most 65,535} */
     public int maxSegmentCount() {
         long n = ((long) maxMessageSize + MIN_SEGMENT_BYTES - 1) / MIN_SEGMENT_BYTES;
         return (int) Math.min(MAX_SEGMENT_COUNT, Math.max(1, n));
     }
 
-    /** Largest message; the incomplete-message byte bounds grow to hold at least one such message. */
+    /**
+     * Largest message; the incomplete-message byte bounds grow to hold at least one such message.
+     *
+     * @param bytes the largest message
+     * @return these limits with another largest message
+     */
     public RoadLimits withMaxMessageSize(int bytes) {
         return new RoadLimits(bytes, maxIncompletePerRemote, Math.max(bytes, maxIncompleteBytesPerRemote),
                 maxIncomplete, Math.max(bytes, maxIncompleteBytes), incompleteDeadline, inboxMessages, inboxBytes,
                 maxOutgoingPerRemote, maxMissedPerRedo, answerFactor, answerCredit, resendFactor);
     }
 
-    /** Incoming messages being reassembled: per remote and in all, by count and by bytes. */
+    /**
+     * Incoming messages being reassembled: per remote and in all, by count and by bytes.
+     *
+     * @param perRemote incomplete messages per remote
+     * @param bytesPerRemote their bytes per remote
+     * @param total incomplete messages in all
+     * @param totalBytes their bytes in all
+     * @return these limits with other bounds on incomplete messages
+     */
     public RoadLimits withIncomplete(int perRemote, long bytesPerRemote, int total, long totalBytes) {
         return new RoadLimits(maxMessageSize, perRemote, bytesPerRemote, total, totalBytes, incompleteDeadline,
                 inboxMessages, inboxBytes, maxOutgoingPerRemote, maxMissedPerRedo, answerFactor, answerCredit,
                 resendFactor);
     }
 
+    /**
+     * {@return these limits with another deadline: an incomplete message open longer is dropped}
+     *
+     * @param d the longest time a message may stay incomplete
+     */
     public RoadLimits withIncompleteDeadline(Duration d) {
         return new RoadLimits(maxMessageSize, maxIncompletePerRemote, maxIncompleteBytesPerRemote, maxIncomplete,
                 maxIncompleteBytes, d, inboxMessages, inboxBytes, maxOutgoingPerRemote, maxMissedPerRedo,
                 answerFactor, answerCredit, resendFactor);
     }
 
-    /** The application inbox: messages and bytes beyond which the stack stops accepting new messages. */
+    /**
+     * The application inbox: messages and bytes beyond which the stack stops accepting new messages.
+     *
+     * @param messages messages held at most
+     * @param bytes bytes held at most
+     * @return these limits with another inbox
+     */
     public RoadLimits withInbox(int messages, long bytes) {
         return new RoadLimits(maxMessageSize, maxIncompletePerRemote, maxIncompleteBytesPerRemote, maxIncomplete,
                 maxIncompleteBytes, incompleteDeadline, messages, bytes, maxOutgoingPerRemote, maxMissedPerRedo,
                 answerFactor, answerCredit, resendFactor);
     }
 
+    /**
+     * {@return these limits with another bound on outgoing messages per remote}
+     *
+     * @param messages messages being sent or waiting per remote
+     */
     public RoadLimits withMaxOutgoingPerRemote(int messages) {
         return new RoadLimits(maxMessageSize, maxIncompletePerRemote, maxIncompleteBytesPerRemote, maxIncomplete,
                 maxIncompleteBytes, incompleteDeadline, inboxMessages, inboxBytes, messages, maxMissedPerRedo,
                 answerFactor, answerCredit, resendFactor);
     }
 
+    /**
+     * {@return these limits with another bound on the missing segments asked for in one redo}
+     *
+     * @param segments segments at most
+     */
     public RoadLimits withMaxMissedPerRedo(int segments) {
         return new RoadLimits(maxMessageSize, maxIncompletePerRemote, maxIncompleteBytesPerRemote, maxIncomplete,
                 maxIncompleteBytes, incompleteDeadline, inboxMessages, inboxBytes, maxOutgoingPerRemote, segments,
                 answerFactor, answerCredit, resendFactor);
     }
 
-    /** Answers to a remote: at most {@code factor} times what it sent, with at most {@code credit} bytes saved. */
+    /**
+     * Answers to a remote: at most {@code factor} times what it sent, with at most {@code credit} bytes saved.
+     *
+     * @param factor the most answered per byte received
+     * @param credit the most bytes saved
+     * @return these limits with other answer bounds
+     */
     public RoadLimits withAnswers(int factor, long credit) {
         return new RoadLimits(maxMessageSize, maxIncompletePerRemote, maxIncompleteBytesPerRemote, maxIncomplete,
                 maxIncompleteBytes, incompleteDeadline, inboxMessages, inboxBytes, maxOutgoingPerRemote,
                 maxMissedPerRedo, factor, credit, resendFactor);
     }
 
+    /**
+     * {@return these limits with another bound on re-sent segments}
+     *
+     * @param factor re-sent segments at most, in multiples of a message's segment count
+     */
     public RoadLimits withResendFactor(int factor) {
         return new RoadLimits(maxMessageSize, maxIncompletePerRemote, maxIncompleteBytesPerRemote, maxIncomplete,
                 maxIncompleteBytes, incompleteDeadline, inboxMessages, inboxBytes, maxOutgoingPerRemote,

@@ -163,33 +163,37 @@ public final class RoadStack implements AutoCloseable {
         }
     }
 
+    /** {@return a builder with every setting at its default (the name must be set)} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The local address the socket is bound to. */
+    /** {@return the local address the socket is bound to} */
     public InetSocketAddress address() {
         return address;
     }
 
+    /** {@return this estate's name} */
     public String name() {
         return engine.local().name();
     }
 
-    /** The role this estate joins with. */
+    /** {@return the role this estate joins with} */
     public String role() {
         return engine.local().role();
     }
 
+    /** {@return this estate's long-term signing key} */
     public SigningKey signingKey() {
         return engine.local().signer();
     }
 
+    /** {@return this estate's long-term box key pair} */
     public BoxKeyPair boxKeys() {
         return engine.local().boxKeys();
     }
 
-    /** How many owner threads run the engine (its shards). */
+    /** {@return how many owner threads run the engine (its shards)} */
     public int shards() {
         return owners.length;
     }
@@ -200,6 +204,9 @@ public final class RoadStack implements AutoCloseable {
      * Joins the estate at {@code remote}; completes with the remote's name once keys are exchanged, or fails with a
      * {@link JoinException} saying why (what the remote answered, or a timeout). An unresolved address fails the
      * future at once with an {@link IllegalArgumentException}: resolve the host first.
+     *
+     * @param remote the estate's address
+     * @return completes with the remote's name
      */
     public CompletableFuture<String> join(InetSocketAddress remote) {
         if (remote.isUnresolved()) {
@@ -218,6 +225,9 @@ public final class RoadStack implements AutoCloseable {
     /**
      * Runs the allow handshake with a joined remote (joining first when it is not); completes when the session is
      * open, at once when it is open already and no allow is under way.
+     *
+     * @param remote the remote's name
+     * @return completes when the session is open
      */
     public CompletableFuture<Void> allow(String remote) {
         CompletableFuture<Void> f = future();
@@ -241,6 +251,9 @@ public final class RoadStack implements AutoCloseable {
      * Sends a heartbeat to the remote now (joining and allowing first as needed); completes when the remote
      * answers, or fails: with a {@link java.util.concurrent.TimeoutException} when it does not answer, an
      * {@link IllegalStateException} saying why when it refuses or a handshake fails.
+     *
+     * @param remote the remote's name
+     * @return completes when the remote answers
      */
     public CompletableFuture<Void> alive(String remote) {
         CompletableFuture<Void> f = future();
@@ -260,7 +273,7 @@ public final class RoadStack implements AutoCloseable {
         return f;
     }
 
-    /** The remotes this estate knows now (joined or not), each taken on its owner thread. */
+    /** {@return the remotes this estate knows now (joined or not), each taken on its owner thread} */
     public CompletableFuture<List<RemoteInfo>> remotes() {
         return gather(RoadShard::remoteInfos, lists -> {
             List<RemoteInfo> all = new ArrayList<>();
@@ -269,7 +282,11 @@ public final class RoadStack implements AutoCloseable {
         });
     }
 
-    /** The remote of that name as this estate knows it now, if there is one. */
+    /**
+     * {@return the remote of that name as this estate knows it now, if there is one}
+     *
+     * @param name the remote's name
+     */
     public CompletableFuture<java.util.Optional<RemoteInfo>> remote(String name) {
         CompletableFuture<java.util.Optional<RemoteInfo>> f = future();
         submit(f, engine.shardFor(name), (shard, now) -> {
@@ -279,7 +296,11 @@ public final class RoadStack implements AutoCloseable {
         return f;
     }
 
-    /** Joins waiting for an operator's decision (each was announced by a {@link RoadEvent.JoinPending}). */
+    /**
+     * Joins waiting for an operator's decision (each was announced by a {@link RoadEvent.JoinPending}).
+     *
+     * @return the pending joins
+     */
     public CompletableFuture<List<RoadEvent.JoinPending>> pendingJoins() {
         CompletableFuture<List<RoadEvent.JoinPending>> f = future();
         submit(f, 0, (shard, now) -> f.complete(engine.pendingJoins(now)));
@@ -287,8 +308,11 @@ public final class RoadStack implements AutoCloseable {
     }
 
     /**
-     * Operator: accepts a pending join's name, role and keys (see {@link RoadEngine#acceptJoin}); a joiner still
-     * waiting is answered at once, a later join with exactly this identity is accepted.
+     * Operator: accepts a pending join's name, role and keys; a joiner still waiting is answered at once, a later join
+     * with exactly this identity is accepted.
+     *
+     * @param pending the join, as announced
+     * @return completes when the decision is kept
      */
     public CompletableFuture<Void> acceptJoin(RoadEvent.JoinPending pending) {
         CompletableFuture<Void> f = future();
@@ -299,13 +323,25 @@ public final class RoadStack implements AutoCloseable {
         return f;
     }
 
-    /** Operator: rejects a pending join; completes with whether it was pending. */
+    /**
+     * Operator: rejects a pending join.
+     *
+     * @param pending the join, as announced
+     * @return completes with whether it was pending
+     */
     public CompletableFuture<Boolean> rejectJoin(RoadEvent.JoinPending pending) {
         CompletableFuture<Boolean> f = future();
         submit(f, 0, (shard, now) -> f.complete(engine.rejectJoin(pending, now)));
         return f;
     }
 
+    /**
+     * Sends a message with the default options; see {@link #send(String, Map, MessageOptions)}.
+     *
+     * @param remote the remote's name
+     * @param body the message
+     * @return completes when the remote has the whole message
+     */
     public CompletableFuture<Delivery> send(String remote, Map<String, ?> body) {
         return send(remote, body, null);
     }
@@ -313,6 +349,11 @@ public final class RoadStack implements AutoCloseable {
     /**
      * Sends a message; the future completes when the remote has the whole message, or exceptionally with a
      * {@link DeliveryException}. A remote that is not yet allowed is allowed first.
+     *
+     * @param remote the remote's name
+     * @param body the message
+     * @param options how it is sent, or null for the defaults
+     * @return completes when the remote has the whole message
      */
     public CompletableFuture<Delivery> send(String remote, Map<String, ?> body, MessageOptions options) {
         CompletableFuture<Delivery> f = future();
@@ -326,6 +367,8 @@ public final class RoadStack implements AutoCloseable {
     /**
      * Blocks until a message arrives (from any remote: messages are taken in the order they completed).
      *
+     * @return the message
+     * @throws InterruptedException when the waiting thread is interrupted
      * @throws IllegalStateException when the stack is closed (or failed) and every message it received was taken
      */
     public RoadEvent.Message receive() throws InterruptedException {
@@ -335,19 +378,22 @@ public final class RoadStack implements AutoCloseable {
     /**
      * Waits up to {@code timeout} for a message; null when none came.
      *
+     * @param timeout the longest wait
+     * @return the message, or null
+     * @throws InterruptedException when the waiting thread is interrupted
      * @throws IllegalStateException when the stack is closed (or failed) and every message it received was taken
      */
     public RoadEvent.Message receive(Duration timeout) throws InterruptedException {
         return taken(inbox.poll(timeout.toNanos(), TimeUnit.NANOSECONDS));
     }
 
-    /** Messages received and not yet taken by {@link #receive()}. */
+    /** {@return messages received and not yet taken by {@link #receive()}} */
     public int inboxSize() {
         int n = inbox.size();
         return endQueued ? Math.max(0, n - 1) : n;
     }
 
-    /** Bytes of the messages received and not yet taken (their {@link RoadEvent.Message#size()}). */
+    /** {@return bytes of the messages received and not yet taken (their {@link RoadEvent.Message#size()})} */
     public long inboxBytes() {
         return inboxBytes.get();
     }
@@ -355,12 +401,14 @@ public final class RoadStack implements AutoCloseable {
     /**
      * Completes when the stack stops: normally after {@link #close()}, exceptionally (with the cause) when a VM
      * failure or a socket failure stopped it.
+     *
+     * @return completes when the stack stops
      */
     public CompletableFuture<Void> closed() {
         return closed.copy();
     }
 
-    /** Whether the stack still runs (not closed, not failed). */
+    /** {@return whether the stack still runs (not closed, not failed)} */
     public boolean isOpen() {
         return running;
     }
@@ -412,6 +460,8 @@ public final class RoadStack implements AutoCloseable {
     /**
      * Listens to every event (joined, allowed, alive, dead, …), on the owner thread of the remote it concerns (each
      * remote's events in order); keep the listener quick.
+     *
+     * @param listener the listener
      */
     public void onEvent(Consumer<RoadEvent> listener) {
         listeners.add(listener);
@@ -422,6 +472,8 @@ public final class RoadStack implements AutoCloseable {
      * {@link RoadLimits} hit, …; how full the bounded queues are is in {@link #levels()}), summed over the shards: a
      * current copy taken on the owner threads, or the last ones they published when the stack is closed or does not
      * answer within a second.
+     *
+     * @return the counters by name
      */
     public Map<String, Long> stats() {
         return await(gather(s -> s.stats().snapshot(), RoadStack::sum), () -> {
@@ -434,14 +486,14 @@ public final class RoadStack implements AutoCloseable {
     }
 
     /**
-     * Current levels, by name: {@code remotes}, {@code remotes_joined}, {@code remotes_allowed},
-     * {@code remotes_alive}, {@code messages_in_flight} (sent and not yet delivered or failed), and the queue depths
-     * {@code queue_inbox} and {@code queue_inbox_bytes} (messages received and not yet taken by {@link #receive()}),
-     * {@code incomplete_messages} and {@code incomplete_bytes} (incoming messages being reassembled),
-     * {@code queue_waiting_allow} (messages waiting for their remote to be allowed), {@code queue_commands} (calls
-     * waiting for the owner threads) and {@code queue_unsent} (datagrams the socket has not taken yet). The remotes
-     * and queues of each shard are taken on its owner thread like {@link #stats()}; the last levels taken when the
-     * stack is closed or does not answer within a second.
+     * {@return current levels, by name: {@code remotes}, {@code remotes_joined}, {@code remotes_allowed}, {@code
+     * remotes_alive}, {@code messages_in_flight} (sent and not yet delivered or failed), and the queue depths {@code
+     * queue_inbox} and {@code queue_inbox_bytes} (messages received and not yet taken by {@link #receive()}), {@code
+     * incomplete_messages} and {@code incomplete_bytes} (incoming messages being reassembled), {@code
+     * queue_waiting_allow} (messages waiting for their remote to be allowed), {@code queue_commands} (calls waiting for
+     * the owner threads) and {@code queue_unsent} (datagrams the socket has not taken yet)} The remotes and queues of
+     * each shard are taken on its owner thread like {@link #stats()}; the last levels taken when the stack is closed or
+     * does not answer within a second.
      */
     public Map<String, Long> levels() {
         Map<String, Long> m = await(gather(s -> {
@@ -1072,38 +1124,80 @@ public final class RoadStack implements AutoCloseable {
         private boolean newIdentity;
         private int shards = Runtime.getRuntime().availableProcessors();
 
+        private Builder() {}
+
+        /**
+         * This estate's name (required).
+         *
+         * @param name the name
+         * @return this builder
+         */
         public Builder name(String name) {
             this.name = name;
             return this;
         }
 
+        /**
+         * The role it joins with (default: its name).
+         *
+         * @param role the role
+         * @return this builder
+         */
         public Builder role(String role) {
             this.role = role;
             return this;
         }
 
+        /**
+         * Whether other estates may join this one.
+         *
+         * @param main whether they may
+         * @return this builder
+         */
         public Builder main(boolean main) {
             this.main = main;
             return this;
         }
 
+        /**
+         * The estate's kind, a number the application gives (default 0).
+         *
+         * @param kind the kind
+         * @return this builder
+         */
         public Builder kind(int kind) {
             this.kind = kind;
             return this;
         }
 
+        /**
+         * The address to bind (default {@code 127.0.0.1}).
+         *
+         * @param host the host
+         * @return this builder
+         */
         public Builder host(String host) {
             this.host = host;
             return this;
         }
 
-        /** UDP port; 0 reuses the port kept from the last run, or picks a free one. */
+        /**
+         * UDP port; 0 reuses the port kept from the last run, or picks a free one.
+         *
+         * @param port the port
+         * @return this builder
+         */
         public Builder port(int port) {
             this.port = port;
             return this;
         }
 
-        /** Keep directory: keys and remotes persist there. Without one the stack keeps nothing on disk. */
+        /**
+         * Keep directory: keys and remotes persist there. Without one the stack keeps nothing on disk.
+         *
+         * @param dir the keep directory
+         * @return this builder
+         */
         public Builder keep(Path dir) {
             this.keep = dir;
             this.openKeep = null;
@@ -1113,6 +1207,9 @@ public final class RoadStack implements AutoCloseable {
         /**
          * A keep already opened by the caller (unlocked with its passphrase when sealed): the stack keeps its keys and
          * remotes there, and the caller may go on using it (to accept roles, say) while the stack runs.
+         *
+         * @param keep the open keep
+         * @return this builder
          */
         public Builder keep(io.raet.keep.RoadKeep keep) {
             this.openKeep = keep;
@@ -1124,39 +1221,78 @@ public final class RoadStack implements AutoCloseable {
          * Where the passphrase of a sealed keep comes from (docs/keep.md): the keep directory is opened with
          * {@code new RoadKeep(dir, passphrase)}, which unlocks a sealed keep, seals a new one, and loads a plain one
          * with a warning. Without it a sealed keep cannot start a stack (its keys stay locked).
+         *
+         * @param passphrase where the passphrase comes from
+         * @return this builder
          */
         public Builder passphrase(io.raet.keep.PassphraseSource passphrase) {
             this.passphrase = passphrase;
             return this;
         }
 
+        /**
+         * The long-term keys of a new estate (default: new ones).
+         *
+         * @param signer the signing key
+         * @param boxKeys the box key pair
+         * @return this builder
+         */
         public Builder keys(SigningKey signer, BoxKeyPair boxKeys) {
             this.signer = signer;
             this.boxKeys = boxKeys;
             return this;
         }
 
+        /**
+         * How joins from unknown estates are accepted.
+         *
+         * @param auto the auto mode
+         * @return this builder
+         */
         public Builder auto(AutoMode auto) {
             this.config = config.withAuto(auto);
             return this;
         }
 
+        /**
+         * How message bodies are serialized (default JSON).
+         *
+         * @param bk the body kind
+         * @return this builder
+         */
         public Builder bodyKind(BodyKind bk) {
             this.config = config.withBodyKind(bk);
             return this;
         }
 
+        /**
+         * Every setting of the road ({@link RoadConfig}).
+         *
+         * @param config the settings
+         * @return this builder
+         */
         public Builder config(RoadConfig config) {
             this.config = config;
             return this;
         }
 
-        /** Bounds kept whatever peers send (replaces those of the config given so far). */
+        /**
+         * Bounds kept whatever peers send (replaces those of the config given so far).
+         *
+         * @param limits the bounds
+         * @return this builder
+         */
         public Builder limits(RoadLimits limits) {
             this.config = config.withLimits(limits);
             return this;
         }
 
+        /**
+         * The host name this estate announces in its join (default {@code localhost}).
+         *
+         * @param fqdn the name
+         * @return this builder
+         */
         public Builder fqdn(String fqdn) {
             this.fqdn = fqdn;
             return this;
@@ -1166,6 +1302,9 @@ public final class RoadStack implements AutoCloseable {
          * Lets a keep that holds remote estates but lost the local identity ({@code local/estate.json} or
          * {@code role/local/role.json}) start with a new one. Without it such a keep is refused: every remote that
          * knew this estate would refuse the new keys.
+         *
+         * @param allowed whether a new identity is allowed
+         * @return this builder
          */
         public Builder newIdentity(boolean allowed) {
             this.newIdentity = allowed;
@@ -1176,6 +1315,9 @@ public final class RoadStack implements AutoCloseable {
          * Owner threads (the engine's shards): each runs the remotes that fall to it, their handshakes, messages and
          * signatures; with several, a reader thread reads the socket for them. 1 runs everything on one owner thread
          * that reads the socket itself. Default: the number of cores.
+         *
+         * @param n the number of owner threads, at least 1
+         * @return this builder
          */
         public Builder shards(int n) {
             if (n < 1) {
@@ -1185,11 +1327,23 @@ public final class RoadStack implements AutoCloseable {
             return this;
         }
 
-        /** The same as {@link #shards(int)}: one owner thread per shard. */
+        /**
+         * The same as {@link #shards(int)}: one owner thread per shard.
+         *
+         * @param n the number of owner threads, at least 1
+         * @return this builder
+         */
         public Builder threads(int n) {
             return shards(n);
         }
 
+        /**
+         * Opens the keep, binds the socket and starts the owner threads.
+         *
+         * @return the running stack
+         * @throws IllegalArgumentException when the name is missing or the port out of range
+         * @throws UncheckedIOException when the socket cannot be bound or the keep cannot be opened
+         */
         public RoadStack build() {
             if (name == null) {
                 throw new IllegalArgumentException("a road stack needs a name");

@@ -16,6 +16,11 @@ public record SessionRenewal(Duration maxAge, long maxBytes) {
     /** No renewal: a session lasts until the next allow that something else starts. */
     public static final SessionRenewal OFF = new SessionRenewal(Duration.ZERO, 0);
 
+    /**
+     * Checks both bounds.
+     *
+     * @throws IllegalArgumentException when the age is null or either is negative
+     */
     public SessionRenewal {
         if (maxAge == null || maxAge.isNegative()) {
             throw new IllegalArgumentException("maxAge must be zero (never) or positive");
@@ -25,17 +30,28 @@ public record SessionRenewal(Duration maxAge, long maxBytes) {
         }
     }
 
-    /** Defaults: every hour or every GiB, whichever comes first. */
+    /**
+     * Defaults: every hour or every GiB, whichever comes first.
+     *
+     * @return the default renewal
+     */
     public static SessionRenewal defaults() {
         return new SessionRenewal(Duration.ofHours(1), 1L << 30);
     }
 
-    /** Whether sessions are renewed at all. */
+    /** {@return whether sessions are renewed at all} */
     public boolean enabled() {
         return !maxAge.isZero() || maxBytes > 0;
     }
 
-    /** Whether a session opened at {@code openedAt} (nanoseconds) that carried {@code bytes} is due at {@code now}. */
+    /**
+     * {@return whether a session opened at {@code openedAt} (nanoseconds) that carried {@code bytes} is due at {@code
+     * now}}
+     *
+     * @param openedAt when the session opened, in nanoseconds
+     * @param bytes the message bytes it carried
+     * @param now the time, in nanoseconds
+     */
     public boolean due(long openedAt, long bytes, long now) {
         return !maxAge.isZero() && now - openedAt >= maxAge.toNanos() || maxBytes > 0 && bytes >= maxBytes;
     }

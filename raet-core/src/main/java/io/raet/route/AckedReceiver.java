@@ -11,6 +11,8 @@ import java.util.Map;
  */
 public final class AckedReceiver {
     /**
+     * What to do with an arriving copy.
+     *
      * @param deliver whether this is the first copy (deliver it) or a duplicate (drop it)
      * @param ack the {@code ack} to send back in either case
      */
@@ -23,6 +25,14 @@ public final class AckedReceiver {
     private final LinkedHashMap<Key, Long> seen = new LinkedHashMap<>();
     private long duplicates;
 
+    /**
+     * A receiver remembering ids for {@code rememberNanos} after their last copy, at most {@code maxRemembered} of
+     * them.
+     *
+     * @param rememberNanos how long an id is remembered
+     * @param maxRemembered the most ids remembered
+     * @throws IllegalArgumentException when either is not positive
+     */
     public AckedReceiver(long rememberNanos, int maxRemembered) {
         if (rememberNanos <= 0 || maxRemembered < 1) {
             throw new IllegalArgumentException("remember time and count must be positive");
@@ -31,7 +41,13 @@ public final class AckedReceiver {
         this.maxRemembered = maxRemembered;
     }
 
-    /** Takes an {@code ackd} message as it arrived (its {@code src} resolved by the router). */
+    /**
+     * Takes an {@code ackd} message as it arrived (its {@code src} resolved by the router).
+     *
+     * @param ackd the message
+     * @param now the time, in nanoseconds
+     * @return whether to deliver it, and the {@code ack} to send back
+     */
     public synchronized Receipt receive(FlowMessage ackd, long now) {
         FlowMessage ack = Responder.ack(ackd);
         Iterator<Map.Entry<Key, Long>> it = seen.entrySet().iterator();
@@ -56,10 +72,12 @@ public final class AckedReceiver {
         return new Receipt(fresh, ack);
     }
 
+    /** {@return the duplicate copies received} */
     public synchronized long duplicates() {
         return duplicates;
     }
 
+    /** {@return the ids remembered now} */
     public synchronized int remembered() {
         return seen.size();
     }

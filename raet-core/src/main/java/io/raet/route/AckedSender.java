@@ -16,7 +16,12 @@ import java.util.function.Supplier;
  * receiving side ({@link AckedReceiver}) acknowledges every copy and delivers only the first. Thread safe.
  */
 public final class AckedSender {
-    /** A message to send now, and its acknowledgement to come. */
+    /**
+     * A message to send now, and its acknowledgement to come.
+     *
+     * @param message the message to send now
+     * @param acked completes with the {@code ack}, or fails with a {@link FlowException}
+     */
     public record Pending(FlowMessage message, CompletableFuture<FlowMessage> acked) {}
 
     private static final class Entry {
@@ -40,6 +45,15 @@ public final class AckedSender {
     private long resent;
     private long failed;
 
+    /**
+     * A sender whose messages come from {@code self}.
+     *
+     * @param self the {@code src} of the messages
+     * @param retryNanos the pause before a copy is sent again
+     * @param maxRetries the most copies sent again
+     * @param ids where message ids come from
+     * @throws IllegalArgumentException when the pause is not positive or the count negative
+     */
     public AckedSender(Address self, long retryNanos, int maxRetries, Supplier<String> ids) {
         if (retryNanos <= 0 || maxRetries < 0) {
             throw new IllegalArgumentException("retry period must be positive and retries not negative");
@@ -50,11 +64,24 @@ public final class AckedSender {
         this.ids = Objects.requireNonNull(ids, "ids");
     }
 
+    /**
+     * A sender with random ids.
+     *
+     * @param self the {@code src} of the messages
+     * @param retryNanos the pause before a copy is sent again
+     * @param maxRetries the most copies sent again
+     */
     public AckedSender(Address self, long retryNanos, int maxRetries) {
         this(self, retryNanos, maxRetries, Ids.random());
     }
 
-    /** An {@code ackd} to {@code dst} carrying {@code data}. */
+    /**
+     * {@return an {@code ackd} to {@code dst} carrying {@code data}}
+     *
+     * @param dst the destination
+     * @param data the message's {@code data}
+     * @param now the time, in nanoseconds
+     */
     public Pending send(Address dst, Object data, long now) {
         return send(FlowMessage.builder(Kind.ACKD, self, dst).id(ids.get()).data(data).build(), now);
     }
@@ -62,6 +89,10 @@ public final class AckedSender {
     /**
      * Tracks {@code m} as acknowledged delivery: its kind becomes {@code ackd} and it gets a fresh id when it has
      * none (other fields, such as {@code seq}, are kept).
+     *
+     * @param m the message
+     * @param now the time, in nanoseconds
+     * @return the message to send now, and its acknowledgement to come
      */
     public synchronized Pending send(FlowMessage m, long now) {
         FlowMessage msg = m;
@@ -79,7 +110,12 @@ public final class AckedSender {
         return new Pending(msg, f);
     }
 
-    /** Consumes a matching {@code ack} or {@code err}; false when it answers nothing pending. */
+    /**
+     * Consumes a matching {@code ack} or {@code err}; false when it answers nothing pending.
+     *
+     * @param m an arriving message
+     * @return true when it settled a pending message
+     */
     public boolean onMessage(FlowMessage m) {
         return Answers.settle(m, Kind.ACK, this::take);
     }
@@ -89,7 +125,11 @@ public final class AckedSender {
         return e == null ? null : e.future;
     }
 
-    /** The copies to send again now; fails the ones out of retries. */
+    /**
+     * {@return the copies to send again now; fails the ones out of retries}
+     *
+     * @param now the time, in nanoseconds
+     */
     public List<FlowMessage> tick(long now) {
         List<FlowMessage> out = new ArrayList<>();
         List<Entry> dead = new ArrayList<>();
@@ -119,7 +159,11 @@ public final class AckedSender {
         return out;
     }
 
-    /** When {@link #tick} next has work, or {@link Long#MAX_VALUE}. */
+    /**
+     * When {@link #tick} next has work, or {@link Long#MAX_VALUE}.
+     *
+     * @return the time, in nanoseconds
+     */
     public synchronized long nextWakeup() {
         long w = Long.MAX_VALUE;
         for (Entry e : pending.values()) {
@@ -128,16 +172,21 @@ public final class AckedSender {
         return w;
     }
 
+    /** {@return the messages waiting for their {@code ack}} */
     public synchronized int pending() {
         return pending.size();
     }
 
-    /** Copies sent again. */
+    /**
+     * Copies sent again.
+     *
+     * @return the copies sent again
+     */
     public synchronized long resent() {
         return resent;
     }
 
-    /** Messages that ran out of retries. */
+    /** {@return messages that ran out of retries} */
     public synchronized long failed() {
         return failed;
     }

@@ -61,12 +61,12 @@ public record Address(String estate, String yard, String share, String channel, 
             this.level = level;
         }
 
-        /** The value of the route's {@code "order"} key. */
+        /** {@return the value of the route's {@code "order"} key} */
         public String wire() {
             return wire;
         }
 
-        /** The names of the parts at each position of an array in this order. */
+        /** {@return the names of the parts at each position of an array in this order} */
         public List<String> parts() {
             List<String> out = new ArrayList<>(4);
             for (int l : level) {
@@ -76,8 +76,9 @@ public record Address(String estate, String yard, String share, String channel, 
         }
 
         /**
-         * The order a route's {@code "order"} value names; null (no key) is {@link #WIRE}.
+         * {@return the order a route's {@code "order"} value names; null (no key) is {@link #WIRE}}
          *
+         * @param value the route's {@code "order"} value, or null
          * @throws FlowException {@link ErrorCode#BAD_ROUTE} for any other value
          */
         public static Order of(Object value) {
@@ -95,6 +96,7 @@ public record Address(String estate, String yard, String share, String channel, 
         }
     }
 
+    /** Takes a null level as empty; copies the extra levels. */
     public Address {
         estate = estate == null ? "" : estate;
         yard = yard == null ? "" : yard;
@@ -103,19 +105,44 @@ public record Address(String estate, String yard, String share, String channel, 
         extra = extra == null || extra.isEmpty() ? List.of() : Collections.unmodifiableList(new ArrayList<>(extra));
     }
 
+    /**
+     * {@return the address of these levels}
+     *
+     * @param estate the road estate
+     * @param yard the lane yard
+     * @param share the share
+     * @param channel the channel
+     */
     public static Address of(String estate, String yard, String share, String channel) {
         return new Address(estate, yard, share, channel, List.of());
     }
 
+    /**
+     * {@return the address of these levels, on no channel}
+     *
+     * @param estate the road estate
+     * @param yard the lane yard
+     * @param share the share
+     */
     public static Address of(String estate, String yard, String share) {
         return new Address(estate, yard, share, "", List.of());
     }
 
+    /**
+     * {@return the address of this yard's default share}
+     *
+     * @param estate the road estate
+     * @param yard the lane yard
+     */
     public static Address of(String estate, String yard) {
         return new Address(estate, yard, "", "", List.of());
     }
 
-    /** A builder with every level empty: name the parts in any order. */
+    /**
+     * A builder with every level empty: name the parts in any order.
+     *
+     * @return the builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -129,30 +156,51 @@ public record Address(String estate, String yard, String share, String channel, 
 
         private Builder() {}
 
-        /** The dotted share name inside the yard ("" or not given: the yard's default share). */
+        /**
+         * The dotted share name inside the yard ("" or not given: the yard's default share).
+         *
+         * @param share the share name
+         * @return this builder
+         */
         public Builder share(String share) {
             this.share = share;
             return this;
         }
 
-        /** The lane yard ("" or not given: the estate's router yard). */
+        /**
+         * The lane yard ("" or not given: the estate's router yard).
+         *
+         * @param yard the yard
+         * @return this builder
+         */
         public Builder yard(String yard) {
             this.yard = yard;
             return this;
         }
 
-        /** The road estate ("" or not given: this estate). */
+        /**
+         * The road estate ("" or not given: this estate).
+         *
+         * @param estate the estate
+         * @return this builder
+         */
         public Builder estate(String estate) {
             this.estate = estate;
             return this;
         }
 
-        /** The channel telling flows apart ("" or not given: none). */
+        /**
+         * The channel telling flows apart ("" or not given: none).
+         *
+         * @param channel the channel
+         * @return this builder
+         */
         public Builder channel(String channel) {
             this.channel = channel;
             return this;
         }
 
+        /** {@return the address} */
         public Address build() {
             return new Address(estate, yard, share, channel, List.of());
         }
@@ -161,6 +209,9 @@ public record Address(String estate, String yard, String share, String channel, 
     /**
      * Parses an address in the wire order: a list {@code [estate, yard, share, channel, extra...]} or an object of
      * named parts. See {@link #parse(Object, Order)}.
+     *
+     * @param value a list or an object of named parts
+     * @return the address
      */
     public static Address parse(Object value) {
         return parse(value, Order.WIRE);
@@ -174,6 +225,9 @@ public record Address(String estate, String yard, String share, String channel, 
      * {@code Object[]} is accepted like a list. An object ({@link Map}): keys among {@link #PARTS}, any subset, each
      * value a string or null (a part not given is empty).
      *
+     * @param value a list or an object of named parts
+     * @param order the order of a list's levels
+     * @return the address
      * @throws FlowException {@link ErrorCode#BAD_ROUTE} when the value is neither, one of the first four levels or
      *     a part is neither a string nor null, an object has another key, or a list in another order than the wire's
      *     has more than four levels
@@ -232,7 +286,10 @@ public record Address(String estate, String yard, String share, String channel, 
         return v == null ? "null" : v.getClass().getSimpleName();
     }
 
-    /** The list form: four strings (empty levels as {@code ""}) followed by the extra levels. A fresh mutable list. */
+    /**
+     * {@return the list form: four strings (empty levels as {@code ""}) followed by the extra levels} A fresh mutable
+     * list.
+     */
     public List<Object> toList() {
         List<Object> l = new ArrayList<>(4 + extra.size());
         l.add(estate);
@@ -243,17 +300,25 @@ public record Address(String estate, String yard, String share, String channel, 
         return l;
     }
 
-    /** Whether the estate level names {@code localEstate} (or is empty, which means the local estate). */
+    /**
+     * {@return whether the estate level names {@code localEstate} (or is empty, which means the local estate)}
+     *
+     * @param localEstate the router's estate name
+     */
     public boolean isLocalEstate(String localEstate) {
         return estate.isEmpty() || estate.equals(localEstate);
     }
 
-    /** Whether the yard level names the router yard (or is empty, which means the router yard). */
+    /** {@return whether the yard level names the router yard (or is empty, which means the router yard)} */
     public boolean isRouterYard() {
         return yard.isEmpty() || yard.equals(ROUTER_YARD);
     }
 
-    /** Whether this address is the router yard of {@code localEstate}. */
+    /**
+     * {@return whether this address is the router yard of {@code localEstate}}
+     *
+     * @param localEstate the router's estate name
+     */
     public boolean isLocalRouter(String localEstate) {
         return isLocalEstate(localEstate) && isRouterYard();
     }
@@ -261,6 +326,10 @@ public record Address(String estate, String yard, String share, String channel, 
     /**
      * Fills the empty estate with {@code localEstate} and the empty yard with {@code arrivingYard} (either may be
      * empty or null to leave that level alone), as the first router does to a message's {@code src}.
+     *
+     * @param localEstate the router's estate name, or null
+     * @param arrivingYard the yard the message came from, or null
+     * @return the resolved address
      */
     public Address resolve(String localEstate, String arrivingYard) {
         String e = estate.isEmpty() && localEstate != null ? localEstate : estate;
@@ -269,25 +338,47 @@ public record Address(String estate, String yard, String share, String channel, 
     }
 
     /**
-     * The {@code estate/yard/share} key the authorization table matches, with empty levels as the router's own
-     * names: {@code localEstate}, {@value #ROUTER_YARD}, {@code ""}.
+     * {@return the {@code estate/yard/share} key the authorization table matches, with empty levels as the router's own
+     * names: {@code localEstate}, {@value #ROUTER_YARD}, {@code ""}}
+     *
+     * @param localEstate the router's estate name
      */
     public String policyKey(String localEstate) {
         return (estate.isEmpty() ? localEstate : estate) + "/" + (yard.isEmpty() ? ROUTER_YARD : yard) + "/" + share;
     }
 
+    /**
+     * {@return this address with another estate}
+     *
+     * @param e the estate
+     */
     public Address withEstate(String e) {
         return new Address(e, yard, share, channel, extra);
     }
 
+    /**
+     * {@return this address with another yard}
+     *
+     * @param y the yard
+     */
     public Address withYard(String y) {
         return new Address(estate, y, share, channel, extra);
     }
 
+    /**
+     * {@return this address with another share}
+     *
+     * @param s the share
+     */
     public Address withShare(String s) {
         return new Address(estate, yard, s, channel, extra);
     }
 
+    /**
+     * {@return this address with another channel}
+     *
+     * @param c the channel
+     */
     public Address withChannel(String c) {
         return new Address(estate, yard, share, c, extra);
     }

@@ -29,8 +29,11 @@ import java.util.Set;
  * rule is never silently ignored.
  */
 public final class Aliases {
+    /** The most aliases in one table. */
     public static final int MAX_ALIASES = 1024;
+    /** The most taps in one table. */
     public static final int MAX_TAPS = 64;
+    /** The most tap copies of one message. */
     public static final int MAX_TAPS_PER_MESSAGE = 16;
     private static final int MAX_NAME = 256;
     private static final Set<String> FILE_KEYS = Set.of("aliases", "taps");
@@ -38,8 +41,20 @@ public final class Aliases {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Aliases NONE = new Aliases(List.of(), List.of());
 
-    /** One rule: a glob over {@code estate/yard/share} and the levels it sets (null: kept). */
+    /**
+     * One rule: a glob over {@code estate/yard/share} and the levels it sets (null: kept).
+     *
+     * @param dst the glob over {@code estate/yard/share}
+     * @param estate the estate it sets, or null
+     * @param yard the yard it sets, or null
+     * @param share the share it sets, or null
+     */
     public record Rule(String dst, String estate, String yard, String share) {
+        /**
+         * Checks the rule.
+         *
+         * @throws IllegalArgumentException when the glob is missing, no level is set or a level is not valid
+         */
         public Rule {
             if (dst == null) {
                 throw new IllegalArgumentException("dst is required");
@@ -61,12 +76,21 @@ public final class Aliases {
             }
         }
 
-        /** Whether the rule applies to the destination {@code key} ({@code estate/yard/share}). */
+        /**
+         * {@return whether the rule applies to the destination {@code key} ({@code estate/yard/share})}
+         *
+         * @param key the destination's {@code estate/yard/share}
+         */
         public boolean matches(String key) {
             return Policy.glob(dst, key);
         }
 
-        /** {@code to} with this rule's levels. */
+        /**
+         * {@code to} with this rule's levels.
+         *
+         * @param to the destination
+         * @return the rewritten destination
+         */
         public Address apply(Address to) {
             return new Address(estate == null ? to.estate() : estate, yard == null ? to.yard() : yard,
                     share == null ? to.share() : share, to.channel(), to.extra());
@@ -76,6 +100,13 @@ public final class Aliases {
     private final List<Rule> aliases;
     private final List<Rule> taps;
 
+    /**
+     * A table.
+     *
+     * @param aliases the aliases, first match
+     * @param taps the taps, every match
+     * @throws IllegalArgumentException beyond {@link #MAX_ALIASES} or {@link #MAX_TAPS}
+     */
     public Aliases(List<Rule> aliases, List<Rule> taps) {
         if (aliases.size() > MAX_ALIASES || taps.size() > MAX_TAPS) {
             throw new IllegalArgumentException("at most " + MAX_ALIASES + " aliases and " + MAX_TAPS + " taps");
@@ -84,24 +115,36 @@ public final class Aliases {
         this.taps = List.copyOf(taps);
     }
 
-    /** No aliases, no taps. */
+    /**
+     * No aliases, no taps.
+     *
+     * @return the empty table
+     */
     public static Aliases none() {
         return NONE;
     }
 
+    /** {@return the aliases, in table order} */
     public List<Rule> aliases() {
         return aliases;
     }
 
+    /** {@return the taps, in table order} */
     public List<Rule> taps() {
         return taps;
     }
 
+    /** {@return whether the table has no alias and no tap} */
     public boolean isEmpty() {
         return aliases.isEmpty() && taps.isEmpty();
     }
 
-    /** The real destination of {@code dst} at a router of {@code localEstate} (itself when no alias matches). */
+    /**
+     * {@return the real destination of {@code dst} at a router of {@code localEstate} (itself when no alias matches)}
+     *
+     * @param dst the destination
+     * @param localEstate the router's estate name
+     */
     public Address resolve(Address dst, String localEstate) {
         if (aliases.isEmpty()) {
             return dst;
@@ -115,7 +158,12 @@ public final class Aliases {
         return dst;
     }
 
-    /** Where copies of a message to the real destination {@code dst} go (in table order; usually none). */
+    /**
+     * {@return where copies of a message to the real destination {@code dst} go (in table order; usually none)}
+     *
+     * @param dst the real destination
+     * @param localEstate the router's estate name
+     */
     public List<Address> taps(Address dst, String localEstate) {
         if (taps.isEmpty()) {
             return List.of();
@@ -133,6 +181,8 @@ public final class Aliases {
     /**
      * Parses the JSON form shown in the class comment (either key may be missing).
      *
+     * @param json the JSON text
+     * @return the table
      * @throws IllegalArgumentException naming the rule that is wrong
      */
     public static Aliases parseJson(String json) {

@@ -12,6 +12,9 @@ public final class Answers {
      * that id with {@code take} and completes it: with {@code m} for {@code ok}, exceptionally with
      * {@link FlowException#of} for {@code err}.
      *
+     * @param m the arriving message
+     * @param ok the kind of a successful answer
+     * @param take removes and returns the future waiting for an id, or null
      * @return false when {@code m} is no such answer or nothing was waiting for it
      */
     public static boolean settle(FlowMessage m, Kind ok, Function<String, CompletableFuture<FlowMessage>> take) {

@@ -17,10 +17,21 @@ public final class BestValueShare implements Share {
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong replaced = new AtomicLong();
 
+    /**
+     * A share named {@code name}.
+     *
+     * @param name the share's name
+     */
     public BestValueShare(String name) {
         this(name, null);
     }
 
+    /**
+     * A share named {@code name} that tells {@code listener} of every new value.
+     *
+     * @param name the share's name
+     * @param listener gets every new value, or null
+     */
     public BestValueShare(String name, Consumer<FlowMessage> listener) {
         this.name = Shares.checkName(name);
         this.listener = listener;
@@ -43,12 +54,16 @@ public final class BestValueShare implements Share {
         return List.of();
     }
 
-    /** The newest message, or empty when none arrived (or after {@link #clear()}). */
+    /** {@return the newest message, or empty when none arrived (or after {@link #clear()})} */
     public Optional<FlowMessage> get() {
         return Optional.ofNullable(value.get());
     }
 
-    /** Forgets the value. */
+    /**
+     * Forgets the value.
+     *
+     * @return the value it held, if any
+     */
     public Optional<FlowMessage> clear() {
         return Optional.ofNullable(value.getAndSet(null));
     }
@@ -58,7 +73,7 @@ public final class BestValueShare implements Share {
         return delivered.get();
     }
 
-    /** How many values were overwritten by a newer one before being cleared. */
+    /** {@return how many values were overwritten by a newer one before being cleared} */
     public long replaced() {
         return replaced.get();
     }

@@ -34,11 +34,16 @@ public enum ErrorCode {
         this.wire = wire;
     }
 
-    /** The spelling in messages. */
+    /** {@return the spelling in messages} */
     public String wire() {
         return wire;
     }
 
+    /**
+     * {@return the code spelled {@code s}, if this implementation knows it}
+     *
+     * @param s the code as the message spells it
+     */
     public static Optional<ErrorCode> fromWire(String s) {
         for (ErrorCode c : values()) {
             if (c.wire.equals(s)) {

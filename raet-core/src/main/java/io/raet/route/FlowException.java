@@ -5,10 +5,18 @@ package io.raet.route;
  * no answer came in time ({@link ErrorCode#TIMEOUT}).
  */
 public final class FlowException extends RuntimeException {
+    /** The code, or null when the {@code err} carried one this implementation does not know. */
     private final ErrorCode code;
+    /** The code as it was spelled. */
     private final String wireCode;
     private final transient FlowMessage error;
 
+    /**
+     * A failure with a known code.
+     *
+     * @param code the code
+     * @param message what happened
+     */
     public FlowException(ErrorCode code, String message) {
         super(message);
         this.code = code;
@@ -23,7 +31,12 @@ public final class FlowException extends RuntimeException {
         this.error = error;
     }
 
-    /** The failure carried by an {@code err} message. */
+    /**
+     * The failure carried by an {@code err} message.
+     *
+     * @param err the {@code err} message
+     * @return the failure
+     */
     public static FlowException of(FlowMessage err) {
         String wire = err.code() == null ? "" : err.code();
         ErrorCode c = ErrorCode.fromWire(wire).orElse(null);
@@ -31,17 +44,17 @@ public final class FlowException extends RuntimeException {
         return new FlowException(c, wire, text, err);
     }
 
-    /** The code, or null when the {@code err} carried a code this implementation does not know. */
+    /** {@return the code, or null when the {@code err} carried a code this implementation does not know} */
     public ErrorCode code() {
         return code;
     }
 
-    /** The code as it was spelled in the message. */
+    /** {@return the code as it was spelled in the message} */
     public String wireCode() {
         return wireCode;
     }
 
-    /** The {@code err} message, when the failure came from one. */
+    /** {@return the {@code err} message, when the failure came from one} */
     public FlowMessage error() {
         return error;
     }

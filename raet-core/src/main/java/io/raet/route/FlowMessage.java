@@ -42,6 +42,8 @@ public final class FlowMessage {
     /**
      * Validates a body.
      *
+     * @param body the message's body
+     * @return the message
      * @throws FlowException {@link ErrorCode#BAD_ROUTE} with the reason when the body is not a valid routed message
      */
     public static FlowMessage parse(Map<String, ?> body) {
@@ -119,12 +121,26 @@ public final class FlowMessage {
         throw new FlowException(ErrorCode.BAD_ROUTE, field + " must be a string, not " + Address.describe(v));
     }
 
-    /** A builder for a new message of this kind from {@code src} to {@code dst}. */
+    /**
+     * A builder for a new message of this kind from {@code src} to {@code dst}.
+     *
+     * @param kind the kind
+     * @param src the source
+     * @param dst the destination
+     * @return the builder
+     */
     public static Builder builder(Kind kind, Address src, Address dst) {
         return new Builder(kind, new Route(src, dst));
     }
 
-    /** A plain {@code msg}. */
+    /**
+     * A plain {@code msg}.
+     *
+     * @param src the source
+     * @param dst the destination
+     * @param data the {@code data}
+     * @return the message
+     */
     public static FlowMessage msg(Address src, Address dst, Object data) {
         return builder(Kind.MSG, src, dst).data(data).build();
     }
@@ -132,6 +148,11 @@ public final class FlowMessage {
     /**
      * The {@code err} answering {@code original}, from {@code from} to the original's {@code src}.
      *
+     * @param original the message answered
+     * @param from the error's source
+     * @param code the code
+     * @param text the error text, or null for the code
+     * @return the error
      * @throws IllegalArgumentException when {@code original} is itself an {@code err}: errors are never answered
      */
     public static FlowMessage errorFor(FlowMessage original, Address from, ErrorCode code, String text) {
@@ -141,7 +162,16 @@ public final class FlowMessage {
         return errorTo(original.route.src(), from, original.id, code, text);
     }
 
-    /** An {@code err} to {@code to} answering the message with id {@code re} (may be null). */
+    /**
+     * An {@code err} to {@code to} answering the message with id {@code re} (may be null).
+     *
+     * @param to the destination
+     * @param from the source
+     * @param re the id answered, or null
+     * @param code the code
+     * @param text the error text, or null for the code
+     * @return the error
+     */
     public static FlowMessage errorTo(Address to, Address from, String re, ErrorCode code, String text) {
         Builder b = builder(Kind.ERR, from, to).error(code, text);
         if (re != null) {
@@ -151,94 +181,112 @@ public final class FlowMessage {
     }
 
     /**
-     * The body as it was parsed (its route in the wire form), with any changes made through the {@code with}
-     * methods. Unmodifiable.
+     * {@return the body as it was parsed (its route in the wire form), with any changes made through the {@code with}
+     * methods} Unmodifiable.
      */
     public Map<String, Object> body() {
         return body;
     }
 
-    /** A fresh mutable copy of the body, ready to send. */
+    /** {@return a fresh mutable copy of the body, ready to send} */
     public Map<String, Object> toBody() {
         return new LinkedHashMap<>(body);
     }
 
+    /** {@return the route} */
     public Route route() {
         return route;
     }
 
+    /** {@return the source} */
     public Address src() {
         return route.src();
     }
 
+    /** {@return the destination} */
     public Address dst() {
         return route.dst();
     }
 
+    /** {@return the kind} */
     public Kind kind() {
         return kind;
     }
 
-    /** The sender's id of this message, or null. */
+    /** {@return the sender's id of this message, or null} */
     public String id() {
         return id;
     }
 
-    /** The id this message answers, or null. */
+    /** {@return the id this message answers, or null} */
     public String re() {
         return re;
     }
 
-    /** The sequence number, or null when the message is not sequential. */
+    /** {@return the sequence number, or null when the message is not sequential} */
     public Long seq() {
         return seq;
     }
 
-    /** The payload, or null. */
+    /** {@return the payload, or null} */
     public Object data() {
         return body.get("data");
     }
 
-    /** The application's {@code tag} of this message (a string), or null. Policy rules and subscriptions match it. */
+    /**
+     * {@return the application's {@code tag} of this message (a string), or null} Policy rules and subscriptions match
+     * it.
+     */
     public String tag() {
         return (String) body.get("tag");
     }
 
     /**
-     * The {@code stamp}, or null: set by the first router that handles the message (UTC with microseconds,
-     * {@link Stamp#format}) and kept by every later one, whatever its value.
+     * {@return the {@code stamp}, or null: set by the first router that handles the message (UTC with microseconds,
+     * {@link Stamp#format}) and kept by every later one, whatever its value}
      */
     public Object stamp() {
         return body.get("stamp");
     }
 
-    /** Whether the sender marked this message {@code "idempotent": true} (a pool may send it again elsewhere). */
+    /**
+     * {@return whether the sender marked this message {@code "idempotent": true} (a pool may send it again elsewhere)}
+     */
     public boolean idempotent() {
         return Boolean.TRUE.equals(body.get("idempotent"));
     }
 
-    /** The error text of an {@code err}, or null. */
+    /** {@return the error text of an {@code err}, or null} */
     public String error() {
         return (String) body.get("error");
     }
 
-    /** The error code as spelled in the message, or null. */
+    /** {@return the error code as spelled in the message, or null} */
     public String code() {
         return (String) body.get("code");
     }
 
-    /** The error code when it is one this implementation knows, else null. */
+    /** {@return the error code when it is one this implementation knows, else null} */
     public ErrorCode errorCode() {
         String c = code();
         return c == null ? null : ErrorCode.fromWire(c).orElse(null);
     }
 
-    /** Any field, including ones this class does not interpret. */
+    /**
+     * {@return any field, including ones this class does not interpret}
+     *
+     * @param field the field's name
+     */
     public Object get(String field) {
         return body.get(field);
     }
 
-    /** This message with another route; other keys inside {@code route} and all other fields are kept. */
+    /**
+     * This message with another route; other keys inside {@code route} and all other fields are kept.
+     *
+     * @param r the route
+     * @return the message
+     */
     public FlowMessage withRoute(Route r) {
         Map<String, Object> copy = new LinkedHashMap<>(body);
         Map<String, Object> rm = new LinkedHashMap<>();
@@ -256,6 +304,11 @@ public final class FlowMessage {
      * A copy of this message for a third party that must never answer it (a topic's subscriber, a tap): a plain
      * {@code msg} from {@code from} to {@code to} with the data and every field, less {@code id} and {@code seq},
      * plus {@code fields} (which say what it is a copy of).
+     *
+     * @param from the copy's source
+     * @param to the copy's destination
+     * @param fields the fields to add
+     * @return the copy
      */
     public FlowMessage copy(Address from, Address to, Map<String, ?> fields) {
         Map<String, Object> b = toBody();
@@ -266,10 +319,20 @@ public final class FlowMessage {
         return parse(b).withRoute(new Route(from, to));
     }
 
+    /**
+     * {@return this message with another source}
+     *
+     * @param src the source
+     */
     public FlowMessage withSrc(Address src) {
         return withRoute(route.withSrc(src));
     }
 
+    /**
+     * {@return this message with another destination}
+     *
+     * @param dst the destination
+     */
     public FlowMessage withDst(Address dst) {
         return withRoute(route.withDst(dst));
     }
@@ -277,6 +340,9 @@ public final class FlowMessage {
     /**
      * This message with a field set ({@code null} removes it), validated again.
      *
+     * @param field the field's name
+     * @param value its value, or null
+     * @return the message
      * @throws FlowException {@link ErrorCode#BAD_ROUTE} when the result is not valid
      */
     public FlowMessage with(String field, Object value) {
@@ -313,33 +379,75 @@ public final class FlowMessage {
             body.put("kind", kind.wire());
         }
 
+        /**
+         * The message's {@code id}.
+         *
+         * @param id the id
+         * @return this builder
+         */
         public Builder id(String id) {
             return field("id", id);
         }
 
+        /**
+         * The id the message answers ({@code re}).
+         *
+         * @param re the id answered
+         * @return this builder
+         */
         public Builder re(String re) {
             return field("re", re);
         }
 
+        /**
+         * The message's {@code seq}.
+         *
+         * @param seq the sequence number
+         * @return this builder
+         */
         public Builder seq(long seq) {
             return field("seq", seq);
         }
 
+        /**
+         * The message's {@code data}.
+         *
+         * @param data the payload
+         * @return this builder
+         */
         public Builder data(Object data) {
             return field("data", data);
         }
 
-        /** The message's {@code tag} (policy rules and subscriptions match it). */
+        /**
+         * The message's {@code tag} (policy rules and subscriptions match it).
+         *
+         * @param tag the tag
+         * @return this builder
+         */
         public Builder tag(String tag) {
             return field("tag", tag);
         }
 
+        /**
+         * The error code and text of an {@code err}.
+         *
+         * @param code the code
+         * @param text the text, or null for the code
+         * @return this builder
+         */
         public Builder error(ErrorCode code, String text) {
             field("error", text == null ? code.wire() : text);
             return field("code", code.wire());
         }
 
-        /** Any field; {@code null} removes it. */
+        /**
+         * Any field; {@code null} removes it.
+         *
+         * @param name the field's name
+         * @param value its value
+         * @return this builder
+         */
         public Builder field(String name, Object value) {
             Objects.requireNonNull(name, "name");
             if (value == null) {
@@ -350,6 +458,11 @@ public final class FlowMessage {
             return this;
         }
 
+        /**
+         * {@return the message}
+         *
+         * @throws FlowException {@link ErrorCode#BAD_ROUTE} when it is not valid
+         */
         public FlowMessage build() {
             return parse(body);
         }

@@ -72,9 +72,26 @@ public final class FlowRouter {
 
     /** Counted outcomes. Every message counts once as received and once in one outcome. */
     public enum Stat {
-        RECEIVED_ROAD, RECEIVED_LANE, RECEIVED_SHARE,
-        TO_ROAD, TO_LANE, TO_SHARE,
-        DENIED, UNKNOWN_DESTINATION, UNKNOWN_SHARE, BAD_ROUTE,
+        /** Messages received from the road. */
+        RECEIVED_ROAD,
+        /** Messages received from the lane. */
+        RECEIVED_LANE,
+        /** Messages sent by the router's own shares. */
+        RECEIVED_SHARE,
+        /** Messages handed to the road (an outcome). */
+        TO_ROAD,
+        /** Messages handed to the lane (an outcome). */
+        TO_LANE,
+        /** Messages delivered to the router's own shares (an outcome). */
+        TO_SHARE,
+        /** Messages the policy denied (an outcome). */
+        DENIED,
+        /** Messages for an estate or yard the router does not know (an outcome). */
+        UNKNOWN_DESTINATION,
+        /** Messages for a share the router's own yard does not hold (an outcome). */
+        UNKNOWN_SHARE,
+        /** Messages whose route is not valid (an outcome). */
+        BAD_ROUTE,
         /** Messages for a channel the router has no road for. */
         UNKNOWN_CHANNEL,
         /** Error messages sent back. */
@@ -91,12 +108,16 @@ public final class FlowRouter {
         STAMPED,
         /** Messages whose {@code dst} an alias rewrote. */
         ALIASED,
-        /** Tap copies sent, and not sent (the tap's destination is not known). */
-        TAPPED, TAP_DROPPED,
+        /** Tap copies sent. */
+        TAPPED,
+        /** Tap copies not sent: the tap's destination is not known. */
+        TAP_DROPPED,
         /** Workers dropped because their yard left or they unregistered. */
         WORKERS_DROPPED,
-        /** In-flight requests of a worker that left, handed to another worker (idempotent) or answered failed. */
-        WORKER_RETRIED, WORKER_FAILED,
+        /** In-flight requests of a worker that left, handed to another worker (idempotent ones). */
+        WORKER_RETRIED,
+        /** In-flight requests of a worker that left, answered {@code failed}. */
+        WORKER_FAILED,
         /** Presence events published. */
         PRESENCE_EVENTS
     }
@@ -104,6 +125,9 @@ public final class FlowRouter {
     /**
      * What {@link #laneFailed} decided: {@code answered} when the pools took care of the message that could not be
      * handed to the yard (the driver must not answer it again), and the actions to carry out.
+     *
+     * @param answered whether the pools took care of the message
+     * @param actions the actions to carry out
      */
     public record LaneFailure(boolean answered, List<RouteAction> actions) {}
 
@@ -117,91 +141,158 @@ public final class FlowRouter {
     private volatile Aliases aliases = Aliases.none();
     private final AtomicLongArray stats = new AtomicLongArray(Stat.values().length);
 
+    /**
+     * A router over {@code topology} with its own shares and this table.
+     *
+     * @param topology the estates and yards reachable
+     * @param shares the router's own shares
+     * @param policy the authorization table
+     */
     public FlowRouter(Topology topology, Shares shares, Policy policy) {
         this.topology = Objects.requireNonNull(topology, "topology");
         this.shares = Objects.requireNonNull(shares, "shares");
         this.policy = Objects.requireNonNull(policy, "policy");
     }
 
-    /** A router that allows everything until a policy is set. */
+    /**
+     * A router that allows everything until a policy is set.
+     *
+     * @param topology the estates and yards reachable
+     * @param shares the router's own shares
+     */
     public FlowRouter(Topology topology, Shares shares) {
         this(topology, shares, Policy.allowAll());
     }
 
-    /** A router with its own {@link Shares} at {@code [estate, "router"]}. */
+    /**
+     * A router with its own {@link Shares} at {@code [estate, "router"]}.
+     *
+     * @param topology the estates and yards reachable
+     * @param policy the authorization table
+     */
     public FlowRouter(Topology topology, Policy policy) {
         this(topology, new Shares(Address.of(topology.localEstate(), Address.ROUTER_YARD)), policy);
     }
 
+    /** {@return the estates and yards reachable} */
     public Topology topology() {
         return topology;
     }
 
-    /** The router's own shares (the yard {@value Address#ROUTER_YARD}). */
+    /** {@return the router's own shares (the yard {@value Address#ROUTER_YARD})} */
     public Shares shares() {
         return shares;
     }
 
-    /** This router's address, the {@code src} of its errors. */
+    /** {@return this router's address, the {@code src} of its errors} */
     public Address address() {
         return Address.of(topology.localEstate(), Address.ROUTER_YARD);
     }
 
+    /** {@return the authorization table in force} */
     public Policy policy() {
         return policy;
     }
 
-    /** Replaces the authorization table; the next message is decided by it. Returns the previous one. */
+    /**
+     * Replaces the authorization table; the next message is decided by it. Returns the previous one.
+     *
+     * @param next the new table
+     * @return the previous table
+     */
     public Policy policy(Policy next) {
         Policy old = policy;
         policy = Objects.requireNonNull(next, "policy");
         return old;
     }
 
+    /** {@return the alias table in force} */
     public Aliases aliases() {
         return aliases;
     }
 
-    /** Replaces the alias table; the next message is routed by it. Returns the previous one. */
+    /**
+     * Replaces the alias table; the next message is routed by it. Returns the previous one.
+     *
+     * @param next the new table
+     * @return the previous table
+     */
     public Aliases aliases(Aliases next) {
         Aliases old = aliases;
         aliases = Objects.requireNonNull(next, "aliases");
         return old;
     }
 
-    /** The presence topic among the router's shares, or null when it has none. */
+    /** {@return the presence topic among the router's shares, or null when it has none} */
     public PresenceShare presence() {
         return shares.get(PresenceShare.NAME).orElse(null) instanceof PresenceShare p ? p : null;
     }
 
-    /** A message that arrived on the road from the authenticated remote {@code estate} with road role {@code role}. */
+    /**
+     * A message that arrived on the road from the authenticated remote {@code estate} with road role {@code
+     * role}.
+     *
+     * @param estate the sending remote
+     * @param role its road role
+     * @param body the message's body
+     * @return the actions to carry out
+     */
     public List<RouteAction> fromRoad(String estate, String role, Map<String, ?> body) {
         return fromRoad(estate, role, body, null);
     }
 
-    /** {@link #fromRoad(String, String, Map)} at wall-clock time {@code now} (for the stamp; null: no stamp). */
+    /**
+     * {@link #fromRoad(String, String, Map)} at wall-clock time {@code now} (for the stamp; null: no stamp).
+     *
+     * @param estate the sending remote
+     * @param role its road role
+     * @param body the message's body
+     * @param now the time, or null
+     * @return the actions to carry out
+     */
     public List<RouteAction> fromRoad(String estate, String role, Map<String, ?> body, Instant now) {
         count(Stat.RECEIVED_ROAD);
         return route(Origin.ROAD, estate, role, null, body, now);
     }
 
-    /** {@link #fromRoad(String, String, String, Map, Instant)} without a stamp. */
+    /**
+     * {@link #fromRoad(String, String, String, Map, Instant)} without a stamp.
+     *
+     * @param estate the sending remote
+     * @param role its road role
+     * @param channel the road's channel
+     * @param body the message's body
+     * @return the actions to carry out
+     */
     public List<RouteAction> fromRoad(String estate, String role, String channel, Map<String, ?> body) {
         return fromRoad(estate, role, channel, body, null);
     }
 
     /**
-     * A message that arrived on the road of {@code channel} ({@code ""}: the default road) from the authenticated
-     * remote {@code estate} with road role {@code role}, at wall-clock time {@code now} (for the stamp; null: no
-     * stamp): its {@code src} channel is that channel (filled when empty, {@code bad_route} when it names another),
-     * and the policy decides for that channel.
+     * A message that arrived on the road of {@code channel} ({@code ""}: the default road) from the
+     * authenticated remote {@code estate} with road role {@code role}, at wall-clock time {@code now} (for the stamp;
+     * null: no stamp): its {@code src} channel is that channel (filled when empty, {@code bad_route} when it names
+     * another), and the policy decides for that channel.
+     *
+     * @param estate the sending remote
+     * @param role its road role
+     * @param channel the road's channel
+     * @param body the message's body
+     * @param now the time, or null
+     * @return the actions to carry out
      */
     public List<RouteAction> fromRoad(String estate, String role, String channel, Map<String, ?> body, Instant now) {
         count(Stat.RECEIVED_ROAD);
         return route(Origin.ROAD, estate, role, channel == null ? "" : channel, body, now);
     }
 
-    /** A message that arrived on the lane from the yard {@code yard} (role {@value #LOCAL_ROLE}). */
+    /**
+     * A message that arrived on the lane from the yard {@code yard} (role {@value #LOCAL_ROLE}).
+     *
+     * @param yard the sending yard
+     * @param body the message's body
+     * @return the actions to carry out
+     */
     public List<RouteAction> fromLane(String yard, Map<String, ?> body) {
         return fromLane(yard, body, null);
     }
@@ -209,6 +300,11 @@ public final class FlowRouter {
     /**
      * {@link #fromLane(String, Map)} at wall-clock time {@code now} (for the stamp; null: no stamp). The first
      * message of a yard the presence topic does not know also announces its arrival.
+     *
+     * @param yard the sending yard
+     * @param body the message's body
+     * @param now the time, or null
+     * @return the actions to carry out
      */
     public List<RouteAction> fromLane(String yard, Map<String, ?> body, Instant now) {
         count(Stat.RECEIVED_LANE);
@@ -217,12 +313,23 @@ public final class FlowRouter {
         return arrival.isEmpty() ? routed : concat(arrival, routed);
     }
 
-    /** A message sent by the router's own yard (its shares, or an application inside the router process). */
+    /**
+     * A message sent by the router's own yard (its shares, or an application inside the router process).
+     *
+     * @param message the message
+     * @return the actions to carry out
+     */
     public List<RouteAction> fromShares(FlowMessage message) {
         return fromShares(message, null);
     }
 
-    /** {@link #fromShares(FlowMessage)} at wall-clock time {@code now} (for the stamp; null: no stamp). */
+    /**
+     * {@link #fromShares(FlowMessage)} at wall-clock time {@code now} (for the stamp; null: no stamp).
+     *
+     * @param message the message
+     * @param now the time, or null
+     * @return the actions to carry out
+     */
     public List<RouteAction> fromShares(FlowMessage message, Instant now) {
         count(Stat.RECEIVED_SHARE);
         return route(Origin.SHARE, Address.ROUTER_YARD, LOCAL_ROLE, null, message.body(), now);
@@ -231,12 +338,21 @@ public final class FlowRouter {
     /**
      * Carries out the {@link ToShare} actions against {@link #shares()} and routes what the shares send in turn
      * (topic copies, {@code unknown_share} errors), until only road, lane and drop actions remain; returns those.
+     *
+     * @param actions the actions
+     * @return the road, lane and drop actions left
      */
     public List<RouteAction> settle(List<RouteAction> actions) {
         return settle(actions, null);
     }
 
-    /** {@link #settle(List)} at wall-clock time {@code now} (for the stamps of what the shares send). */
+    /**
+     * {@link #settle(List)} at wall-clock time {@code now} (for the stamps of what the shares send).
+     *
+     * @param actions the actions
+     * @param now the time, or null
+     * @return the road, lane and drop actions left
+     */
     public List<RouteAction> settle(List<RouteAction> actions, Instant now) {
         List<RouteAction> out = new ArrayList<>();
         ArrayDeque<RouteAction> work = new ArrayDeque<>(actions);
@@ -261,8 +377,13 @@ public final class FlowRouter {
     // ------------------------------------------------------------------ presence and workers
 
     /**
-     * An estate event of the road ({@code joined}, {@code allowed}, {@code alive}, {@code dead}) for the presence
-     * topic: the actions that publish it (none without a presence topic). Carry them out with {@link #settle}.
+     * An estate event of the road ({@code joined}, {@code allowed}, {@code alive}, {@code dead}) for the
+     * presence topic: the actions that publish it (none without a presence topic). Carry them out with {@link #settle}.
+     *
+     * @param event the event
+     * @param estate the estate
+     * @param now the time, or null
+     * @return the actions that publish it
      */
     public List<RouteAction> estateEvent(String event, String estate, Instant now) {
         PresenceShare p = presence();
@@ -272,7 +393,13 @@ public final class FlowRouter {
         return publish(p, p.estate(event, estate, now));
     }
 
-    /** A yard appeared on the lane: publishes its arrival when the presence topic did not know it yet. */
+    /**
+     * A yard appeared on the lane: publishes its arrival when the presence topic did not know it yet.
+     *
+     * @param yard the yard
+     * @param now the time, or null
+     * @return the actions that publish it
+     */
     public List<RouteAction> yardArrived(String yard, Instant now) {
         PresenceShare p = presence();
         if (p == null || p.hasYard(yard) || Address.ROUTER_YARD.equals(yard)) {
@@ -281,7 +408,7 @@ public final class FlowRouter {
         return publish(p, p.yard(true, yard, now));
     }
 
-    /** The yards this router keeps state for: known present by the presence topic, and the pools' workers. */
+    /** {@return the yards this router keeps state for: known present by the presence topic, and the pools' workers} */
     public Set<String> knownYards() {
         Set<String> out = new LinkedHashSet<>();
         PresenceShare p = presence();
@@ -297,9 +424,13 @@ public final class FlowRouter {
     }
 
     /**
-     * A yard left the lane (its socket is gone, or a send to it found nobody): it is dropped from every pool at
-     * once, its in-flight requests handed to another worker (idempotent ones) or answered {@code err}
-     * {@code failed}, and its departure published. Returns the actions (to {@link #settle}).
+     * A yard left the lane (its socket is gone, or a send to it found nobody): it is dropped from every pool
+     * at once, its in-flight requests handed to another worker (idempotent ones) or answered {@code err} {@code
+     * failed}, and its departure published. Returns the actions (to {@link #settle}).
+     *
+     * @param yard the yard
+     * @param now the time, or null
+     * @return the actions to settle
      */
     public List<RouteAction> yardLeft(String yard, Instant now) {
         List<RouteAction> out = new ArrayList<>();
@@ -322,6 +453,12 @@ public final class FlowRouter {
      * socket, or nobody reading it) it leaves as in {@link #yardLeft}; a request the pools were waiting on is then
      * answered (or handed on) by them ({@link LaneFailure#answered}). Otherwise a pool stops waiting for it and the
      * driver answers it as usual.
+     *
+     * @param yard the yard
+     * @param body the message's body
+     * @param gone whether the yard is gone
+     * @param now the time, or null
+     * @return whether the pools answered it, and the actions to carry out
      */
     public LaneFailure laneFailed(String yard, Map<String, ?> body, boolean gone, Instant now) {
         FlowMessage m;
@@ -376,11 +513,16 @@ public final class FlowRouter {
         return out;
     }
 
+    /**
+     * {@return one counter}
+     *
+     * @param s the counter
+     */
     public long stat(Stat s) {
         return stats.get(s.ordinal());
     }
 
-    /** A snapshot of every counter. */
+    /** {@return a snapshot of every counter} */
     public Map<Stat, Long> stats() {
         Map<Stat, Long> m = new EnumMap<>(Stat.class);
         for (Stat s : Stat.values()) {

@@ -15,11 +15,20 @@ public final class Ids implements Supplier<String> {
     private final String prefix;
     private final AtomicLong next = new AtomicLong();
 
+    /**
+     * Ids {@code <prefix>-1}, {@code <prefix>-2}, … (counted in base 36).
+     *
+     * @param prefix the prefix
+     */
     public Ids(String prefix) {
         this.prefix = prefix;
     }
 
-    /** Ids with a fresh random 8-hex-digit prefix. */
+    /**
+     * Ids with a fresh random 8-hex-digit prefix.
+     *
+     * @return the ids
+     */
     public static Ids random() {
         byte[] b = new byte[4];
         RANDOM.nextBytes(b);

@@ -29,16 +29,21 @@ public enum Kind {
         this.wire = wire;
     }
 
-    /** The spelling in messages. */
+    /** {@return the spelling in messages} */
     public String wire() {
         return wire;
     }
 
-    /** Whether this kind answers another message through {@code re}. */
+    /** {@return whether this kind answers another message through {@code re}} */
     public boolean isAnswer() {
         return this == RSP || this == ACK || this == ERR;
     }
 
+    /**
+     * {@return the kind spelled {@code s}, if it is one}
+     *
+     * @param s the kind as the message spells it
+     */
     public static Optional<Kind> fromWire(String s) {
         for (Kind k : values()) {
             if (k.wire.equals(s)) {

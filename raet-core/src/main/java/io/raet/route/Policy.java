@@ -25,12 +25,23 @@ import java.util.Objects;
 public final class Policy {
     /** What a rule or the default does. */
     public enum Effect {
-        ALLOW, DENY;
+        /** The message passes. */
+        ALLOW,
+        /** The message is refused, answered with an {@code err} {@code denied}. */
+        DENY;
 
+        /** {@return the effect as a table spells it} */
         public String wire() {
             return name().toLowerCase(Locale.ROOT);
         }
 
+        /**
+         * Reads an effect as a table spells it ({@code allow} or {@code deny}, any case).
+         *
+         * @param v the value
+         * @return the effect
+         * @throws IllegalArgumentException for any other value
+         */
         public static Effect parse(Object v) {
             if (v instanceof String s) {
                 switch (s.toLowerCase(Locale.ROOT)) {
@@ -61,6 +72,11 @@ public final class Policy {
         /** Any channel. */
         public static final String ANY_CHANNEL = "*";
 
+        /**
+         * Checks that the role, the destination, the action and the channel are given.
+         *
+         * @throws NullPointerException when one is null
+         */
         public Rule {
             Objects.requireNonNull(role, "role");
             Objects.requireNonNull(dst, "dst");
@@ -68,37 +84,73 @@ public final class Policy {
             Objects.requireNonNull(channel, "channel");
         }
 
-        /** A rule for every channel and any tag. */
+        /**
+         * A rule for every channel and any tag.
+         *
+         * @param role the glob over the sender's role
+         * @param dst the glob over the destination's {@code estate/yard/share}
+         * @param action what the rule does
+         */
         public Rule(String role, String dst, Effect action) {
             this(role, dst, action, ANY_CHANNEL, null);
         }
 
+        /**
+         * {@return a rule that allows}
+         *
+         * @param role the glob over the sender's role
+         * @param dst the glob over the destination's {@code estate/yard/share}
+         */
         public static Rule allow(String role, String dst) {
             return new Rule(role, dst, Effect.ALLOW);
         }
 
+        /**
+         * {@return a rule that denies}
+         *
+         * @param role the glob over the sender's role
+         * @param dst the glob over the destination's {@code estate/yard/share}
+         */
         public static Rule deny(String role, String dst) {
             return new Rule(role, dst, Effect.DENY);
         }
 
-        /** This rule, for the channels {@code channel} matches only. */
+        /**
+         * {@return this rule, for the channels {@code channel} matches only}
+         *
+         * @param channel the glob over the channel
+         */
         public Rule onChannel(String channel) {
             return new Rule(role, dst, action, channel, tag);
         }
 
-        /** This rule, for messages whose tag {@code tag} matches only. */
+        /**
+         * {@return this rule, for messages whose tag {@code tag} matches only}
+         *
+         * @param tag the glob over the tag
+         */
         public Rule withTag(String tag) {
             return new Rule(role, dst, action, channel, tag);
         }
 
-        /** Whether the rule matches a sender's role and destination, on any channel and tag it names. */
+        /**
+         * {@return whether the rule matches a sender's role and destination, on any channel and tag it names}
+         *
+         * @param senderRole the sender's role
+         * @param dstKey the destination's {@code estate/yard/share}
+         */
         public boolean matches(String senderRole, String dstKey) {
             return glob(role, senderRole == null ? "" : senderRole) && glob(dst, dstKey);
         }
 
         /**
-         * Whether the rule applies to a message from {@code senderRole} to {@code dstKey} on {@code messageChannel}
-         * tagged {@code messageTag} (null: no tag).
+         * {@return whether the rule applies to a message from {@code senderRole} to {@code dstKey} on {@code
+         * messageChannel} tagged {@code messageTag} (null: no tag)}
+         *
+         * @param senderRole the sender's role
+         * @param dstKey the destination's {@code estate/yard/share}
+         * @param messageChannel the channel
+         * @param messageTag the tag, or null
          */
         public boolean matches(String senderRole, String dstKey, String messageChannel, String messageTag) {
             return matches(senderRole, dstKey) && glob(channel, messageChannel == null ? "" : messageChannel)
@@ -114,6 +166,7 @@ public final class Policy {
      * @param dstKey the {@code estate/yard/share} that was matched
      */
     public record Decision(Effect effect, int rule, String dstKey) {
+        /** {@return whether the message may pass} */
         public boolean allowed() {
             return effect == Effect.ALLOW;
         }
@@ -127,12 +180,22 @@ public final class Policy {
     private final List<Rule> rules;
     private final Effect defaultEffect;
 
+    /**
+     * A table.
+     *
+     * @param rules the rules, first match
+     * @param defaultEffect what the table does when no rule matches
+     */
     public Policy(List<Rule> rules, Effect defaultEffect) {
         this.rules = List.copyOf(rules);
         this.defaultEffect = Objects.requireNonNull(defaultEffect, "defaultEffect");
     }
 
-    /** No rules, default allow (the default when nothing is configured). */
+    /**
+     * No rules, default allow (the default when nothing is configured).
+     *
+     * @return the table
+     */
     public static Policy allowAll() {
         return ALLOW_ALL;
     }
@@ -142,6 +205,9 @@ public final class Policy {
      * "action": "allow"|"deny"}}. A missing {@code role}, {@code dst} or {@code channel} is {@code "*"}, a missing
      * {@code tag} matches any message; {@code action} is required, any other key is refused.
      *
+     * @param rows the rules
+     * @param defaultEffect what the table does when no rule matches
+     * @return the table
      * @throws IllegalArgumentException naming the row that is malformed
      */
     public static Policy fromRules(List<? extends Map<String, ?>> rows, Effect defaultEffect) {
@@ -181,6 +247,8 @@ public final class Policy {
     /**
      * Parses JSON text: either the list of rules (default allow), or {@code {"default": "deny", "rules": [...]}}.
      *
+     * @param json the JSON text
+     * @return the table
      * @throws IllegalArgumentException when the text is not a valid table
      */
     @SuppressWarnings("unchecked")
@@ -210,31 +278,48 @@ public final class Policy {
         return fromRules((List<Map<String, ?>>) list, def);
     }
 
+    /** {@return the rules, in table order} */
     public List<Rule> rules() {
         return rules;
     }
 
+    /** {@return what the table does when no rule matches} */
     public Effect defaultEffect() {
         return defaultEffect;
     }
 
-    /** This table with another default. */
+    /**
+     * This table with another default.
+     *
+     * @param effect the default
+     * @return the table
+     */
     public Policy withDefault(Effect effect) {
         return new Policy(rules, effect);
     }
 
     /**
-     * The decision for a message from a sender with {@code role} to {@code dst}, at a router of {@code localEstate},
-     * on the channel {@code dst} names.
+     * {@return the decision for a message from a sender with {@code role} to {@code dst}, at a router of {@code
+     * localEstate}, on the channel {@code dst} names}
+     *
+     * @param role the sender's role
+     * @param dst the destination
+     * @param localEstate the router's estate name
      */
     public Decision decide(String role, Address dst, String localEstate) {
         return decide(role, dst, localEstate, dst.channel(), null);
     }
 
     /**
-     * The decision for a message from a sender with {@code role} to {@code dst} travelling on {@code channel} at a
-     * router of {@code localEstate} (the channel it arrived on from the road, or leaves on to the road), tagged
-     * {@code tag} (null: no tag).
+     * {@return the decision for a message from a sender with {@code role} to {@code dst} travelling on {@code channel}
+     * at a router of {@code localEstate} (the channel it arrived on from the road, or leaves on to the road), tagged
+     * {@code tag} (null: no tag)}
+     *
+     * @param role the sender's role
+     * @param dst the destination
+     * @param localEstate the router's estate name
+     * @param channel the channel
+     * @param tag the tag, or null
      */
     public Decision decide(String role, Address dst, String localEstate, String channel, String tag) {
         String key = dst.policyKey(localEstate);
@@ -246,7 +331,7 @@ public final class Policy {
         return new Decision(defaultEffect, -1, key);
     }
 
-    /** The table in its JSON-ready form (a list of mappings; {@code channel} only when a rule names one). */
+    /** {@return the table in its JSON-ready form (a list of mappings; {@code channel} only when a rule names one)} */
     public List<Map<String, Object>> toRules() {
         List<Map<String, Object>> out = new ArrayList<>();
         for (Rule r : rules) {
@@ -265,7 +350,12 @@ public final class Policy {
         return out;
     }
 
-    /** Whether {@code pattern}, with {@code *} matching any run of characters, matches all of {@code text}. */
+    /**
+     * {@return whether {@code pattern}, with {@code *} matching any run of characters, matches all of {@code text}}
+     *
+     * @param pattern the glob
+     * @param text the text
+     */
     public static boolean glob(String pattern, String text) {
         int p = 0;
         int t = 0;

@@ -36,25 +36,58 @@ import java.util.Optional;
  * safe.
  */
 public final class PoolShare implements Share {
+    /** The most workers of a pool by default. */
     public static final int DEFAULT_MAX_WORKERS = 256;
+    /** The most requests in flight by default. */
     public static final int DEFAULT_MAX_IN_FLIGHT = 65_536;
+    /** The most sequential flows tracked by default. */
     public static final int DEFAULT_MAX_FLOWS = 4096;
     /** Most workers one idempotent request is handed to. */
     public static final int MAX_ATTEMPTS = 3;
 
     /** What {@link #register} did. */
-    public enum Registration { ADDED, UPDATED, FULL }
+    public enum Registration {
+        /** A new worker. */
+        ADDED,
+        /** A known worker, at its new address. */
+        UPDATED,
+        /** Refused: the pool has all its workers. */
+        FULL
+    }
 
-    /** A worker as seen from outside. */
+    /**
+     * A worker as seen from outside.
+     *
+     * @param yard the worker's yard
+     * @param address its address
+     * @param outstanding its requests in flight
+     * @param dispatched the messages it was handed
+     */
     public record WorkerState(String yard, Address address, int outstanding, long dispatched) {}
 
-    /** A request handed to {@code worker} and not answered: {@code request} as its sender wrote it (dst the pool). */
+    /**
+     * A request handed to {@code worker} and not answered: {@code request} as its sender wrote it (dst the pool).
+     *
+     * @param worker the worker's yard
+     * @param request the request
+     * @param attempts how many workers have had it
+     */
     public record InFlight(String worker, FlowMessage request, int attempts) {}
 
-    /** A message handed to {@code worker}: {@code message} has the worker's address as {@code dst}. */
+    /**
+     * A message handed to {@code worker}: {@code message} has the worker's address as {@code dst}.
+     *
+     * @param worker the worker's yard
+     * @param message the message
+     */
     public record Dispatch(String worker, FlowMessage message) {}
 
-    /** The outcome of a {@code sub} or {@code unsub}: answers to the worker, and requests left without a worker. */
+    /**
+     * The outcome of a {@code sub} or {@code unsub}: answers to the worker, and requests left without a worker.
+     *
+     * @param answers the answers to the worker
+     * @param orphans the requests left without a worker
+     */
     public record Control(List<FlowMessage> answers, List<InFlight> orphans) {}
 
     private static final class Worker {
@@ -99,11 +132,24 @@ public final class PoolShare implements Share {
     private long flowsEvicted;
     private long refused;
 
-    /** A pool at {@code self} ({@code [estate, "router", name]}) with the default bounds. */
+    /**
+     * A pool at {@code self} ({@code [estate, "router", name]}) with the default bounds.
+     *
+     * @param self the pool's address
+     */
     public PoolShare(Address self) {
         this(self, DEFAULT_MAX_WORKERS, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_FLOWS);
     }
 
+    /**
+     * A pool at {@code self} with these bounds.
+     *
+     * @param self the pool's address
+     * @param maxWorkers the most workers
+     * @param maxInFlight the most requests in flight
+     * @param maxFlows the most sequential flows tracked
+     * @throws IllegalArgumentException when a bound is not positive
+     */
     public PoolShare(Address self, int maxWorkers, int maxInFlight, int maxFlows) {
         this.name = Shares.checkName(self.share());
         this.self = new Address(self.estate(), self.yard(), self.share(), "", List.of());
@@ -120,6 +166,7 @@ public final class PoolShare implements Share {
         return name;
     }
 
+    /** {@return the pool's address} */
     public Address address() {
         return self;
     }
@@ -128,6 +175,9 @@ public final class PoolShare implements Share {
      * Registers or unregisters the {@code src} of a {@code sub} or {@code unsub} as a worker. The answers are an
      * {@code ack} when the message has an id, or an {@code err} {@code denied} when the pool is full; the orphans
      * are the in-flight requests of a worker that unregistered.
+     *
+     * @param m the {@code sub} or {@code unsub}
+     * @return the answers and the orphans
      */
     public Control control(FlowMessage m) {
         String yard = m.src().yard();
@@ -152,7 +202,12 @@ public final class PoolShare implements Share {
         return List.of(FlowMessage.builder(Kind.ACK, self, m.src()).re(m.id()).build());
     }
 
-    /** Adds the worker at {@code address} (its yard is the key), or moves it to that address. */
+    /**
+     * Adds the worker at {@code address} (its yard is the key), or moves it to that address.
+     *
+     * @param address the worker's address
+     * @return whether it was added, moved, or refused because the pool is full
+     */
     public synchronized Registration register(Address address) {
         for (Worker w : workers) {
             if (w.yard.equals(address.yard())) {
@@ -171,6 +226,9 @@ public final class PoolShare implements Share {
     /**
      * Drops the worker of {@code yard}: returns its in-flight requests (oldest first), removed from this pool, or
      * null when the yard is not a worker here.
+     *
+     * @param yard the worker's yard
+     * @return its requests in flight, or null
      */
     public synchronized List<InFlight> remove(String yard) {
         int index = -1;
@@ -205,6 +263,10 @@ public final class PoolShare implements Share {
     /**
      * Hands {@code m} (addressed to this pool) to a worker, as described in the class comment; {@code attempts}
      * is how many workers have had it (1 for a new message). Empty when the pool has no worker.
+     *
+     * @param m the message
+     * @param attempts how many workers have had it
+     * @return the worker and the message for it
      */
     public synchronized Optional<Dispatch> dispatch(FlowMessage m, int attempts) {
         delivered++;
@@ -267,19 +329,37 @@ public final class PoolShare implements Share {
 
     /**
      * An answer from {@code yard} with {@code re} to {@code client}: when it answers a request in flight to that
-     * worker, the request is done (true).
+     * worker, the request is done.
+     *
+     * @param yard the answering worker
+     * @param client the request's source
+     * @param re the id answered
+     * @return true when it answered a request in flight to that worker
      */
     public synchronized boolean answered(String yard, Address client, String re) {
         return take(yard, client, re) != null;
     }
 
-    /** Whether the request {@code id} of {@code client} is in flight to the worker {@code yard}. */
+    /**
+     * {@return whether the request {@code id} of {@code client} is in flight to the worker {@code yard}}
+     *
+     * @param yard the worker
+     * @param client the request's source
+     * @param id the request's id
+     */
     public synchronized boolean inFlight(String yard, Address client, String id) {
         Entry e = inFlight.get(new Key(client, id));
         return e != null && e.worker.yard.equals(yard);
     }
 
-    /** Forgets the request {@code id} of {@code client} in flight to {@code yard} (it could not be handed over). */
+    /**
+     * Forgets the request {@code id} of {@code client} in flight to {@code yard} (it could not be handed over).
+     *
+     * @param yard the worker
+     * @param client the request's source
+     * @param id the request's id
+     * @return the request, or null when it was not in flight
+     */
     public synchronized InFlight forget(String yard, Address client, String id) {
         Entry e = take(yard, client, id);
         return e == null ? null : new InFlight(yard, e.request, e.attempts);
@@ -314,7 +394,11 @@ public final class PoolShare implements Share {
         return out;
     }
 
-    /** The {@code err} ({@code failed}) answering a request whose worker left. */
+    /**
+     * {@return the {@code err} ({@code failed}) answering a request whose worker left}
+     *
+     * @param o the request in flight
+     */
     public FlowMessage orphanError(InFlight o) {
         Map<String, Object> about = new LinkedHashMap<>();
         about.put("kind", o.request().kind().wire());
@@ -324,7 +408,7 @@ public final class PoolShare implements Share {
                 "worker '" + o.worker() + "' of share '" + name + "' left before answering").with("data", about);
     }
 
-    /** The workers, in registration order. */
+    /** {@return the workers, in registration order} */
     public synchronized List<WorkerState> workers() {
         List<WorkerState> out = new ArrayList<>(workers.size());
         for (Worker w : workers) {
@@ -333,7 +417,11 @@ public final class PoolShare implements Share {
         return out;
     }
 
-    /** Whether {@code yard} is a worker of this pool. */
+    /**
+     * {@return whether {@code yard} is a worker of this pool}
+     *
+     * @param yard the yard
+     */
     public synchronized boolean hasWorker(String yard) {
         for (Worker w : workers) {
             if (w.yard.equals(yard)) {
@@ -343,7 +431,11 @@ public final class PoolShare implements Share {
         return false;
     }
 
-    /** Requests in flight. */
+    /**
+     * Requests in flight.
+     *
+     * @return the number of requests in flight
+     */
     public synchronized int inFlight() {
         return inFlight.size();
     }
@@ -353,17 +445,21 @@ public final class PoolShare implements Share {
         return delivered;
     }
 
-    /** In-flight requests forgotten because the table was full. */
+    /** {@return in-flight requests forgotten because the table was full} */
     public synchronized long evicted() {
         return evicted;
     }
 
-    /** Sequential-flow affinities forgotten because the table was full. */
+    /** {@return sequential-flow affinities forgotten because the table was full} */
     public synchronized long flowsEvicted() {
         return flowsEvicted;
     }
 
-    /** Registrations refused because the pool had all its workers. */
+    /**
+     * Registrations refused because the pool had all its workers.
+     *
+     * @return the registrations refused
+     */
     public synchronized long refused() {
         return refused;
     }

@@ -48,12 +48,22 @@ public final class PresenceShare implements Share {
     private long forged;
     private long untracked;
 
-    /** The presence topic of the router yard at {@code router} ({@code [estate, "router"]}). */
+    /**
+     * The presence topic of the router yard at {@code router} ({@code [estate, "router"]}).
+     *
+     * @param router the router yard's address
+     * @param maxSubscribers the most subscribers
+     */
     public PresenceShare(Address router, int maxSubscribers) {
         this.self = Address.of(router.estate(), router.yard(), NAME);
         this.topic = new TopicShare(self, maxSubscribers);
     }
 
+    /**
+     * The presence topic of the router yard at {@code router}, with the default bound on subscribers.
+     *
+     * @param router the router yard's address
+     */
     public PresenceShare(Address router) {
         this(router, TopicShare.DEFAULT_MAX_SUBSCRIBERS);
     }
@@ -63,11 +73,12 @@ public final class PresenceShare implements Share {
         return NAME;
     }
 
+    /** {@return the topic's address} */
     public Address address() {
         return self;
     }
 
-    /** The topic underneath (its subscribers and counters). */
+    /** {@return the topic underneath (its subscribers and counters)} */
     public TopicShare topic() {
         return topic;
     }
@@ -106,8 +117,12 @@ public final class PresenceShare implements Share {
     }
 
     /**
-     * The {@code pub} announcing an estate event ({@link #ESTATE_EVENTS}), from the router to this topic, stamped
-     * {@code now} when given; deliver it to this share (through the flow router) to fan it out.
+     * {@return the {@code pub} announcing an estate event ({@link #ESTATE_EVENTS}), from the router to this topic,
+     * stamped {@code now} when given; deliver it to this share (through the flow router) to fan it out}
+     *
+     * @param event the event
+     * @param estate the estate
+     * @param now the time, or null
      */
     public FlowMessage estate(String event, String estate, Instant now) {
         if (!ESTATE_EVENTS.contains(event)) {
@@ -128,8 +143,12 @@ public final class PresenceShare implements Share {
     }
 
     /**
-     * The {@code pub} announcing that {@code yard} arrived or left, or null when that is no change (the yard was
-     * already known present, or was not known).
+     * {@return the {@code pub} announcing that {@code yard} arrived or left, or null when that is no change (the yard
+     * was already known present, or was not known)}
+     *
+     * @param arrived whether the yard arrived (else it left)
+     * @param yard the yard
+     * @param now the time, or null
      */
     public FlowMessage yard(boolean arrived, String yard, Instant now) {
         synchronized (this) {
@@ -155,32 +174,44 @@ public final class PresenceShare implements Share {
         return pub(arrived ? "yard.arrived" : "yard.left", data, now);
     }
 
-    /** Whether {@code yard} is known present. */
+    /**
+     * {@return whether {@code yard} is known present}
+     *
+     * @param yard the yard
+     */
     public synchronized boolean hasYard(String yard) {
         return yards.contains(yard);
     }
 
-    /** The yards known present. */
+    /** {@return the yards known present} */
     public synchronized List<String> yards() {
         return List.copyOf(yards);
     }
 
-    /** The last event of each estate known. */
+    /** {@return the last event of each estate known} */
     public synchronized Map<String, String> estates() {
         return Map.copyOf(estates);
     }
 
-    /** Events published. */
+    /** {@return events published} */
     public synchronized long published() {
         return published;
     }
 
-    /** {@code pub}s from another source than the router, ignored. */
+    /**
+     * {@code pub}s from another source than the router, ignored.
+     *
+     * @return the forged {@code pub}s
+     */
     public synchronized long forged() {
         return forged;
     }
 
-    /** Estates and yards beyond {@link #MAX_TRACKED}, not remembered. */
+    /**
+     * Estates and yards beyond {@link #MAX_TRACKED}, not remembered.
+     *
+     * @return the estates and yards not remembered
+     */
     public synchronized long untracked() {
         return untracked;
     }

@@ -24,7 +24,12 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class QueueShare implements Share {
     /** What a full queue does with an arriving message. */
-    public enum Overflow { DROP_OLDEST, REFUSE_NEW }
+    public enum Overflow {
+        /** The oldest message makes room for it. */
+        DROP_OLDEST,
+        /** It is refused. */
+        REFUSE_NEW
+    }
 
     /** The capacity when none is given. */
     public static final int DEFAULT_CAPACITY = 1024;
@@ -41,15 +46,34 @@ public final class QueueShare implements Share {
     private long delivered;
     private long dropped;
 
+    /**
+     * A queue of the default capacity that drops its oldest message when full.
+     *
+     * @param name the share's name
+     */
     public QueueShare(String name) {
         this(name, DEFAULT_CAPACITY, Overflow.DROP_OLDEST);
     }
 
+    /**
+     * A queue.
+     *
+     * @param name the share's name
+     * @param capacity the most messages held
+     * @param overflow what a full queue does
+     */
     public QueueShare(String name, int capacity, Overflow overflow) {
         this(name, capacity, overflow, false);
     }
 
-    /** A share that queues each sender's messages apart (up to {@code capacity} each) and serves them in turns. */
+    /**
+     * A share that queues each sender's messages apart (up to {@code capacity} each) and serves them in turns.
+     *
+     * @param name the share's name
+     * @param capacity the most messages of one sender held
+     * @param overflow what a full queue does
+     * @return the share
+     */
     public static QueueShare perSource(String name, int capacity, Overflow overflow) {
         return new QueueShare(name, capacity, overflow, true);
     }
@@ -69,15 +93,17 @@ public final class QueueShare implements Share {
         return name;
     }
 
+    /** {@return the most messages held} */
     public int capacity() {
         return capacity;
     }
 
+    /** {@return what a full queue does} */
     public Overflow overflow() {
         return overflow;
     }
 
-    /** Whether each sender has its own queue (see {@link #perSource}). */
+    /** {@return whether each sender has its own queue (see {@link #perSource})} */
     public boolean isPerSource() {
         return perSource;
     }
@@ -92,7 +118,12 @@ public final class QueueShare implements Share {
         return List.of();
     }
 
-    /** Queues a message; false when it was refused ({@link Overflow#REFUSE_NEW} and full). */
+    /**
+     * Queues a message; false when it was refused ({@link Overflow#REFUSE_NEW} and full).
+     *
+     * @param message the message
+     * @return true when it was queued
+     */
     public boolean offer(FlowMessage message) {
         lock.lock();
         try {
@@ -116,7 +147,7 @@ public final class QueueShare implements Share {
         }
     }
 
-    /** The oldest message, removed, or empty when the queue is empty. */
+    /** {@return the oldest message, removed, or empty when the queue is empty} */
     public Optional<FlowMessage> poll() {
         lock.lock();
         try {
@@ -126,7 +157,13 @@ public final class QueueShare implements Share {
         }
     }
 
-    /** Waits up to {@code timeout} for a message and removes it; empty on timeout. */
+    /**
+     * Waits up to {@code timeout} for a message and removes it; empty on timeout.
+     *
+     * @param timeout the longest wait
+     * @return the message, or empty
+     * @throws InterruptedException when the waiting thread is interrupted
+     */
     public Optional<FlowMessage> take(Duration timeout) throws InterruptedException {
         long nanos = timeout.toNanos();
         lock.lockInterruptibly();
@@ -143,7 +180,12 @@ public final class QueueShare implements Share {
         }
     }
 
-    /** Waits without limit for a message and removes it. */
+    /**
+     * Waits without limit for a message and removes it.
+     *
+     * @return the message
+     * @throws InterruptedException when the waiting thread is interrupted
+     */
     public FlowMessage take() throws InterruptedException {
         lock.lockInterruptibly();
         try {
@@ -156,7 +198,11 @@ public final class QueueShare implements Share {
         }
     }
 
-    /** Removes and returns every queued message, in the order {@link #take()} would (oldest first per sender). */
+    /**
+     * Removes and returns every queued message, in the order {@link #take()} would (oldest first per sender).
+     *
+     * @return the messages
+     */
     public List<FlowMessage> drain() {
         lock.lock();
         try {
@@ -170,6 +216,7 @@ public final class QueueShare implements Share {
         }
     }
 
+    /** {@return the messages queued} */
     public int size() {
         lock.lock();
         try {
@@ -189,7 +236,7 @@ public final class QueueShare implements Share {
         }
     }
 
-    /** Messages lost to overflow (the dropped oldest, or the refused new ones). */
+    /** {@return messages lost to overflow (the dropped oldest, or the refused new ones)} */
     public long dropped() {
         lock.lock();
         try {

@@ -29,13 +29,30 @@ public final class Repeater {
     private final Map<Long, Entry> active = new LinkedHashMap<>();
     private long nextHandle;
 
-    /** Repeats {@code message} every {@code periodNanos} until cancelled; the first copy is the caller's to send now. */
+    /** A repeater with nothing to repeat yet. */
+    public Repeater() {}
+
+    /**
+     * Repeats {@code message} every {@code periodNanos} until cancelled; the first copy is the caller's to send now.
+     *
+     * @param message the message
+     * @param periodNanos the period
+     * @param now the time, in nanoseconds
+     * @return the handle
+     */
     public long start(FlowMessage message, long periodNanos, long now) {
         return start(message, periodNanos, 0, now);
     }
 
     /**
+     * Repeats {@code message} every {@code periodNanos}, {@code times} times in all; the first copy is the caller's
+     * to send now.
+     *
+     * @param message the message
+     * @param periodNanos the period
      * @param times how many copies in all, counting the first ({@code 0} for no limit)
+     * @param now the time, in nanoseconds
+     * @return the handle
      */
     public synchronized long start(FlowMessage message, long periodNanos, long times, long now) {
         if (periodNanos <= 0 || times < 0) {
@@ -48,12 +65,21 @@ public final class Repeater {
         return h;
     }
 
-    /** Stops repeating; false when the handle is not active. */
+    /**
+     * Stops repeating; false when the handle is not active.
+     *
+     * @param handle the handle {@link #start} returned
+     * @return true when it was active
+     */
     public synchronized boolean cancel(long handle) {
         return active.remove(handle) != null;
     }
 
-    /** The copies due now. */
+    /**
+     * {@return the copies due now}
+     *
+     * @param now the time, in nanoseconds
+     */
     public synchronized List<FlowMessage> tick(long now) {
         List<FlowMessage> out = new ArrayList<>();
         var it = active.values().iterator();
@@ -76,6 +102,7 @@ public final class Repeater {
         return out;
     }
 
+    /** {@return when {@link #tick} next has work, or {@link Long#MAX_VALUE}} */
     public synchronized long nextWakeup() {
         long w = Long.MAX_VALUE;
         for (Entry e : active.values()) {
@@ -84,6 +111,7 @@ public final class Repeater {
         return w;
     }
 
+    /** {@return the messages being repeated} */
     public synchronized int active() {
         return active.size();
     }

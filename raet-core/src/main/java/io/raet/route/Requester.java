@@ -16,7 +16,12 @@ import java.util.function.Supplier;
  * futures are completed outside the lock, on the calling thread.
  */
 public final class Requester {
-    /** A request to send, and its answer to come. */
+    /**
+     * A request to send, and its answer to come.
+     *
+     * @param request the request to send now
+     * @param response completes with the {@code rsp}, or fails with a {@link FlowException}
+     */
     public record Pending(FlowMessage request, CompletableFuture<FlowMessage> response) {}
 
     private record Entry(CompletableFuture<FlowMessage> future, long deadline) {}
@@ -28,9 +33,12 @@ public final class Requester {
     private long timeouts;
 
     /**
+     * A requester whose requests come from {@code self}.
+     *
      * @param self the {@code src} of requests (relative levels are filled by the router), usually the share that
      *     receives answers
      * @param timeoutNanos the default time to wait for an answer
+     * @param ids where request ids come from
      */
     public Requester(Address self, long timeoutNanos, Supplier<String> ids) {
         if (timeoutNanos <= 0) {
@@ -41,21 +49,48 @@ public final class Requester {
         this.ids = Objects.requireNonNull(ids, "ids");
     }
 
+    /**
+     * A requester with random ids.
+     *
+     * @param self the {@code src} of requests
+     * @param timeoutNanos the default time to wait for an answer
+     */
     public Requester(Address self, long timeoutNanos) {
         this(self, timeoutNanos, Ids.random());
     }
 
-    /** A {@code req} to {@code dst} with the default timeout. */
+    /**
+     * {@return a {@code req} to {@code dst} with the default timeout}
+     *
+     * @param dst the destination
+     * @param data the request's {@code data}
+     * @param now the time, in nanoseconds
+     */
     public Pending request(Address dst, Object data, long now) {
         return request(dst, data, timeoutNanos, now);
     }
 
+    /**
+     * {@return a {@code req} to {@code dst}}
+     *
+     * @param dst the destination
+     * @param data the request's {@code data}
+     * @param timeoutNanos how long to wait for the answer
+     * @param now the time, in nanoseconds
+     */
     public Pending request(Address dst, Object data, long timeoutNanos, long now) {
         FlowMessage req = FlowMessage.builder(Kind.REQ, self, dst).id(ids.get()).data(data).build();
         return request(req, timeoutNanos, now);
     }
 
-    /** Tracks an already built {@code req} (it must have an id not pending yet). */
+    /**
+     * Tracks an already built {@code req} (it must have an id not pending yet).
+     *
+     * @param req the request
+     * @param timeoutNanos how long to wait for the answer
+     * @param now the time, in nanoseconds
+     * @return the request and its answer to come
+     */
     public synchronized Pending request(FlowMessage req, long timeoutNanos, long now) {
         if (req.kind() != Kind.REQ) {
             throw new IllegalArgumentException("not a req: " + req.kind().wire());
@@ -68,7 +103,12 @@ public final class Requester {
         return new Pending(req, f);
     }
 
-    /** Consumes a matching {@code rsp} or {@code err}; false when the message is not an answer to a pending request. */
+    /**
+     * Consumes a matching {@code rsp} or {@code err}; false when the message is not an answer to a pending request.
+     *
+     * @param m an arriving message
+     * @return true when it settled a pending request
+     */
     public boolean onMessage(FlowMessage m) {
         return Answers.settle(m, Kind.RSP, this::take);
     }
@@ -78,7 +118,12 @@ public final class Requester {
         return e == null ? null : e.future;
     }
 
-    /** Fails the requests whose deadline is at or before {@code now}; returns how many. */
+    /**
+     * Fails the requests whose deadline is at or before {@code now}; returns how many.
+     *
+     * @param now the time, in nanoseconds
+     * @return how many failed
+     */
     public int tick(long now) {
         List<Map.Entry<String, Entry>> due = new ArrayList<>();
         synchronized (this) {
@@ -99,7 +144,11 @@ public final class Requester {
         return due.size();
     }
 
-    /** When {@link #tick} next has work, or {@link Long#MAX_VALUE}. */
+    /**
+     * When {@link #tick} next has work, or {@link Long#MAX_VALUE}.
+     *
+     * @return the time, in nanoseconds
+     */
     public synchronized long nextWakeup() {
         long w = Long.MAX_VALUE;
         for (Entry e : pending.values()) {
@@ -108,7 +157,12 @@ public final class Requester {
         return w;
     }
 
-    /** Forgets a request; its future is cancelled. */
+    /**
+     * Forgets a request; its future is cancelled.
+     *
+     * @param id the request's id
+     * @return true when it was pending
+     */
     public boolean cancel(String id) {
         Entry e;
         synchronized (this) {
@@ -121,10 +175,12 @@ public final class Requester {
         return true;
     }
 
+    /** {@return the requests waiting for an answer} */
     public synchronized int pending() {
         return pending.size();
     }
 
+    /** {@return the requests that timed out} */
     public synchronized long timeouts() {
         return timeouts;
     }

@@ -26,6 +26,12 @@ public final class Resequencer {
     private long duplicates;
     private long overflow;
 
+    /**
+     * A resequencer holding at most {@code window} messages ahead of a gap per flow.
+     *
+     * @param window the most messages held per flow
+     * @throws IllegalArgumentException when it is less than 1
+     */
     public Resequencer(int window) {
         if (window < 1) {
             throw new IllegalArgumentException("window must be at least 1: " + window);
@@ -33,7 +39,12 @@ public final class Resequencer {
         this.window = window;
     }
 
-    /** Takes one arriving message; returns the messages now deliverable, in order (possibly none). */
+    /**
+     * Takes one arriving message; returns the messages now deliverable, in order (possibly none).
+     *
+     * @param m the message
+     * @return the messages now deliverable
+     */
     public synchronized List<FlowMessage> receive(FlowMessage m) {
         Long seq = m.seq();
         if (seq == null) {
@@ -67,7 +78,13 @@ public final class Resequencer {
         }
     }
 
-    /** Gives up on the gaps of a flow: delivers everything buffered, in order, and continues after it. */
+    /**
+     * Gives up on the gaps of a flow: delivers everything buffered, in order, and continues after it.
+     *
+     * @param src the flow's source
+     * @param dst the flow's destination
+     * @return the messages delivered
+     */
     public synchronized List<FlowMessage> release(Address src, Address dst) {
         State s = flows.get(new Flow(src, dst));
         if (s == null || s.buffer.isEmpty()) {
@@ -79,17 +96,28 @@ public final class Resequencer {
         return out;
     }
 
-    /** Forgets a flow (its sender started over). */
+    /**
+     * Forgets a flow (its sender started over).
+     *
+     * @param src the flow's source
+     * @param dst the flow's destination
+     */
     public synchronized void reset(Address src, Address dst) {
         flows.remove(new Flow(src, dst));
     }
 
-    /** The next {@code seq} expected on a flow. */
+    /**
+     * {@return the next {@code seq} expected on a flow}
+     *
+     * @param src the flow's source
+     * @param dst the flow's destination
+     */
     public synchronized long expected(Address src, Address dst) {
         State s = flows.get(new Flow(src, dst));
         return s == null ? 0 : s.next;
     }
 
+    /** {@return the messages held, every flow together} */
     public synchronized int buffered() {
         int n = 0;
         for (State s : flows.values()) {
@@ -98,10 +126,12 @@ public final class Resequencer {
         return n;
     }
 
+    /** {@return the duplicates dropped} */
     public synchronized long duplicates() {
         return duplicates;
     }
 
+    /** {@return the messages dropped because the window was full} */
     public synchronized long overflow() {
         return overflow;
     }

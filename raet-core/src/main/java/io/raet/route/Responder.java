@@ -10,18 +10,33 @@ import java.util.function.Function;
 public final class Responder {
     private Responder() {}
 
-    /** The {@code rsp} to {@code req} carrying {@code data}. */
+    /**
+     * {@return the {@code rsp} to {@code req} carrying {@code data}}
+     *
+     * @param req the request
+     * @param data the answer's {@code data}
+     */
     public static FlowMessage respond(FlowMessage req, Object data) {
         requireKind(req, Kind.REQ);
         return FlowMessage.builder(Kind.RSP, req.dst(), req.src()).re(req.id()).data(data).build();
     }
 
-    /** An {@code err} answering {@code req} (any kind but {@code err}). */
+    /**
+     * {@return an {@code err} answering {@code req} (any kind but {@code err})}
+     *
+     * @param req the message answered
+     * @param code the code
+     * @param text the error text, or null for the code
+     */
     public static FlowMessage fail(FlowMessage req, ErrorCode code, String text) {
         return FlowMessage.errorFor(req, req.dst(), code, text);
     }
 
-    /** The {@code ack} of an {@code ackd} message. */
+    /**
+     * {@return the {@code ack} of an {@code ackd} message}
+     *
+     * @param ackd the message acknowledged
+     */
     public static FlowMessage ack(FlowMessage ackd) {
         requireKind(ackd, Kind.ACKD);
         return FlowMessage.builder(Kind.ACK, ackd.dst(), ackd.src()).re(ackd.id()).build();
@@ -30,6 +45,10 @@ public final class Responder {
     /**
      * Runs {@code handler} on the request's {@code data} and answers with its result; a {@link FlowException} it
      * throws becomes an {@code err} with its code ({@code timeout} when it has none).
+     *
+     * @param req the request
+     * @param handler computes the answer's {@code data}
+     * @return the {@code rsp}, or the {@code err}
      */
     public static FlowMessage handle(FlowMessage req, Function<Object, Object> handler) {
         requireKind(req, Kind.REQ);

@@ -3,8 +3,18 @@ package io.raet.route;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The {@code route} of a message: where it comes from and where it goes. */
+/**
+ * The {@code route} of a message: where it comes from and where it goes.
+ *
+ * @param src where the message comes from
+ * @param dst where it goes
+ */
 public record Route(Address src, Address dst) {
+    /**
+     * Takes a null source as fully relative.
+     *
+     * @throws IllegalArgumentException when there is no destination
+     */
     public Route {
         src = src == null ? Address.EMPTY : src;
         if (dst == null) {
@@ -21,6 +31,8 @@ public record Route(Address src, Address dst) {
      * the arrays are in the order the route's {@value #ORDER} key names ({@link Address.Order}; the wire order when
      * it has none).
      *
+     * @param value the route mapping
+     * @return the route
      * @throws FlowException {@link ErrorCode#BAD_ROUTE}
      */
     public static Route parse(Object value) {
@@ -52,8 +64,10 @@ public record Route(Address src, Address dst) {
     }
 
     /**
-     * The {@code src} of a route mapping that may be invalid otherwise, read as {@link #parse} reads it, or
-     * {@link Address#EMPTY} when it has none or it cannot be read (for answering a malformed message).
+     * {@return the {@code src} of a route mapping that may be invalid otherwise, read as {@link #parse} reads it, or
+     * {@link Address#EMPTY} when it has none or it cannot be read (for answering a malformed message)}
+     *
+     * @param route the route mapping
      */
     public static Address sourceOf(Object route) {
         if (route instanceof Map<?, ?> m && m.get("src") != null) {
@@ -91,7 +105,7 @@ public record Route(Address src, Address dst) {
         return address == null || address instanceof java.util.List<?> || address instanceof Object[];
     }
 
-    /** The mapping form {@code {"src": [...], "dst": [...]}}. */
+    /** {@return the mapping form {@code {"src": [...], "dst": [...]}}} */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("src", src.toList());
@@ -99,15 +113,29 @@ public record Route(Address src, Address dst) {
         return m;
     }
 
+    /**
+     * {@return this route with another source}
+     *
+     * @param s the source
+     */
     public Route withSrc(Address s) {
         return new Route(s, dst);
     }
 
+    /**
+     * {@return this route with another destination}
+     *
+     * @param d the destination
+     */
     public Route withDst(Address d) {
         return new Route(src, d);
     }
 
-    /** The route of an answer: from this {@code dst} back to this {@code src}. */
+    /**
+     * The route of an answer: from this {@code dst} back to this {@code src}.
+     *
+     * @return the reversed route
+     */
     public Route reversed() {
         return new Route(dst, src);
     }

@@ -4,16 +4,17 @@ import java.util.List;
 
 /** A named place inside a yard that receives routed messages. */
 public sealed interface Share permits BestValueShare, QueueShare, TopicShare, PoolShare, PresenceShare {
-    /** The dotted name ({@code ""} is the yard's default share). */
+    /** {@return the dotted name ({@code ""} is the yard's default share)} */
     String name();
 
     /**
      * Takes a message addressed to this share.
      *
+     * @param message the message
      * @return messages the share sends in turn (a topic's copies for its subscribers), usually none
      */
     List<FlowMessage> deliver(FlowMessage message);
 
-    /** How many messages were delivered to this share. */
+    /** {@return how many messages were delivered to this share} */
     long delivered();
 }

@@ -16,12 +16,21 @@ public final class Stamp {
 
     private Stamp() {}
 
-    /** {@code time} as a stamp, truncated to the microsecond. */
+    /**
+     * {@code time} as a stamp, truncated to the microsecond.
+     *
+     * @param time the time
+     * @return the stamp
+     */
     public static String format(Instant time) {
         return FORMAT.format(time.truncatedTo(ChronoUnit.MICROS));
     }
 
-    /** The instant of a stamp this class wrote. */
+    /**
+     * {@return the instant of a stamp this class wrote}
+     *
+     * @param stamp the stamp
+     */
     public static Instant parse(String stamp) {
         return Instant.from(FORMAT.parse(stamp));
     }

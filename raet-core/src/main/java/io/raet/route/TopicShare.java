@@ -35,7 +35,10 @@ public final class TopicShare implements Share {
     private long filtered;
 
     /**
+     * A topic at {@code self}.
+     *
      * @param self this share's address ({@code [estate, yard, name]}), the {@code src} of the copies
+     * @param maxSubscribers the most subscribers
      */
     public TopicShare(Address self, int maxSubscribers) {
         this.name = Shares.checkName(self.share());
@@ -51,6 +54,7 @@ public final class TopicShare implements Share {
         return name;
     }
 
+    /** {@return the topic's address} */
     public Address address() {
         return self;
     }
@@ -113,22 +117,37 @@ public final class TopicShare implements Share {
         return pub.copy(from, to, fields);
     }
 
-    /** The subscribers, in subscription order. */
+    /** {@return the subscribers, in subscription order} */
     public synchronized List<Address> subscribers() {
         return List.copyOf(subscribers.keySet());
     }
 
-    /** The tag pattern of a subscriber, or null (every pub, or not a subscriber). */
+    /**
+     * {@return the tag pattern of a subscriber, or null (every pub, or not a subscriber)}
+     *
+     * @param subscriber the subscriber's address
+     */
     public synchronized String tags(Address subscriber) {
         return subscribers.get(subscriber);
     }
 
-    /** Adds a subscriber directly (as a {@code sub} would); false when already there or over the bound. */
+    /**
+     * Adds a subscriber directly (as a {@code sub} would); false when already there or over the bound.
+     *
+     * @param subscriber the subscriber's address
+     * @return true when it was added
+     */
     public synchronized boolean subscribe(Address subscriber) {
         return subscribe(subscriber, null);
     }
 
-    /** Adds a subscriber that gets only the pubs whose tag matches {@code tags} (null: every pub). */
+    /**
+     * Adds a subscriber that gets only the pubs whose tag matches {@code tags} (null: every pub).
+     *
+     * @param subscriber the subscriber's address
+     * @param tags the glob the tags match, or null
+     * @return true when it was added
+     */
     public synchronized boolean subscribe(Address subscriber, String tags) {
         if (subscribers.containsKey(subscriber) || subscribers.size() >= maxSubscribers) {
             return false;
@@ -137,6 +156,12 @@ public final class TopicShare implements Share {
         return true;
     }
 
+    /**
+     * Removes a subscriber.
+     *
+     * @param subscriber the subscriber's address
+     * @return whether it was one
+     */
     public synchronized boolean unsubscribe(Address subscriber) {
         if (!subscribers.containsKey(subscriber)) {
             return false;
@@ -145,7 +170,11 @@ public final class TopicShare implements Share {
         return true;
     }
 
-    /** Copies not made because the subscriber's tag pattern did not match the pub's tag. */
+    /**
+     * Copies not made because the subscriber's tag pattern did not match the pub's tag.
+     *
+     * @return the copies filtered out
+     */
     public synchronized long filtered() {
         return filtered;
     }
@@ -155,17 +184,25 @@ public final class TopicShare implements Share {
         return delivered;
     }
 
-    /** {@code pub} messages fanned out. */
+    /**
+     * {@code pub} messages fanned out.
+     *
+     * @return the {@code pub}s fanned out
+     */
     public synchronized long published() {
         return published;
     }
 
-    /** {@code sub}s refused because the subscriber bound was reached. */
+    /**
+     * {@code sub}s refused because the subscriber bound was reached.
+     *
+     * @return the {@code sub}s refused
+     */
     public synchronized long refused() {
         return refused;
     }
 
-    /** Messages of other kinds, ignored. */
+    /** {@return messages of other kinds, ignored} */
     public synchronized long ignored() {
         return ignored;
     }

@@ -8,29 +8,51 @@ import java.util.Set;
  * engine's remotes, the lane's yards).
  */
 public interface Topology {
-    /** Whether {@code estate} is a known remote estate on the road. */
+    /**
+     * {@return whether {@code estate} is a known remote estate on the road}
+     *
+     * @param estate the estate's name
+     */
     boolean hasEstate(String estate);
 
-    /** Whether {@code yard} is a yard on this host's lane (other than the router's own). */
+    /**
+     * {@return whether {@code yard} is a yard on this host's lane (other than the router's own)}
+     *
+     * @param yard the yard's name
+     */
     boolean hasYard(String yard);
 
-    /** This estate's name. */
+    /** {@return this estate's name} */
     String localEstate();
 
     /**
-     * Whether the router has a road for {@code channel} ({@code ""}: the default road). By default every channel is
-     * free text carried on the one road, as before channels picked roads.
+     * {@return whether the router has a road for {@code channel} ({@code ""}: the default road)} By default every
+     * channel is free text carried on the one road, as before channels picked roads.
+     *
+     * @param channel the channel
      */
     default boolean hasChannel(String channel) {
         return true;
     }
 
-    /** Whether {@code estate} is a known remote on the road of {@code channel}; by default {@link #hasEstate}. */
+    /**
+     * {@return whether {@code estate} is a known remote on the road of {@code channel}; by default {@link #hasEstate}}
+     *
+     * @param estate the estate's name
+     * @param channel the channel
+     */
     default boolean hasEstate(String estate, String channel) {
         return hasEstate(estate);
     }
 
-    /** A fixed topology (the sets are copied). */
+    /**
+     * A fixed topology (the sets are copied).
+     *
+     * @param localEstate the router's estate name
+     * @param estates the remote estates
+     * @param yards the yards
+     * @return the topology
+     */
     static Topology of(String localEstate, Set<String> estates, Set<String> yards) {
         Set<String> e = Set.copyOf(estates);
         Set<String> y = Set.copyOf(yards);

@@ -35,7 +35,10 @@ public final class ConfigFile {
     /**
      * Reads {@code file}; errors name the file.
      *
+     * @param file the file
+     * @param known the keys it may set
      * @param what what the file configures, for the message when it cannot be read (e.g. {@code router configuration})
+     * @return the configuration
      * @throws IllegalArgumentException when the file cannot be read, is not a JSON object or has an unknown key
      */
     public static ConfigFile load(Path file, Set<String> known, String what) {
@@ -57,6 +60,10 @@ public final class ConfigFile {
     /**
      * Parses configuration JSON; relative paths are resolved against {@code base} (null: as they are).
      *
+     * @param json the JSON text
+     * @param base the directory relative paths are taken from, or null
+     * @param known the keys it may set
+     * @return the configuration
      * @throws IllegalArgumentException when it is not a JSON object or has a key not in {@code known}
      */
     public static ConfigFile parse(String json, Path base, Set<String> known) {
@@ -79,8 +86,10 @@ public final class ConfigFile {
     }
 
     /**
-     * What is wrong with a JSON text, in one line: Jackson's reason without its internal detail, and where:
-     * {@code Unexpected character ('x'): was expecting double-quote to start field name at line 1 column 3}.
+     * {@return what is wrong with a JSON text, in one line: Jackson's reason without its internal detail, and where:
+     * {@code Unexpected character ('x'): was expecting double-quote to start field name at line 1 column 3}}
+     *
+     * @param e the parse failure
      */
     public static String problem(JsonProcessingException e) {
         String reason = String.valueOf(e.getOriginalMessage());
@@ -97,24 +106,36 @@ public final class ConfigFile {
                 : reason + " at line " + at.getLineNr() + " column " + at.getColumnNr();
     }
 
-    /** The keys present. */
+    /** {@return the keys present} */
     public Set<String> keys() {
         Set<String> out = new TreeSet<>();
         values.keySet().forEach(k -> out.add(String.valueOf(k)));
         return Collections.unmodifiableSet(out);
     }
 
-    /** Whether the file sets {@code key}. */
+    /**
+     * {@return whether the file sets {@code key}}
+     *
+     * @param key the key
+     */
     public boolean has(String key) {
         return values.containsKey(key);
     }
 
-    /** The value as parsed (String, Integer, Long, Double, Boolean, List, Map or null). */
+    /**
+     * {@return the value as parsed (String, Integer, Long, Double, Boolean, List, Map or null)}
+     *
+     * @param key the key
+     */
     public Object get(String key) {
         return values.get(key);
     }
 
-    /** A string; {@link IllegalArgumentException} naming the key when it is something else. */
+    /**
+     * {@return a string; {@link IllegalArgumentException} naming the key when it is something else}
+     *
+     * @param key the key
+     */
     public String string(String key) {
         if (!(values.get(key) instanceof String s)) {
             throw new IllegalArgumentException("'" + key + "' must be a string");
@@ -122,7 +143,11 @@ public final class ConfigFile {
         return s;
     }
 
-    /** An integer that fits an int; {@link IllegalArgumentException} naming the key when it is something else. */
+    /**
+     * {@return an integer that fits an int; {@link IllegalArgumentException} naming the key when it is something else}
+     *
+     * @param key the key
+     */
     public int integer(String key) {
         if (!(values.get(key) instanceof Integer i)) {
             throw new IllegalArgumentException("'" + key + "' must be an integer");
@@ -130,7 +155,12 @@ public final class ConfigFile {
         return i;
     }
 
-    /** {@code true} or {@code false}; {@link IllegalArgumentException} naming the key when it is something else. */
+    /**
+     * {@code true} or {@code false}; {@link IllegalArgumentException} naming the key when it is something else.
+     *
+     * @param key the key
+     * @return the boolean
+     */
     public boolean bool(String key) {
         if (!(values.get(key) instanceof Boolean b)) {
             throw new IllegalArgumentException("'" + key + "' must be true or false");
@@ -138,7 +168,12 @@ public final class ConfigFile {
         return b;
     }
 
-    /** A number (an integer or a decimal); {@link IllegalArgumentException} naming the key when it is something else. */
+    /**
+     * {@return a number (an integer or a decimal); {@link IllegalArgumentException} naming the key when it is something
+     * else}
+     *
+     * @param key the key
+     */
     public double number(String key) {
         if (!(values.get(key) instanceof Number n)) {
             throw new IllegalArgumentException("'" + key + "' must be a number");
@@ -149,6 +184,10 @@ public final class ConfigFile {
     /**
      * A nested object as a configuration of its own (same directory for relative paths), its keys checked against
      * {@code known}; errors name {@code key}.
+     *
+     * @param key the key
+     * @param known the keys the section may set
+     * @return the section
      */
     public ConfigFile section(String key, Set<String> known) {
         if (!(values.get(key) instanceof Map<?, ?> m)) {
@@ -163,7 +202,11 @@ public final class ConfigFile {
         return new ConfigFile(m, base);
     }
 
-    /** A list; an absent key is an empty list. */
+    /**
+     * {@return a list; an absent key is an empty list}
+     *
+     * @param key the key
+     */
     public List<?> list(String key) {
         Object v = values.get(key);
         if (v == null) {
@@ -175,7 +218,12 @@ public final class ConfigFile {
         return l;
     }
 
-    /** A list of strings ({@code what} they are, for the message when they are not); absent: an empty list. */
+    /**
+     * {@return a list of strings ({@code what} they are, for the message when they are not); absent: an empty list}
+     *
+     * @param key the key
+     * @param what what the strings are, for the message
+     */
     public List<String> strings(String key, String what) {
         List<?> l = list(key);
         for (Object o : l) {
@@ -188,12 +236,21 @@ public final class ConfigFile {
         return s;
     }
 
-    /** A path; a relative one is taken from the file's directory. */
+    /**
+     * {@return a path; a relative one is taken from the file's directory}
+     *
+     * @param key the key
+     */
     public Path path(String key) {
         return resolve(string(key));
     }
 
-    /** {@code path} as the file means it: a relative one is taken from the file's directory. */
+    /**
+     * {@code path} as the file means it: a relative one is taken from the file's directory.
+     *
+     * @param path the path as written
+     * @return the path
+     */
     public Path resolve(String path) {
         Path p = Path.of(path);
         return base == null || p.isAbsolute() ? p : base.resolve(p);

@@ -95,7 +95,7 @@ import org.slf4j.LoggerFactory;
  * scored.
  *
  * <p><b>Threads.</b> One virtual thread per road takes what it delivers (authenticated, with the sender's role); an
- * agent (docs of {@link io.raet.agent}) takes what the lane delivers and serves the router's own work: presence
+ * agent (docs of {@code io.raet.agent}) takes what the lane delivers and serves the router's own work: presence
  * events, the restriction's reports and lifts, and every poll period the policy and alias files (re-read when they
  * change; an invalid file is reported and the table in force stays) and the lane directory (yards arriving and
  * leaving). Each asks the flow router and hands the results to a road or the lane without waiting. A message that
@@ -276,7 +276,13 @@ public final class Router implements AutoCloseable {
         this.agent = new AgentRunner(new LaneSide(), new ParkingIdleStrategy(), 64);
     }
 
-    /** Starts a router with no listener. */
+    /**
+     * Starts a router with no listener.
+     *
+     * @param config the router's settings
+     * @return the running router
+     * @throws IOException when a road or the lane cannot be bound
+     */
     public static Router start(RouterConfig config) throws IOException {
         return start(config, null);
     }
@@ -285,6 +291,9 @@ public final class Router implements AutoCloseable {
      * Binds the roads and the lane, reads the policy file or opens the policy chain, reads the alias file, and starts
      * routing; {@code listener} (may be null) hears every {@link RouterEvent} from the first one on.
      *
+     * @param config the router's settings
+     * @param listener hears every event, or null
+     * @return the running router
      * @throws IOException when a road or the lane cannot be bound
      * @throws IllegalArgumentException when the policy file, the alias file, the genesis, the chain or a member key
      *     file is missing or invalid
@@ -470,40 +479,50 @@ public final class Router implements AutoCloseable {
 
     // ------------------------------------------------------------------ application API
 
+    /** {@return the router's settings} */
     public RouterConfig config() {
         return config;
     }
 
+    /** {@return the router's estate name on the default channel} */
     public String name() {
         return main.road.name();
     }
 
-    /** The router's road address on the default channel. */
+    /** {@return the router's road address on the default channel} */
     public InetSocketAddress address() {
         return main.road.address();
     }
 
-    /** The router's road address on {@code channel}. */
+    /**
+     * {@return the router's road address on {@code channel}}
+     *
+     * @param channel the channel's name ({@code ""}: the default one)
+     */
     public InetSocketAddress address(String channel) {
         return channel(channel).road.address();
     }
 
-    /** The path of the router yard's socket. */
+    /** {@return the path of the router yard's socket} */
     public Path lanePath() {
         return lane.ha();
     }
 
-    /** The road of the default channel. */
+    /** {@return the road of the default channel} */
     public RoadStack road() {
         return main.road;
     }
 
-    /** The road of {@code channel}. */
+    /**
+     * {@return the road of {@code channel}}
+     *
+     * @param channel the channel's name ({@code ""}: the default one)
+     */
     public RoadStack road(String channel) {
         return channel(channel).road;
     }
 
-    /** The names of the router's channels, the default one ({@code ""}) first. */
+    /** {@return the names of the router's channels, the default one ({@code ""}) first} */
     public Set<String> channels() {
         return channels.keySet();
     }
@@ -516,15 +535,17 @@ public final class Router implements AutoCloseable {
         return c;
     }
 
+    /** {@return the router's main lane yard} */
     public LaneStack lane() {
         return lane;
     }
 
-    /** The router's own shares ({@code [estate, "router", share]}). */
+    /** {@return the router's own shares ({@code [estate, "router", share]})} */
     public Shares shares() {
         return flows.shares();
     }
 
+    /** {@return the authorization table in force} */
     public Policy policy() {
         return flows.policy();
     }
@@ -532,18 +553,20 @@ public final class Router implements AutoCloseable {
     /**
      * Replaces the authorization table now (a policy file, when configured, replaces it again when it changes; so
      * does the next governed version).
+     *
+     * @param next the new table
      */
     public void policy(Policy next) {
         flows.policy(next);
         emit(new RouterEvent.PolicyLoaded(null, next.rules().size(), next.defaultEffect().wire()));
     }
 
-    /** The governed version in force, 0 before the first or for a router that is not governed. */
+    /** {@return the governed version in force, 0 before the first or for a router that is not governed} */
     public long policyVersion() {
         return trust == null ? 0 : trust.version();
     }
 
-    /** The router's policy chain (its audit log), for a governed router. */
+    /** {@return the router's policy chain (its audit log), for a governed router} */
     public java.util.Optional<List<SignedVersion>> policyChain() {
         if (trust == null) {
             return java.util.Optional.empty();
@@ -553,7 +576,7 @@ public final class Router implements AutoCloseable {
         }
     }
 
-    /** The behaviour-driven restriction of this router's sources. */
+    /** {@return the behaviour-driven restriction of this router's sources} */
     public Restrictions restrictions() {
         return restrictions;
     }
@@ -563,6 +586,8 @@ public final class Router implements AutoCloseable {
      * carries the threshold is applied and announced, a proposal is gathered and passed on. Returns the verdict
      * ({@code {"trust": "verdict", "outcome": …, "reason": …}}).
      *
+     * @param version the signed version or proposal
+     * @return the verdict
      * @throws IllegalStateException when the router is not governed (no genesis)
      */
     public Map<String, Object> submit(SignedVersion version) {
@@ -577,27 +602,44 @@ public final class Router implements AutoCloseable {
         return trustReceive(null, m.toMap());
     }
 
-    /** Estates that messages can be routed to on the default channel (joined remotes). */
+    /**
+     * Estates that messages can be routed to on the default channel (joined remotes).
+     *
+     * @return the estates' names
+     */
     public Set<String> estates() {
         return Set.copyOf(main.estates);
     }
 
-    /** Estates that messages can be routed to on {@code channel}. */
+    /**
+     * Estates that messages can be routed to on {@code channel}.
+     *
+     * @param channel the channel's name ({@code ""}: the default one)
+     * @return the estates' names
+     */
     public Set<String> estates(String channel) {
         return Set.copyOf(channel(channel).estates);
     }
 
-    /** Adds a listener for events from now on. */
+    /**
+     * Adds a listener for events from now on.
+     *
+     * @param listener the listener
+     */
     public void onEvent(Consumer<RouterEvent> listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
-    /** Routes a message from the router's own yard (an application inside the router process). */
+    /**
+     * Routes a message from the router's own yard (an application inside the router process).
+     *
+     * @param message the message; its {@code src} is the router's own yard
+     */
     public void send(FlowMessage message) {
         dispatch(flows.fromShares(message, Instant.now()), ROUTER_SOURCE);
     }
 
-    /** The alias table in force. */
+    /** {@return the alias table in force} */
     public Aliases aliases() {
         return flows.aliases();
     }
@@ -607,6 +649,8 @@ public final class Router implements AutoCloseable {
      * {@code errors_paced}, {@code restricted_refused}, …), the restriction's ({@code restrict_<name>}), the governed
      * policy's ({@code trust_<name>}), the default road's ({@code road_<name>}), another channel's road's
      * ({@code road_<channel>_<name>}) and the lane's ({@code lane_<name>}).
+     *
+     * @return the counters by name
      */
     public Map<String, Long> stats() {
         Map<String, Long> m = new TreeMap<>();
@@ -626,12 +670,16 @@ public final class Router implements AutoCloseable {
         return m;
     }
 
-    /** The error that closed the router by itself, or null. */
+    /** {@return the error that closed the router by itself, or null} */
     public Throwable failure() {
         return failure;
     }
 
-    /** Waits until the router is closed. */
+    /**
+     * Waits until the router is closed.
+     *
+     * @throws InterruptedException when the waiting thread is interrupted
+     */
     public void awaitClose() throws InterruptedException {
         try {
             closed.get();

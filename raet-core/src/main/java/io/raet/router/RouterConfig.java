@@ -70,7 +70,16 @@ import java.util.regex.Pattern;
  */
 public final class RouterConfig {
     /** The kinds of share a router may hold itself ({@code POOL}: load-balanced over worker yards). */
-    public enum ShareKind { QUEUE, BEST, TOPIC, POOL }
+    public enum ShareKind {
+        /** Every message, in order ({@link io.raet.route.QueueShare}). */
+        QUEUE,
+        /** Only the latest message ({@link io.raet.route.BestValueShare}). */
+        BEST,
+        /** Published messages copied to every subscriber ({@link io.raet.route.TopicShare}). */
+        TOPIC,
+        /** Requests handed to worker yards in turn ({@link io.raet.route.PoolShare}). */
+        POOL
+    }
 
     /** The name of the default channel: the road of the top-level settings. */
     public static final String DEFAULT_CHANNEL = "";
@@ -99,13 +108,19 @@ public final class RouterConfig {
      */
     public record Channel(String name, String estate, String role, String host, int port, boolean main, Path keep,
             AutoMode auto, List<InetSocketAddress> join, boolean control, List<Path> members) {
+        /** Checks the name; copies the lists. */
         public Channel {
             Objects.requireNonNull(name, "name");
             join = List.copyOf(join);
             members = List.copyOf(members);
         }
 
-        /** A builder for the channel {@code name}; what it leaves unset comes from the router's settings. */
+        /**
+         * A builder for the channel {@code name}; what it leaves unset comes from the router's settings.
+         *
+         * @param name the channel's name
+         * @return the builder
+         */
         public static ChannelBuilder builder(String name) {
             return new ChannelBuilder(name);
         }
@@ -136,53 +151,111 @@ public final class RouterConfig {
             this.name = name;
         }
 
+        /**
+         * The router's estate name on this road.
+         *
+         * @param estate the name
+         * @return this builder
+         */
         public ChannelBuilder estate(String estate) {
             this.estate = Objects.requireNonNull(estate, "estate");
             return this;
         }
 
+        /**
+         * The road role other estates see there.
+         *
+         * @param role the role
+         * @return this builder
+         */
         public ChannelBuilder role(String role) {
             this.role = Objects.requireNonNull(role, "role");
             return this;
         }
 
+        /**
+         * The address to bind.
+         *
+         * @param host the host
+         * @return this builder
+         */
         public ChannelBuilder host(String host) {
             this.host = Objects.requireNonNull(host, "host");
             return this;
         }
 
+        /**
+         * The UDP port (0: the kept one, else any free one).
+         *
+         * @param port the port
+         * @return this builder
+         */
         public ChannelBuilder port(int port) {
             this.port = checkPort(port);
             return this;
         }
 
+        /**
+         * Whether other estates may join the router there.
+         *
+         * @param main whether they may
+         * @return this builder
+         */
         public ChannelBuilder main(boolean main) {
             this.main = main;
             return this;
         }
 
+        /**
+         * The keep directory of this road.
+         *
+         * @param keep the directory, or null for none
+         * @return this builder
+         */
         public ChannelBuilder keep(Path keep) {
             this.keep = keep;
             return this;
         }
 
+        /**
+         * The acceptance of joining roles.
+         *
+         * @param auto the auto mode
+         * @return this builder
+         */
         public ChannelBuilder auto(AutoMode auto) {
             this.auto = Objects.requireNonNull(auto, "auto");
             return this;
         }
 
+        /**
+         * An estate joined (and allowed) at start on this road, retried until it answers; call once per estate.
+         *
+         * @param estate its address
+         * @return this builder
+         */
         public ChannelBuilder join(InetSocketAddress estate) {
             join.add(Objects.requireNonNull(estate, "estate"));
             return this;
         }
 
-        /** Makes this the control channel: acceptance {@code never}, members provisioned from key files. */
+        /**
+         * Makes this the control channel: acceptance {@code never}, members provisioned from key files.
+         *
+         * @param control whether this is the control channel
+         * @return this builder
+         */
         public ChannelBuilder control(boolean control) {
             this.control = control;
             return this;
         }
 
-        /** A key file of a provisioned member of the control channel (call once per member). */
+        /**
+         * A key file of a provisioned member of the control channel (call once per member).
+         *
+         * @param keyFile the member's key file
+         * @return this builder
+         */
         public ChannelBuilder member(Path keyFile) {
             members.add(Objects.requireNonNull(keyFile, "keyFile"));
             return this;
@@ -288,11 +361,20 @@ public final class RouterConfig {
         this.refusalErrorRate = b.refusalErrorRate;
     }
 
+    /**
+     * {@return a builder for a router named {@code name}}
+     *
+     * @param name the router's estate name
+     */
     public static Builder builder(String name) {
         return new Builder().name(name);
     }
 
-    /** A builder with the settings of this configuration. */
+    /**
+     * A builder with the settings of this configuration.
+     *
+     * @return the builder
+     */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.name = name;
@@ -337,6 +419,8 @@ public final class RouterConfig {
      * Reads a configuration file (JSON object, keys as in the class description); relative paths in it are taken
      * from the file's directory.
      *
+     * @param file the configuration file
+     * @return a builder with its settings
      * @throws IllegalArgumentException naming the file and the setting that is wrong
      */
     public static Builder load(Path file) {
@@ -348,7 +432,14 @@ public final class RouterConfig {
         }
     }
 
-    /** Parses configuration JSON; relative paths are resolved against {@code base} (null: as they are). */
+    /**
+     * Parses configuration JSON; relative paths are resolved against {@code base} (null: as they are).
+     *
+     * @param json the JSON text
+     * @param base the directory relative paths are taken from, or null
+     * @return a builder with its settings
+     * @throws IllegalArgumentException naming the setting that is wrong
+     */
     public static Builder parse(String json, Path base) {
         return from(ConfigFile.parse(json, base, KEYS));
     }
@@ -536,7 +627,13 @@ public final class RouterConfig {
         }
     }
 
-    /** {@code never}, {@code once} or {@code always}. */
+    /**
+     * {@code never}, {@code once} or {@code always}.
+     *
+     * @param s the mode, in any case
+     * @return the auto mode
+     * @throws IllegalArgumentException for any other text
+     */
     public static AutoMode parseAuto(String s) {
         return switch (s.toLowerCase(Locale.ROOT)) {
             case "never" -> AutoMode.NEVER;
@@ -546,7 +643,13 @@ public final class RouterConfig {
         };
     }
 
-    /** {@code queue}, {@code best}, {@code topic} or {@code pool}. */
+    /**
+     * {@code queue}, {@code best}, {@code topic} or {@code pool}.
+     *
+     * @param s the kind, in any case
+     * @return the share kind
+     * @throws IllegalArgumentException for any other text
+     */
     public static ShareKind parseShareKind(String s) {
         return switch (s.toLowerCase(Locale.ROOT)) {
             case "queue" -> ShareKind.QUEUE;
@@ -558,7 +661,13 @@ public final class RouterConfig {
         };
     }
 
-    /** {@code host:port} (an IPv6 host in brackets). */
+    /**
+     * {@code host:port} (an IPv6 host in brackets).
+     *
+     * @param s the text
+     * @return the address
+     * @throws IllegalArgumentException when it is not host:port with a port 1..65535
+     */
     public static InetSocketAddress parseHostPort(String s) {
         return parseHostPort("address", s);
     }
@@ -566,6 +675,9 @@ public final class RouterConfig {
     /**
      * {@code host:port} (an IPv6 host in brackets); errors name the setting {@code what} (e.g. {@code --to}).
      *
+     * @param what the setting's name
+     * @param s the text
+     * @return the address
      * @throws IllegalArgumentException when it is not host:port with a port 1..65535
      */
     public static InetSocketAddress parseHostPort(String what, String s) {
@@ -589,132 +701,146 @@ public final class RouterConfig {
         return new InetSocketAddress(host, port);
     }
 
+    /** {@return the estate name on the road} */
     public String name() {
         return name;
     }
 
+    /** {@return the road role other estates see} */
     public String role() {
         return role;
     }
 
+    /** {@return the address bound} */
     public String host() {
         return host;
     }
 
+    /** {@return the UDP port (0: the kept one, else any free one)} */
     public int port() {
         return port;
     }
 
+    /** {@return whether other estates may join this one} */
     public boolean main() {
         return main;
     }
 
-    /** The keep directory, or null for a router that keeps nothing on disk. */
+    /** {@return the keep directory, or null for a router that keeps nothing on disk} */
     public Path keep() {
         return keep;
     }
 
+    /** {@return the acceptance of joining roles} */
     public AutoMode auto() {
         return auto;
     }
 
+    /** {@return the lane's name} */
     public String lane() {
         return lane;
     }
 
-    /** The lane's socket directory, or null for the lane's default. */
+    /** {@return the lane's socket directory, or null for the lane's default} */
     public Path laneDir() {
         return laneDir;
     }
 
-    /** The yards admitted on the lane; empty: any yard whose socket is in the lane directory. */
+    /** {@return the yards admitted on the lane; empty: any yard whose socket is in the lane directory} */
     public List<String> yards() {
         return yards;
     }
 
-    /** Estates joined (and allowed) at start, retried until they answer. */
+    /**
+     * Estates joined (and allowed) at start, retried until they answer.
+     *
+     * @return their addresses
+     */
     public List<InetSocketAddress> join() {
         return join;
     }
 
-    /** The table used when there is no policy file (or before it is first read). */
+    /** {@return the table used when there is no policy file (or before it is first read)} */
     public Policy policy() {
         return policy;
     }
 
-    /** A policy file re-read whenever it changes, or null. */
+    /** {@return a policy file re-read whenever it changes, or null} */
     public Path policyFile() {
         return policyFile;
     }
 
-    /** An alias table file ({@link io.raet.route.Aliases}) re-read whenever it changes, or null. */
+    /** {@return an alias table file ({@link io.raet.route.Aliases}) re-read whenever it changes, or null} */
     public Path aliasFile() {
         return aliasFile;
     }
 
+    /** {@return the router's own shares, by name} */
     public Map<String, ShareKind> shares() {
         return shares;
     }
 
+    /** {@return how often the policy file is checked for changes} */
     public Duration policyPoll() {
         return policyPoll;
     }
 
+    /** {@return the pause between attempts to join an estate that does not answer} */
     public Duration joinRetry() {
         return joinRetry;
     }
 
-    /** Most messages queued for one yard. */
+    /** {@return most messages queued for one yard} */
     public int laneQueue() {
         return laneQueue;
     }
 
-    /** Most messages of one source queued for one yard. */
+    /** {@return most messages of one source queued for one yard} */
     public int laneQueuePerSource() {
         return laneQueuePerSource;
     }
 
-    /** Most received messages of one yard waiting to be routed. */
+    /** {@return most received messages of one yard waiting to be routed} */
     public int laneInboxPerSource() {
         return laneInboxPerSource;
     }
 
-    /** Most messages forwarded to one estate and not yet acknowledged by it. */
+    /** {@return most messages forwarded to one estate and not yet acknowledged by it} */
     public int roadInFlight() {
         return roadInFlight;
     }
 
-    /** Every road of the router by channel name, the default channel ({@code ""}) first. */
+    /** {@return every road of the router by channel name, the default channel ({@code ""}) first} */
     public Map<String, Channel> channels() {
         return channels;
     }
 
-    /** The control channel, if one is configured. */
+    /** {@return the control channel, if one is configured} */
     public java.util.Optional<Channel> control() {
         return channels.values().stream().filter(Channel::control).findFirst();
     }
 
-    /** The genesis document of the governed policy, or null for a router with its own policy. */
+    /** {@return the genesis document of the governed policy, or null for a router with its own policy} */
     public Path genesis() {
         return genesis;
     }
 
-    /** The directory of the router's policy chain (its audit log), or null. */
+    /** {@return the directory of the router's policy chain (its audit log), or null} */
     public Path chain() {
         return chain;
     }
 
-    /** Where the passphrase of sealed keeps comes from, or null. */
+    /** {@return where the passphrase of sealed keeps comes from, or null} */
     public PassphraseSource passphrase() {
         return passphrase;
     }
 
-    /** The behaviour-driven restriction. */
+    /** {@return the behaviour-driven restriction} */
     public Restrictions.Settings restrictions() {
         return restrictions;
     }
 
-    /** Most {@code err} answers a second to one source for its messages refused at a bound. */
+    /** {@return most {@code err} answers a second to one source for its messages refused at a bound} */
     public double refusalErrorRate() {
         return refusalErrorRate;
     }
@@ -764,83 +890,167 @@ public final class RouterConfig {
 
         private Builder() {}
 
-        /** The estate name on the road. */
+        /**
+         * The estate name on the road.
+         *
+         * @param name the name
+         * @return this builder
+         */
         public Builder name(String name) {
             this.name = Objects.requireNonNull(name, "name");
             return this;
         }
 
-        /** The road role other estates see (and authorize by); default {@code router}. */
+        /**
+         * The road role other estates see (and authorize by); default {@code router}.
+         *
+         * @param role the role
+         * @return this builder
+         */
         public Builder role(String role) {
             this.role = Objects.requireNonNull(role, "role");
             return this;
         }
 
+        /**
+         * The address to bind (default all interfaces).
+         *
+         * @param host the host
+         * @return this builder
+         */
         public Builder host(String host) {
             this.host = Objects.requireNonNull(host, "host");
             return this;
         }
 
-        /** UDP port; 0 reuses the kept port or picks a free one. */
+        /**
+         * UDP port; 0 reuses the kept port or picks a free one.
+         *
+         * @param port the port
+         * @return this builder
+         */
         public Builder port(int port) {
             this.port = checkPort(port);
             return this;
         }
 
-        /** Whether other estates may join this one (default true: routers join each other). */
+        /**
+         * Whether other estates may join this one (default true: routers join each other).
+         *
+         * @param main whether they may
+         * @return this builder
+         */
         public Builder main(boolean main) {
             this.main = main;
             return this;
         }
 
+        /**
+         * The keep directory of the default road.
+         *
+         * @param keep the directory, or null for none
+         * @return this builder
+         */
         public Builder keep(Path keep) {
             this.keep = keep;
             return this;
         }
 
+        /**
+         * The acceptance of joining roles.
+         *
+         * @param auto the auto mode
+         * @return this builder
+         */
         public Builder auto(AutoMode auto) {
             this.auto = Objects.requireNonNull(auto, "auto");
             return this;
         }
 
+        /**
+         * The lane's name (default {@code lane}).
+         *
+         * @param lane the name
+         * @return this builder
+         */
         public Builder lane(String lane) {
             this.lane = LaneNames.checkLane(lane);
             return this;
         }
 
+        /**
+         * The lane's socket directory.
+         *
+         * @param dir the directory
+         * @return this builder
+         */
         public Builder laneDir(Path dir) {
             this.laneDir = dir;
             return this;
         }
 
-        /** Admits only the named yards (call once per yard); without any, every yard of the lane directory. */
+        /**
+         * Admits only the named yards (call once per yard); without any, every yard of the lane directory.
+         *
+         * @param name the yard's name
+         * @return this builder
+         */
         public Builder yard(String name) {
             yards.add(LaneNames.checkYard(name));
             return this;
         }
 
+        /**
+         * An estate joined (and allowed) at start, retried until it answers; call once per estate.
+         *
+         * @param estate its address
+         * @return this builder
+         */
         public Builder join(InetSocketAddress estate) {
             join.add(Objects.requireNonNull(estate, "estate"));
             return this;
         }
 
+        /**
+         * The table used when there is no policy file (or before it is first read).
+         *
+         * @param policy the table
+         * @return this builder
+         */
         public Builder policy(Policy policy) {
             this.policy = Objects.requireNonNull(policy, "policy");
             return this;
         }
 
+        /**
+         * A policy file, read at start and re-read whenever it changes.
+         *
+         * @param file the file, or null for none
+         * @return this builder
+         */
         public Builder policyFile(Path file) {
             this.policyFile = file;
             return this;
         }
 
-        /** The alias table file, read at start and re-read when it changes (as the policy file). */
+        /**
+         * The alias table file, read at start and re-read when it changes (as the policy file).
+         *
+         * @param file the file
+         * @return this builder
+         */
         public Builder aliasFile(Path file) {
             this.aliasFile = file;
             return this;
         }
 
-        /** A share of the router's own yard ({@code [estate, "router", name]}). */
+        /**
+         * A share of the router's own yard ({@code [estate, "router", name]}).
+         *
+         * @param name the share's name
+         * @param kind its kind
+         * @return this builder
+         */
         public Builder share(String name, ShareKind kind) {
             if (!Shares.isValidName(name)) {
                 throw new IllegalArgumentException("invalid share name '" + name + "'");
@@ -849,7 +1059,12 @@ public final class RouterConfig {
             return this;
         }
 
-        /** How often the policy file is checked for changes (default 500 ms). */
+        /**
+         * How often the policy file is checked for changes (default 500 ms).
+         *
+         * @param every the period
+         * @return this builder
+         */
         public Builder policyPoll(Duration every) {
             if (every.isNegative() || every.isZero()) {
                 throw new IllegalArgumentException("policy poll interval must be positive");
@@ -858,7 +1073,12 @@ public final class RouterConfig {
             return this;
         }
 
-        /** Pause between attempts to join an estate that does not answer (default 2 s). */
+        /**
+         * Pause between attempts to join an estate that does not answer (default 2 s).
+         *
+         * @param every the pause
+         * @return this builder
+         */
         public Builder joinRetry(Duration every) {
             if (every.isNegative() || every.isZero()) {
                 throw new IllegalArgumentException("join retry interval must be positive");
@@ -867,7 +1087,12 @@ public final class RouterConfig {
             return this;
         }
 
-        /** Most messages queued for one yard (default {@value RouterConfig#DEFAULT_LANE_QUEUE}). */
+        /**
+         * Most messages queued for one yard (default {@value RouterConfig#DEFAULT_LANE_QUEUE}).
+         *
+         * @param n the bound
+         * @return this builder
+         */
         public Builder laneQueue(int n) {
             this.laneQueue = atLeastOne("laneQueue", n);
             return this;
@@ -876,6 +1101,9 @@ public final class RouterConfig {
         /**
          * Most messages of one source queued for one yard (default
          * {@value RouterConfig#DEFAULT_LANE_QUEUE_PER_SOURCE}); beyond it the source is answered {@code err}.
+         *
+         * @param n the bound
+         * @return this builder
          */
         public Builder laneQueuePerSource(int n) {
             this.laneQueuePerSource = atLeastOne("laneQueuePerSource", n);
@@ -885,6 +1113,9 @@ public final class RouterConfig {
         /**
          * Most received messages of one yard waiting to be routed (default: no share, the lane's whole inbox); beyond
          * it they are dropped and counted ({@code lane_inbox_source_full}).
+         *
+         * @param n the bound
+         * @return this builder
          */
         public Builder laneInboxPerSource(int n) {
             this.laneInboxPerSource = atLeastOne("laneInboxPerSource", n);
@@ -894,37 +1125,65 @@ public final class RouterConfig {
         /**
          * Most messages forwarded to one estate and not yet acknowledged (default
          * {@value RouterConfig#DEFAULT_ROAD_IN_FLIGHT}); beyond it the source is answered {@code err}.
+         *
+         * @param n the bound
+         * @return this builder
          */
         public Builder roadInFlight(int n) {
             this.roadInFlight = atLeastOne("roadInFlight", n);
             return this;
         }
 
-        /** Another road of the router (a channel other than the default one); replaces one of the same name. */
+        /**
+         * Another road of the router (a channel other than the default one); replaces one of the same name.
+         *
+         * @param channel the channel
+         * @return this builder
+         */
         public Builder channel(ChannelBuilder channel) {
             channels.put(channel.name, channel);
             return this;
         }
 
-        /** The genesis document: the router's table is then governed by the chain kept in {@link #chain}. */
+        /**
+         * The genesis document: the router's table is then governed by the chain kept in {@link #chain}.
+         *
+         * @param file the genesis document
+         * @return this builder
+         */
         public Builder genesis(Path file) {
             this.genesis = file;
             return this;
         }
 
-        /** The directory of the router's policy chain (created with the genesis when missing). */
+        /**
+         * The directory of the router's policy chain (created with the genesis when missing).
+         *
+         * @param dir the chain directory
+         * @return this builder
+         */
         public Builder chain(Path dir) {
             this.chain = dir;
             return this;
         }
 
-        /** Where the passphrase of the router's sealed keeps comes from (read once, at start). */
+        /**
+         * Where the passphrase of the router's sealed keeps comes from (read once, at start).
+         *
+         * @param source where the passphrase comes from
+         * @return this builder
+         */
         public Builder passphrase(PassphraseSource source) {
             this.passphrase = source;
             return this;
         }
 
-        /** The behaviour-driven restriction ({@link Restrictions.Settings#off()} turns it off). */
+        /**
+         * The behaviour-driven restriction ({@link Restrictions.Settings#off()} turns it off).
+         *
+         * @param settings the thresholds
+         * @return this builder
+         */
         public Builder restrictions(Restrictions.Settings settings) {
             this.restrictions = Objects.requireNonNull(settings, "settings");
             return this;
@@ -933,6 +1192,9 @@ public final class RouterConfig {
         /**
          * Most {@code err} answers a second to one source for its messages refused at a bound (default
          * {@value RouterConfig#DEFAULT_REFUSAL_ERROR_RATE}); the others are counted, not answered.
+         *
+         * @param perSecond the rate
+         * @return this builder
          */
         public Builder refusalErrorRate(double perSecond) {
             if (!(perSecond > 0)) {
@@ -949,6 +1211,11 @@ public final class RouterConfig {
             return n;
         }
 
+        /**
+         * {@return the configuration}
+         *
+         * @throws IllegalArgumentException when a setting is missing or they contradict each other
+         */
         public RouterConfig build() {
             if (name == null || name.isEmpty()) {
                 throw new IllegalArgumentException("a router needs a name");

@@ -64,7 +64,7 @@ import org.slf4j.LoggerFactory;
  * messages with a {@code seq} are put back in order per flow; everything else goes to the share
  * named by its {@code dst} share, and a routed message for a share this yard does not have is answered with
  * {@code unknown_share}. One agent on a virtual thread handles what the lane receives and the timers of requests,
- * acknowledged and repeated messages (docs of {@link io.raet.agent}); each served share has its own virtual thread,
+ * acknowledged and repeated messages (docs of {@code io.raet.agent}); each served share has its own virtual thread,
  * so a slow service delays only its own share.
  */
 public final class Yard implements AutoCloseable {
@@ -115,35 +115,45 @@ public final class Yard implements AutoCloseable {
         flows.start(Thread.ofVirtual());
     }
 
+    /**
+     * {@return a builder for the yard {@code name}}
+     *
+     * @param name the yard's name
+     */
     public static Builder builder(String name) {
         return new Builder(name);
     }
 
+    /** {@return the yard's name} */
     public String name() {
         return name;
     }
 
-    /** This yard's relative address {@code ["", name, "", ""]}; the router fills the estate. */
+    /** {@return this yard's relative address {@code ["", name, "", ""]}; the router fills the estate} */
     public Address address() {
         return Address.of("", name);
     }
 
-    /** The path of this yard's socket. */
+    /** {@return the path of this yard's socket} */
     public Path path() {
         return lane.ha();
     }
 
-    /** The lane stack underneath (plain bodies to other yards, counters). */
+    /** {@return the lane stack underneath (plain bodies to other yards, counters)} */
     public LaneStack lane() {
         return lane;
     }
 
-    /** The shares of this yard. */
+    /** {@return the shares of this yard} */
     public Shares shares() {
         return shares;
     }
 
-    /** A queue share (created on first use): every message to {@code ["", name, share]}, in order. */
+    /**
+     * {@return a queue share (created on first use): every message to {@code ["", name, share]}, in order}
+     *
+     * @param share the share's name
+     */
     public QueueShare queue(String share) {
         return shares.get(share).map(s -> {
             if (s instanceof QueueShare q) {
@@ -153,7 +163,11 @@ public final class Yard implements AutoCloseable {
         }).orElseGet(() -> shares.queue(share));
     }
 
-    /** A best-value share (created on first use): only the latest message is kept. */
+    /**
+     * {@return a best-value share (created on first use): only the latest message is kept}
+     *
+     * @param share the share's name
+     */
     public BestValueShare best(String share) {
         return shares.get(share).map(s -> {
             if (s instanceof BestValueShare v) {
@@ -170,6 +184,9 @@ public final class Yard implements AutoCloseable {
      * are answered in turns across senders ({@link QueueShare#perSource}), so one sender's flood delays the others
      * by one request at a time and overflows only its own queue: beyond {@value #SERVE_BACKLOG} waiting requests of
      * one sender its oldest are dropped (they time out at the sender; counted by the share).
+     *
+     * @param share the share's name
+     * @param handler computes the answer's {@code data} from the request's
      */
     public void serve(String share, Function<Object, Object> handler) {
         Objects.requireNonNull(handler, "handler");
@@ -203,13 +220,22 @@ public final class Yard implements AutoCloseable {
      * router hands this yard with {@code handler(data)} (as {@link #serve} does, on this yard's share {@code pool})
      * and registers with the router ({@code sub} to {@code ["", "", pool]}). The future completes with the router's
      * {@code ack}, or fails ({@code unknown_share}: the router has no such share; {@code denied}: the pool is full).
+     *
+     * @param pool the router's pool share
+     * @param handler computes the answer's {@code data} from the request's
+     * @return completes with the router's {@code ack}
      */
     public CompletableFuture<FlowMessage> work(String pool, Function<Object, Object> handler) {
         serve(pool, handler);
         return control(Kind.SUB, Address.of("", "", pool), pool, null);
     }
 
-    /** Stops taking work from the router's share {@code pool} ({@code unsub}); the local share stays. */
+    /**
+     * Stops taking work from the router's share {@code pool} ({@code unsub}); the local share stays.
+     *
+     * @param pool the router's pool share
+     * @return completes with the router's {@code ack}
+     */
     public CompletableFuture<FlowMessage> leave(String pool) {
         return control(Kind.UNSUB, Address.of("", "", pool), pool, null);
     }
@@ -220,12 +246,21 @@ public final class Yard implements AutoCloseable {
      * starting with a snapshot of what the router knows. Events arrive on this yard's share
      * {@value PresenceShare#NAME} and are handed to the listener on one virtual thread, in order. The future
      * completes with the router's {@code ack}.
+     *
+     * @param listener gets the events, in order
+     * @return completes with the topic's {@code ack}
      */
     public CompletableFuture<FlowMessage> presence(Consumer<PresenceEvent> listener) {
         return presence(null, listener);
     }
 
-    /** {@link #presence(Consumer)} for the events whose tag matches {@code tags} (e.g. {@code estate.*}). */
+    /**
+     * {@link #presence(Consumer)} for the events whose tag matches {@code tags} (e.g. {@code estate.*}).
+     *
+     * @param tags the glob the events' tags match
+     * @param listener gets the events, in order
+     * @return completes with the topic's {@code ack}
+     */
     public CompletableFuture<FlowMessage> presence(String tags, Consumer<PresenceEvent> listener) {
         Objects.requireNonNull(listener, "listener");
         QueueShare q = shares.add(new QueueShare(PresenceShare.NAME, SERVE_BACKLOG, QueueShare.Overflow.DROP_OLDEST));
@@ -252,12 +287,18 @@ public final class Yard implements AutoCloseable {
         return control(Kind.SUB, Address.of("", "", PresenceShare.NAME), PresenceShare.NAME, tags);
     }
 
-    /** A fresh message id of this yard (for messages built with {@link FlowMessage#builder}). */
+    /** {@return a fresh message id of this yard (for messages built with {@link FlowMessage#builder})} */
     public String newId() {
         return ids.get();
     }
 
-    /** Sends a plain message ({@code msg}) from this yard to {@code dst}. */
+    /**
+     * Sends a plain message ({@code msg}) from this yard to {@code dst}.
+     *
+     * @param dst the destination
+     * @param data the message's {@code data}
+     * @return completes when the message is in the router's socket queue
+     */
     public CompletableFuture<Void> send(Address dst, Object data) {
         return send(FlowMessage.builder(Kind.MSG, address(), dst).id(ids.get()).data(data).build());
     }
@@ -267,6 +308,9 @@ public final class Yard implements AutoCloseable {
      * per destination ({@code estate/yard} of their {@code dst}) and the destinations take turns, so answers to a
      * flooding sender do not hold back answers to the others; fails with a {@link io.raet.lane.LaneException} of
      * kind {@code QUEUE_FULL} when {@value #QUEUE_PER_DESTINATION} messages for that destination are waiting.
+     *
+     * @param m the message
+     * @return completes when the message is in the router's socket queue
      */
     public CompletableFuture<Void> send(FlowMessage m) {
         count(Count.SENT);
@@ -281,9 +325,12 @@ public final class Yard implements AutoCloseable {
 
     /**
      * Acknowledged delivery: sends an {@code ackd} and sends it again (same id) every retry period until the
-     * receiving yard's {@code ack} comes; the receiver delivers it once however many copies arrive. The future
-     * completes with the {@code ack}, or fails with a {@link FlowException} ({@code timeout} after the last retry, or
-     * the code of an {@code err}).
+     * receiving yard's {@code ack} comes; the receiver delivers it once however many copies arrive.
+     *
+     * @param dst the destination
+     * @param data the message's {@code data}
+     * @return completes with the {@code ack}, or fails with a {@link FlowException} ({@code timeout} after the last
+     *     retry, or the code of an {@code err})
      */
     public CompletableFuture<FlowMessage> sendAcked(Address dst, Object data) {
         return track(ackedSender.send(dst, data, System.nanoTime()));
@@ -292,6 +339,10 @@ public final class Yard implements AutoCloseable {
     /**
      * Sequential delivery: acknowledged messages numbered {@code seq} 0, 1, 2, … on the flow from this yard to
      * {@code dst}; a receiving {@link Yard} delivers each flow in order, whatever order the copies arrive in.
+     *
+     * @param dst the destination
+     * @param data the message's {@code data}
+     * @return completes with the {@code ack}, or fails as {@link #sendAcked} does
      */
     public CompletableFuture<FlowMessage> sendSequential(Address dst, Object data) {
         FlowMessage m = sequencer.next(address(), dst, data);
@@ -305,8 +356,14 @@ public final class Yard implements AutoCloseable {
     }
 
     /**
-     * Repeated delivery: sends a {@code msg} to {@code dst} now and again every {@code period}, {@code times} times
-     * in all (0: until {@link #cancelRepeat}). Returns the handle to cancel it.
+     * Repeated delivery: sends a {@code msg} to {@code dst} now and again every {@code period}, {@code times} times in
+     * all.
+     *
+     * @param dst the destination
+     * @param data the message's {@code data}
+     * @param period the time between two copies
+     * @param times how many copies in all; 0: until {@link #cancelRepeat}
+     * @return the handle that cancels it
      */
     public long repeat(Address dst, Object data, Duration period, long times) {
         FlowMessage m = FlowMessage.builder(Kind.MSG, address(), dst).id(ids.get()).data(data).build();
@@ -317,12 +374,23 @@ public final class Yard implements AutoCloseable {
         return handle;
     }
 
-    /** Stops a {@link #repeat}; false when it is not active. */
+    /**
+     * Stops a {@link #repeat}; false when it is not active.
+     *
+     * @param handle what {@link #repeat} returned
+     * @return true when the repeat was active
+     */
     public boolean cancelRepeat(long handle) {
         return repeater.cancel(handle);
     }
 
-    /** A request with the default timeout; the future has the {@code rsp}, or fails with a {@link FlowException}. */
+    /**
+     * {@return a request with the default timeout; the future has the {@code rsp}, or fails with a {@link
+     * FlowException}}
+     *
+     * @param dst the destination
+     * @param data the request's {@code data}
+     */
     public CompletableFuture<FlowMessage> request(Address dst, Object data) {
         return request(dst, data, requestTimeout);
     }
@@ -330,6 +398,11 @@ public final class Yard implements AutoCloseable {
     /**
      * Sends a {@code req} to {@code dst}; the future completes with the {@code rsp}, or fails with a
      * {@link FlowException} carrying the {@code err}'s code ({@code timeout} when nothing came in time).
+     *
+     * @param dst the destination
+     * @param data the request's {@code data}
+     * @param timeout how long to wait for the answer
+     * @return completes with the {@code rsp}
      */
     public CompletableFuture<FlowMessage> request(Address dst, Object data, Duration timeout) {
         return request(FlowMessage.builder(Kind.REQ, address(), dst).id(ids.get()).data(data).build(), timeout);
@@ -338,6 +411,10 @@ public final class Yard implements AutoCloseable {
     /**
      * Sends a {@code req} built by the caller (with a {@code tag}, {@code "idempotent": true}, …; its id from
      * {@link #newId()}), as {@link #request(Address, Object, Duration)} does.
+     *
+     * @param req the request
+     * @param timeout how long to wait for the answer
+     * @return completes with the {@code rsp}
      */
     public CompletableFuture<FlowMessage> request(FlowMessage req, Duration timeout) {
         Requester.Pending p = requester.request(req, timeout.toNanos(), System.nanoTime());
@@ -359,6 +436,10 @@ public final class Yard implements AutoCloseable {
      * Subscribes this yard's share {@code share} to the topic share at {@code topic}: every {@code pub} to the topic
      * then arrives there as a {@code msg}. The future completes with the topic's {@code ack}, or fails with a
      * {@link FlowException} ({@code denied}, {@code unknown_share}, {@code timeout}, …).
+     *
+     * @param topic the topic share's address
+     * @param share this yard's share the {@code pub}s arrive on
+     * @return completes with the topic's {@code ack}
      */
     public CompletableFuture<FlowMessage> subscribe(Address topic, String share) {
         return control(Kind.SUB, topic, share, null);
@@ -367,22 +448,46 @@ public final class Yard implements AutoCloseable {
     /**
      * {@link #subscribe(Address, String)} for the {@code pub}s whose {@code tag} matches the glob {@code tags}
      * ({@code *}: any run of characters; a {@code pub} without a tag is matched as {@code ""}).
+     *
+     * @param topic the topic share's address
+     * @param share this yard's share the {@code pub}s arrive on
+     * @param tags the glob the tags match
+     * @return completes with the topic's {@code ack}
      */
     public CompletableFuture<FlowMessage> subscribe(Address topic, String share, String tags) {
         return control(Kind.SUB, topic, share, tags);
     }
 
-    /** Cancels {@link #subscribe}. */
+    /**
+     * Cancels {@link #subscribe}.
+     *
+     * @param topic the topic share's address
+     * @param share this yard's share the {@code pub}s arrived on
+     * @return completes with the topic's {@code ack}
+     */
     public CompletableFuture<FlowMessage> unsubscribe(Address topic, String share) {
         return control(Kind.UNSUB, topic, share, null);
     }
 
-    /** Publishes {@code data} to the topic share at {@code topic}. */
+    /**
+     * Publishes {@code data} to the topic share at {@code topic}.
+     *
+     * @param topic the topic share's address
+     * @param data the message's {@code data}
+     * @return completes when the message is in the router's socket queue
+     */
     public CompletableFuture<Void> publish(Address topic, Object data) {
         return publish(topic, data, null);
     }
 
-    /** Publishes {@code data} tagged {@code tag} (null: no tag) to the topic share at {@code topic}. */
+    /**
+     * Publishes {@code data} tagged {@code tag} (null: no tag) to the topic share at {@code topic}.
+     *
+     * @param topic the topic share's address
+     * @param data the message's {@code data}
+     * @param tag the tag, or null
+     * @return completes when the message is in the router's socket queue
+     */
     public CompletableFuture<Void> publish(Address topic, Object data, String tag) {
         return send(FlowMessage.builder(Kind.PUB, address(), topic).id(ids.get()).data(data).tag(tag).build());
     }
@@ -415,7 +520,7 @@ public final class Yard implements AutoCloseable {
         });
     }
 
-    /** Counters: received, sent, bad messages, late answers, duplicates, failures. */
+    /** {@return counters: received, sent, bad messages, late answers, duplicates, failures} */
     public Map<String, Long> stats() {
         Map<String, Long> m = new TreeMap<>();
         for (Count c : Count.values()) {
@@ -568,28 +673,57 @@ public final class Yard implements AutoCloseable {
             this.name = io.raet.lane.LaneNames.checkYard(name);
         }
 
+        /**
+         * The lane's name (default {@code lane}).
+         *
+         * @param lane the name
+         * @return this builder
+         */
         public Builder lane(String lane) {
             this.lane = io.raet.lane.LaneNames.checkLane(lane);
             return this;
         }
 
-        /** The lane's socket directory (the router's). */
+        /**
+         * The lane's socket directory (the router's).
+         *
+         * @param dir the directory
+         * @return this builder
+         */
         public Builder dir(Path dir) {
             this.dir = dir;
             return this;
         }
 
-        /** The router's yard name (default {@code router}). */
+        /**
+         * The router's yard name (default {@code router}).
+         *
+         * @param router the router's yard name
+         * @return this builder
+         */
         public Builder router(String router) {
             this.router = io.raet.lane.LaneNames.checkYard(router);
             return this;
         }
 
+        /**
+         * How bodies are serialized on the lane (default JSON).
+         *
+         * @param pk the pack kind
+         * @return this builder
+         */
         public Builder packKind(PackKind pk) {
             this.packKind = Objects.requireNonNull(pk, "pk");
             return this;
         }
 
+        /**
+         * How long a request waits for its answer by default.
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         * @throws IllegalArgumentException when it is not positive
+         */
         public Builder requestTimeout(Duration timeout) {
             if (timeout.isNegative() || timeout.isZero()) {
                 throw new IllegalArgumentException("request timeout must be positive");
@@ -598,7 +732,14 @@ public final class Yard implements AutoCloseable {
             return this;
         }
 
-        /** Acknowledged and sequential messages: pause before a copy is sent again, and how many copies at most. */
+        /**
+         * Acknowledged and sequential messages: pause before a copy is sent again, and how many copies at most.
+         *
+         * @param every the pause
+         * @param retries the most copies
+         * @return this builder
+         * @throws IllegalArgumentException when the pause is not positive or the count negative
+         */
         public Builder retries(Duration every, int retries) {
             if (every.isNegative() || every.isZero() || retries < 0) {
                 throw new IllegalArgumentException("retry period must be positive and retries not negative");
@@ -608,6 +749,12 @@ public final class Yard implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How long the router may take no page before the messages queued for it fail (the lane's send timeout).
+         *
+         * @param timeout the timeout
+         * @return this builder
+         */
         public Builder sendTimeout(Duration timeout) {
             this.sendTimeout = Objects.requireNonNull(timeout, "timeout");
             return this;
@@ -616,6 +763,7 @@ public final class Yard implements AutoCloseable {
         /**
          * Binds {@code <dir>/<lane>.<name>.uxd} and starts reading.
          *
+         * @return the running yard
          * @throws IOException when the socket cannot be bound
          */
         public Yard build() throws IOException {

@@ -36,14 +36,22 @@ public final class CanonicalJson {
 
     private CanonicalJson() {}
 
-    /** The canonical bytes of a value. */
+    /**
+     * {@return the canonical bytes of a value}
+     *
+     * @param value a JSON value (maps, lists, strings, integers, booleans, null)
+     */
     public static byte[] encode(Object value) {
         StringBuilder sb = new StringBuilder(256);
         write(sb, value, 0);
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** The canonical text of a value. */
+    /**
+     * {@return the canonical text of a value}
+     *
+     * @param value a JSON value (maps, lists, strings, integers, booleans, null)
+     */
     public static String text(Object value) {
         return new String(encode(value), StandardCharsets.UTF_8);
     }
@@ -129,6 +137,9 @@ public final class CanonicalJson {
     /**
      * Parses JSON text of at most {@code maxBytes} bytes.
      *
+     * @param json the JSON text
+     * @param maxBytes the largest text accepted
+     * @return the value: maps, lists, strings, longs, booleans or null
      * @throws TrustException when it is not valid JSON, too large or too deep, has a duplicate key, a fraction or an
      *     integer beyond 64 bits, or anything after the value
      */

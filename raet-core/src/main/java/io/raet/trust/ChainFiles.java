@@ -14,11 +14,18 @@ import java.util.List;
  * verifies every version again.
  */
 public final class ChainFiles {
+    /** The genesis document's file name. */
     public static final String GENESIS = "genesis.json";
     private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private ChainFiles() {}
 
+    /**
+     * {@return the file of version {@code n} in {@code dir}}
+     *
+     * @param dir the chain directory
+     * @param n the version number
+     */
     public static Path versionFile(Path dir, long n) {
         return dir.resolve("version." + n + ".json");
     }
@@ -26,6 +33,9 @@ public final class ChainFiles {
     /**
      * Opens the chain in {@code dir} for {@code genesis}, writing the genesis there if the directory holds none.
      *
+     * @param dir the chain directory
+     * @param genesis the trust domain's genesis
+     * @return the chain
      * @throws TrustException when the directory holds another genesis, or a stored version does not read or verify
      */
     public static PolicyChain open(Path dir, Genesis genesis) {
@@ -57,7 +67,13 @@ public final class ChainFiles {
         }
     }
 
-    /** Opens the chain in {@code dir} with the genesis stored there. */
+    /**
+     * Opens the chain in {@code dir} with the genesis stored there.
+     *
+     * @param dir the chain directory
+     * @return the chain
+     * @throws TrustException when the directory holds no genesis, or a stored version does not read or verify
+     */
     public static PolicyChain open(Path dir) {
         return open(dir, readGenesis(dir.resolve(GENESIS)));
     }
@@ -65,6 +81,9 @@ public final class ChainFiles {
     /**
      * Writes the versions of {@code chain} that {@code dir} lacks; returns how many.
      *
+     * @param dir the chain directory
+     * @param chain the chain to store
+     * @return how many versions were written
      * @throws TrustException when a stored version differs from the chain's (the directory is another chain)
      */
     public static int save(Path dir, PolicyChain chain) {
@@ -81,15 +100,36 @@ public final class ChainFiles {
         return written;
     }
 
+    /**
+     * Reads a genesis document.
+     *
+     * @param file the file
+     * @return the genesis
+     * @throws TrustException naming the file and what is wrong
+     */
     public static Genesis readGenesis(Path file) {
         return readDocument(file, Genesis::parse);
     }
 
+    /**
+     * Reads a signed version.
+     *
+     * @param file the file
+     * @return the version
+     * @throws TrustException naming the file and what is wrong
+     */
     public static SignedVersion readVersion(Path file) {
         return readDocument(file, SignedVersion::parse);
     }
 
-    /** Reads and parses a trust document; every failure is a {@link TrustException} naming the file. */
+    /**
+     * Reads and parses a trust document; every failure is a {@link TrustException} naming the file.
+     *
+     * @param <T> what the document is
+     * @param file the file
+     * @param parser reads the document from its bytes
+     * @return the document
+     */
     public static <T> T readDocument(Path file, java.util.function.Function<byte[], T> parser) {
         byte[] bytes = read(file);
         if (bytes == null) {
@@ -102,7 +142,13 @@ public final class ChainFiles {
         }
     }
 
-    /** Writes a trust document (a genesis, a proposal, a version) as indented JSON, atomically. */
+    /**
+     * Writes a trust document (a genesis, a proposal, a version) as indented JSON, atomically.
+     *
+     * @param file the file written
+     * @param document the document in its JSON-ready form
+     * @throws TrustException when the file cannot be written
+     */
     public static void write(Path file, Object document) {
         try {
             AtomicFiles.write(file, PRETTY.writeValueAsBytes(document));

@@ -33,6 +33,14 @@ public final class Genesis {
     private final List<GovernorKey> governors;
     private final String hash;
 
+    /**
+     * A genesis: a trust domain's id, how many governors must sign a version, and the governors.
+     *
+     * @param id the trust domain's id
+     * @param threshold the least number of distinct governor signatures a version needs
+     * @param governors the governors
+     * @throws TrustException when the id, the threshold or a governor is not valid
+     */
     public Genesis(String id, int threshold, List<GovernorKey> governors) {
         if (id == null || id.length() > Limits.MAX_TEXT) {
             throw new TrustException("genesis id must be a name of at most " + Limits.MAX_TEXT + " characters");
@@ -69,41 +77,49 @@ public final class Genesis {
         this.hash = Hashes.sha256Hex(CanonicalJson.encode(toMap()));
     }
 
+    /** {@return the trust domain's id} */
     public String id() {
         return id;
     }
 
+    /** {@return the least number of distinct governor signatures a version needs} */
     public int threshold() {
         return threshold;
     }
 
-    /** The governors, sorted by name. */
+    /** {@return the governors, sorted by name} */
     public List<GovernorKey> governors() {
         return governors;
     }
 
+    /**
+     * {@return the governor named {@code name}, if the genesis names one}
+     *
+     * @param name the governor's name
+     */
     public Optional<GovernorKey> governor(String name) {
         return governors.stream().filter(g -> g.name().equals(name)).findFirst();
     }
 
-    /** SHA-256 of the canonical form, hex: what version 1 links to and every version names. */
+    /** {@return SHA-256 of the canonical form, hex: what version 1 links to and every version names} */
     public String hash() {
         return hash;
     }
 
     /**
-     * How many governors may be compromised (sign two versions of one number) with no fork possible: {@code 2M − N
-     * − 1}. A fork needs at least {@code 2M − N} double signers, and honest governors to split their votes.
+     * {@return how many governors may be compromised (sign two versions of one number) with no fork possible: {@code 2M
+     * − N − 1}} A fork needs at least {@code 2M − N} double signers, and honest governors to split their votes.
      */
     public int forkTolerance() {
         return 2 * threshold - governors.size() - 1;
     }
 
-    /** How many governors may be away (or refuse) with versions still passing: {@code N − M}. */
+    /** {@return how many governors may be away (or refuse) with versions still passing: {@code N − M}} */
     public int outageTolerance() {
         return governors.size() - threshold;
     }
 
+    /** {@return the genesis in its JSON-ready form} */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("trust", "genesis");
@@ -115,6 +131,13 @@ public final class Genesis {
         return m;
     }
 
+    /**
+     * Reads a genesis from its JSON-ready form.
+     *
+     * @param value the parsed JSON
+     * @return the genesis
+     * @throws TrustException naming what is wrong
+     */
     public static Genesis fromMap(Object value) {
         Fields f = Fields.of("genesis", value, List.of("trust", "id", "threshold", "governors"));
         if (!"genesis".equals(f.get("trust"))) {
@@ -127,6 +150,13 @@ public final class Genesis {
         return new Genesis(f.string("id", Limits.MAX_TEXT), (int) f.integer("threshold", 1, Limits.MAX_GOVERNORS), gs);
     }
 
+    /**
+     * Reads a genesis from JSON text.
+     *
+     * @param json the text
+     * @return the genesis
+     * @throws TrustException naming what is wrong
+     */
     public static Genesis parse(byte[] json) {
         return fromMap(CanonicalJson.parse(json, Limits.MAX_DOCUMENT_BYTES));
     }

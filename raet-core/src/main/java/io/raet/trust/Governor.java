@@ -13,6 +13,12 @@ public final class Governor {
     private final VoteLedger ledger;
 
     /**
+     * A governor of {@code genesis}.
+     *
+     * @param genesis the trust domain's genesis
+     * @param name this governor's name in the genesis
+     * @param key this governor's signing key
+     * @param ledger where this governor's votes are recorded
      * @throws TrustException when the genesis does not name {@code name} with this key's verify key
      */
     public Governor(Genesis genesis, String name, SigningKey key, VoteLedger ledger) {
@@ -28,11 +34,17 @@ public final class Governor {
         this.ledger = ledger;
     }
 
+    /** {@return this governor's name} */
     public String name() {
         return name;
     }
 
-    /** Signs {@code proposal}: see {@link #sign(SignedVersion, PolicyChain)}, without a chain to check it against. */
+    /**
+     * Signs {@code proposal}: see {@link #sign(SignedVersion, PolicyChain)}, without a chain to check it against.
+     *
+     * @param proposal the proposal
+     * @return the proposal with this governor's signature added
+     */
     public SignedVersion sign(SignedVersion proposal) {
         return sign(proposal, null);
     }
@@ -41,7 +53,9 @@ public final class Governor {
      * Adds this governor's signature to {@code proposal}, after recording the vote. Signing the same proposal again
      * gives the same signature.
      *
+     * @param proposal the proposal
      * @param known the chain this governor knows, or null: a proposal that does not extend it is refused
+     * @return the proposal with this governor's signature added
      * @throws TrustException when the proposal is for another genesis, does not extend {@code known}, or this
      *     governor already signed another proposal of that version
      */

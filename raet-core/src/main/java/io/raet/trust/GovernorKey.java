@@ -8,8 +8,16 @@ import java.util.Map;
 
 /**
  * A governor as the genesis names it: a name and an Ed25519 verify key. Wire form {@code {"name": n, "verhex": v}}.
+ *
+ * @param name the governor's name
+ * @param key its verify key
  */
 public record GovernorKey(String name, VerifyKey key) {
+    /**
+     * Checks the name.
+     *
+     * @throws TrustException when it is not a valid name
+     */
     public GovernorKey {
         KeepNames.problem(name).ifPresent(p -> {
             throw new TrustException("governor name " + p);
@@ -19,6 +27,7 @@ public record GovernorKey(String name, VerifyKey key) {
         }
     }
 
+    /** {@return the verify key as 64 hex characters} */
     public String verhex() {
         return key.hex();
     }

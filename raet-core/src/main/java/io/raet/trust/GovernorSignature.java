@@ -9,8 +9,16 @@ import java.util.Map;
 /**
  * One governor's Ed25519 signature over a version's canonical bytes. Wire form {@code {"governor": name, "sig": 128
  * hex}}.
+ *
+ * @param governor the governor's name
+ * @param sig the signature, 128 hex characters
  */
 public record GovernorSignature(String governor, String sig) {
+    /**
+     * Checks both fields.
+     *
+     * @throws TrustException naming what is wrong
+     */
     public GovernorSignature {
         Fields f = Fields.of("signature", Map.of("governor", governor == null ? "" : governor, "sig",
                 sig == null ? "" : sig), List.of("governor", "sig"));
@@ -21,6 +29,11 @@ public record GovernorSignature(String governor, String sig) {
     /**
      * Signs {@code body} as governor {@code name}, with no vote recorded: {@link Governor#sign} is what an honest
      * governor uses.
+     *
+     * @param name the governor's name
+     * @param key its signing key
+     * @param body the version signed
+     * @return the signature
      */
     public static GovernorSignature sign(String name, SigningKey key, PolicyVersion body) {
         return new GovernorSignature(name, Hex.encode(key.sign(body.canonical())));

@@ -11,8 +11,17 @@ import java.util.Map;
  * "Accept role R with these keys": an estate's long-term keys, accepted by the governors for every router at once
  * (a router applies it as {@code RoadKeep.acceptRole(role, verhex, pubhex)}). Wire form
  * {@code {"role": r, "verhex": v, "pubhex": p}}.
+ *
+ * @param role the role
+ * @param verhex the verify key, hex
+ * @param pubhex the public key, hex
  */
 public record KeyAcceptance(String role, String verhex, String pubhex) {
+    /**
+     * Checks the role and both keys.
+     *
+     * @throws TrustException naming what is wrong
+     */
     public KeyAcceptance {
         KeepNames.problem(role).ifPresent(p -> {
             throw new TrustException("accepted role " + p);

@@ -27,7 +27,11 @@ public final class PolicyChain {
     private final Genesis genesis;
     private final List<SignedVersion> versions = new ArrayList<>();
 
-    /** The chain at version 0: its genesis only, no governed policy yet. */
+    /**
+     * The chain at version 0: its genesis only, no governed policy yet.
+     *
+     * @param genesis the trust domain's genesis
+     */
     public PolicyChain(Genesis genesis) {
         if (genesis == null) {
             throw new TrustException("a policy chain needs its genesis");
@@ -38,6 +42,9 @@ public final class PolicyChain {
     /**
      * A chain rebuilt from its stored versions (1, 2, … in order), each verified again.
      *
+     * @param genesis the trust domain's genesis
+     * @param stored the stored versions, in order
+     * @return the chain
      * @throws TrustException naming the first stored version that does not verify
      */
     public static PolicyChain restore(Genesis genesis, List<SignedVersion> stored) {
@@ -51,51 +58,70 @@ public final class PolicyChain {
         return chain;
     }
 
+    /** {@return the trust domain's genesis} */
     public Genesis genesis() {
         return genesis;
     }
 
-    /** The head's number; 0 before the first version. */
+    /** {@return the head's number; 0 before the first version} */
     public long version() {
         return versions.size();
     }
 
-    /** The hash the next version links to: the head's, or the genesis's before the first version. */
+    /** {@return the hash the next version links to: the head's, or the genesis's before the first version} */
     public String headHash() {
         return versions.isEmpty() ? genesis.hash() : versions.getLast().hash();
     }
 
+    /** {@return the newest version, empty at version 0} */
     public Optional<SignedVersion> head() {
         return versions.isEmpty() ? Optional.empty() : Optional.of(versions.getLast());
     }
 
-    /** Every applied version, oldest first: the audit log. */
+    /** {@return every applied version, oldest first: the audit log} */
     public List<SignedVersion> versions() {
         return List.copyOf(versions);
     }
 
+    /**
+     * {@return version {@code n}, if the chain holds it}
+     *
+     * @param n the version number
+     */
     public Optional<SignedVersion> get(long n) {
         return n >= 1 && n <= versions.size() ? Optional.of(versions.get((int) n - 1)) : Optional.empty();
     }
 
-    /** The governed table in effect; empty before the first version (the router keeps its own until then). */
+    /** {@return the governed table in effect; empty before the first version (the router keeps its own until then)} */
     public Optional<Policy> policy() {
         return head().map(v -> v.body().table());
     }
 
-    /** The estate keys the governors accept in the head version, by role. */
+    /** {@return the estate keys the governors accept in the head version, by role} */
     public Map<String, KeyAcceptance> acceptances() {
         Map<String, KeyAcceptance> out = new LinkedHashMap<>();
         head().ifPresent(v -> v.body().accept().forEach(a -> out.put(a.role(), a)));
         return out;
     }
 
-    /** The body of a proposal for the next version: this chain's head hash and number plus one. */
+    /**
+     * {@return the body of a proposal for the next version: this chain's head hash and number plus one}
+     *
+     * @param table the policy table
+     * @param accept the key acceptances it carries
+     * @param note a line for the audit log
+     */
     public PolicyVersion propose(Policy table, List<KeyAcceptance> accept, String note) {
         return new PolicyVersion(genesis.hash(), version() + 1, headHash(), table, accept, note == null ? "" : note);
     }
 
-    /** Versions after {@code version}, at most {@code max} (what a peer that was away asks for). */
+    /**
+     * Versions after {@code version}, at most {@code max} (what a peer that was away asks for).
+     *
+     * @param version the newest version the asker holds
+     * @param max the most versions returned
+     * @return the versions, oldest first
+     */
     public List<SignedVersion> after(long version, int max) {
         int from = (int) Math.max(0, Math.min(version, versions.size()));
         int to = (int) Math.min(versions.size(), (long) from + Math.max(0, Math.min(max, Limits.MAX_CATCH_UP)));
@@ -111,6 +137,12 @@ public final class PolicyChain {
      */
     public record Check(List<String> signers, List<String> problems, boolean passes) {}
 
+    /**
+     * Checks the signatures of {@code v} against the genesis, without applying anything.
+     *
+     * @param v the signed version
+     * @return the governors with a valid signature, the signatures that do not count and whether they pass
+     */
     public Check check(SignedVersion v) {
         Verification ver = verify(v);
         return new Check(List.copyOf(ver.valid().keySet()), ver.problems(), ver.passes());
@@ -119,6 +151,9 @@ public final class PolicyChain {
     /**
      * {@code v} with only the signatures that count: the first valid one of each governor the genesis names (what a
      * proposal gathered from several sources keeps, so forged or repeated signatures never pile up).
+     *
+     * @param v the signed version
+     * @return the version with the counted signatures only
      */
     public SignedVersion counted(SignedVersion v) {
         return new SignedVersion(v.body(), List.copyOf(verify(v).valid().values()));
@@ -146,7 +181,12 @@ public final class PolicyChain {
         return new Verification(valid, List.copyOf(problems), valid.size() >= genesis.threshold());
     }
 
-    /** Verifies {@code v} and applies it when it extends the chain; the verdict says which, or why not. */
+    /**
+     * Verifies {@code v} and applies it when it extends the chain; the verdict says which, or why not.
+     *
+     * @param v the signed version
+     * @return the verdict
+     */
     public Verdict offer(SignedVersion v) {
         if (!v.body().genesis().equals(genesis.hash())) {
             return Verdict.of(Verdict.Outcome.WRONG_GENESIS, v, "made for genesis " + v.body().genesis()
@@ -191,7 +231,12 @@ public final class PolicyChain {
                 signers, c.problems());
     }
 
-    /** Parses a version from its wire form and offers it; a malformed one gets a {@code MALFORMED} verdict. */
+    /**
+     * Parses a version from its wire form and offers it; a malformed one gets a {@code MALFORMED} verdict.
+     *
+     * @param wire the version's wire form
+     * @return the verdict
+     */
     public Verdict offerWire(Object wire) {
         SignedVersion v;
         try {
@@ -215,6 +260,9 @@ public final class PolicyChain {
      * Catches up from a peer's chain (its versions, oldest first, as {@link SignedVersion}s or wire maps): versions
      * already held are skipped, the following ones applied one by one; the first that neither repeats nor applies
      * stops it. At most {@link Limits#MAX_CATCH_UP} versions are looked at.
+     *
+     * @param peerVersions the peer's versions, oldest first
+     * @return what was applied, and where it stopped
      */
     public CatchUp catchUp(List<?> peerVersions) {
         List<Verdict> verdicts = new ArrayList<>();

@@ -31,6 +31,17 @@ public final class PolicyVersion {
     private final byte[] canonical;
     private final String hash;
 
+    /**
+     * A version's body.
+     *
+     * @param genesis the hash of the genesis it belongs to
+     * @param version its number, from 1
+     * @param prev the hash of the version before it (the genesis's for version 1)
+     * @param table the policy table
+     * @param accept the key acceptances it carries
+     * @param note a line for the audit log
+     * @throws TrustException when a field is not valid
+     */
     public PolicyVersion(String genesis, long version, String prev, Policy table, List<KeyAcceptance> accept,
             String note) {
         if (version < 1) {
@@ -75,41 +86,51 @@ public final class PolicyVersion {
         return Fields.of("version", Map.of(what, h == null ? "" : h), List.of(what)).hex(what, 32);
     }
 
+    /** {@return the hash of the genesis it belongs to} */
     public String genesis() {
         return genesis;
     }
 
+    /** {@return the version's number} */
     public long version() {
         return version;
     }
 
+    /** {@return the hash of the version before it} */
     public String prev() {
         return prev;
     }
 
+    /** {@return the policy table} */
     public Policy table() {
         return table;
     }
 
+    /** {@return the key acceptances it carries} */
     public List<KeyAcceptance> accept() {
         return accept;
     }
 
+    /** {@return the note for the audit log} */
     public String note() {
         return note;
     }
 
-    /** The bytes each governor signs (a copy). */
+    /** {@return the bytes each governor signs (a copy)} */
     public byte[] canonical() {
         return canonical.clone();
     }
 
-    /** SHA-256 of {@link #canonical()}, hex. */
+    /** {@return SHA-256 of {@link #canonical()}, hex} */
     public String hash() {
         return hash;
     }
 
-    /** A table in the form versions carry it. */
+    /**
+     * {@return a table in the form versions carry it}
+     *
+     * @param table the policy table
+     */
     public static Map<String, Object> tableMap(Policy table) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("default", table.defaultEffect().wire());
@@ -117,6 +138,7 @@ public final class PolicyVersion {
         return m;
     }
 
+    /** {@return the body in its JSON-ready form} */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("trust", "policy");
@@ -131,6 +153,13 @@ public final class PolicyVersion {
         return m;
     }
 
+    /**
+     * Reads a body from its JSON-ready form.
+     *
+     * @param value the parsed JSON
+     * @return the body
+     * @throws TrustException naming what is wrong
+     */
     @SuppressWarnings("unchecked")
     public static PolicyVersion fromMap(Object value) {
         Fields f = Fields.of("version", value, List.of("trust", "genesis", "version", "prev", "table", "accept", "note"));

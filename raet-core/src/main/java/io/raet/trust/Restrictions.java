@@ -61,11 +61,12 @@ public final class Restrictions {
             this.weight = weight;
         }
 
-        /** The default weight. */
+        /** {@return the default weight} */
         public double weight() {
             return weight;
         }
 
+        /** {@return the offence as counters and events name it} */
         public String wire() {
             return name().toLowerCase(Locale.ROOT);
         }
@@ -73,8 +74,14 @@ public final class Restrictions {
 
     /** Where a source stands. */
     public enum Level {
-        NONE, THROTTLED, DENIED;
+        /** Free: every message passes. */
+        NONE,
+        /** Throttled: its messages pass up to the throttled rate. */
+        THROTTLED,
+        /** Denied: every message is refused until the cooling period ends. */
+        DENIED;
 
+        /** {@return the level as events name it} */
         public String wire() {
             return name().toLowerCase(Locale.ROOT);
         }
@@ -99,6 +106,11 @@ public final class Restrictions {
     public record Settings(boolean enabled, double throttleAt, double denyAt, Duration halfLife, Duration cooling,
             double throttleRate, double rate, double rateBurst, double openRequests, Map<Offence, Double> weights,
             int maxSources) {
+        /**
+         * Checks the durations and thresholds; copies the weights.
+         *
+         * @throws IllegalArgumentException when a threshold or duration is not usable
+         */
         public Settings {
             Objects.requireNonNull(halfLife, "halfLife");
             Objects.requireNonNull(cooling, "cooling");
@@ -121,45 +133,80 @@ public final class Restrictions {
         }
 
         /**
-         * Throttled at 20, denied at 60 for 30 s, half-life 10 s, 20 messages a second when throttled, rate
+         * {@return the defaults: throttled at 20, denied at 60 for 30 s, half-life 10 s, 20 messages a second when throttled, rate
          * offences above 10,000 messages a second (burst 5,000), unanswered offences above 500 open requests, 4,096
-         * sources.
+         * sources}
          */
         public static Settings defaults() {
             return new Settings(true, 20, 60, Duration.ofSeconds(10), Duration.ofSeconds(30), 20, 10_000, 5000, 500,
                     Map.of(), 4096);
         }
 
-        /** Nothing is scored or refused. */
+        /** {@return settings under which nothing is scored or refused} */
         public static Settings off() {
             return defaults().withEnabled(false);
         }
 
+        /**
+         * {@return these settings turned on or off}
+         *
+         * @param on false: nothing is scored or refused
+         */
         public Settings withEnabled(boolean on) {
             return new Settings(on, throttleAt, denyAt, halfLife, cooling, throttleRate, rate, rateBurst, openRequests,
                     weights, maxSources);
         }
 
+        /**
+         * {@return these settings with other thresholds}
+         *
+         * @param throttle the score from which a source is throttled
+         * @param deny the score from which it is denied
+         */
         public Settings withLevels(double throttle, double deny) {
             return new Settings(enabled, throttle, deny, halfLife, cooling, throttleRate, rate, rateBurst, openRequests,
                     weights, maxSources);
         }
 
+        /**
+         * {@return these settings with other times}
+         *
+         * @param half the half-life of a score
+         * @param cool how long a denial lasts
+         */
         public Settings withTimes(Duration half, Duration cool) {
             return new Settings(enabled, throttleAt, denyAt, half, cool, throttleRate, rate, rateBurst, openRequests,
                     weights, maxSources);
         }
 
+        /**
+         * {@return these settings with other rates}
+         *
+         * @param throttled messages a second a throttled source may send
+         * @param threshold messages a second above which each message is an offence
+         * @param burst messages a source may send at once before the rate counts
+         */
         public Settings withRates(double throttled, double threshold, double burst) {
             return new Settings(enabled, throttleAt, denyAt, halfLife, cooling, throttled, threshold, burst,
                     openRequests, weights, maxSources);
         }
 
+        /**
+         * {@return these settings with another bound on open requests}
+         *
+         * @param open unanswered requests of one source above which each new one is an offence
+         */
         public Settings withOpenRequests(double open) {
             return new Settings(enabled, throttleAt, denyAt, halfLife, cooling, throttleRate, rate, rateBurst, open,
                     weights, maxSources);
         }
 
+        /**
+         * {@return these settings with another weight for one offence}
+         *
+         * @param o the offence
+         * @param weight its weight
+         */
         public Settings withWeight(Offence o, double weight) {
             Map<Offence, Double> w = new EnumMap<>(Offence.class);
             w.putAll(weights);
@@ -168,6 +215,11 @@ public final class Restrictions {
                     openRequests, w, maxSources);
         }
 
+        /**
+         * {@return these settings with another bound on the sources tracked}
+         *
+         * @param n the most sources tracked
+         */
         public Settings withMaxSources(int n) {
             return new Settings(enabled, throttleAt, denyAt, halfLife, cooling, throttleRate, rate, rateBurst,
                     openRequests, weights, n);
@@ -181,18 +233,27 @@ public final class Restrictions {
 
     /** A change of a source's level. */
     public sealed interface Event {
+        /** {@return the source whose level changed} */
         String source();
 
         /**
          * The source is now throttled or denied.
          *
+         * @param source the source
+         * @param level its new level
          * @param score  its score at the change
          * @param reason the offence that weighed most since the source was last free
          * @param until  for a denial, when the cooling period ends (the caller's clock); 0 when throttled
          */
         record Restricted(String source, Level level, double score, Offence reason, long until) implements Event {}
 
-        /** The source is free again, or throttled only after a denial ({@code now}). */
+        /**
+         * The source is free again, or throttled only after a denial ({@code now}).
+         *
+         * @param source the source
+         * @param from its level before
+         * @param now its level now
+         */
         record Lifted(String source, Level from, Level now) implements Event {}
     }
 
@@ -205,6 +266,7 @@ public final class Restrictions {
         /** Refused: the source is denied. */
         DENIED;
 
+        /** {@return whether the message passes} */
         public boolean passes() {
             return this == PASS;
         }
@@ -228,6 +290,11 @@ public final class Restrictions {
     private final List<Event> events = new ArrayList<>();
     private final Map<String, long[]> counts = new TreeMap<>();
 
+    /**
+     * A restriction with these settings and no source tracked yet.
+     *
+     * @param settings the thresholds
+     */
     public Restrictions(Settings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.halfLifeNanos = settings.halfLife().toNanos();
@@ -244,10 +311,12 @@ public final class Restrictions {
         };
     }
 
+    /** {@return the thresholds} */
     public Settings settings() {
         return settings;
     }
 
+    /** {@return whether anything is scored or refused} */
     public boolean enabled() {
         return settings.enabled();
     }
@@ -255,6 +324,10 @@ public final class Restrictions {
     /**
      * Decides for one message of {@code source} at {@code now}: passes, or refused because the source is throttled
      * (and over its rate) or denied. Counts the rate offence.
+     *
+     * @param source the source
+     * @param now the time, in nanoseconds
+     * @return whether the message passes, or why not
      */
     public synchronized Admission admit(String source, long now) {
         if (!settings.enabled()) {
@@ -290,7 +363,13 @@ public final class Restrictions {
         }
     }
 
-    /** Counts an offence of {@code source} at {@code now}. */
+    /**
+     * Counts an offence of {@code source} at {@code now}.
+     *
+     * @param source the source
+     * @param offence the offence
+     * @param now the time, in nanoseconds
+     */
     public synchronized void offend(String source, Offence offence, long now) {
         if (!settings.enabled() || settings.weight(offence) == 0) {
             return;
@@ -303,6 +382,9 @@ public final class Restrictions {
     /**
      * {@code source} sent a request (or a message to be acknowledged) at {@code now}: beyond
      * {@link Settings#openRequests} unanswered ones, each is an offence.
+     *
+     * @param source the source
+     * @param now the time, in nanoseconds
      */
     public synchronized void requested(String source, long now) {
         if (!settings.enabled()) {
@@ -316,7 +398,12 @@ public final class Restrictions {
         }
     }
 
-    /** {@code source} was sent an answer (a response, an acknowledgement or an error) at {@code now}. */
+    /**
+     * {@code source} was sent an answer (a response, an acknowledgement or an error) at {@code now}.
+     *
+     * @param source the source
+     * @param now the time, in nanoseconds
+     */
     public synchronized void answered(String source, long now) {
         if (!settings.enabled()) {
             return;
@@ -328,7 +415,12 @@ public final class Restrictions {
         }
     }
 
-    /** Where {@code source} stands at {@code now} (lifting what is due). */
+    /**
+     * {@return where {@code source} stands at {@code now} (lifting what is due)}
+     *
+     * @param source the source
+     * @param now the time, in nanoseconds
+     */
     public synchronized Level level(String source, long now) {
         Source s = sources.get(source);
         if (s == null) {
@@ -338,7 +430,12 @@ public final class Restrictions {
         return s.level;
     }
 
-    /** The score of {@code source} at {@code now}. */
+    /**
+     * {@return the score of {@code source} at {@code now}}
+     *
+     * @param source the source
+     * @param now the time, in nanoseconds
+     */
     public synchronized double score(String source, long now) {
         Source s = sources.get(source);
         if (s == null) {
@@ -348,14 +445,18 @@ public final class Restrictions {
         return s.score;
     }
 
-    /** Lifts what is due at {@code now} for every source (call now and then: a source that went quiet is freed). */
+    /**
+     * Lifts what is due at {@code now} for every source (call now and then: a source that went quiet is freed).
+     *
+     * @param now the time, in nanoseconds
+     */
     public synchronized void tick(long now) {
         for (Map.Entry<String, Source> e : new ArrayList<>(sources.entrySet())) {
             update(e.getKey(), e.getValue(), now);
         }
     }
 
-    /** The sources restricted now, with their level. */
+    /** {@return the sources restricted now, with their level} */
     public synchronized Map<String, Level> restricted() {
         Map<String, Level> out = new TreeMap<>();
         sources.forEach((k, v) -> {
@@ -366,7 +467,7 @@ public final class Restrictions {
         return out;
     }
 
-    /** The changes since the last call, oldest first. */
+    /** {@return the changes since the last call, oldest first} */
     public synchronized List<Event> poll() {
         if (events.isEmpty()) {
             return List.of();
@@ -379,6 +480,8 @@ public final class Restrictions {
     /**
      * Counters: {@code restricted} and {@code restriction_lifted} (changes), {@code refused_throttled} and
      * {@code refused_denied} (messages refused), {@code offences_<offence>}, {@code sources_forgotten}.
+     *
+     * @return the counters by name
      */
     public synchronized Map<String, Long> stats() {
         Map<String, Long> out = new TreeMap<>();

@@ -19,6 +19,11 @@ public record SignedVersion(PolicyVersion body, List<GovernorSignature> signatur
     /** More signatures than this in one document are refused as malformed. */
     public static final int MAX_SIGNATURES = 2 * Limits.MAX_GOVERNORS;
 
+    /**
+     * Checks the body and copies the signatures.
+     *
+     * @throws TrustException when there is no body or too many signatures
+     */
     public SignedVersion {
         if (body == null) {
             throw new TrustException("a signed version needs a body");
@@ -29,12 +34,22 @@ public record SignedVersion(PolicyVersion body, List<GovernorSignature> signatur
         signatures = List.copyOf(signatures);
     }
 
-    /** A proposal: the body, no signature yet. */
+    /**
+     * A proposal: the body, no signature yet.
+     *
+     * @param body the version's body
+     * @return the proposal
+     */
     public static SignedVersion proposal(PolicyVersion body) {
         return new SignedVersion(body, List.of());
     }
 
-    /** This version with {@code sig} added, replacing an earlier signature of the same governor. */
+    /**
+     * This version with {@code sig} added, replacing an earlier signature of the same governor.
+     *
+     * @param sig the signature
+     * @return the version with it
+     */
     public SignedVersion with(GovernorSignature sig) {
         List<GovernorSignature> out = new ArrayList<>();
         for (GovernorSignature s : signatures) {
@@ -50,6 +65,9 @@ public record SignedVersion(PolicyVersion body, List<GovernorSignature> signatur
      * The union of the signatures of two copies of the same body (a governor's answer merged into a proposal). Every
      * distinct signature is kept, even a second one of a governor: verification counts each governor once, and a
      * forged copy cannot push out a valid one.
+     *
+     * @param other another copy of the same body
+     * @return the version with both copies' signatures
      */
     public SignedVersion merge(SignedVersion other) {
         if (!other.body.equals(body)) {
@@ -65,14 +83,17 @@ public record SignedVersion(PolicyVersion body, List<GovernorSignature> signatur
         return new SignedVersion(body, out);
     }
 
+    /** {@return the version's number} */
     public long version() {
         return body.version();
     }
 
+    /** {@return the body's hash} */
     public String hash() {
         return body.hash();
     }
 
+    /** {@return the version in its JSON-ready form} */
     public Map<String, Object> toMap() {
         List<Object> sigs = new ArrayList<>();
         signatures.forEach(s -> sigs.add(s.toMap()));
@@ -82,6 +103,13 @@ public record SignedVersion(PolicyVersion body, List<GovernorSignature> signatur
         return m;
     }
 
+    /**
+     * Reads a signed version from its JSON-ready form.
+     *
+     * @param value the parsed JSON
+     * @return the version
+     * @throws TrustException naming what is wrong
+     */
     public static SignedVersion fromMap(Object value) {
         Fields f = Fields.of("signed version", value, List.of("body", "signatures"));
         List<GovernorSignature> sigs = new ArrayList<>();
@@ -91,11 +119,18 @@ public record SignedVersion(PolicyVersion body, List<GovernorSignature> signatur
         return new SignedVersion(PolicyVersion.fromMap(f.get("body")), sigs);
     }
 
+    /**
+     * Reads a signed version from JSON text.
+     *
+     * @param json the text
+     * @return the version
+     * @throws TrustException naming what is wrong
+     */
     public static SignedVersion parse(byte[] json) {
         return fromMap(CanonicalJson.parse(json, Limits.MAX_DOCUMENT_BYTES));
     }
 
-    /** The document as text (canonical JSON). */
+    /** {@return the document as text (canonical JSON)} */
     public byte[] encode() {
         return CanonicalJson.encode(toMap());
     }

@@ -8,10 +8,21 @@ package io.raet.trust;
 public class TrustException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A failure described by {@code message}.
+     *
+     * @param message what is wrong
+     */
     public TrustException(String message) {
         super(message);
     }
 
+    /**
+     * A failure described by {@code message}, caused by another.
+     *
+     * @param message what is wrong
+     * @param cause the underlying failure
+     */
     public TrustException(String message, Throwable cause) {
         super(message, cause);
     }

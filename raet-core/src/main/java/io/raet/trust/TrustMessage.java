@@ -18,12 +18,17 @@ import java.util.Map;
  * </pre>
  *
  * Parsing checks every field and bound ({@link Limits}); what a message claims is checked where it is used
- * ({@link PolicyChain#offer}, {@link Governor#sign}, {@link #addTo}).
+ * ({@link PolicyChain#offer}, {@link Governor#sign}, {@link Signature#addTo}).
  */
 public sealed interface TrustMessage {
+    /** {@return the message in its wire form} */
     Map<String, Object> toMap();
 
-    /** Asks a governor to sign. */
+    /**
+     * Asks a governor to sign.
+     *
+     * @param proposal the proposal to sign
+     */
     record Propose(SignedVersion proposal) implements TrustMessage {
         @Override
         public Map<String, Object> toMap() {
@@ -31,9 +36,20 @@ public sealed interface TrustMessage {
         }
     }
 
-    /** A governor's signature over version {@code version} with hash {@code hash}. */
+    /**
+     * A governor's signature over version {@code version} with hash {@code hash}.
+     *
+     * @param version the version's number
+     * @param hash the version's hash
+     * @param signature the governor's signature
+     */
     record Signature(long version, String hash, GovernorSignature signature) implements TrustMessage {
-        /** The signature a governor added to {@code signed}. */
+        /**
+         * {@return the signature a governor added to {@code signed}}
+         *
+         * @param signed the version the governor signed
+         * @param governor the governor's name
+         */
         public static Signature of(SignedVersion signed, String governor) {
             GovernorSignature sig = signed.signatures().stream().filter(s -> s.governor().equals(governor))
                     .findFirst().orElseThrow(() -> new TrustException(governor + " did not sign this version"));
@@ -43,6 +59,10 @@ public sealed interface TrustMessage {
         /**
          * Adds this signature to the proposal it answers (checked: the same version and hash, and the governor's
          * valid signature under {@code genesis}).
+         *
+         * @param proposal the proposal
+         * @param genesis the trust domain's genesis
+         * @return the proposal with this signature added
          */
         public SignedVersion addTo(SignedVersion proposal, Genesis genesis) {
             if (proposal.version() != version || !proposal.hash().equals(hash)) {
@@ -66,7 +86,11 @@ public sealed interface TrustMessage {
         }
     }
 
-    /** A version that carries the threshold, for every router. */
+    /**
+     * A version that carries the threshold, for every router.
+     *
+     * @param version the version
+     */
     record Announce(SignedVersion version) implements TrustMessage {
         @Override
         public Map<String, Object> toMap() {
@@ -74,8 +98,18 @@ public sealed interface TrustMessage {
         }
     }
 
-    /** Asks a peer for the versions after {@code after}, at most {@code max}. */
+    /**
+     * Asks a peer for the versions after {@code after}, at most {@code max}.
+     *
+     * @param after the newest version the asker holds
+     * @param max the most versions asked for
+     */
     record CatchUpRequest(long after, int max) implements TrustMessage {
+        /**
+         * Checks the bounds.
+         *
+         * @throws TrustException when {@code after} is negative or {@code max} is not 1..{@link Limits#MAX_CATCH_UP}
+         */
         public CatchUpRequest {
             if (after < 0 || max < 1 || max > Limits.MAX_CATCH_UP) {
                 throw new TrustException("catch-up asks for 1.." + Limits.MAX_CATCH_UP + " versions after a version"
@@ -83,7 +117,11 @@ public sealed interface TrustMessage {
             }
         }
 
-        /** The answer of {@code chain}. */
+        /**
+         * {@return the answer of {@code chain}}
+         *
+         * @param chain the chain asked
+         */
         public CatchUpReply answer(PolicyChain chain) {
             return new CatchUpReply(chain.after(after, max));
         }
@@ -96,8 +134,17 @@ public sealed interface TrustMessage {
         }
     }
 
-    /** Versions, oldest first, for {@link PolicyChain#catchUp}. */
+    /**
+     * Versions, oldest first, for {@link PolicyChain#catchUp}.
+     *
+     * @param versions the versions, oldest first
+     */
     record CatchUpReply(List<SignedVersion> versions) implements TrustMessage {
+        /**
+         * Checks the bound.
+         *
+         * @throws TrustException when it holds more than {@link Limits#MAX_CATCH_UP} versions
+         */
         public CatchUpReply {
             if (versions.size() > Limits.MAX_CATCH_UP) {
                 throw new TrustException("a catch-up answer holds at most " + Limits.MAX_CATCH_UP + " versions");
@@ -151,7 +198,13 @@ public sealed interface TrustMessage {
         };
     }
 
-    /** Reads a message from its map form ({@link TrustException} naming what is wrong). */
+    /**
+     * Reads a message from its map form ({@link TrustException} naming what is wrong).
+     *
+     * @param value the parsed JSON
+     * @return the message
+     * @throws TrustException naming what is wrong
+     */
     static TrustMessage parse(Object value) {
         try {
             return fromMap(value);

@@ -54,17 +54,42 @@ public final class TrustPlane {
 
     /** What happened, for the router's events. */
     public sealed interface Event {
-        /** A version was applied; {@code from} is the peer it came from, null for a local submission. */
+        /**
+         * A version was applied; {@code from} is the peer it came from, null for a local submission.
+         *
+         * @param version the version's number
+         * @param hash its hash
+         * @param signers the governors who signed it
+         * @param from the peer it came from, or null
+         */
         record Applied(long version, String hash, List<String> signers, String from) implements Event {}
 
-        /** A version or proposal was refused (a duplicate is not reported). */
+        /**
+         * A version or proposal was refused (a duplicate is not reported).
+         *
+         * @param verdict why it was refused
+         * @param from the peer it came from, or null
+         */
         record Refused(Verdict verdict, String from) implements Event {}
 
-        /** A proposal for the next version gained signatures and does not carry the threshold yet. */
+        /**
+         * A proposal for the next version gained signatures and does not carry the threshold yet.
+         *
+         * @param version the version's number
+         * @param hash its hash
+         * @param signers the governors who signed so far
+         * @param needed how many more signatures it needs
+         * @param from the peer the signatures came from, or null
+         */
         record Gathered(long version, String hash, List<String> signers, int needed, String from) implements Event {}
     }
 
-    /** A message for a control peer. */
+    /**
+     * A message for a control peer.
+     *
+     * @param peer the control peer
+     * @param message the message
+     */
     public record Send(String peer, Map<String, Object> message) {}
 
     /**
@@ -86,23 +111,34 @@ public final class TrustPlane {
     private final Map<String, Long> answered = new HashMap<>();
     private final Map<String, long[]> counts = new TreeMap<>();
 
+    /**
+     * A trust plane over {@code chain}.
+     *
+     * @param chain the router's chain
+     */
     public TrustPlane(PolicyChain chain) {
         this.chain = Objects.requireNonNull(chain, "chain");
     }
 
-    /** The chain (read it under this object's lock, or from the driver's owner thread). */
+    /** {@return the chain (read it under this object's lock, or from the driver's owner thread)} */
     public PolicyChain chain() {
         return chain;
     }
 
-    /** The head's number. */
+    /** {@return the head's number} */
     public synchronized long version() {
         return chain.version();
     }
 
     /**
-     * A trust message from the control peer {@code from} (null: a local submitter, answered in
+     * Takes a trust message from the control peer {@code from} (null: a local submitter, answered in
      * {@link Result#answer}); {@code peers} are the control peers reachable now.
+     *
+     * @param from the control peer, or null
+     * @param message the message, as parsed JSON
+     * @param peers the control peers reachable now
+     * @param now the time, in nanoseconds
+     * @return what to send and store, what happened, and the answer for a local submitter
      */
     public synchronized Result receive(String from, Object message, Collection<String> peers, long now) {
         Work w = new Work(from, peers);
@@ -127,14 +163,20 @@ public final class TrustPlane {
         return w.result();
     }
 
-    /** The control peer {@code peer} appeared (joined, allowed, alive again): ask it for what we lack. */
+    /**
+     * The control peer {@code peer} appeared (joined, allowed, alive again): asks it for what we lack.
+     *
+     * @param peer the control peer
+     * @param now the time, in nanoseconds
+     * @return the request to send
+     */
     public synchronized Result peerUp(String peer, long now) {
         Work w = new Work(peer, List.of(peer));
         ask(w, peer, now, false);
         return w.result();
     }
 
-    /** Counters: messages received by type, answered, asked, applied, refused, malformed. */
+    /** {@return counters: messages received by type, answered, asked, applied, refused, malformed} */
     public synchronized Map<String, Long> stats() {
         Map<String, Long> out = new TreeMap<>();
         counts.forEach((k, v) -> out.put(k, v[0]));

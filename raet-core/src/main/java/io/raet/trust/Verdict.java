@@ -39,11 +39,13 @@ public record Verdict(Outcome outcome, long version, String hash, String reason,
         MALFORMED
     }
 
+    /** Copies the lists. */
     public Verdict {
         signers = List.copyOf(signers);
         problems = List.copyOf(problems);
     }
 
+    /** {@return whether the version was applied} */
     public boolean applied() {
         return outcome == Outcome.APPLIED;
     }

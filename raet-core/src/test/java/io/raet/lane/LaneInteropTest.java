@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.raet.codec.Body;
 import io.raet.codec.PackKind;
+import io.raet.lane.core.LaneEngineTest;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -3,8 +3,9 @@ package io.raet.lane;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.raet.codec.Body;
-import io.raet.codec.ParsedPage;
 import io.raet.codec.LaneCodec;
+import io.raet.codec.ParsedPage;
+import io.raet.lane.core.UxdSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

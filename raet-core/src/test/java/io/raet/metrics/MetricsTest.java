@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.raet.lane.LaneMessage;
 import io.raet.lane.LaneStack;
+import io.raet.lane.core.UxdSocket;
 import io.raet.road.RoadEvent;
 import io.raet.road.RoadStack;
 import io.raet.route.Address;
@@ -106,7 +107,9 @@ class MetricsTest {
             LaneMessage m = b.receive(Duration.ofSeconds(5));
             assertThat(m).isNotNull();
             byte[] junk = "junk".getBytes(StandardCharsets.US_ASCII);
-            a.socket().sendTo(b.ha(), junk, 0, junk.length);
+            try (UxdSocket junkSender = UxdSocket.bind(tmp.resolve("app.junk.uxd"))) {
+                junkSender.sendTo(b.ha(), junk, 0, junk.length);
+            }
             eventually(metrics, () -> r.find("raet.lane.drops").functionCounter() != null);
             String[] w2 = {"lane", "app", "yard", "w2"};
             assertThat(count(r, "raet.lane.drops", "lane", "app", "yard", "w2", "reason", "invalid_page_header"))

@@ -2,7 +2,7 @@ package io.raet.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.raet.lane.UxdSocket;
+import io.raet.lane.core.UxdSocket;
 import io.raet.road.RoadEvent;
 import io.raet.road.RoadStack;
 import io.raet.route.Address;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.raet.lane.LaneFaults;
 import io.raet.lane.LaneStack;
+import io.raet.lane.core.UxdSocket;
 import io.raet.road.RoadStack;
 import io.raet.route.Address;
 import io.raet.route.ErrorCode;
@@ -167,7 +168,7 @@ class RouterFairnessTest {
         svc.close();
         router = Router.start(RouterConfig.builder("hub").port(0).laneDir(lane).laneQueue(QUEUE)
                 .laneQueuePerSource(PER_SOURCE).restrictions(io.raet.trust.Restrictions.Settings.off()).build());
-        try (io.raet.lane.UxdSocket deaf = io.raet.lane.UxdSocket.bind(lane.resolve("lane.svc.uxd"))) {
+        try (io.raet.lane.core.UxdSocket deaf = io.raet.lane.core.UxdSocket.bind(lane.resolve("lane.svc.uxd"))) {
             int n = 1000; // beyond the kernel's queue of any common net.unix.max_dgram_qlen and the router's bound
             List<CompletableFuture<FlowMessage>> asks = new ArrayList<>();
             for (int i = 0; i < n; i++) {

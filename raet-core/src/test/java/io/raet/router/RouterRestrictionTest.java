@@ -3,6 +3,7 @@ package io.raet.router;
 import static io.raet.router.ControlMesh.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.raet.lane.core.UxdSocket;
 import io.raet.route.Address;
 import io.raet.route.ErrorCode;
 import io.raet.route.FlowException;
@@ -143,7 +144,7 @@ class RouterRestrictionTest {
         Path lane = tmp.resolve("beta");
         beta = Router.start(RouterConfig.builder("beta").port(0).laneDir(lane).laneQueuePerSource(4)
                 .refusalErrorRate(5).build(), events::add);
-        try (io.raet.lane.UxdSocket deaf = io.raet.lane.UxdSocket.bind(lane.resolve("lane.deaf.uxd"));
+        try (io.raet.lane.core.UxdSocket deaf = io.raet.lane.core.UxdSocket.bind(lane.resolve("lane.deaf.uxd"));
                 Yard flood = Yard.builder("flood").dir(lane).requestTimeout(Duration.ofSeconds(30)).build()) {
             List<CompletableFuture<FlowMessage>> asks = new ArrayList<>();
             for (int i = 0; i < 3000; i++) {

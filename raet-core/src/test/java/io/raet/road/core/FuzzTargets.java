@@ -15,6 +15,8 @@ import io.raet.crypto.BoxKeyPair;
 import io.raet.crypto.SharedKey;
 import io.raet.crypto.SigningKey;
 import io.raet.crypto.VerifyKey;
+import io.raet.lane.core.LaneConfig;
+import io.raet.lane.core.LaneEngine;
 import io.raet.road.RoadEvent;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -95,8 +97,8 @@ public final class FuzzTargets {
     }
 
     static final int LANE_MAX_BOOKS = 8;
-    static final long LANE_MAX_BYTES = io.raet.lane.LaneConfig.DEFAULT_MAX_PARTIAL_BYTES;
-    private static io.raet.lane.LaneEngine laneEngine;
+    static final long LANE_MAX_BYTES = io.raet.lane.core.LaneConfig.DEFAULT_MAX_PARTIAL_BYTES;
+    private static io.raet.lane.core.LaneEngine laneEngine;
     private static String[] laneSenders;
 
     /**
@@ -108,7 +110,7 @@ public final class FuzzTargets {
     public static synchronized void laneEngine(byte[] data) {
         if (laneEngine == null) {
             java.nio.file.Path dir = java.nio.file.Path.of("/tmp/raet-fuzz-lane");
-            laneEngine = new io.raet.lane.LaneEngine(new io.raet.lane.LaneConfig("lane", "main", dir, true,
+            laneEngine = new io.raet.lane.core.LaneEngine(new io.raet.lane.core.LaneConfig("lane", "main", dir, true,
                     java.util.Set.of(), io.raet.codec.PackKind.JSON, LANE_MAX_BOOKS, LANE_MAX_BYTES));
             laneEngine.addYard("w1");
             laneSenders = new String[] {dir.resolve("lane.w1.uxd").toString(), dir.resolve("lane.w2.uxd").toString(),
@@ -128,7 +130,7 @@ public final class FuzzTargets {
                         + " books, " + laneEngine.partialBytes() + " bytes");
             }
         }
-        if (laneEngine.yardNames().size() > io.raet.lane.LaneEngine.MAX_ADMITTED_YARDS) {
+        if (laneEngine.yardNames().size() > io.raet.lane.core.LaneEngine.MAX_ADMITTED_YARDS) {
             throw new IllegalStateException("yards keep growing: " + laneEngine.yardNames());
         }
     }

@@ -1,4 +1,4 @@
-package io.raet.lane;
+package io.raet.lane.core;
 
 import io.raet.agent.Deadlines;
 import io.raet.codec.Body;
@@ -9,6 +9,9 @@ import io.raet.codec.PackKind;
 import io.raet.codec.PacketException;
 import io.raet.codec.ParsedPage;
 import io.raet.codec.Reason;
+import io.raet.lane.LaneException;
+import io.raet.lane.LaneMessage;
+import io.raet.lane.LaneNames;
 import io.raet.util.Counters;
 import io.raet.util.FairQueue;
 import java.nio.file.Path;

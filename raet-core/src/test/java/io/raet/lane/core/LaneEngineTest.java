@@ -1,4 +1,4 @@
-package io.raet.lane;
+package io.raet.lane.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,6 +11,9 @@ import io.raet.codec.PackKind;
 import io.raet.codec.ParsedPage;
 import io.raet.codec.RoadCodec;
 import io.raet.codec.Vectors;
+import io.raet.lane.LaneException;
+import io.raet.lane.LaneMessage;
+import io.raet.lane.LaneNames;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-class LaneEngineTest {
+public class LaneEngineTest {
     static final Path DIR = Path.of("/tmp/lane-engine-test");
 
     static LaneEngine engine(String name) {
@@ -39,7 +42,7 @@ class LaneEngineTest {
         return to.receive(page, 0, page.length, from.ha());
     }
 
-    static Map<String, Object> big(int size) {
+    public static Map<String, Object> big(int size) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("subject", "big");
         StringBuilder sb = new StringBuilder(size);

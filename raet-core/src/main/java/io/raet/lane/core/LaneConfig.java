@@ -1,7 +1,8 @@
-package io.raet.lane;
+package io.raet.lane.core;
 
 import io.raet.codec.PackKind;
 import io.raet.codec.RoadCodec;
+import io.raet.lane.LaneNames;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package io.raet.lane;
+package io.raet.lane.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,6 +6,8 @@ import io.raet.agent.Deadlines;
 import io.raet.codec.LaneCodec;
 import io.raet.codec.LaneHead;
 import io.raet.codec.PackKind;
+import io.raet.lane.LaneException;
+import io.raet.lane.LaneMessage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.raet.lane;
+package io.raet.lane.core;
 
 /**
  * A remote yard as a lane engine knows it: name, socket path, the session id this side sends to it, the last book

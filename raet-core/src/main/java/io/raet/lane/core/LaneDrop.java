@@ -1,4 +1,4 @@
-package io.raet.lane;
+package io.raet.lane.core;
 
 import io.raet.util.Counters;
 
