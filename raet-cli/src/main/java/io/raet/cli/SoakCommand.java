@@ -241,6 +241,7 @@ final class SoakCommand implements Callable<Integer> {
             Semaphore inFlight = new Semaphore(window);
             AtomicInteger delivered = new AtomicInteger();
             AtomicInteger failed = new AtomicInteger();
+            Map<String, Integer> failures = new java.util.concurrent.ConcurrentSkipListMap<>();
             long start = System.nanoTime();
             CompletableFuture<?>[] all = new CompletableFuture<?>[count];
             for (int i = 0; i < count; i++) {
@@ -262,6 +263,11 @@ final class SoakCommand implements Callable<Integer> {
                 all[i] = stack.send(remote, body, opts).whenComplete((d, e) -> {
                     latencies[idx] = System.nanoTime() - sentAt;
                     (e == null ? delivered : failed).incrementAndGet();
+                    if (e != null) {
+                        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                                ? e.getCause() : e;
+                        failures.merge(String.valueOf(cause.getMessage()), 1, Integer::sum);
+                    }
                     inFlight.release();
                 });
             }
@@ -270,7 +276,7 @@ final class SoakCommand implements Callable<Integer> {
             long[] sorted = latencies.clone();
             java.util.Arrays.sort(sorted);
             Json.line(System.out, Json.obj("event", "soak_sent", "ok", failed.get() == 0, "delivered", delivered.get(),
-                    "failed", failed.get(), "seconds", Math.round(secs * 1000) / 1000.0, "join_allow_ms",
+                    "failed", failed.get(), "failures", failures, "seconds", Math.round(secs * 1000) / 1000.0, "join_allow_ms",
                     Math.round(joinAllowMs * 100) / 100.0, "p50_us", sorted[sorted.length / 2] / 1000,
                     "p99_us", sorted[(int) (sorted.length * 0.99)] / 1000, "cpu_seconds",
                     (processCpuNanos() - cpu0) / 1e9, "segments", segments, "stats", stack.stats()));
