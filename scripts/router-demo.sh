@@ -27,6 +27,8 @@ pids+=($!)
 scripts/raet router --name alpha --role minion --port "$pa" --lane-dir "$work/a" --join "127.0.0.1:$pb" \
     >"$work/alpha.log" 2>&1 &
 pids+=($!)
+# the yard needs beta's lane: start it once beta is ready
+wait_for "$work/beta.log" '"ready"'
 scripts/raet yard --name svc --dir "$work/b" --serve jobs >"$work/svc.log" 2>&1 &
 pids+=($!)
 wait_for "$work/alpha.log" '"connected"'
