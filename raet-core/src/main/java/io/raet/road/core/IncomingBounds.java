@@ -47,7 +47,7 @@ final class IncomingBounds {
      */
     boolean admit(RoadShard shard, Messengent m) {
         Peer p = m.peer;
-        if (p.load.incomplete >= limits.maxIncompletePerRemote()
+        if (atRemoteBound(p, limits)
                 || incomplete >= limits.maxIncomplete() && !evict(shard, p, false, 1)) {
             shard.ctx.drop(DropReason.INCOMPLETE_LIMIT);
             return false;
@@ -56,6 +56,11 @@ final class IncomingBounds {
         incomplete++;
         holding.put(m, new long[1]);
         return true;
+    }
+
+    /** Whether {@code p} holds as many incoming messages as one remote may ({@link RoadLimits#maxIncompletePerRemote()}). */
+    static boolean atRemoteBound(Peer p, RoadLimits limits) {
+        return p.load.incomplete >= limits.maxIncompletePerRemote();
     }
 
     /**

@@ -54,6 +54,11 @@ final class Messengent extends Transaction {
         super(peer, TransactionKind.MESSAGE, true);
     }
 
+    /** Whether a message's first packet opens a segmented message (one reassembled within the incoming bounds). */
+    static boolean segmented(RoadHead h) {
+        return h.sc() > 1 || h.sf();
+    }
+
     static void start(Peer peer, ParsedPacket packet, TxKey key, InetSocketAddress src,
             long now) {
         TxContext ctx = peer.ctx;
@@ -76,7 +81,7 @@ final class Messengent extends Transaction {
             ctx.drop(DropReason.INBOX_FULL);
             return;
         }
-        boolean segmented = h.sc() > 1 || h.sf();
+        boolean segmented = segmented(h);
         if (segmented) {
             DropReason bad = badSegmentation(h, ctx.config().limits());
             if (bad != null) {

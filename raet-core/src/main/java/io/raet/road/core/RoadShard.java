@@ -429,8 +429,8 @@ public final class RoadShard {
      * message it completed before still gets its {@code done} as usual.
      */
     private boolean beyondIncompleteLimit(Peer peer, RoadHead h, InetSocketAddress src) {
-        return h.tk() == TransactionKind.MESSAGE && h.pk() == PacketKind.MESSAGE && !h.cf() && (h.sc() > 1 || h.sf())
-                && peer.load.incomplete >= config.limits().maxIncompletePerRemote()
+        return h.tk() == TransactionKind.MESSAGE && h.pk() == PacketKind.MESSAGE && !h.cf() && Messengent.segmented(h)
+                && IncomingBounds.atRemoteBound(peer, config.limits())
                 && !transactions.containsKey(TxKey.of(h, src)) && !peer.completedTids.contains(h.ti());
     }
 
