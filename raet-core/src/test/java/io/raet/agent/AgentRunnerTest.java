@@ -273,6 +273,11 @@ class AgentRunnerTest {
         assertThat(r.queuedCommands()).isEqualTo(2);
         assertThat(r.counters().get(AgentCounter.COMMAND_QUEUE_FULL)).isEqualTo(2);
         gate.release.countDown();
+        // the queue has room again once the released cycle took the two commands
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (r.queuedCommands() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
         assertThat(r.call(now -> ran.get()).get(10, TimeUnit.SECONDS)).isEqualTo(2);
         assertThat(r.isClosed()).isFalse();
     }
