@@ -47,6 +47,14 @@ class RoadStackShardsTest {
         return into;
     }
 
+    private static void awaitKnown(RoadStack at, String name) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (at.remote(name).get(5, TimeUnit.SECONDS).isEmpty()) {
+            assertThat(System.nanoTime()).as("%s knows %s", at.name(), name).isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+
     @Test
     void eachRemotesMessagesComeInItsOrderWhetherOneOwnerOrTheReaderReadsTheSocket() throws Exception {
         try (RoadStack main = estate("main", true, 4).build()) {
@@ -110,6 +118,11 @@ class RoadStackShardsTest {
                     RoadStack p = estate("peer" + i, false, 1 + i % 4).build();
                     peers.add(p);
                     assertThat(p.join(main.address()).get(10, TimeUnit.SECONDS)).isEqualTo("main");
+                }
+                // A joiner's join completes when it acknowledges the answer; the main admits it when that
+                // acknowledgement arrives, an instant later.
+                for (RoadStack p : peers) {
+                    awaitKnown(main, p.name());
                 }
                 List<CompletableFuture<Delivery>> sent = new ArrayList<>();
                 for (RoadStack p : peers) {
