@@ -319,11 +319,12 @@ class RefPeer:
         window = int(cmd.get("window") or 0)
         if window and cmd.get("bk") is not None:
             raise ValueError("a windowed send uses the stack's body kind (see config bk)")
+        dropped = 0
         if not window:
-            self.message_now(r, body, count, cmd)
+            dropped = self.message_now(r, body, count, cmd)
         sha, length = peerio.digest(peerio.to_plain(body))
         ev = {"event": "sent", "name": r.name, "uid": r.uid, "count": count,
-              "sha256": sha, "len": length}
+              "sha256": sha, "len": length, "dropped": dropped}
         if cmd.get("id") is not None:
             ev["id"] = cmd["id"]
         self.emit(ev)
@@ -332,8 +333,11 @@ class RefPeer:
             self.pump()
 
     def message_now(self, r, body, count, cmd):
-        """Queues ``count`` messages at once (with ``bk`` for these only)."""
+        """Queues ``count`` messages at once (with ``bk`` for these only). Returns how many of them the reference
+        dropped at once: its Messenger drops, unreported, a message to a remote that is not allowed at that moment,
+        as while the remote's allow runs (``Must be allowed``, stat ``unallowed_remote``)."""
         st = self.stack
+        before = st.stats.get("unallowed_remote", 0)
         bk = cmd.get("bk")
         saved = st.__dict__.get("Bk")
         if bk is not None:
@@ -345,6 +349,7 @@ class RefPeer:
         finally:
             if bk is not None:
                 st.Bk = saved
+        return st.stats.get("unallowed_remote", 0) - before
 
     def cmd_expect(self, cmd):
         self.expectation = Expectation(self, int(cmd["count"]), cmd.get("id"))
