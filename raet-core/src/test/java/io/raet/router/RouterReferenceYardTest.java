@@ -138,11 +138,12 @@ class RouterReferenceYardTest {
 
     @Test
     void aJavaYardSendsAPagedMessageToAReferenceYardThroughTheRouter() throws Exception {
-        // the reference yard announces itself with a first message, as yards do
+        // the reference yard announces itself with a first message, as yards do (to a share that exists already:
+        // one made after the message could arrive too late for it)
+        QueueShare inbox = svc.queue("inbox");
         command(Map.of("cmd", "send", "yard", "router", "msg", Map.of(
                 "route", Map.of("src", List.of("", "refyard", ""), "dst", List.of("", "svc", "inbox")),
                 "kind", "msg", "data", "hello")));
-        QueueShare inbox = svc.queue("inbox");
         FlowMessage hello = inbox.take(WAIT).orElseThrow();
         assertThat(hello.src()).isEqualTo(Address.of("alpha", "refyard"));
         command(Map.of("cmd", "config", "digest_over", 1 << 20));
