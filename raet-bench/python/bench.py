@@ -5,12 +5,14 @@ for Java estates and `interop/python/refpeer.py` for reference estates.
 
 Every sender, Java or reference, keeps the same window: W messages in flight, a new one started as each ends.
 
-Scenarios (--scenarios, comma-separated; default all):
+Scenarios (--scenarios, comma-separated; default pairs,fanin,large,memory):
   pairs   the four sender -> receiver pairs: join+allow, 100 B messages (64 in flight), CPU, 1 MiB messages one at a
           time, round trip (one in flight); and the reference -> reference run queued all at once (the previous
           method of this bench) for comparison
   fanin   k senders (separate processes) to one receiver, 100 B, 64 in flight each: messages/s at the receiver,
           Java -> Java and reference -> reference (--ks)
+  mib     (not in the default set) 1 MiB messages one at a time, Java -> Java with the receiver's signature
+          helper threads as --mib-verify-threads lists them, and reference -> reference
   large   many large messages queued at once (200 x 60 KiB): datagrams sent and received against the segments
           needed, and the time
   memory  heap bytes per idle remote with 10,000 remotes on one stack
@@ -34,6 +36,8 @@ JAR = os.path.join(ROOT, "raet-cli", "target", "raet.jar")
 JVM = [os.path.join(os.environ.get("JAVA_HOME", "/usr"), "bin", "java"), "--enable-native-access=ALL-UNNAMED",
        "--sun-misc-unsafe-memory-access=allow"]
 JAVA = JVM + ["-jar", JAR]
+# helper threads checking signatures ahead in every Java receiver (--verify-threads)
+VERIFY_THREADS = 0
 BENCH_CLASSES = os.path.join(ROOT, "raet-bench", "target", "classes")
 PY = os.environ.get("RAET_PYTHON", sys.executable)
 REFPEER = os.path.join(ROOT, "interop", "python", "refpeer.py")
@@ -160,7 +164,8 @@ class Peers:
     def java_receiver(self, count, timeout, shards=None):
         p = self.add(Proc(JAVA + ["soak", "--receive", "--port", "0", "--count", str(count), "--timeout",
                                   str(int(timeout)), "--name", "jrecv", "--any"]
-                          + (["--shards", str(shards)] if shards else []), "java-recv"))
+                          + (["--shards", str(shards)] if shards else [])
+                          + (["--verify-threads", str(VERIFY_THREADS)] if VERIFY_THREADS else []), "java-recv"))
         p.port = p.wait_for("ready", 60)["port"]
         p.peer_name = "jrecv"
         p.kind = "java"
@@ -410,7 +415,14 @@ def main():
     ap.add_argument("--fanin-shards", type=int,
                     help="fan-in: owner threads of the Java receiver (default: its own, one per core; 1: one owner)")
     ap.add_argument("--large-count", type=int, help="messages of 60 KiB queued at once (default 200, quick 50)")
+    ap.add_argument("--mib-verify-threads", default="0,2,4",
+                    help="scenario mib (not in the default set): the Java receiver's signature helper threads to try "
+                         "(default 0,2,4)")
+    ap.add_argument("--verify-threads", type=int, default=0,
+                    help="helper threads checking signatures ahead in every Java receiver (default 0: none)")
     args = ap.parse_args()
+    global VERIFY_THREADS
+    VERIFY_THREADS = args.verify_threads
     # a time limit's SIGTERM unwinds the scenarios, so their processes are closed too
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     started = time.monotonic()
@@ -423,6 +435,8 @@ def main():
     ks = [int(k) for k in args.ks.split(",") if k.strip()]
     large_n = args.large_count or (50 if quick else 200)
     print(machine(), flush=True)
+    if VERIFY_THREADS:
+        print("# Java receivers: %d helper threads checking signatures ahead" % VERIFY_THREADS, flush=True)
     print("# logs of the processes: %s" % LOGDIR, flush=True)
     pairs = [("java", "java"), ("py", "py"), ("java", "py"), ("py", "java")]
     rows = []  # (label, {pair: value}, ratio)
@@ -458,6 +472,23 @@ def main():
         oldv = n / old["seconds"] if old else None
         rows.append(("100 B msgs/s, reference all queued at once (previous method)", {rr: oldv},
                      ratio(rate[jj], oldv)))
+
+    if "mib" in scenarios:
+        # One busy remote: 1 MiB messages one at a time, the Java receiver with helper threads checking signatures
+        # ahead of its owner (--mib-verify-threads), against reference -> reference in the same run.
+        saved = VERIFY_THREADS
+        ref_mib = attempt("%s, %d × 1 MiB, one at a time" % (label(("py", "py")), big), transfer, "py", "py", big,
+                          1 << 20, 1)
+        ref_rate = big * (1 << 20) / 1e6 / ref_mib["seconds"] if ref_mib else None
+        for vt in [int(v) for v in args.mib_verify_threads.split(",") if v.strip()]:
+            VERIFY_THREADS = vt
+            r = attempt("%s, %d × 1 MiB, one at a time, receiver with %d helper threads" % (
+                label(("java", "java")), big, vt), transfer, "java", "java", big, 1 << 20, 1)
+            rate = big * (1 << 20) / 1e6 / r["seconds"] if r else None
+            rows.append(("1 MiB MB/s, one at a time, Java receiver with %d signature helper thread%s" % (
+                vt, "" if vt == 1 else "s"), {("java", "java"): rate, ("py", "py"): ref_rate},
+                ratio(rate, ref_rate)))
+        VERIFY_THREADS = saved
 
     if "fanin" in scenarios:
         base = {}

@@ -95,6 +95,10 @@ final class SoakCommand implements Callable<Integer> {
             description = "owner threads of the estate (0: one per core, the stack's default)")
     int shards;
 
+    @Option(names = "--verify-threads", defaultValue = "0",
+            description = "helper threads checking signatures ahead of the owner that reads the socket (default 0)")
+    int verifyThreads;
+
     @Option(names = "--seed", defaultValue = "1")
     long seed;
 
@@ -135,9 +139,9 @@ final class SoakCommand implements Callable<Integer> {
         return RoadCodec.segmentCount(coat, RoadCodec.segmentSize(head, config.maxPacketSize()));
     }
 
-    /** The builder with {@code --shards} applied. */
+    /** The builder with {@code --shards} and {@code --verify-threads} applied. */
     private RoadStack.Builder estate(RoadStack.Builder b) {
-        return shards > 0 ? b.shards(shards) : b;
+        return (shards > 0 ? b.shards(shards) : b).verifyThreads(verifyThreads);
     }
 
     @Override

@@ -55,7 +55,8 @@ import org.slf4j.LoggerFactory;
  * the owner of its remote by the destination id in its head (without parsing the rest); while they all go to one
  * owner, that owner reads the socket itself, as a single owner does, until datagrams for others come in. Each owner
  * sends its own datagrams. Joins, allows and the bounds every remote shares are decided in one place for all shards
- * (see {@link RoadEngine}).
+ * (see {@link RoadEngine}). Helper threads ({@link Builder#verifyThreads}, none by default) may check the signatures
+ * of datagrams the owner reading the socket has not come to yet, so that one busy remote uses several cores too.
  *
  * <p>Application threads talk to it through thread-safe methods: {@link #join}, {@link #allow}, {@link #send}
  * (a {@link CompletableFuture} completed when the remote acknowledges the whole message), a blocking
@@ -135,10 +136,14 @@ public final class RoadStack implements AutoCloseable {
     private static final int FOREIGN_READS = 2;
     private final Selector readerSelector;
     private final AtomicBoolean readerSelecting = new AtomicBoolean();
+    /** Helper threads checking signatures ahead of the owner that reads the socket, or null (none). */
+    private final VerifyAhead ahead;
+    /** Datagrams an owner reads at once before handling them, when helpers check their signatures meanwhile. */
+    private static final int AHEAD_BATCH = 32;
 
     private record Deadline(long at, CompletableFuture<?> future, String what) {}
 
-    private RoadStack(RoadEngine engine, DatagramChannel channel) throws IOException {
+    private RoadStack(RoadEngine engine, DatagramChannel channel, int verifyThreads) throws IOException {
         this.engine = engine;
         this.limits = engine.config().limits();
         this.channel = channel;
@@ -155,6 +160,7 @@ public final class RoadStack implements AutoCloseable {
         this.readerSelector = n == 1 ? null : Selector.open();
         this.reader = n == 1 ? null
                 : Thread.ofPlatform().name("raet-road-" + name + "-reader").daemon(true).unstarted(this::read);
+        this.ahead = verifyThreads == 0 ? null : new VerifyAhead(verifyThreads, "raet-road-" + name);
         for (Owner o : owners) {
             o.thread.start();
         }
@@ -724,6 +730,9 @@ public final class RoadStack implements AutoCloseable {
      * Runs on an owner thread when it stops, and on the closing thread; later runs find nothing to do.
      */
     private void stopped(Throwable cause) {
+        if (ahead != null) {
+            ahead.close();
+        }
         try {
             for (Owner o : owners) {
                 o.selector.close();
@@ -961,6 +970,10 @@ public final class RoadStack implements AutoCloseable {
          * are more than a few.
          */
         private void readSocket(ByteBuffer buf, byte[] array) throws IOException {
+            if (ahead != null) {
+                readSocketAhead(buf);
+                return;
+            }
             for (int i = 0; i < MAX_READS_PER_WAKEUP && running; i++) {
                 buf.clear();
                 InetSocketAddress src = (InetSocketAddress) channel.receive(buf);
@@ -982,6 +995,69 @@ public final class RoadStack implements AutoCloseable {
                     key.interestOps(writeBlocked ? SelectionKey.OP_WRITE : 0);
                     readToken = READER;
                     wakeReader();
+                    return;
+                }
+            }
+        }
+
+        private final byte[][] batchData = new byte[AHEAD_BATCH][];
+        private final InetSocketAddress[] batchSrc = new InetSocketAddress[AHEAD_BATCH];
+        private final VerifyAhead.Check[] batchChecks = new VerifyAhead.Check[AHEAD_BATCH];
+
+        /**
+         * {@link #readSocket} with helpers: reads what the socket holds (up to {@link #AHEAD_BATCH} datagrams),
+         * hands the signatures of this shard's ones to the helpers, then handles them in their order as
+         * {@link #readSocket} does, each with its check's answer; the helpers check the next ones meanwhile.
+         */
+        private void readSocketAhead(ByteBuffer buf) throws IOException {
+            int reads = 0;
+            while (reads < MAX_READS_PER_WAKEUP && running) {
+                int n = 0;
+                while (n < AHEAD_BATCH && running) {
+                    buf.clear();
+                    InetSocketAddress src = (InetSocketAddress) channel.receive(buf);
+                    if (src == null) {
+                        break;
+                    }
+                    byte[] data = Arrays.copyOf(buf.array(), buf.position());
+                    batchData[n] = data;
+                    batchSrc[n] = src;
+                    // Only a datagram for one of this shard's known remotes has a key (its route is decided below).
+                    var vk = shard.verifyKeyFor(data, 0, data.length);
+                    batchChecks[n] = vk == null ? null : ahead.submit(data, vk);
+                    n++;
+                }
+                if (n == 0) {
+                    return;
+                }
+                reads += n;
+                ahead.wake();
+                boolean handBack = false;
+                for (int i = 0; i < n; i++) {
+                    byte[] data = batchData[i];
+                    InetSocketAddress src = batchSrc[i];
+                    VerifyAhead.Check check = batchChecks[i];
+                    batchData[i] = null;
+                    batchSrc[i] = null;
+                    batchChecks[i] = null;
+                    int target = engine.route(data, 0, data.length, src);
+                    boolean other = target != shard.index();
+                    if (other) {
+                        engine.shard(target).offer(data, src);
+                    } else {
+                        long rnow = System.nanoTime();
+                        shard.receive(data, 0, data.length, src, rnow, check == null ? null : check.result());
+                        service(rnow);
+                    }
+                    handBack |= owners.length > 1 && readAndCount(other);
+                }
+                if (handBack) {
+                    key.interestOps(writeBlocked ? SelectionKey.OP_WRITE : 0);
+                    readToken = READER;
+                    wakeReader();
+                    return;
+                }
+                if (n < AHEAD_BATCH) {
                     return;
                 }
             }
@@ -1123,6 +1199,7 @@ public final class RoadStack implements AutoCloseable {
         private String fqdn = "localhost";
         private boolean newIdentity;
         private int shards = Runtime.getRuntime().availableProcessors();
+        private int verifyThreads;
 
         private Builder() {}
 
@@ -1338,6 +1415,24 @@ public final class RoadStack implements AutoCloseable {
         }
 
         /**
+         * Helper threads that check the signatures of datagrams ahead of the owner thread reading the socket, so that
+         * one busy remote (a large message, a fast sender) has its verifications, the largest cost of receiving,
+         * spread over several cores; its owner still handles its datagrams one by one, in their order, and checks
+         * itself any signature no helper came to first. Worth it on a machine with cores to spare; the helpers spin a
+         * moment after each batch before they sleep. Default 0: none.
+         *
+         * @param n the number of helper threads, 0 or more
+         * @return this builder
+         */
+        public Builder verifyThreads(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("verify threads cannot be negative: " + n);
+            }
+            this.verifyThreads = n;
+            return this;
+        }
+
+        /**
          * Opens the keep, binds the socket and starts the owner threads.
          *
          * @return the running stack
@@ -1367,7 +1462,7 @@ public final class RoadStack implements AutoCloseable {
                     ch.configureBlocking(false);
                     InetSocketAddress bound = (InetSocketAddress) ch.getLocalAddress();
                     RoadEngine engine = setup.engine(config, bound, shards);
-                    return new RoadStack(engine, ch);
+                    return new RoadStack(engine, ch, verifyThreads);
                 } catch (IOException | RuntimeException e) {
                     ch.close();
                     throw e;

@@ -153,6 +153,43 @@ class RoadStackShardsTest {
     }
 
     @Test
+    void helperThreadsCheckingSignaturesAheadChangeNothingButWhoChecks() throws Exception {
+        for (int shards : new int[] {1, 3}) {
+            try (RoadStack main = estate("main", true, shards).verifyThreads(2).build();
+                    RoadStack sender = estate("sender", false, 1).build()) {
+                sender.allow(sender.join(main.address()).get(10, TimeUnit.SECONDS)).get(10, TimeUnit.SECONDS);
+                java.util.Random r = new java.util.Random(shards);
+                StringBuilder sb = new StringBuilder(1 << 20);
+                for (int c = 0; c < 1 << 20; c++) {
+                    sb.append((char) ('a' + r.nextInt(26)));
+                }
+                String big = sb.toString();
+                CompletableFuture<Delivery> bigSent = sender.send("main", Map.of("i", -1L, "blob", big));
+                sendNumbered(sender, "main", 300, 32);
+                bigSent.get(60, TimeUnit.SECONDS);
+                Map<String, List<Long>> got = new HashMap<>();
+                Object bigGot = null;
+                for (int k = 0; k < 301; k++) {
+                    RoadEvent.Message m = main.receive(Duration.ofSeconds(60));
+                    assertThat(m).as("message %d", k).isNotNull();
+                    long i = ((Number) m.body().get("i")).longValue();
+                    if (i < 0) {
+                        bigGot = m.body().get("blob");
+                    } else {
+                        got.computeIfAbsent(m.from(), f -> new ArrayList<>()).add(i);
+                    }
+                }
+                assertThat(bigGot).isEqualTo(big);
+                assertThat(got.get("sender")).hasSize(300).isSorted();
+                Map<String, Long> stats = main.stats();
+                assertThat(stats.get("packets_verified_ahead")).as("shards %d: %s", shards, stats).isPositive();
+                assertThat(stats.getOrDefault("drop_bad_signature", 0L)).isZero();
+                assertThat(stats.getOrDefault("drop_internal_error", 0L)).isZero();
+            }
+        }
+    }
+
+    @Test
     void aJoinClaimingANameAnotherOwnersRemoteHoldsIsRefusedThere() throws Exception {
         try (RoadStack main = estate("main", true, 4).build();
                 RoadStack legit = estate("legit", false, 1).build();

@@ -36,6 +36,11 @@ public enum RoadCounter {
      * another owner's remote holds, a join from an address another owner handles).
      */
     PACKETS_HANDED_ON("packets_handed_on"),
+    /**
+     * A packet whose signature a helper thread had checked, with the key its remote still has, before its owner
+     * thread came to it (see {@code RoadStack.Builder.verifyThreads}): the owner did not check it again.
+     */
+    PACKETS_VERIFIED_AHEAD("packets_verified_ahead"),
 
     // Bounds (RoadLimits, HandshakeLimits).
     /** An answer not sent: the remote's answer credit was spent. */

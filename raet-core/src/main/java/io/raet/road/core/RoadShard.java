@@ -92,6 +92,8 @@ public final class RoadShard {
     private final Map<Long, Peer> peers = new HashMap<>();
     /** Work other threads (another shard, the driver) hand to this one, in order. */
     private final ConcurrentLinkedQueue<LongConsumer> posted = new ConcurrentLinkedQueue<>();
+    /** While one datagram is handled: the key a helper checked its signature with, or null. */
+    private VerifyKey verifiedAhead;
     /** Bytes of the datagrams offered and not run yet, and those dropped since the owner last counted them. */
     private final AtomicLong backlog = new AtomicLong();
     private final AtomicLong backlogDrops = new AtomicLong();
@@ -184,6 +186,37 @@ public final class RoadShard {
      */
     public void receive(byte[] buf, int off, int len, InetSocketAddress src, long now) {
         receive(buf, off, len, src, now, 0);
+    }
+
+    /**
+     * As {@link #receive(byte[], int, int, InetSocketAddress, long)}, for a datagram whose signature was checked
+     * already, by another thread, with {@code verified}: that check stands for this shard's own only when its remote
+     * still has that very key ({@link #verifyKeyFor}); otherwise, or when {@code verified} is null, the shard checks
+     * the signature itself. The caller vouches for the check: only a driver that made it passes a key.
+     *
+     * @param verified the key the signature was found good with, or null
+     */
+    public void receive(byte[] buf, int off, int len, InetSocketAddress src, long now, VerifyKey verified) {
+        verifiedAhead = verified;
+        try {
+            receive(buf, off, len, src, now, 0);
+        } finally {
+            verifiedAhead = null;
+        }
+    }
+
+    /**
+     * The long-term key a datagram's signature is to be checked with when this shard handles it: its remote's,
+     * found by the destination id in its head; null when it has none here (a join, another shard's remote, an
+     * unknown id). Owner thread only. A helper thread may check the signature with it meanwhile.
+     */
+    public VerifyKey verifyKeyFor(byte[] buf, int off, int len) {
+        long de = RoadCodec.peekDestination(buf, off, len);
+        if (de <= 0 || endpoint.shardOf(de) != index) {
+            return null;
+        }
+        Peer peer = endpoint.peerByUid(de);
+        return peer == null ? null : peer.remote.verifyKey();
     }
 
     private void receive(byte[] buf, int off, int len, InetSocketAddress src, long now, int flags) {
@@ -445,7 +478,10 @@ public final class RoadShard {
             ctx.drop(DropReason.UNSIGNED);
             return false;
         }
-        if (remote.verifyKey() == null || !packet.verify(remote.verifyKey())) {
+        VerifyKey key = remote.verifyKey();
+        if (key != null && key == verifiedAhead && packet.signed()) {
+            ctx.count(RoadCounter.PACKETS_VERIFIED_AHEAD);
+        } else if (key == null || !packet.verify(key)) {
             ctx.drop(DropReason.BAD_SIGNATURE);
             return false;
         }
