@@ -55,6 +55,12 @@ final class VerifyAhead implements AutoCloseable {
             state.set(good ? GOOD : BAD);
         }
 
+        /** Whether a helper has finished this check (tests). */
+        boolean finished() {
+            int s = state.get();
+            return s == GOOD || s == BAD;
+        }
+
         /**
          * Owner side: the key the signature was found good with, or null when it was not checked here (withdrawn,
          * or found bad: the owner then checks and counts it itself).
