@@ -161,11 +161,12 @@ class Peers:
         p.kind = "py"
         return p
 
-    def java_receiver(self, count, timeout, shards=None):
+    def java_receiver(self, count, timeout, shards=None, verify_threads=None):
+        vt = VERIFY_THREADS if verify_threads is None else verify_threads
         p = self.add(Proc(JAVA + ["soak", "--receive", "--port", "0", "--count", str(count), "--timeout",
                                   str(int(timeout)), "--name", "jrecv", "--any"]
                           + (["--shards", str(shards)] if shards else [])
-                          + (["--verify-threads", str(VERIFY_THREADS)] if VERIFY_THREADS else []), "java-recv"))
+                          + (["--verify-threads", str(vt)] if vt else []), "java-recv"))
         p.port = p.wait_for("ready", 60)["port"]
         p.peer_name = "jrecv"
         p.kind = "java"
@@ -200,13 +201,13 @@ def run_ref_sender(snd, recv_name, count, size, window, timeout):
     return snd.wait_for("send_done", timeout + 60)
 
 
-def transfer(sender_kind, receiver_kind, count, size, window, timeout=300):
+def transfer(sender_kind, receiver_kind, count, size, window, timeout=300, verify_threads=None):
     """`count` messages of `size` bytes with `window` in flight. Returns join_allow_ms, seconds (the sender's:
     first message started to last one done), cpu (both processes), p50_us, p99_us (per-message round trip)."""
     warmup = (3000 if size <= 1000 else 2) if sender_kind == "java" else 0
     with Peers() as peers:
         if receiver_kind == "java":
-            recv = peers.java_receiver(count, timeout)
+            recv = peers.java_receiver(count, timeout, verify_threads=verify_threads)
         else:
             recv = peers.refpeer("precv", True)
             recv.send({"cmd": "expect", "count": warmup + count})
@@ -476,19 +477,16 @@ def main():
     if "mib" in scenarios:
         # One busy remote: 1 MiB messages one at a time, the Java receiver with helper threads checking signatures
         # ahead of its owner (--mib-verify-threads), against reference -> reference in the same run.
-        saved = VERIFY_THREADS
         ref_mib = attempt("%s, %d × 1 MiB, one at a time" % (label(("py", "py")), big), transfer, "py", "py", big,
                           1 << 20, 1)
         ref_rate = big * (1 << 20) / 1e6 / ref_mib["seconds"] if ref_mib else None
         for vt in [int(v) for v in args.mib_verify_threads.split(",") if v.strip()]:
-            VERIFY_THREADS = vt
             r = attempt("%s, %d × 1 MiB, one at a time, receiver with %d helper threads" % (
-                label(("java", "java")), big, vt), transfer, "java", "java", big, 1 << 20, 1)
+                label(("java", "java")), big, vt), transfer, "java", "java", big, 1 << 20, 1, 300, vt)
             rate = big * (1 << 20) / 1e6 / r["seconds"] if r else None
             rows.append(("1 MiB MB/s, one at a time, Java receiver with %d signature helper thread%s" % (
                 vt, "" if vt == 1 else "s"), {("java", "java"): rate, ("py", "py"): ref_rate},
                 ratio(rate, ref_rate)))
-        VERIFY_THREADS = saved
 
     if "fanin" in scenarios:
         base = {}

@@ -980,24 +980,37 @@ public final class RoadStack implements AutoCloseable {
                 if (src == null) {
                     return;
                 }
-                int len = buf.position();
-                int target = engine.route(array, 0, len, src);
-                boolean other = target != shard.index();
-                if (other) {
-                    engine.shard(target).offer(Arrays.copyOf(array, len), src);
-                } else {
-                    long rnow = System.nanoTime();
-                    shard.receive(array, 0, len, src, rnow);
-                    service(rnow);
-                }
+                boolean other = handleRead(array, buf.position(), src, null, true);
                 if (owners.length > 1 && readAndCount(other)) {
-                    // Datagrams for other owners: the reader takes the socket back and hands them over.
-                    key.interestOps(writeBlocked ? SelectionKey.OP_WRITE : 0);
-                    readToken = READER;
-                    wakeReader();
+                    giveReadingBack();
                     return;
                 }
             }
+        }
+
+        /**
+         * Handles one datagram read here: this shard's at once (with its signature check's answer, if any), another
+         * shard's handed to its owner ({@code reused}: the array is read into again, so a copy). Returns whether it
+         * was another shard's.
+         */
+        private boolean handleRead(byte[] data, int len, InetSocketAddress src, VerifyAhead.Check check,
+                boolean reused) throws IOException {
+            int target = engine.route(data, 0, len, src);
+            if (target != shard.index()) {
+                engine.shard(target).offer(reused ? Arrays.copyOf(data, len) : data, src);
+                return true;
+            }
+            long rnow = System.nanoTime();
+            shard.receive(data, 0, len, src, rnow, check == null ? null : check.result());
+            service(rnow);
+            return false;
+        }
+
+        /** Datagrams for other owners came in: the reader takes the socket back and hands them over. */
+        private void giveReadingBack() {
+            key.interestOps(writeBlocked ? SelectionKey.OP_WRITE : 0);
+            readToken = READER;
+            wakeReader();
         }
 
         private final byte[][] batchData = new byte[AHEAD_BATCH][];
@@ -1040,21 +1053,11 @@ public final class RoadStack implements AutoCloseable {
                     batchData[i] = null;
                     batchSrc[i] = null;
                     batchChecks[i] = null;
-                    int target = engine.route(data, 0, data.length, src);
-                    boolean other = target != shard.index();
-                    if (other) {
-                        engine.shard(target).offer(data, src);
-                    } else {
-                        long rnow = System.nanoTime();
-                        shard.receive(data, 0, data.length, src, rnow, check == null ? null : check.result());
-                        service(rnow);
-                    }
+                    boolean other = handleRead(data, data.length, src, check, false);
                     handBack |= owners.length > 1 && readAndCount(other);
                 }
                 if (handBack) {
-                    key.interestOps(writeBlocked ? SelectionKey.OP_WRITE : 0);
-                    readToken = READER;
-                    wakeReader();
+                    giveReadingBack();
                     return;
                 }
                 if (n < AHEAD_BATCH) {
