@@ -12,7 +12,7 @@ Scenarios (--scenarios, comma-separated; default pairs,fanin,large,memory):
   fanin   k senders (separate processes) to one receiver, 100 B, 64 in flight each: messages/s at the receiver,
           Java -> Java and reference -> reference (--ks)
   mib     (not in the default set) 1 MiB messages one at a time, Java -> Java with the receiver's signature
-          helper threads as --mib-verify-threads lists them, and reference -> reference
+          helper threads (both sides) as --mib-crypto-threads lists them, and reference -> reference
   large   many large messages queued at once (200 x 60 KiB): datagrams sent and received against the segments
           needed, and the time
   memory  heap bytes per idle remote with 10,000 remotes on one stack
@@ -36,8 +36,8 @@ JAR = os.path.join(ROOT, "raet-cli", "target", "raet.jar")
 JVM = [os.path.join(os.environ.get("JAVA_HOME", "/usr"), "bin", "java"), "--enable-native-access=ALL-UNNAMED",
        "--sun-misc-unsafe-memory-access=allow"]
 JAVA = JVM + ["-jar", JAR]
-# helper threads checking signatures ahead in every Java receiver (--verify-threads)
-VERIFY_THREADS = 0
+# helper threads signing and checking signatures ahead in every Java estate (--crypto-threads)
+CRYPTO_THREADS = 0
 BENCH_CLASSES = os.path.join(ROOT, "raet-bench", "target", "classes")
 PY = os.environ.get("RAET_PYTHON", sys.executable)
 REFPEER = os.path.join(ROOT, "interop", "python", "refpeer.py")
@@ -161,21 +161,23 @@ class Peers:
         p.kind = "py"
         return p
 
-    def java_receiver(self, count, timeout, shards=None, verify_threads=None):
-        vt = VERIFY_THREADS if verify_threads is None else verify_threads
+    def java_receiver(self, count, timeout, shards=None, crypto_threads=None):
+        ct = CRYPTO_THREADS if crypto_threads is None else crypto_threads
         p = self.add(Proc(JAVA + ["soak", "--receive", "--port", "0", "--count", str(count), "--timeout",
                                   str(int(timeout)), "--name", "jrecv", "--any"]
                           + (["--shards", str(shards)] if shards else [])
-                          + (["--verify-threads", str(vt)] if vt else []), "java-recv"))
+                          + (["--crypto-threads", str(ct)] if ct else []), "java-recv"))
         p.port = p.wait_for("ready", 60)["port"]
         p.peer_name = "jrecv"
         p.kind = "java"
         return p
 
-    def java_sender(self, port, count, size, window, warmup, timeout, name="jsend", start_on_stdin=False):
+    def java_sender(self, port, count, size, window, warmup, timeout, name="jsend", start_on_stdin=False,
+                    crypto_threads=None):
+        ct = CRYPTO_THREADS if crypto_threads is None else crypto_threads
         args = JAVA + ["soak", "--send", "--to", "127.0.0.1:%d" % port, "--count", str(count), "--size", str(size),
                        "--window", str(window), "--timeout", str(int(timeout)), "--name", name,
-                       "--warmup", str(warmup)]
+                       "--warmup", str(warmup)] + (["--crypto-threads", str(ct)] if ct else [])
         if start_on_stdin:
             args.append("--start-on-stdin")
         return self.add(Proc(args, "java-" + name))
@@ -201,19 +203,19 @@ def run_ref_sender(snd, recv_name, count, size, window, timeout):
     return snd.wait_for("send_done", timeout + 60)
 
 
-def transfer(sender_kind, receiver_kind, count, size, window, timeout=300, verify_threads=None):
+def transfer(sender_kind, receiver_kind, count, size, window, timeout=300, crypto_threads=None):
     """`count` messages of `size` bytes with `window` in flight. Returns join_allow_ms, seconds (the sender's:
     first message started to last one done), cpu (both processes), p50_us, p99_us (per-message round trip)."""
     warmup = (3000 if size <= 1000 else 2) if sender_kind == "java" else 0
     with Peers() as peers:
         if receiver_kind == "java":
-            recv = peers.java_receiver(count, timeout, verify_threads=verify_threads)
+            recv = peers.java_receiver(count, timeout, crypto_threads=crypto_threads)
         else:
             recv = peers.refpeer("precv", True)
             recv.send({"cmd": "expect", "count": warmup + count})
             recv.wait_for("expecting", 30)
         if sender_kind == "java":
-            snd = peers.java_sender(recv.port, count, size, window, warmup, timeout)
+            snd = peers.java_sender(recv.port, count, size, window, warmup, timeout, crypto_threads=crypto_threads)
             snd.wait_for("timed_start", timeout)
             c0 = recv.cpu()
             res = snd.wait_for("soak_sent", timeout + 60)
@@ -416,14 +418,14 @@ def main():
     ap.add_argument("--fanin-shards", type=int,
                     help="fan-in: owner threads of the Java receiver (default: its own, one per core; 1: one owner)")
     ap.add_argument("--large-count", type=int, help="messages of 60 KiB queued at once (default 200, quick 50)")
-    ap.add_argument("--mib-verify-threads", default="0,2,4",
-                    help="scenario mib (not in the default set): the Java receiver's signature helper threads to try "
-                         "(default 0,2,4)")
-    ap.add_argument("--verify-threads", type=int, default=0,
-                    help="helper threads checking signatures ahead in every Java receiver (default 0: none)")
+    ap.add_argument("--mib-crypto-threads", default="0,2,4",
+                    help="scenario mib (not in the default set): the crypto helper threads of both Java estates to "
+                         "try (default 0,2,4)")
+    ap.add_argument("--crypto-threads", type=int, default=0,
+                    help="crypto helper threads (signing and checking ahead) in every Java estate (default 0: none)")
     args = ap.parse_args()
-    global VERIFY_THREADS
-    VERIFY_THREADS = args.verify_threads
+    global CRYPTO_THREADS
+    CRYPTO_THREADS = args.crypto_threads
     # a time limit's SIGTERM unwinds the scenarios, so their processes are closed too
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     started = time.monotonic()
@@ -436,8 +438,8 @@ def main():
     ks = [int(k) for k in args.ks.split(",") if k.strip()]
     large_n = args.large_count or (50 if quick else 200)
     print(machine(), flush=True)
-    if VERIFY_THREADS:
-        print("# Java receivers: %d helper threads checking signatures ahead" % VERIFY_THREADS, flush=True)
+    if CRYPTO_THREADS:
+        print("# Java estates: %d crypto helper threads each" % CRYPTO_THREADS, flush=True)
     print("# logs of the processes: %s" % LOGDIR, flush=True)
     pairs = [("java", "java"), ("py", "py"), ("java", "py"), ("py", "java")]
     rows = []  # (label, {pair: value}, ratio)
@@ -475,17 +477,17 @@ def main():
                      ratio(rate[jj], oldv)))
 
     if "mib" in scenarios:
-        # One busy remote: 1 MiB messages one at a time, the Java receiver with helper threads checking signatures
-        # ahead of its owner (--mib-verify-threads), against reference -> reference in the same run.
+        # One busy remote: 1 MiB messages one at a time, both Java estates with helper threads signing and checking
+        # signatures ahead of their owners (--mib-crypto-threads), against reference -> reference in the same run.
         ref_mib = attempt("%s, %d × 1 MiB, one at a time" % (label(("py", "py")), big), transfer, "py", "py", big,
                           1 << 20, 1)
         ref_rate = big * (1 << 20) / 1e6 / ref_mib["seconds"] if ref_mib else None
-        for vt in [int(v) for v in args.mib_verify_threads.split(",") if v.strip()]:
-            r = attempt("%s, %d × 1 MiB, one at a time, receiver with %d helper threads" % (
-                label(("java", "java")), big, vt), transfer, "java", "java", big, 1 << 20, 1, 300, vt)
+        for ct in [int(v) for v in args.mib_crypto_threads.split(",") if v.strip()]:
+            r = attempt("%s, %d × 1 MiB, one at a time, %d crypto helper threads each side" % (
+                label(("java", "java")), big, ct), transfer, "java", "java", big, 1 << 20, 1, 300, ct)
             rate = big * (1 << 20) / 1e6 / r["seconds"] if r else None
-            rows.append(("1 MiB MB/s, one at a time, Java receiver with %d signature helper thread%s" % (
-                vt, "" if vt == 1 else "s"), {("java", "java"): rate, ("py", "py"): ref_rate},
+            rows.append(("1 MiB MB/s, one at a time, Java estates with %d crypto helper thread%s each" % (
+                ct, "" if ct == 1 else "s"), {("java", "java"): rate, ("py", "py"): ref_rate},
                 ratio(rate, ref_rate)))
 
     if "fanin" in scenarios:

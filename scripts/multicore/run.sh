@@ -3,11 +3,11 @@
 # by make_bundle.sh beside this file): the machine, Ed25519 sign/verify rates on one core, the fan-in (k senders to
 # one receiver, 100 B, 64 in flight each; Java -> Java and reference -> reference; then Java with the receiver on one
 # owner thread, and in one process with the receiver's CPU per message) and the side-by-side bench.
-# Then one busy remote (1 MiB messages one at a time) with the Java receiver's signature helper threads.
+# Then one busy remote (1 MiB messages one at a time) with the Java estates' crypto helper threads.
 # Results go to $OUT: machine.txt, ed25519.txt, fanin.txt, fanin-one-owner.txt, fanin-inprocess.txt, mib.txt,
 # bench.txt and benchlogs.tar.gz (the processes' logs).
 # Env: BUNDLE (target/devbundle.tar.xz), OUT (a new temp dir), KS (senders, "1 2 4 8 16"), N (messages per sender,
-# 2000), FANIN_S (time limit, 300), VTS (helper threads to try, "0,2,4,8"), MIB_S (time limit, 180), BENCH_ARGS
+# 2000), FANIN_S (time limit, 300), CTS (crypto helper threads to try, "0,2,4,8"), MIB_S (time limit, 180), BENCH_ARGS
 # (--quick), BENCH_S (time limit, 300).
 set -u
 cd "$(dirname "$0")/../.."
@@ -56,8 +56,8 @@ for shards in 1 "$(nproc)"; do
         io.raet.bench.FanIn --ks "${ks// /,}" --count "${N:-2000}" --shards "$shards" 2>&1 \
         | grep -v SLF4J | tee -a "$OUT/fanin-inprocess.txt"
 done
-echo "== one busy remote: 1 MiB one at a time, Java receiver with signature helper threads ${VTS:-0,2,4,8}"
-timeout "${MIB_S:-180}" python3 raet-bench/python/bench.py --scenarios mib --mib-verify-threads "${VTS:-0,2,4,8}" \
+echo "== one busy remote: 1 MiB one at a time, Java estates with crypto helper threads ${CTS:-0,2,4,8}"
+timeout "${MIB_S:-180}" python3 raet-bench/python/bench.py --scenarios mib --mib-crypto-threads "${CTS:-0,2,4,8}" \
     2>&1 | tee "$OUT/mib.txt"
 echo "== side-by-side bench (raet-bench/python/bench.py ${BENCH_ARGS:---quick})"
 # shellcheck disable=SC2086

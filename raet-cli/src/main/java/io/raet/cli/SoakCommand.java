@@ -95,9 +95,9 @@ final class SoakCommand implements Callable<Integer> {
             description = "owner threads of the estate (0: one per core, the stack's default)")
     int shards;
 
-    @Option(names = "--verify-threads", defaultValue = "0",
-            description = "helper threads checking signatures ahead of the owner that reads the socket (default 0)")
-    int verifyThreads;
+    @Option(names = "--crypto-threads", defaultValue = "0",
+            description = "helper threads signing and checking signatures ahead of the owner threads (default 0)")
+    int cryptoThreads;
 
     @Option(names = "--seed", defaultValue = "1")
     long seed;
@@ -139,9 +139,9 @@ final class SoakCommand implements Callable<Integer> {
         return RoadCodec.segmentCount(coat, RoadCodec.segmentSize(head, config.maxPacketSize()));
     }
 
-    /** The builder with {@code --shards} and {@code --verify-threads} applied. */
+    /** The builder with {@code --shards} and {@code --crypto-threads} applied. */
     private RoadStack.Builder estate(RoadStack.Builder b) {
-        return (shards > 0 ? b.shards(shards) : b).verifyThreads(verifyThreads);
+        return (shards > 0 ? b.shards(shards) : b).cryptoThreads(cryptoThreads);
     }
 
     @Override

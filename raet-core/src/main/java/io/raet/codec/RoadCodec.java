@@ -86,6 +86,25 @@ public final class RoadCodec {
      */
     public static byte[] encode(RoadHead head, byte[] coat, int coatOff, int coatLen, SigningKey signer,
             int maxPacketSize) throws PacketException {
+        return encode(head, coat, coatOff, coatLen, signer, maxPacketSize, false);
+    }
+
+    /**
+     * As {@link #encode(RoadHead, byte[], int, int, SigningKey, int)}, but with {@code deferSignature} the foot is
+     * left as zeros for {@link #sign} to fill later (on another thread, say); the signer is still required.
+     *
+     * @param head the head; its lengths are set
+     * @param coat the coat
+     * @param coatOff the coat's first byte
+     * @param coatLen its length
+     * @param signer the long-term signing key; required when {@code fk = NACL}
+     * @param maxPacketSize the largest datagram
+     * @param deferSignature leave the signature to {@link #sign}
+     * @return the datagram
+     * @throws PacketException as {@link #encode(RoadHead, byte[], int, int, SigningKey, int)}
+     */
+    public static byte[] encode(RoadHead head, byte[] coat, int coatOff, int coatLen, SigningKey signer,
+            int maxPacketSize, boolean deferSignature) throws PacketException {
         if (coat == null) {
             if (coatLen != 0) {
                 throw new PacketException(Reason.BAD_LENGTH, "no coat but a coat length of " + coatLen);
@@ -121,12 +140,26 @@ public final class RoadCodec {
         byte[] packet = new byte[(int) pl];
         System.arraycopy(headBytes, 0, packet, 0, hl);
         System.arraycopy(coat, coatOff, packet, hl, coatLen);
-        if (fl != 0) {
-            byte[] sig = new byte[SIGNATURE_SIZE];
-            signer.sign(packet, 0, packet.length, sig, 0);
-            System.arraycopy(sig, 0, packet, hl + coatLen, SIGNATURE_SIZE);
+        if (fl != 0 && !deferSignature) {
+            sign(packet, signer);
         }
         return packet;
+    }
+
+    /**
+     * Signs a datagram built with its signature deferred: the signature over the datagram with zeros where the
+     * signature goes, written there. Signing the same datagram again gives the same bytes (Ed25519 is
+     * deterministic, and the place is zeroed first).
+     *
+     * @param packet a whole signed-kind datagram, at least {@value #SIGNATURE_SIZE} bytes
+     * @param signer the long-term signing key
+     */
+    public static void sign(byte[] packet, SigningKey signer) {
+        int at = packet.length - SIGNATURE_SIZE;
+        java.util.Arrays.fill(packet, at, packet.length, (byte) 0);
+        byte[] sig = new byte[SIGNATURE_SIZE];
+        signer.sign(packet, 0, packet.length, sig, 0);
+        System.arraycopy(sig, 0, packet, at, SIGNATURE_SIZE);
     }
 
     /**

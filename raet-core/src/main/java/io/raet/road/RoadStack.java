@@ -55,8 +55,9 @@ import org.slf4j.LoggerFactory;
  * the owner of its remote by the destination id in its head (without parsing the rest); while they all go to one
  * owner, that owner reads the socket itself, as a single owner does, until datagrams for others come in. Each owner
  * sends its own datagrams. Joins, allows and the bounds every remote shares are decided in one place for all shards
- * (see {@link RoadEngine}). Helper threads ({@link Builder#verifyThreads}, none by default) may check the signatures
- * of datagrams the owner reading the socket has not come to yet, so that one busy remote uses several cores too.
+ * (see {@link RoadEngine}). Helper threads ({@link Builder#cryptoThreads}, none by default) may check the signatures
+ * of datagrams the owner reading the socket has not come to yet and sign the segments an owner is about to send, so
+ * that one busy remote uses several cores too.
  *
  * <p>Application threads talk to it through thread-safe methods: {@link #join}, {@link #allow}, {@link #send}
  * (a {@link CompletableFuture} completed when the remote acknowledges the whole message), a blocking
@@ -136,14 +137,14 @@ public final class RoadStack implements AutoCloseable {
     private static final int FOREIGN_READS = 2;
     private final Selector readerSelector;
     private final AtomicBoolean readerSelecting = new AtomicBoolean();
-    /** Helper threads checking signatures ahead of the owner that reads the socket, or null (none). */
-    private final VerifyAhead ahead;
+    /** Helper threads signing and checking signatures ahead of the owner threads, or null (none). */
+    private final CryptoAhead ahead;
     /** Datagrams an owner reads at once before handling them, when helpers check their signatures meanwhile. */
     private static final int AHEAD_BATCH = 32;
 
     private record Deadline(long at, CompletableFuture<?> future, String what) {}
 
-    private RoadStack(RoadEngine engine, DatagramChannel channel, int verifyThreads) throws IOException {
+    private RoadStack(RoadEngine engine, DatagramChannel channel, int cryptoThreads) throws IOException {
         this.engine = engine;
         this.limits = engine.config().limits();
         this.channel = channel;
@@ -160,7 +161,10 @@ public final class RoadStack implements AutoCloseable {
         this.readerSelector = n == 1 ? null : Selector.open();
         this.reader = n == 1 ? null
                 : Thread.ofPlatform().name("raet-road-" + name + "-reader").daemon(true).unstarted(this::read);
-        this.ahead = verifyThreads == 0 ? null : new VerifyAhead(verifyThreads, "raet-road-" + name);
+        this.ahead = cryptoThreads == 0 ? null : new CryptoAhead(cryptoThreads, "raet-road-" + name);
+        for (int i = 0; i < n && ahead != null; i++) {
+            engine.shard(i).deferSignatures(true);
+        }
         for (Owner o : owners) {
             o.thread.start();
         }
@@ -993,7 +997,7 @@ public final class RoadStack implements AutoCloseable {
          * shard's handed to its owner ({@code reused}: the array is read into again, so a copy). Returns whether it
          * was another shard's.
          */
-        private boolean handleRead(byte[] data, int len, InetSocketAddress src, VerifyAhead.Check check,
+        private boolean handleRead(byte[] data, int len, InetSocketAddress src, CryptoAhead.Check check,
                 boolean reused) throws IOException {
             int target = engine.route(data, 0, len, src);
             if (target != shard.index()) {
@@ -1015,7 +1019,7 @@ public final class RoadStack implements AutoCloseable {
 
         private final byte[][] batchData = new byte[AHEAD_BATCH][];
         private final InetSocketAddress[] batchSrc = new InetSocketAddress[AHEAD_BATCH];
-        private final VerifyAhead.Check[] batchChecks = new VerifyAhead.Check[AHEAD_BATCH];
+        private final CryptoAhead.Check[] batchChecks = new CryptoAhead.Check[AHEAD_BATCH];
 
         /**
          * {@link #readSocket} with helpers: reads what the socket holds (up to {@link #AHEAD_BATCH} datagrams),
@@ -1037,7 +1041,7 @@ public final class RoadStack implements AutoCloseable {
                     batchSrc[n] = src;
                     // Only a datagram for one of this shard's known remotes has a key (its route is decided below).
                     var vk = shard.verifyKeyFor(data, 0, data.length);
-                    batchChecks[n] = vk == null ? null : ahead.submit(data, vk);
+                    batchChecks[n] = vk == null ? null : ahead.check(data, vk);
                     n++;
                 }
                 if (n == 0) {
@@ -1049,7 +1053,7 @@ public final class RoadStack implements AutoCloseable {
                 for (int i = 0; i < n; i++) {
                     byte[] data = batchData[i];
                     InetSocketAddress src = batchSrc[i];
-                    VerifyAhead.Check check = batchChecks[i];
+                    CryptoAhead.Check check = batchChecks[i];
                     batchData[i] = null;
                     batchSrc[i] = null;
                     batchChecks[i] = null;
@@ -1091,12 +1095,12 @@ public final class RoadStack implements AutoCloseable {
         }
 
         private void flush() throws IOException {
-            if (unsent.isEmpty() && !shard.hasOutgoing()) {
+            if (unsent.isEmpty() && signing.isEmpty() && !shard.hasOutgoing()) {
                 writeBlocked = false;
                 return;
             }
             Outgoing o;
-            while ((o = unsent.isEmpty() ? shard.pollOutgoing() : unsent.poll()) != null) {
+            while ((o = unsent.isEmpty() ? nextOutgoing() : unsent.poll()) != null) {
                 int n;
                 try {
                     n = channel.send(ByteBuffer.wrap(o.data()), o.to());
@@ -1116,6 +1120,46 @@ public final class RoadStack implements AutoCloseable {
                 }
             }
             writeBlocked = false;
+        }
+
+        /** Datagrams taken from the shard for the helpers to sign, in their order: each goes once it is signed. */
+        private final ArrayDeque<Pending> signing = new ArrayDeque<>();
+
+        private record Pending(Outgoing out, CryptoAhead.Signing job) {}
+
+        /**
+         * The shard's next datagram to send, signed. With helpers, the datagrams queued with their signature deferred
+         * are taken a batch at a time and signed by the helpers while the owner sends the first ones; each goes in
+         * its order, once signed (by a helper, or here when none had started it).
+         */
+        private Outgoing nextOutgoing() {
+            if (ahead == null) {
+                Outgoing o = shard.pollOutgoing();
+                return o == null ? null : o.signed();
+            }
+            if (signing.isEmpty()) {
+                boolean any = false;
+                Outgoing o;
+                while (signing.size() < AHEAD_BATCH && (o = shard.pollOutgoing()) != null) {
+                    CryptoAhead.Signing job = o.signLater() == null ? null : ahead.sign(o.data(), o.signLater());
+                    any |= job != null;
+                    signing.add(new Pending(o, job));
+                }
+                if (any) {
+                    ahead.wake();
+                }
+            }
+            Pending p = signing.poll();
+            if (p == null) {
+                return null;
+            }
+            if (p.job() == null) {
+                return p.out();
+            }
+            if (p.job().finish()) {
+                shard.stats().count(RoadCounter.PACKETS_SIGNED_AHEAD);
+            }
+            return new Outgoing(p.out().data(), p.out().to());
         }
 
         private void dispatchEvents() {
@@ -1202,7 +1246,7 @@ public final class RoadStack implements AutoCloseable {
         private String fqdn = "localhost";
         private boolean newIdentity;
         private int shards = Runtime.getRuntime().availableProcessors();
-        private int verifyThreads;
+        private int cryptoThreads;
 
         private Builder() {}
 
@@ -1418,20 +1462,22 @@ public final class RoadStack implements AutoCloseable {
         }
 
         /**
-         * Helper threads that check the signatures of datagrams ahead of the owner thread reading the socket, so that
-         * one busy remote (a large message, a fast sender) has its verifications, the largest cost of receiving,
-         * spread over several cores; its owner still handles its datagrams one by one, in their order, and checks
-         * itself any signature no helper came to first. Worth it on a machine with cores to spare; the helpers spin a
-         * moment after each batch before they sleep. Default 0: none.
+         * Helper threads that do the owner threads' Ed25519 work ahead of them: they check the signatures of the
+         * datagrams the owner reading the socket has not come to yet, and sign the segments of large messages an
+         * owner is about to send. So one busy remote (a large message, a fast sender) has its signatures and
+         * verifications, the largest costs of the road, spread over several cores; its owner still handles and
+         * sends its datagrams one by one, in their order, and does itself any work no helper came to first. Worth it
+         * on a machine with cores to spare; the helpers spin a moment after each batch before they sleep. Default 0:
+         * none.
          *
          * @param n the number of helper threads, 0 or more
          * @return this builder
          */
-        public Builder verifyThreads(int n) {
+        public Builder cryptoThreads(int n) {
             if (n < 0) {
-                throw new IllegalArgumentException("verify threads cannot be negative: " + n);
+                throw new IllegalArgumentException("crypto threads cannot be negative: " + n);
             }
-            this.verifyThreads = n;
+            this.cryptoThreads = n;
             return this;
         }
 
@@ -1465,7 +1511,7 @@ public final class RoadStack implements AutoCloseable {
                     ch.configureBlocking(false);
                     InetSocketAddress bound = (InetSocketAddress) ch.getLocalAddress();
                     RoadEngine engine = setup.engine(config, bound, shards);
-                    return new RoadStack(engine, ch, verifyThreads);
+                    return new RoadStack(engine, ch, cryptoThreads);
                 } catch (IOException | RuntimeException e) {
                     ch.close();
                     throw e;

@@ -153,10 +153,10 @@ class RoadStackShardsTest {
     }
 
     @Test
-    void helperThreadsCheckingSignaturesAheadChangeNothingButWhoChecks() throws Exception {
+    void cryptoHelperThreadsChangeNothingButWhoSignsAndChecks() throws Exception {
         for (int shards : new int[] {1, 3}) {
-            try (RoadStack main = estate("main", true, shards).verifyThreads(2).build();
-                    RoadStack sender = estate("sender", false, 1).build()) {
+            try (RoadStack main = estate("main", true, shards).cryptoThreads(2).build();
+                    RoadStack sender = estate("sender", false, 1).cryptoThreads(2).build()) {
                 sender.allow(sender.join(main.address()).get(10, TimeUnit.SECONDS)).get(10, TimeUnit.SECONDS);
                 java.util.Random r = new java.util.Random(shards);
                 StringBuilder sb = new StringBuilder(1 << 20);
@@ -183,6 +183,7 @@ class RoadStackShardsTest {
                 assertThat(got.get("sender")).hasSize(300).isSorted();
                 Map<String, Long> stats = main.stats();
                 assertThat(stats.get("packets_verified_ahead")).as("shards %d: %s", shards, stats).isPositive();
+                assertThat(sender.stats().get("packets_signed_ahead")).as("sender %s", sender.stats()).isPositive();
                 assertThat(stats.getOrDefault("drop_bad_signature", 0L)).isZero();
                 assertThat(stats.getOrDefault("drop_internal_error", 0L)).isZero();
             }

@@ -266,8 +266,14 @@ final class Messenger extends Transaction {
         int len = Math.min(segmentSize, coat.length - off);
         h.sn(sn).sc(segmentCount).ml(coat.length).sf(true);
         try {
-            byte[] data = RoadCodec.encode(h, coat, off, len, ctx.local().signer(), ctx.config().maxPacketSize());
-            ctx.enqueue(data, to);
+            boolean defer = ctx.deferSignatures();
+            byte[] data = RoadCodec.encode(h, coat, off, len, ctx.local().signer(), ctx.config().maxPacketSize(),
+                    defer);
+            if (defer) {
+                ctx.enqueueToSign(data, to);
+            } else {
+                ctx.enqueue(data, to);
+            }
             return data;
         } catch (PacketException e) {
             ctx.count(RoadCounter.PACK_ERROR);

@@ -38,9 +38,11 @@ public enum RoadCounter {
     PACKETS_HANDED_ON("packets_handed_on"),
     /**
      * A packet whose signature a helper thread had checked, with the key its remote still has, before its owner
-     * thread came to it (see {@code RoadStack.Builder.verifyThreads}): the owner did not check it again.
+     * thread came to it (see {@code RoadStack.Builder.cryptoThreads}): the owner did not check it again.
      */
     PACKETS_VERIFIED_AHEAD("packets_verified_ahead"),
+    /** A segment a helper thread signed before its owner thread came to send it. */
+    PACKETS_SIGNED_AHEAD("packets_signed_ahead"),
 
     // Bounds (RoadLimits, HandshakeLimits).
     /** An answer not sent: the remote's answer credit was spent. */

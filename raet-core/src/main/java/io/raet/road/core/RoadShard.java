@@ -94,6 +94,8 @@ public final class RoadShard {
     private final ConcurrentLinkedQueue<LongConsumer> posted = new ConcurrentLinkedQueue<>();
     /** While one datagram is handled: the key a helper checked its signature with, or null. */
     private VerifyKey verifiedAhead;
+    /** Message segments go out with their signature still to make ({@link #deferSignatures(boolean)}). */
+    private volatile boolean deferSignatures;
     /** Bytes of the datagrams offered and not run yet, and those dropped since the owner last counted them. */
     private final AtomicLong backlog = new AtomicLong();
     private final AtomicLong backlogDrops = new AtomicLong();
@@ -203,6 +205,17 @@ public final class RoadShard {
         } finally {
             verifiedAhead = null;
         }
+    }
+
+    /**
+     * With {@code true} the segments of large messages are queued with their signature still to make
+     * ({@link Outgoing#signLater()}): a driver that signs them on helper threads before sending them says so. Other
+     * packets are signed here as always. Off by default: {@link #pollOutgoing()} then gives only signed datagrams.
+     *
+     * @param defer whether segments' signatures are left to the driver
+     */
+    public void deferSignatures(boolean defer) {
+        this.deferSignatures = defer;
     }
 
     /**
@@ -821,7 +834,10 @@ public final class RoadShard {
 
     // ------------------------------------------------------------------ output
 
-    /** The next datagram to send, or null. */
+    /**
+     * The next datagram to send, or null. With {@link #deferSignatures(boolean)} on it may still need its signature
+     * ({@link Outgoing#signLater()}).
+     */
     public Outgoing pollOutgoing() {
         return outbox.poll();
     }
@@ -1078,6 +1094,17 @@ public final class RoadShard {
         @Override
         public void enqueue(byte[] data, InetSocketAddress to) {
             outbox.add(new Outgoing(data, to));
+            stats.count(RoadCounter.PACKETS_SENT);
+        }
+
+        @Override
+        public boolean deferSignatures() {
+            return deferSignatures;
+        }
+
+        @Override
+        public void enqueueToSign(byte[] data, InetSocketAddress to) {
+            outbox.add(new Outgoing(data, to, engine.local().signer));
             stats.count(RoadCounter.PACKETS_SENT);
         }
 

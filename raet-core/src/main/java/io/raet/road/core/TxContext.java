@@ -33,6 +33,15 @@ interface TxContext {
     void enqueue(byte[] data, InetSocketAddress to);
 
     /**
+     * Whether packets may be queued with their signature still to make ({@link #enqueueToSign}): the driver signs
+     * them, on helper threads, before they go.
+     */
+    boolean deferSignatures();
+
+    /** Queues a packet encoded with its signature deferred ({@code RoadCodec.encode(…, true)}), to be signed. */
+    void enqueueToSign(byte[] data, InetSocketAddress to);
+
+    /**
      * Queues a packet again (nothing when {@code data} is null); when it answers {@code answering} (not null) it
      * goes only within that remote's answer credit.
      */

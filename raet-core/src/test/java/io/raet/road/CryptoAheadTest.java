@@ -17,11 +17,11 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The helpers' side of checking signatures ahead, raced against an owner that asks for answers at once, a little
- * later or much later: a forged datagram is never vouched for, a genuine one is vouched for with its key or left to
- * the owner, and every check ends.
+ * The helpers' side of signing and checking signatures ahead, raced against an owner that asks for outcomes at once,
+ * a little later or much later: a forged datagram is never vouched for, a genuine one is vouched for with its key or
+ * left to the owner, every deferred signature is made exactly as an immediate one, and every job ends.
  */
-class VerifyAheadTest {
+class CryptoAheadTest {
     private static byte[] packet(SigningKey signer, long ti) throws Exception {
         RoadHead h = new RoadHead().pk(PacketKind.MESSAGE).tk(TransactionKind.MESSAGE).se(2).de(3).si(1).ti(ti)
                 .bk(BodyKind.JSON).ck(CoatKind.NADA).fk(FootKind.NACL);
@@ -46,17 +46,17 @@ class VerifyAheadTest {
         }
         int vouched = 0;
         int withdrawn = 0;
-        try (VerifyAhead ahead = new VerifyAhead(2, "test")) {
+        try (CryptoAhead ahead = new CryptoAhead(2, "test")) {
             for (int batch = 0; batch < data.size(); batch += 20) {
-                List<VerifyAhead.Check> checks = new ArrayList<>();
+                List<CryptoAhead.Check> checks = new ArrayList<>();
                 for (int i = batch; i < batch + 20; i++) {
-                    checks.add(ahead.submit(data.get(i), key));
+                    checks.add(ahead.check(data.get(i), key));
                 }
                 ahead.wake();
                 if (batch == 0) {
                     // The first batch is left to the helpers entirely: each genuine one comes back vouched for.
                     long deadline = System.nanoTime() + 10_000_000_000L;
-                    while (!checks.stream().allMatch(VerifyAhead.Check::finished) && System.nanoTime() < deadline) {
+                    while (!checks.stream().allMatch(CryptoAhead.Check::finished) && System.nanoTime() < deadline) {
                         Thread.sleep(1);
                     }
                 }
@@ -82,10 +82,45 @@ class VerifyAheadTest {
     }
 
     @Test
+    void everyDeferredSignatureIsTheSignatureWhoeverMakesIt() throws Exception {
+        SigningKey signer = SigningKey.generate();
+        Random r = new Random(11);
+        int ahead = 0;
+        try (CryptoAhead helpers = new CryptoAhead(2, "test")) {
+            for (int batch = 0; batch < 10; batch++) {
+                List<byte[]> expected = new ArrayList<>();
+                List<byte[]> deferred = new ArrayList<>();
+                List<CryptoAhead.Signing> jobs = new ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                    RoadHead h = new RoadHead().pk(PacketKind.MESSAGE).tk(TransactionKind.MESSAGE).se(2).de(3).si(1)
+                            .ti(batch * 20 + i + 1).bk(BodyKind.JSON).ck(CoatKind.NADA).fk(FootKind.NACL);
+                    byte[] coat = new byte[1 + r.nextInt(900)];
+                    r.nextBytes(coat);
+                    expected.add(RoadCodec.encode(h.copy(), coat, 0, coat.length, signer, 1024, false));
+                    byte[] d = RoadCodec.encode(h.copy(), coat, 0, coat.length, signer, 1024, true);
+                    deferred.add(d);
+                    jobs.add(helpers.sign(d, signer));
+                }
+                helpers.wake();
+                for (int i = 0; i < jobs.size(); i++) {
+                    if (r.nextBoolean()) {
+                        Thread.sleep(0, 30_000);
+                    }
+                    ahead += jobs.get(i).finish() ? 1 : 0;
+                    assertThat(deferred.get(i)).as("batch %d datagram %d", batch, i).isEqualTo(expected.get(i));
+                    assertThat(RoadCodec.parse(deferred.get(i), 0, deferred.get(i).length).verify(signer.verifyKey()))
+                            .isTrue();
+                }
+            }
+        }
+        assertThat(ahead).isBetween(0, 200);
+    }
+
+    @Test
     void aCheckNoHelperCameToIsWithdrawnAndStaysSo() throws Exception {
         SigningKey signer = SigningKey.generate();
-        try (VerifyAhead ahead = new VerifyAhead(0, "test")) {
-            VerifyAhead.Check c = ahead.submit(packet(signer, 1), signer.verifyKey());
+        try (CryptoAhead ahead = new CryptoAhead(0, "test")) {
+            CryptoAhead.Check c = ahead.check(packet(signer, 1), signer.verifyKey());
             ahead.wake();
             assertThat(c.result()).isNull(); // the owner checks it itself
             c.run(); // a helper coming late does nothing
