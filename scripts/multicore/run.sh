@@ -7,8 +7,9 @@
 # Results go to $OUT: machine.txt, ed25519.txt, fanin.txt, fanin-one-owner.txt, fanin-inprocess.txt, mib.txt,
 # bench.txt and benchlogs.tar.gz (the processes' logs).
 # Env: BUNDLE (target/devbundle.tar.xz), OUT (a new temp dir), KS (senders, "1 2 4 8 16"), N (messages per sender,
-# 2000), FANIN_S (time limit, 300), CTS (crypto helper threads to try, "0,2,4,8"), MIB_S (time limit, 180), BENCH_ARGS
-# (--quick), BENCH_S (time limit, 300).
+# 2000), FANIN_S (time limit of each fan-in phase, 90; the in-process one gets 60 a run), CTS (crypto helper threads
+# to try, "0,2,4,8"), MIB_S (time limit, 90), BENCH_ARGS (--quick), BENCH_S (time limit, 120). With these defaults
+# the whole run ends within about 9 minutes (one device call); a phase cut short keeps what it printed.
 set -u
 cd "$(dirname "$0")/../.."
 OUT=${OUT:-$(mktemp -d)}
@@ -44,23 +45,23 @@ print("sign %.1f us  verify %.1f us  -> verify/s/core %.0f" % (ts * 1e6, tv * 1e
 PY
 ks=${KS:-1 2 4 8 16}
 echo "== fan-in: k senders -> one receiver, 100 B, 64 in flight each (k = $ks)"
-timeout "${FANIN_S:-300}" python3 raet-bench/python/bench.py --scenarios fanin --ks "${ks// /,}" \
+timeout "${FANIN_S:-90}" python3 raet-bench/python/bench.py --scenarios fanin --ks "${ks// /,}" \
     --fanin-count "${N:-2000}" 2>&1 | tee "$OUT/fanin.txt"
 echo "== fan-in, Java receiver on one owner thread (as before the shards), Java only (k = $ks)"
-timeout "${FANIN_S:-300}" python3 raet-bench/python/bench.py --scenarios fanin --ks "${ks// /,}" \
+timeout "${FANIN_S:-90}" python3 raet-bench/python/bench.py --scenarios fanin --ks "${ks// /,}" \
     --fanin-count "${N:-2000}" --fanin-shards 1 --no-reference-fanin 2>&1 | tee "$OUT/fanin-one-owner.txt"
 echo "== fan-in in one process (io.raet.bench.FanIn): the receiver's CPU per message, by thread"
 for shards in 1 "$(nproc)"; do
-    timeout "${FANIN_S:-300}" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED \
+    timeout "${INPROC_S:-60}" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED \
         --sun-misc-unsafe-memory-access=allow -cp raet-bench/target/classes:raet-cli/target/raet.jar \
         io.raet.bench.FanIn --ks "${ks// /,}" --count "${N:-2000}" --shards "$shards" 2>&1 \
         | grep -v SLF4J | tee -a "$OUT/fanin-inprocess.txt"
 done
 echo "== one busy remote: 1 MiB one at a time, Java estates with crypto helper threads ${CTS:-0,2,4,8}"
-timeout "${MIB_S:-180}" python3 raet-bench/python/bench.py --scenarios mib --mib-crypto-threads "${CTS:-0,2,4,8}" \
+timeout "${MIB_S:-90}" python3 raet-bench/python/bench.py --scenarios mib --mib-crypto-threads "${CTS:-0,2,4,8}" \
     2>&1 | tee "$OUT/mib.txt"
 echo "== side-by-side bench (raet-bench/python/bench.py ${BENCH_ARGS:---quick})"
 # shellcheck disable=SC2086
-timeout "${BENCH_S:-300}" python3 raet-bench/python/bench.py ${BENCH_ARGS:---quick} 2>&1 | tee "$OUT/bench.txt"
+timeout "${BENCH_S:-120}" python3 raet-bench/python/bench.py ${BENCH_ARGS:---quick} 2>&1 | tee "$OUT/bench.txt"
 tar -czf "$OUT/benchlogs.tar.gz" -C "$W" benchlogs
 echo "== done"
