@@ -1493,10 +1493,14 @@ public final class Router implements AutoCloseable {
         agent.wake();
     }
 
+    /**
+     * Joins a configured estate, again and again until it answers. Each attempt resolves a host name afresh: a name
+     * that did not resolve when the router started (a peer not up yet in DNS), or that moved, is found when it does.
+     */
     private void joinLoop(ChannelRoad c, InetSocketAddress address) {
         while (running) {
             try {
-                String name = c.road.join(address).get(ATTEMPT_SECONDS, TimeUnit.SECONDS);
+                String name = c.road.join(resolved(address)).get(ATTEMPT_SECONDS, TimeUnit.SECONDS);
                 c.estates.add(name);
                 c.road.allow(name).get(ATTEMPT_SECONDS, TimeUnit.SECONDS);
                 emit(new RouterEvent.Connected(name, address));
@@ -1519,6 +1523,11 @@ public final class Router implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    /** The address with its host name looked up now (a literal address stays as it is). */
+    static InetSocketAddress resolved(InetSocketAddress address) {
+        return new InetSocketAddress(address.getHostString(), address.getPort());
     }
 
     /** Re-reads the policy and alias files when they changed and looks at the lane directory for yards. */

@@ -8,6 +8,7 @@ import io.raet.route.FlowException;
 import io.raet.route.FlowMessage;
 import io.raet.route.Kind;
 import io.raet.route.QueueShare;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -265,6 +266,25 @@ class RouterTest {
         }
         assertThat(log.take(Duration.ofMillis(400))).isEmpty();
         assertThat(svc.stats()).containsEntry("duplicates", 0L);
+    }
+
+    @Test
+    void aJoinAddressWhoseNameDidNotResolveAtStartIsLookedUpAgainAtEachAttempt() throws Exception {
+        // As if DNS had no answer for the name when the router started: the address is kept unresolved.
+        InetSocketAddress later = InetSocketAddress.createUnresolved("localhost", beta.address().getPort());
+        RouterConfig cfg = RouterConfig.builder("delta").role("minion2").port(0)
+                .laneDir(Files.createDirectories(tmp.resolve("d"))).join(later)
+                .joinRetry(Duration.ofMillis(200)).build();
+        CompletableFuture<String> connected = new CompletableFuture<>();
+        try (Router delta = Router.start(cfg, e -> {
+            if (e instanceof RouterEvent.Connected c) {
+                connected.complete(c.estate());
+            }
+        })) {
+            assertThat(connected.get(10, TimeUnit.SECONDS)).isEqualTo("beta");
+        }
+        assertThat(Router.resolved(new InetSocketAddress("127.0.0.1", 7530)))
+                .isEqualTo(new InetSocketAddress("127.0.0.1", 7530));
     }
 
     @Test
