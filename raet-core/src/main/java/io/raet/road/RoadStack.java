@@ -508,7 +508,7 @@ public final class RoadStack implements AutoCloseable {
     public Map<String, Long> levels() {
         Map<String, Long> m = await(gather(s -> {
             Map<String, Long> l = new java.util.HashMap<>(s.levels());
-            l.put("queue_unsent", (long) owners[s.index()].unsent.size());
+            l.put("queue_unsent", (long) owners[s.index()].unsent.size() + owners[s.index()].signing.size());
             return l;
         }, this::levels), () -> levelsSnapshot);
         levelsSnapshot = m;
