@@ -46,6 +46,8 @@ final class Joinent extends Transaction {
     private boolean pended;
     /** The joiner holds our answer for its own operator. */
     private boolean joinerPended;
+    /** The joiner nacked our response: it is not re-sent; the joiner's signed traffic may still complete the join. */
+    private boolean joinerNacked;
     private byte[] response;
     private int resends;
 
@@ -265,7 +267,18 @@ final class Joinent extends Transaction {
                 acknowledged(now);
             }
             case PEND -> joinerPended = true;
-            case NACK, REFUSE, REJECT -> {
+            case NACK -> {
+                if (!pended && !joinerPended && response != null) {
+                    // A joiner that completed answers our re-sent response so when its ack was lost (the
+                    // reference does): its signed traffic completes the join; the timeout ends it otherwise.
+                    ctx.count(RoadCounter.JOIN_NACK_AWAITING_ACK);
+                    joinerNacked = true;
+                    return;
+                }
+                end();
+                peer.handshakeEnded(now);
+            }
+            case REFUSE, REJECT -> {
                 end();
                 peer.handshakeEnded(now);
             }
@@ -362,7 +375,7 @@ final class Joinent extends Transaction {
             }
             return;
         }
-        if (joinerPended || resends >= MAX_RESENDS) {
+        if (joinerPended || joinerNacked || resends >= MAX_RESENDS) {
             return;
         }
         resends++;

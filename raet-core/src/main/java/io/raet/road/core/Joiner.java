@@ -211,7 +211,7 @@ final class Joiner extends Transaction {
         }
         peer.recordJoin();
         ctx.store().keepRole(remote.role(), remote.verifyKey(), remote.publicKey(), Acceptance.ACCEPTED);
-        sendEmpty(PacketKind.ACK);
+        peer.joinAcknowledged(ti, send(head(PacketKind.ACK), EMPTY));
         remove();
         ctx.emit(new RoadEvent.Joined(remote.name(), remote.ha()));
         if (cascade || !peer.pending.isEmpty() || peer.allowWanted) {

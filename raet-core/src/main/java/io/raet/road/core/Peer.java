@@ -6,6 +6,7 @@ import io.raet.crypto.SharedKey;
 import io.raet.road.DeliveryFailure;
 import io.raet.road.RemoteInfo;
 import io.raet.road.RoadEvent;
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -89,6 +90,13 @@ final class Peer {
     final SendWindow window;
     /** Message tids we sent that the remote reported done: a late answer for one is counted, not nacked. */
     final CompletedTids deliveredTids = new CompletedTids();
+    /**
+     * The last join with the remote this estate completed as joiner: its tid and the final ack it sent. A response to
+     * that join coming again means the ack was lost; the same ack goes again (one per response), not a nack, which
+     * would end the remote's join before our signed traffic can complete it.
+     */
+    private long joinAckTid = -1;
+    private byte[] joinAck;
     /** Completed messages of the remote, by tid, and when done last went for each (late duplicates are paced). */
     private final java.util.LinkedHashMap<Long, Long> doneAnswers = new java.util.LinkedHashMap<>();
 
@@ -520,6 +528,24 @@ final class Peer {
      * A message answer for a transaction we no longer have: true (counted) when it concerns a message the remote
      * reported done (a repeated done, or a nack of a late duplicate, as the reference sends), which needs no answer.
      */
+    /** Our join of tid {@code tid} completed with this final ack. */
+    void joinAcknowledged(long tid, byte[] ack) {
+        joinAckTid = tid;
+        joinAck = ack;
+    }
+
+    /**
+     * The final ack of our completed join whose response {@code h} is, or null: the response came again from the
+     * remote's address, so its copy of our ack was lost.
+     */
+    byte[] lostJoinAck(io.raet.codec.RoadHead h, InetSocketAddress src) {
+        if (joinAck == null || h.tk() != io.raet.codec.TransactionKind.JOIN
+                || h.pk() != io.raet.codec.PacketKind.RESPONSE || h.ti() != joinAckTid || !src.equals(remote.ha())) {
+            return null;
+        }
+        return joinAck;
+    }
+
     boolean lateAnswer(io.raet.codec.RoadHead h) {
         if (h.tk() != io.raet.codec.TransactionKind.MESSAGE || !deliveredTids.contains(h.ti())) {
             return false;

@@ -71,6 +71,13 @@ public enum RoadCounter {
     JOIN_COMPLETED_BY_TRAFFIC("join_completed_by_traffic"),
     /** A joiner's answer to a response re-sent after its join completed. */
     LATE_JOIN_NACK("late_join_nack"),
+    /** A response to a join we completed came again (our final ack was lost): the ack went again. */
+    JOIN_ACK_RESENT("join_ack_resent"),
+    /**
+     * A joiner nacked the response of a join that waits for its ack (a joiner that completed and lost its ack
+     * answers so): the join waits for the joiner's signed traffic until it times out, not ended at once.
+     */
+    JOIN_NACK_AWAITING_ACK("join_nack_awaiting_ack"),
     REMOTE_PROVEN("remote_proven"),
     REMOTE_REBOUND("remote_rebound"),
     UNPROVEN_REMOTE_REPLACED("unproven_remote_replaced"),

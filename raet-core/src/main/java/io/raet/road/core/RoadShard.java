@@ -569,7 +569,11 @@ public final class RoadShard {
             return;
         }
         if (h.cf()) {
-            if (!peer.lateAnswer(h)) {
+            byte[] ack = peer.lostJoinAck(h, src);
+            if (ack != null) {
+                ctx.count(RoadCounter.JOIN_ACK_RESENT);
+                ctx.resend(ack, src, peer);
+            } else if (!peer.lateAnswer(h)) {
                 staler(packet, src, peer);
             }
             return;
