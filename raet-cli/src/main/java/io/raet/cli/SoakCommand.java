@@ -196,6 +196,26 @@ final class SoakCommand implements Callable<Integer> {
         }
     }
 
+    /** How many times the sender tries a join and allow that timed out (every try of one may be lost). */
+    private static final int HANDSHAKE_ATTEMPTS = 3;
+
+    /** Joins {@code target} and allows it, again after a handshake that timed out; returns the remote's name. */
+    private static String handshake(RoadStack stack, InetSocketAddress target) throws Exception {
+        for (int attempt = 1;; attempt++) {
+            try {
+                String remote = stack.join(target).get(60, TimeUnit.SECONDS);
+                stack.allow(remote).get(60, TimeUnit.SECONDS);
+                return remote;
+            } catch (java.util.concurrent.ExecutionException e) {
+                String reason = String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+                if (attempt >= HANDSHAKE_ATTEMPTS || !reason.contains("timeout")) {
+                    throw e;
+                }
+                Json.line(System.out, Json.obj("event", "handshake_again", "attempt", attempt, "reason", reason));
+            }
+        }
+    }
+
     private int sender() throws Exception {
         if (to == null) {
             throw new IllegalArgumentException("--send needs --to host:port");
@@ -204,8 +224,7 @@ final class SoakCommand implements Callable<Integer> {
         try (RoadStack stack = estate(RoadStack.builder().name(name != null ? name : "soaksender")).host(host)
                 .port(port).auto(AutoMode.ALWAYS).build()) {
             long j0 = System.nanoTime();
-            String remote = stack.join(target).get(60, TimeUnit.SECONDS);
-            stack.allow(remote).get(60, TimeUnit.SECONDS);
+            String remote = handshake(stack, target);
             double joinAllowMs = (System.nanoTime() - j0) / 1e6;
             MessageOptions opts = MessageOptions.DEFAULT.withTimeout(Duration.ofSeconds(timeout));
             if (burst >= 0) {
@@ -225,8 +244,7 @@ final class SoakCommand implements Callable<Integer> {
                 try (RoadStack second = estate(RoadStack.builder().name(stack.name() + "2")).host(host).port(0)
                         .auto(AutoMode.ALWAYS).build()) {
                     long w0 = System.nanoTime();
-                    String r2 = second.join(target).get(60, TimeUnit.SECONDS);
-                    second.allow(r2).get(60, TimeUnit.SECONDS);
+                    handshake(second, target);
                     joinAllowMs = (System.nanoTime() - w0) / 1e6;
                 }
             }
