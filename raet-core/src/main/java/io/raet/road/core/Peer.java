@@ -91,9 +91,10 @@ final class Peer {
     /** Message tids we sent that the remote reported done: a late answer for one is counted, not nacked. */
     final CompletedTids deliveredTids = new CompletedTids();
     /**
-     * The last join with the remote this estate completed as joiner: its tid and the final ack it sent. A response to
-     * that join coming again means the ack was lost; the same ack goes again (one per response), not a nack, which
-     * would end the remote's join before our signed traffic can complete it.
+     * The last join with the remote this estate completed as joiner: its tid and the final ack it sent, until a
+     * session opens (the remote's join completed then). A response to that join coming again means the ack was lost;
+     * the same ack goes again (one per response), not a nack, which would end the remote's join before our signed
+     * traffic can complete it.
      */
     private long joinAckTid = -1;
     private byte[] joinAck;
@@ -356,6 +357,7 @@ final class Peer {
      */
     void openSession(long now) {
         allowed = true;
+        joinAck = null; // the remote's join completed: no response of it is owed an ack any more
         SharedKey previous = sessionKey;
         sessionKey = shortShared != null ? shortShared : shortKeys.sharedKey(peerShortKey);
         shortShared = null;
@@ -524,10 +526,6 @@ final class Peer {
         deliveredTids.add(tid, now + LATE_ANSWER_WINDOW);
     }
 
-    /**
-     * A message answer for a transaction we no longer have: true (counted) when it concerns a message the remote
-     * reported done (a repeated done, or a nack of a late duplicate, as the reference sends), which needs no answer.
-     */
     /** Our join of tid {@code tid} completed with this final ack. */
     void joinAcknowledged(long tid, byte[] ack) {
         joinAckTid = tid;
@@ -546,6 +544,10 @@ final class Peer {
         return joinAck;
     }
 
+    /**
+     * A message answer for a transaction we no longer have: true (counted) when it concerns a message the remote
+     * reported done (a repeated done, or a nack of a late duplicate, as the reference sends), which needs no answer.
+     */
     boolean lateAnswer(io.raet.codec.RoadHead h) {
         if (h.tk() != io.raet.codec.TransactionKind.MESSAGE || !deliveredTids.contains(h.ti())) {
             return false;
