@@ -23,7 +23,8 @@ import java.time.Duration;
  * @param maxPacketSize the largest datagram sent; larger messages are segmented
  * @param joinerTimeout how long a join this estate starts may take
  * @param joinentTimeout how long a join from another estate may take
- * @param allowTimeout how long an allow may take
+ * @param allowTimeout how long an allow may take; once the remote's cookie came, as long again from the initiate (the
+ *     remote opens its session when it acks that, and re-sends the ack as long)
  * @param aliveTimeout how long a heartbeat waits for its answer
  * @param receiveTimeout how long an incoming message may receive nothing new before it is dropped
  * @param aliveInterval the heartbeat period (zero: no heartbeats)

@@ -108,7 +108,9 @@ final class Allowent extends Transaction {
         }
         if (local != null) {
             local.remove();
-            peer.allowWanted = true; // if this allow fails, ours starts again
+            // If this allow fails, ours starts again; a renewal does not: the session stays open meanwhile, and it
+            // comes due again by itself (an allow started anew would be no renewal, and drop the session at once).
+            peer.allowWanted = !local.renewal();
         }
         a.shortKeys = BoxKeyPair.generate(ctx.entropy());
         a.peerShort = peerShort;

@@ -68,6 +68,11 @@ final class Allower extends Transaction {
         a.startTimers(now, seconds(ctx.config().allowTimeout()), 0.25);
     }
 
+    /** Whether this allow renews an open session, which stays open while it runs. */
+    boolean renewal() {
+        return renewal;
+    }
+
     @Override
     void receive(ParsedPacket packet, InetSocketAddress src, long now) {
         switch (packet.head().pk()) {
@@ -128,6 +133,10 @@ final class Allower extends Transaction {
         byte[] cipher = peer.shortShared.seal(inner, n4);
         initiate = send(head(PacketKind.INITIATE), concat(shortPub, oreo, cipher, n4));
         last = initiate;
+        // The remote opens its session when it acks this initiate, and re-sends that ack for as long as an allow may
+        // take: from here on we wait as long, so that we never give up on a session the remote has opened (in a
+        // renewal that would leave the two sides on different session keys).
+        startTimers(now, seconds(ctx.config().allowTimeout()), 0.25);
     }
 
     private void reject(DropReason drop, String reason, long now) {

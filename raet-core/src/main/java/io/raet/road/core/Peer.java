@@ -609,14 +609,15 @@ final class Peer {
      * Housekeeping: the tids of delivered messages expire, and the session is renewed once due. A due renewal takes
      * its turn with the engine's other handshakes ({@code mayStartHandshake}: the endpoint's pacing, shared by every
      * shard); new messages then wait while the ones under way finish (at most {@link #RENEWAL_DRAIN_MAX}), and the
-     * allow starts. A renewal the remote asked for stops holding our messages after {@link #RENEWAL_HOLD_MAX}.
+     * allow starts. A renewal the remote asked for holds our new messages until its allow starts, or for as long as
+     * an allow may take once its hellos stop coming.
      */
     void housekeep(long now, java.util.function.LongPredicate mayStartHandshake) {
         if (!deliveredTids.isEmpty()) {
             deliveredTids.expire(now);
         }
-        if (renewalHeld && now - heldHelloSince > RENEWAL_HOLD_MAX) {
-            renewalHeld = false;
+        if (renewalHeld && now - heldHelloSince > Math.max(RENEWAL_HOLD_MAX, ctx.config().allowTimeout().toNanos())) {
+            renewalHeld = false; // the remote's allow has ended by now without another hello: ours go
         }
         if (!pending.isEmpty() && isAllowed() && !holdingMessages()) {
             flushPending(now); // held while a handshake ran that ended without sending them (aborted)
@@ -676,7 +677,8 @@ final class Peer {
             heldHelloSince = now;
         }
         if (now - heldHelloSince > RENEWAL_HOLD_MAX) {
-            renewalHeld = false;
+            // Answered now, with what is still under way; new messages go on waiting until the allow has started
+            // (then they wait for it): none starts in between only to be interrupted.
             return false;
         }
         renewalHeld = true;
