@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,11 +50,18 @@ class RoadInteropLossTest {
         private final DatagramChannel back;
         private final InetSocketAddress server;
         private final Predicate<RoadHead> drop;
+        private final Predicate<RoadHead> dropDown;
         private volatile SocketAddress client;
 
         Relay(InetSocketAddress server, Predicate<RoadHead> drop) throws IOException {
+            this(server, drop, h -> false);
+        }
+
+        /** Drops the client's datagrams {@code drop} picks, and the server's {@code dropDown} picks. */
+        Relay(InetSocketAddress server, Predicate<RoadHead> drop, Predicate<RoadHead> dropDown) throws IOException {
             this.server = server;
             this.drop = drop;
+            this.dropDown = dropDown;
             front = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
             back = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
             Thread.ofPlatform().daemon(true).name("relay-up").start(this::up);
@@ -87,11 +95,11 @@ class RoadInteropLossTest {
                     buf.clear();
                     back.receive(buf);
                     buf.flip();
-                    if (client != null) {
+                    if (client != null && !dropDown.test(RoadCodec.parse(buf.array(), 0, buf.limit()).head())) {
                         front.send(buf, client);
                     }
                 }
-            } catch (IOException e) {
+            } catch (IOException | PacketException e) {
                 // closed
             }
         }
@@ -175,6 +183,34 @@ class RoadInteropLossTest {
                     .get(30, TimeUnit.SECONDS);
             assertThat(py.awaitEvent("message", "from", "jjoiner", WAIT).get("msg"))
                     .isEqualTo(Map.of("content", "after the lost ack"));
+        }
+    }
+
+    @Test
+    void aJavaMainWhoseAckIsLostKeepsTheSessionWhenTheReferenceAnswersItsHeartbeatUnallowed() throws Exception {
+        // The Java main opens the session when it acks the reference's initiate; its acks are lost for a while, and
+        // its heartbeat reaches the reference before one arrives: the reference answers unallowed. The main keeps
+        // the session it opened (the reference is about to have it) instead of dropping it for an allow of its own.
+        AtomicLong acksLostUntil = new AtomicLong(Long.MAX_VALUE);
+        try (RoadStack j = java("jmain", true);
+                Relay relay = new Relay(new InetSocketAddress("127.0.0.1", j.address().getPort()), h -> false, h -> {
+                    if (h.tk() == TransactionKind.ALLOW && h.pk() == PacketKind.ACK && h.cf()) {
+                        acksLostUntil.compareAndSet(Long.MAX_VALUE, System.nanoTime() + 2_500_000_000L);
+                        return System.nanoTime() < acksLostUntil.get();
+                    }
+                    return false;
+                });
+                RefPeer py = python("pyjoiner", RoadInteropTest.freePort(), false)) {
+            py.command(Map.of("cmd", "join", "host", "127.0.0.1", "port", relay.address().getPort()));
+            py.awaitEvent("joined", "name", "jmain", WAIT);
+            py.command(Map.of("cmd", "allow", "name", "jmain"));
+            py.awaitEvent("allowed", "name", "jmain", WAIT);
+            assertThat(j.stats().get("unallowed_while_acking")).isPositive();
+            assertThat(j.stats().get("session_renewed")).isNull();
+            py.command(Map.of("cmd", "send", "name", "jmain", "msg", Map.of("content", "after the lost acks")));
+            RoadEvent.Message m = j.receive(WAIT);
+            assertThat(m).isNotNull();
+            assertThat(m.body()).containsEntry("content", "after the lost acks");
         }
     }
 }

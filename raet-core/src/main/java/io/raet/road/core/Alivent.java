@@ -23,6 +23,8 @@ final class Alivent extends Transaction {
         a.fk = packet.head().fk();
         if (!remote.isJoined()) {
             a.sendEmpty(PacketKind.UNJOINED);
+        } else if (!peer.isAllowed() && peer.allower != null && peer.allower.initiated()) {
+            ctx.drop(DropReason.ALIVE_WHILE_ALLOWING);
         } else if (!peer.isAllowed()) {
             a.sendEmpty(PacketKind.UNALLOWED);
         } else {

@@ -57,6 +57,13 @@ final class Aliver extends Transaction {
                 peer.join(now, true);
             }
             case UNALLOWED -> {
+                if (peer.allowent != null && peer.allowent.acked()) {
+                    // The remote's allow has not had our ack yet (it goes again): the session it is opening is the
+                    // one we have. Dropping it for an allow of our own used to start a storm of allows, each side's
+                    // heartbeat reaching the other before its ack.
+                    ctx.count(RoadCounter.UNALLOWED_WHILE_ACKING);
+                    return;
+                }
                 remove();
                 peer.allowed = false;
                 peer.allow(now, true);

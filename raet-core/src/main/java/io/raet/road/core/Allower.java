@@ -68,6 +68,11 @@ final class Allower extends Transaction {
         a.startTimers(now, seconds(ctx.config().allowTimeout()), 0.25);
     }
 
+    /** Whether the initiate went: the remote may have opened the session, and acks it. */
+    boolean initiated() {
+        return initiate != null;
+    }
+
     /** Whether this allow renews an open session, which stays open while it runs. */
     boolean renewal() {
         return renewal;

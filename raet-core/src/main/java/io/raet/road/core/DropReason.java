@@ -84,6 +84,11 @@ public enum DropReason {
     ALLOW_INITIATE_VOUCH("allow_initiate_vouch"),
     // Heartbeats.
     UNEXPECTED_ALIVE_PACKET("unexpected_alive_packet"),
+    /**
+     * A heartbeat while our allow with its sender waits for the ack of a session that sender has opened: left
+     * unanswered (its sender tries again), where unallowed would make it drop that session and allow anew.
+     */
+    ALIVE_WHILE_ALLOWING("alive_while_allowing"),
     // Messages.
     UNEXPECTED_MESSAGE_PACKET("unexpected_message_packet"),
     /** A message from a remote without an open session (nacked). */

@@ -97,6 +97,11 @@ public enum RoadCounter {
     SESSION_RENEWAL_FAILED("session_renewal_failed"),
     /** A renewal allow the remote asked for, left unanswered while our messages under way finish. */
     RENEWAL_HELD("renewal_held"),
+    /**
+     * A heartbeat was answered unallowed while we still re-sent our ack of the remote's allow (it has not had it):
+     * the heartbeat tries again; the session is not dropped for a new allow.
+     */
+    UNALLOWED_WHILE_ACKING("unallowed_while_acking"),
     ALLOW_FQDN_MISMATCH("allow_fqdn_mismatch"),
 
     // Faults met and survived.

@@ -360,6 +360,34 @@ class RoadEngineSimTest {
     }
 
     @Test
+    void aHeartbeatThatReachesTheInitiatorBeforeTheAckOfItsAllowDoesNotStartAnotherAllow() {
+        // The correspondent opens the session when it acks; while its acks are lost, its heartbeat reaches the
+        // initiator, which is not allowed yet and answered unallowed. The correspondent then dropped the session
+        // and allowed on its own, and on a lossy link the two could go on so, each one's heartbeat reaching the
+        // other before its ack (seen at 20 % loss). The initiator now leaves such a heartbeat unanswered (and a
+        // correspondent that gets unallowed while it re-sends its ack keeps the session: RoadInteropLossTest).
+        SimNetwork net = new SimNetwork(19);
+        RoadEngine alpha = net.estate("alpha", 7540, true, SimNetwork.config());
+        RoadEngine beta = net.estate("beta", 7541, false, SimNetwork.config());
+        beta.join(SimNetwork.address(7540), net.now);
+        assertThat(net.runUntil(() -> !net.events(beta, RoadEvent.Joined.class).isEmpty()
+                && alpha.remote("beta") != null && alpha.remote("beta").isJoined(), 5 * S)).isTrue();
+        long[] until = {net.now + 1_500 * MS};
+        net.filter = d -> {
+            io.raet.codec.RoadHead h = Forge.head(d);
+            return !(h.tk() == io.raet.codec.TransactionKind.ALLOW && h.pk() == io.raet.codec.PacketKind.ACK
+                    && h.cf() && net.now < until[0]);
+        };
+        beta.allow("alpha", net.now);
+        net.run(10 * S);
+        assertThat(beta.stats().get("drop_alive_while_allowing")).isPositive();
+        assertThat(alpha.peer("beta").isAllowed()).isTrue();
+        assertThat(beta.peer("alpha").isAllowed()).isTrue();
+        assertThat(net.events(alpha, RoadEvent.Allowed.class)).hasSize(1);
+        assertThat(net.events(beta, RoadEvent.Allowed.class)).hasSize(1);
+    }
+
+    @Test
     void silentRemoteTurnsDeadAndBackAlive() {
         SimNetwork net = new SimNetwork(10);
         RoadEngine[] p = pair(net);

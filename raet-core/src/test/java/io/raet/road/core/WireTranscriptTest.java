@@ -171,8 +171,10 @@ class WireTranscriptTest {
         // Messages go in turns of their remote's send window (congestion control), a late duplicate of a completed
         // message is answered once per redo interval, and an allow that replaces an open session is counted; a
         // message waits at least the reference's redo (0.2 s) for an answer before it goes again; the window never
-        // backs off below where it starts.
-        assertThat(digests).containsExactly("8b17c97b0d3d8ae77cb4cff4", "b0b2b16f686373a094fad284",
-                "4eab1d4ac78404a00c91eee2", "304768cac3d6b59df24f97e3");
+        // backs off below where it starts. A heartbeat that reaches an allow's initiator between its initiate and
+        // the ack is left unanswered (it was answered unallowed, at 4.001 s here: drop_alive_while_allowing), which
+        // moves the later phases' timing.
+        assertThat(digests).containsExactly("d400c4225efd651d1adba8be", "3aca973e795dd0afc5c4b427",
+                "c00e640d4eaccc6b6a9425ea", "785f100e6f8a33c506bd0a28");
     }
 }
