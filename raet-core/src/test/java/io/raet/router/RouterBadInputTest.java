@@ -42,7 +42,12 @@ class RouterBadInputTest {
 
     @BeforeEach
     void start() throws Exception {
-        router = Router.start(RouterConfig.builder("alpha").port(0).laneDir(dir).build());
+        // The behaviour-driven restriction (RouterRestrictionTest) is off: a yard asking for a missing share 500
+        // times is throttled by it once the router has scored that (0.5 a request, throttled at 20), which on a
+        // loaded machine came before the burst was answered, and such answers are refusals, paced; the router's own
+        // answers to bad input are what this class checks.
+        router = Router.start(RouterConfig.builder("alpha").port(0).laneDir(dir)
+                .restrictions(io.raet.trust.Restrictions.Settings.off()).build());
         w1 = Yard.builder("w1").dir(dir).build();
         svc = Yard.builder("svc").dir(dir).build();
         svc.serve("jobs", d -> d);
