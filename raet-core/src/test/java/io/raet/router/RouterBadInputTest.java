@@ -42,10 +42,9 @@ class RouterBadInputTest {
 
     @BeforeEach
     void start() throws Exception {
-        // The behaviour-driven restriction (RouterRestrictionTest) is off: a yard asking for a missing share 500
-        // times is throttled by it once the router has scored that (0.5 a request, throttled at 20), which on a
-        // loaded machine came before the burst was answered, and such answers are refusals, paced; the router's own
-        // answers to bad input are what this class checks.
+        // The behaviour-driven restriction (RouterRestrictionTest) is off: it scores a request for a missing share
+        // 0.5 and throttles at 20, so how much of a burst of them passes depends on timing; the router's own answers
+        // to bad input are what this class checks.
         router = Router.start(RouterConfig.builder("alpha").port(0).laneDir(dir)
                 .restrictions(io.raet.trust.Restrictions.Settings.off()).build());
         w1 = Yard.builder("w1").dir(dir).build();
@@ -164,7 +163,10 @@ class RouterBadInputTest {
 
     @Test
     void aBurstOfRequestsToAMissingShareIsAnsweredOneByOne() throws Exception {
-        int n = 500;
+        // Within w1's share of svc's queue at the router (laneQueuePerSource, 256): a larger burst is partly refused
+        // by that bound whenever svc drains slower than w1 sends (it did on a loaded machine), which is right, and
+        // not what this test is about.
+        int n = 200;
         for (int i = 0; i < n; i++) {
             w1.send(FlowMessage.builder(Kind.REQ, w1.address(), Address.of("", "svc", "none")).id("r" + i).build());
         }
