@@ -42,16 +42,14 @@ class RoadEngineSimTest {
 
     /** alpha (main) and beta with their own settings, beta joined and allowed. */
     static RoadEngine[] pair(SimNetwork net, RoadConfig alphaConfig, RoadConfig betaConfig) {
-        RoadEngine alpha = net.estate("alpha", 7540, true, alphaConfig);
-        RoadEngine beta = net.estate("beta", 7541, false, betaConfig);
-        beta.join(SimNetwork.address(7540), net.now);
-        assertThat(net.runUntil(() -> beta.remote("alpha") != null && beta.remote("alpha").isJoined()
-                && alpha.remote("beta") != null && alpha.remote("beta").isJoined(), 10 * S)).isTrue();
+        RoadEngine[] p = joined(net, alphaConfig, betaConfig);
+        RoadEngine alpha = p[0];
+        RoadEngine beta = p[1];
         beta.allow("alpha", net.now);
         assertThat(net.runUntil(() -> beta.peer("alpha").isAllowed() && alpha.peer("beta").isAllowed()
                 && beta.peer("alpha").transactions.isEmpty() && alpha.peer("beta").transactions.isEmpty(),
                 10 * S)).isTrue();
-        return new RoadEngine[] {alpha, beta};
+        return p;
     }
 
     @Test
@@ -152,14 +150,27 @@ class RoadEngineSimTest {
                 && net.events(p[1], RoadEvent.Message.class).size() == 1, 10 * S)).isTrue();
     }
 
-    @Test
-    void lostFinalAllowAckStillOpensTheSession() {
-        SimNetwork net = new SimNetwork(8);
-        RoadEngine alpha = net.estate("alpha", 7540, true, SimNetwork.config());
-        RoadEngine beta = net.estate("beta", 7541, false, SimNetwork.config());
+    /** alpha (main) and beta, beta joined (both know it), not allowed yet. */
+    static RoadEngine[] joined(SimNetwork net) {
+        return joined(net, SimNetwork.config(), SimNetwork.config());
+    }
+
+    /** {@link #joined(SimNetwork)} with alpha and beta configured as given. */
+    static RoadEngine[] joined(SimNetwork net, RoadConfig alphaConfig, RoadConfig betaConfig) {
+        RoadEngine alpha = net.estate("alpha", 7540, true, alphaConfig);
+        RoadEngine beta = net.estate("beta", 7541, false, betaConfig);
         beta.join(SimNetwork.address(7540), net.now);
         assertThat(net.runUntil(() -> alpha.remote("beta") != null && alpha.remote("beta").isJoined()
                 && beta.remote("alpha") != null && beta.remote("alpha").isJoined(), 10 * S)).isTrue();
+        return new RoadEngine[] {alpha, beta};
+    }
+
+    @Test
+    void lostFinalAllowAckStillOpensTheSession() {
+        SimNetwork net = new SimNetwork(8);
+        RoadEngine[] p = joined(net);
+        RoadEngine alpha = p[0];
+        RoadEngine beta = p[1];
         boolean[] dropped = {false};
         net.filter = d -> {
             String head = new String(d, 0, Math.min(d.length, 80), java.nio.charset.StandardCharsets.ISO_8859_1);
@@ -367,11 +378,9 @@ class RoadEngineSimTest {
         // other before its ack (seen at 20 % loss). The initiator now leaves such a heartbeat unanswered (and a
         // correspondent that gets unallowed while it re-sends its ack keeps the session: RoadInteropLossTest).
         SimNetwork net = new SimNetwork(19);
-        RoadEngine alpha = net.estate("alpha", 7540, true, SimNetwork.config());
-        RoadEngine beta = net.estate("beta", 7541, false, SimNetwork.config());
-        beta.join(SimNetwork.address(7540), net.now);
-        assertThat(net.runUntil(() -> !net.events(beta, RoadEvent.Joined.class).isEmpty()
-                && alpha.remote("beta") != null && alpha.remote("beta").isJoined(), 5 * S)).isTrue();
+        RoadEngine[] p = joined(net);
+        RoadEngine alpha = p[0];
+        RoadEngine beta = p[1];
         long[] until = {net.now + 1_500 * MS};
         net.filter = d -> {
             io.raet.codec.RoadHead h = Forge.head(d);
