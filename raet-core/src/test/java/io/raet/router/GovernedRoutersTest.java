@@ -122,8 +122,10 @@ class GovernedRoutersTest {
             assertThat(r.policy().rules()).containsExactly(Policy.Rule.deny("*", "*/*/admin.*"));
             assertThat(mesh.dir(r.name()).resolve("chain/version.1.json")).exists();
         });
-        assertThat(mesh.events.get("r5")).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(
-                RouterEvent.PolicyApplied.class, a -> assertThat(a.signers()).containsExactly("gov1", "gov3")));
+        // The event comes on the router's event thread, after the version took effect: waited for, not assumed.
+        await("r5 reported the version applied, signed by gov1 and gov3", () -> mesh.events.get("r5").stream()
+                .anyMatch(e -> e instanceof RouterEvent.PolicyApplied a
+                        && a.signers().equals(List.of("gov1", "gov3"))));
         // the governed key acceptance went to every router's keep: no operator accepts delta on each host
         assertThat(mesh.names).allSatisfy(n -> assertThat(accepted(n, "delta"))
                 .isEqualTo(io.raet.keep.Acceptance.ACCEPTED));
