@@ -2,20 +2,15 @@ package io.raet.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.raet.codec.PacketException;
 import io.raet.codec.PacketKind;
-import io.raet.codec.RoadCodec;
 import io.raet.codec.RoadHead;
 import io.raet.codec.TransactionKind;
 import io.raet.keep.AutoMode;
+import io.raet.road.LossyRelay;
 import io.raet.road.MessageOptions;
 import io.raet.road.RoadEvent;
 import io.raet.road.RoadStack;
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,76 +34,6 @@ class RoadInteropLossTest {
 
     @TempDir
     Path tmp;
-
-    /**
-     * Forwards datagrams between a client (whoever sends to {@link #address()} first) and a server, dropping the
-     * client's datagrams that {@code drop} picks (it sees each head, in order).
-     */
-    static final class Relay implements AutoCloseable {
-        private final DatagramChannel front;
-        private final DatagramChannel back;
-        private final InetSocketAddress server;
-        private final Predicate<RoadHead> drop;
-        private final Predicate<RoadHead> dropDown;
-        private volatile SocketAddress client;
-
-        Relay(InetSocketAddress server, Predicate<RoadHead> drop) throws IOException {
-            this(server, drop, h -> false);
-        }
-
-        /** Drops the client's datagrams {@code drop} picks, and the server's {@code dropDown} picks. */
-        Relay(InetSocketAddress server, Predicate<RoadHead> drop, Predicate<RoadHead> dropDown) throws IOException {
-            this.server = server;
-            this.drop = drop;
-            this.dropDown = dropDown;
-            front = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
-            back = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
-            Thread.ofPlatform().daemon(true).name("relay-up").start(this::up);
-            Thread.ofPlatform().daemon(true).name("relay-down").start(this::down);
-        }
-
-        InetSocketAddress address() throws IOException {
-            return (InetSocketAddress) front.getLocalAddress();
-        }
-
-        private void up() {
-            ByteBuffer buf = ByteBuffer.allocate(65536);
-            try {
-                while (true) {
-                    buf.clear();
-                    client = front.receive(buf);
-                    buf.flip();
-                    if (!drop.test(RoadCodec.parse(buf.array(), 0, buf.limit()).head())) {
-                        back.send(buf, server);
-                    }
-                }
-            } catch (IOException | PacketException e) {
-                // closed
-            }
-        }
-
-        private void down() {
-            ByteBuffer buf = ByteBuffer.allocate(65536);
-            try {
-                while (true) {
-                    buf.clear();
-                    back.receive(buf);
-                    buf.flip();
-                    if (client != null && !dropDown.test(RoadCodec.parse(buf.array(), 0, buf.limit()).head())) {
-                        front.send(buf, client);
-                    }
-                }
-            } catch (IOException | PacketException e) {
-                // closed
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            front.close();
-            back.close();
-        }
-    }
 
     static boolean is(RoadHead h, TransactionKind tk, PacketKind pk) {
         return h.tk() == tk && h.pk() == pk && !h.cf();
@@ -135,7 +59,8 @@ class RoadInteropLossTest {
         AtomicBoolean nacked = new AtomicBoolean();
         AtomicBoolean ackDropped = new AtomicBoolean();
         try (RoadStack j = java("jmain", true);
-                Relay relay = new Relay(new InetSocketAddress("127.0.0.1", j.address().getPort()), h -> {
+                LossyRelay relay = new LossyRelay(new InetSocketAddress("127.0.0.1", j.address().getPort()),
+                        h -> {
                     if (is(h, TransactionKind.JOIN, PacketKind.ACK)) {
                         return ackDropped.compareAndSet(false, true);
                     }
@@ -166,7 +91,7 @@ class RoadInteropLossTest {
         int port = RoadInteropTest.freePort();
         AtomicInteger acks = new AtomicInteger();
         try (RefPeer py = python("pymain", port, true);
-                Relay relay = new Relay(new InetSocketAddress("127.0.0.1", port), h -> {
+                LossyRelay relay = new LossyRelay(new InetSocketAddress("127.0.0.1", port), h -> {
                     if (is(h, TransactionKind.JOIN, PacketKind.ACK)) {
                         return acks.incrementAndGet() == 1;
                     }
@@ -193,7 +118,8 @@ class RoadInteropLossTest {
         // the session it opened (the reference is about to have it) instead of dropping it for an allow of its own.
         AtomicLong acksLostUntil = new AtomicLong(Long.MAX_VALUE);
         try (RoadStack j = java("jmain", true);
-                Relay relay = new Relay(new InetSocketAddress("127.0.0.1", j.address().getPort()), h -> false, h -> {
+                LossyRelay relay = new LossyRelay(new InetSocketAddress("127.0.0.1", j.address().getPort()),
+                        h -> false, h -> {
                     if (h.tk() == TransactionKind.ALLOW && h.pk() == PacketKind.ACK && h.cf()) {
                         acksLostUntil.compareAndSet(Long.MAX_VALUE, System.nanoTime() + 2_500_000_000L);
                         return System.nanoTime() < acksLostUntil.get();

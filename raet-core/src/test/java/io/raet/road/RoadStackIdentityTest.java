@@ -3,20 +3,14 @@ package io.raet.road;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.raet.codec.PacketException;
 import io.raet.codec.PacketKind;
-import io.raet.codec.RoadCodec;
-import io.raet.codec.RoadHead;
 import io.raet.codec.TransactionKind;
 import io.raet.keep.AutoMode;
 import io.raet.keep.KeepException;
 import io.raet.keep.RoadKeep;
 import io.raet.road.core.Probes;
-import java.io.IOException;
-import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
-import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -28,7 +22,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -119,51 +112,6 @@ class RoadStackIdentityTest {
 
     // ------------------------------------------------------------------ futures
 
-    /** Relays one client's datagrams to a server and back, dropping the client's packets that {@code drop} says. */
-    static final class Relay implements AutoCloseable {
-        final DatagramSocket socket;
-        final InetSocketAddress server;
-        volatile InetSocketAddress client;
-        final Thread thread;
-
-        Relay(InetSocketAddress server, Predicate<RoadHead> drop) throws SocketException {
-            this.server = server;
-            this.socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
-            this.thread = Thread.ofPlatform().daemon(true).start(() -> {
-                byte[] buf = new byte[65536];
-                while (!socket.isClosed()) {
-                    try {
-                        DatagramPacket p = new DatagramPacket(buf, buf.length);
-                        socket.receive(p);
-                        InetSocketAddress from = (InetSocketAddress) p.getSocketAddress();
-                        if (from.equals(server)) {
-                            if (client != null) {
-                                socket.send(new DatagramPacket(p.getData(), p.getLength(), client));
-                            }
-                            continue;
-                        }
-                        client = from;
-                        RoadHead h = RoadCodec.parse(p.getData(), 0, p.getLength()).head();
-                        if (!drop.test(h)) {
-                            socket.send(new DatagramPacket(p.getData(), p.getLength(), server));
-                        }
-                    } catch (IOException | PacketException e) {
-                        // closed, or not a packet: nothing to relay
-                    }
-                }
-            });
-        }
-
-        InetSocketAddress address() {
-            return (InetSocketAddress) socket.getLocalSocketAddress();
-        }
-
-        @Override
-        public void close() {
-            socket.close();
-        }
-    }
-
     /**
      * allow() called on the responding side of an allow after its session opened (Allowed emitted) while it still
      * waits for the initiator's final ack, which is lost here: it completes at once.
@@ -171,7 +119,7 @@ class RoadStackIdentityTest {
     @Test
     void allowDuringThePeersFinishingAllowCompletes() throws Exception {
         try (RoadStack alpha = estate("alpha", true).build();
-                Relay relay = new Relay(alpha.address(), h -> h.tk() == TransactionKind.ALLOW
+                LossyRelay relay = new LossyRelay(alpha.address(), h -> h.tk() == TransactionKind.ALLOW
                         && h.pk() == PacketKind.ACK && !h.cf());
                 RoadStack beta = estate("beta", false).build()) {
             AtomicReference<CompletableFuture<Void>> during = new AtomicReference<>();
