@@ -139,6 +139,28 @@ class RouterRestrictionTest {
     }
 
     @Test
+    void anEstateOpeningSessionAfterSessionIsRestrictedForChurnWhileOthersAreServed() throws Exception {
+        // Each new session (an allow, signed) scores 1; joins are not scored (unsigned: anyone can send one claiming
+        // any name). The churner renews its session every 100 ms: ten sessions a second, beyond the throttle level
+        // of this class (5, a score that halves every second); alpha and gamma, one session each, stay free.
+        io.raet.road.RoadConfig churning = io.raet.road.RoadConfig.defaults()
+                .withSessionRenewal(Duration.ofMillis(100), 0);
+        try (io.raet.road.RoadStack churner = io.raet.road.RoadStack.builder().name("churner").port(0)
+                .config(churning).build()) {
+            String hub = churner.join(beta.address()).get(10, TimeUnit.SECONDS);
+            churner.allow(hub).get(10, TimeUnit.SECONDS);
+            await("churner restricted", () -> events.stream().anyMatch(e -> e instanceof RouterEvent.Restricted r
+                    && r.source().equals("estate:churner") && r.reason().equals("session_churn")));
+            assertThat(churner.stats().get("session_renewed")).as("sessions opened before the restriction")
+                    .isGreaterThanOrEqualTo(4);
+            assertThat(beta.restrictions().restricted()).containsOnlyKeys("estate:churner");
+            for (int i = 0; i < 10; i++) {
+                assertThat(code(good, "jobs")).isNull();
+            }
+        }
+    }
+
+    @Test
     void aYardFloodingAServiceBeyondItsShareIsRestrictedAndItsErrorsArePaced() throws Exception {
         beta.close();
         Path lane = tmp.resolve("beta");
