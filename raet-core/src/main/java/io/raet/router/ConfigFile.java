@@ -156,6 +156,19 @@ public final class ConfigFile {
     }
 
     /**
+     * {@return an integer that fits a long; {@link IllegalArgumentException} naming the key when it is something else}
+     *
+     * @param key the key
+     */
+    public long longInteger(String key) {
+        Object v = values.get(key);
+        if (!(v instanceof Integer || v instanceof Long)) {
+            throw new IllegalArgumentException("'" + key + "' must be an integer");
+        }
+        return ((Number) v).longValue();
+    }
+
+    /**
      * {@code true} or {@code false}; {@link IllegalArgumentException} naming the key when it is something else.
      *
      * @param key the key

@@ -17,8 +17,10 @@ import io.raet.road.DeliveryException;
 import io.raet.road.DeliveryFailure;
 import io.raet.road.OutgoingLimitException;
 import io.raet.road.RemoteInfo;
+import io.raet.road.RoadConfig;
 import io.raet.road.RoadEvent;
 import io.raet.road.RoadStack;
+import io.raet.road.SessionRenewal;
 import io.raet.route.Address;
 import io.raet.route.Aliases;
 import io.raet.route.ErrorCode;
@@ -334,7 +336,8 @@ public final class Router implements AutoCloseable {
                 passphrase = config.passphrase().read();
             }
             for (RouterConfig.Channel c : config.channels().values()) {
-                channels.put(c.name(), openChannel(c, members.get(c.name()), passphrase, config.passphrase()));
+                channels.put(c.name(), openChannel(c, members.get(c.name()), passphrase, config.passphrase(),
+                        config.sessionRenewal()));
             }
         } catch (RuntimeException e) {
             channels.values().forEach(c -> c.road.close());
@@ -371,7 +374,7 @@ public final class Router implements AutoCloseable {
 
     /** Opens the keep and binds the road of one channel; the control channel's members are accepted in its keep. */
     private static ChannelRoad openChannel(RouterConfig.Channel c, Map<String, KeyAcceptance> members,
-            byte[] passphrase, PassphraseSource source) {
+            byte[] passphrase, PassphraseSource source, SessionRenewal renewal) {
         RoadKeep keep = null;
         if (c.keep() != null) {
             keep = new RoadKeep(c.keep(), passphrase == null ? null
@@ -390,7 +393,7 @@ public final class Router implements AutoCloseable {
             }
         }
         RoadStack.Builder rb = RoadStack.builder().name(c.estate()).role(c.role()).main(c.main()).host(c.host())
-                .port(c.port()).auto(c.auto());
+                .port(c.port()).config(RoadConfig.defaults().withSessionRenewal(renewal)).auto(c.auto());
         if (keep != null) {
             rb.keep(keep);
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.raet.keep.AutoMode;
 import io.raet.keep.PassphraseSource;
 import io.raet.lane.LaneNames;
+import io.raet.road.SessionRenewal;
 import io.raet.route.Policy;
 import io.raet.route.Shares;
 import io.raet.trust.Restrictions;
@@ -55,7 +56,8 @@ import java.util.regex.Pattern;
  * "passphrase": {"credential": "raet-keep"},
  * "restrict": {"throttleAt": 20, "denyAt": 60, "halfLifeMillis": 10000, "coolingMillis": 30000,
  *              "throttleRate": 20, "rate": 10000, "rateBurst": 5000, "openRequests": 500},
- * "refusalErrorRate": 50
+ * "refusalErrorRate": 50,
+ * "renew": {"maxAgeSeconds": 3600, "maxBytes": 1073741824}
  * }</pre>
  *
  * <p>A channel's {@code name}, {@code role}, {@code host} and {@code main} default to the router's, but the control
@@ -64,7 +66,8 @@ import java.util.regex.Pattern;
  * {@code policy} serves until the first version; a {@code policyFile} is refused). {@code passphrase} ({@code file},
  * {@code env} or {@code credential}) unlocks sealed keeps. {@code restrict} sets the behaviour-driven restriction
  * ({@code false} turns it off); {@code refusalErrorRate} bounds the {@code err} answers a second to one source for
- * messages refused at a bound.
+ * messages refused at a bound. {@code renew} says when the sessions of every channel's road are renewed by a new
+ * allow (forward secrecy; the defaults shown, a bound left out or 0 never renews by it, {@code false} never renews).
  *
  * <p>Only {@code name} is required. Unknown keys are an error, so a misspelt setting is never silently ignored.
  */
@@ -88,6 +91,8 @@ public final class RouterConfig {
             "join", "control", "members");
     private static final Set<String> RESTRICT_KEYS = Set.of("enabled", "throttleAt", "denyAt", "halfLifeMillis",
             "coolingMillis", "throttleRate", "rate", "rateBurst", "openRequests", "maxSources");
+    /** Longest session age {@code "renew"} accepts, in seconds (a year). */
+    static final long MAX_RENEW_AGE_SECONDS = 365L * 24 * 3600;
     /** Default most {@code err} answers a second to one source for its messages refused at a bound. */
     public static final double DEFAULT_REFUSAL_ERROR_RATE = 50;
 
@@ -287,7 +292,7 @@ public final class RouterConfig {
     private static final Set<String> KEYS = Set.of("name", "role", "host", "port", "main", "keep", "auto", "lane",
             "laneDir", "yards", "join", "policy", "policyFile", "shares", "policyPollMillis", "joinRetryMillis",
             "laneQueue", "laneQueuePerSource", "laneInboxPerSource", "roadInFlight", "aliasFile", "channels", "genesis",
-            "chain", "passphrase", "restrict", "refusalErrorRate");
+            "chain", "passphrase", "restrict", "refusalErrorRate", "renew");
     /** Default most messages queued for one yard. */
     public static final int DEFAULT_LANE_QUEUE = 4096;
     /** Default most messages of one source (yard, estate, the router) queued for one yard. */
@@ -324,6 +329,7 @@ public final class RouterConfig {
     private final PassphraseSource passphrase;
     private final Restrictions.Settings restrictions;
     private final double refusalErrorRate;
+    private final SessionRenewal sessionRenewal;
 
     private RouterConfig(Builder b) {
         this.name = b.name;
@@ -359,6 +365,7 @@ public final class RouterConfig {
         this.passphrase = b.passphrase;
         this.restrictions = b.restrictions;
         this.refusalErrorRate = b.refusalErrorRate;
+        this.sessionRenewal = b.sessionRenewal;
     }
 
     /**
@@ -412,6 +419,7 @@ public final class RouterConfig {
         b.passphrase = passphrase;
         b.restrictions = restrictions;
         b.refusalErrorRate = refusalErrorRate;
+        b.sessionRenewal = sessionRenewal;
         return b;
     }
 
@@ -555,6 +563,9 @@ public final class RouterConfig {
         if (m.has("refusalErrorRate")) {
             b.refusalErrorRate(m.number("refusalErrorRate"));
         }
+        if (m.has("renew")) {
+            b.sessionRenewal(renewal(m));
+        }
         return b;
     }
 
@@ -591,6 +602,25 @@ public final class RouterConfig {
             b.member(c.resolve(f));
         }
         return b;
+    }
+
+    /** {@code "renew": false}, or {@code {"maxAgeSeconds": s, "maxBytes": n}} (a missing one: never by it). */
+    private static SessionRenewal renewal(ConfigFile m) {
+        if (m.get("renew") instanceof Boolean on) {
+            return on ? SessionRenewal.defaults() : SessionRenewal.OFF;
+        }
+        ConfigFile r = m.section("renew", Set.of("maxAgeSeconds", "maxBytes"));
+        try {
+            double age = r.has("maxAgeSeconds") ? r.number("maxAgeSeconds") : 0;
+            if (!(age >= 0) || age > MAX_RENEW_AGE_SECONDS) {
+                throw new IllegalArgumentException("maxAgeSeconds must be 0 (never) to " + MAX_RENEW_AGE_SECONDS
+                        + ", not " + age);
+            }
+            return new SessionRenewal(Duration.ofNanos(Math.round(age * 1e9)),
+                    r.has("maxBytes") ? r.longInteger("maxBytes") : 0);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'renew': " + e.getMessage(), e);
+        }
     }
 
     private static PassphraseSource passphrase(ConfigFile p) {
@@ -845,6 +875,11 @@ public final class RouterConfig {
         return refusalErrorRate;
     }
 
+    /** {@return when the sessions of every channel's road are renewed (forward secrecy)} */
+    public SessionRenewal sessionRenewal() {
+        return sessionRenewal;
+    }
+
     private static int checkPort(int port) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535, not " + port);
@@ -887,6 +922,7 @@ public final class RouterConfig {
         private PassphraseSource passphrase;
         private Restrictions.Settings restrictions = Restrictions.Settings.defaults();
         private double refusalErrorRate = DEFAULT_REFUSAL_ERROR_RATE;
+        private SessionRenewal sessionRenewal = SessionRenewal.defaults();
 
         private Builder() {}
 
@@ -1201,6 +1237,18 @@ public final class RouterConfig {
                 throw new IllegalArgumentException("'refusalErrorRate' must be positive, not " + perSecond);
             }
             this.refusalErrorRate = perSecond;
+            return this;
+        }
+
+        /**
+         * When the sessions of every channel's road are renewed by a new allow (forward secrecy; default
+         * {@link SessionRenewal#defaults()}, {@link SessionRenewal#OFF} for never).
+         *
+         * @param renewal the age and byte count at which a session is renewed
+         * @return this builder
+         */
+        public Builder sessionRenewal(SessionRenewal renewal) {
+            this.sessionRenewal = Objects.requireNonNull(renewal, "renewal (SessionRenewal.OFF for none)");
             return this;
         }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.raet.keep.AutoMode;
+import io.raet.road.SessionRenewal;
 import io.raet.trust.Restrictions;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -32,7 +33,7 @@ class RouterConfigTrustTest {
                  "genesis": "genesis.json", "chain": "chain",
                  "passphrase": {"file": "pass"},
                  "restrict": {"throttleAt": 5, "denyAt": 9, "coolingMillis": 2000, "rate": 100},
-                 "refusalErrorRate": 7}""");
+                 "refusalErrorRate": 7, "renew": {"maxAgeSeconds": 600.5, "maxBytes": 8589934592}}""");
         RouterConfig c = RouterConfig.load(f).build();
         assertThat(c.channels()).containsOnlyKeys("", "ctl", "bulk");
         RouterConfig.Channel main = c.channels().get("");
@@ -62,9 +63,17 @@ class RouterConfigTrustTest {
         assertThat(r.rate()).isEqualTo(100);
         assertThat(r.halfLife()).isEqualTo(Restrictions.Settings.defaults().halfLife());
         assertThat(c.refusalErrorRate()).isEqualTo(7);
+        assertThat(c.sessionRenewal()).isEqualTo(new SessionRenewal(Duration.ofMillis(600_500), 8L << 30));
         // the channels survive toBuilder (command-line flags override a file)
         assertThat(c.toBuilder().port(1).build().channels().get("ctl")).isEqualTo(ctl);
         assertThat(parse("{\"name\": \"a\", \"restrict\": false}").build().restrictions().enabled()).isFalse();
+        // renewal: on by default (every hour or GiB), off with false, by one bound alone
+        assertThat(parse("{\"name\": \"a\"}").build().sessionRenewal()).isEqualTo(SessionRenewal.defaults());
+        assertThat(parse("{\"name\": \"a\", \"renew\": false}").build().sessionRenewal())
+                .isEqualTo(SessionRenewal.OFF);
+        assertThat(parse("{\"name\": \"a\", \"renew\": {\"maxBytes\": 1000}}").build().sessionRenewal())
+                .isEqualTo(new SessionRenewal(Duration.ZERO, 1000));
+        assertThat(c.toBuilder().build().sessionRenewal()).isEqualTo(c.sessionRenewal());
     }
 
     @Test
@@ -91,6 +100,16 @@ class RouterConfigTrustTest {
                 .hasMessageContaining("names one source");
         assertThatThrownBy(() -> parse("{\"name\": \"a\", \"restrict\": {\"throttleAt\": 9, \"denyAt\": 1}}"))
                 .hasMessageContaining("'restrict'").hasMessageContaining("throttleAt <= denyAt");
+        assertThatThrownBy(() -> parse("{\"name\": \"a\", \"renew\": {\"maxAgeSeconds\": -1}}"))
+                .hasMessageContaining("'renew'").hasMessageContaining("maxAgeSeconds must be 0 (never)");
+        assertThatThrownBy(() -> parse("{\"name\": \"a\", \"renew\": {\"maxBytes\": -1}}"))
+                .hasMessageContaining("'renew'").hasMessageContaining("maxBytes must be zero (never) or positive");
+        assertThatThrownBy(() -> parse("{\"name\": \"a\", \"renew\": {\"maxBytes\": 1.5}}"))
+                .hasMessageContaining("'maxBytes' must be an integer");
+        assertThatThrownBy(() -> parse("{\"name\": \"a\", \"renew\": {\"seconds\": 60}}"))
+                .hasMessageContaining("'renew': unknown setting 'seconds'");
+        assertThatThrownBy(() -> parse("{\"name\": \"a\", \"renew\": 60}"))
+                .hasMessageContaining("'renew' must be an object");
     }
 
     @Test

@@ -102,6 +102,35 @@ class RouterTest {
     }
 
     @Test
+    void aRouterRenewsItsSessionsAsConfiguredWhileRequestsFlow() throws Exception {
+        // gamma renews its session with beta every second (forward secrecy; "renew" in the file); its yard's
+        // requests across the road are all answered through the renewals
+        Files.createDirectories(tmp.resolve("g"));
+        CompletableFuture<String> connected = new CompletableFuture<>();
+        try (Router gamma = Router.start(RouterConfig.builder("gamma").role("minion2").port(0)
+                .laneDir(tmp.resolve("g")).join(beta.address()).joinRetry(Duration.ofMillis(200))
+                .sessionRenewal(new io.raet.road.SessionRenewal(Duration.ofSeconds(1), 0)).build(), e -> {
+                    if (e instanceof RouterEvent.Connected c) {
+                        connected.complete(c.estate());
+                    }
+                });
+                Yard w2 = Yard.builder("w2").dir(tmp.resolve("g")).build()) {
+            connected.get(10, TimeUnit.SECONDS);
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
+            int i = 0;
+            while (System.nanoTime() < end) {
+                assertThat(ask(w2, Address.of("beta", "svc", "jobs.high"), i).data())
+                        .isEqualTo(Map.of("done", (long) i, "by", "svc"));
+                i++;
+                Thread.sleep(20);
+            }
+            assertThat(gamma.road().stats().get("session_renewed")).isGreaterThanOrEqualTo(2);
+            assertThat(alpha.road().stats().getOrDefault("session_renewed", 0L)).as("alpha: the default, hourly")
+                    .isZero();
+        }
+    }
+
+    @Test
     void requestAcrossTheRoadGetsItsResponseWithTheSourceFilledIn() throws Exception {
         FlowMessage rsp = ask(w1, Address.of("beta", "svc", "jobs.high"), List.of(1, 2, 3));
         assertThat(rsp.kind()).isEqualTo(Kind.RSP);
