@@ -53,8 +53,11 @@ public sealed interface RoadEvent {
      * The allow handshake with {@code remote} completed; a new session is open.
      *
      * @param remote the remote's name
+     * @param initiated whether this estate started the allow (else the remote did)
+     * @param renewal whether the new session replaced one that was open (a renewal for forward secrecy, by either
+     *     side), else it is the first since the join or since a session was lost
      */
-    record Allowed(String remote) implements RoadEvent {}
+    record Allowed(String remote, boolean initiated, boolean renewal) implements RoadEvent {}
 
     /**
      * The allow handshake failed.

@@ -1456,7 +1456,8 @@ public final class Router implements AutoCloseable {
                 c.estates.add(a.remote());
                 if (c.control()) {
                     controlPeerUpLater(a.remote());
-                } else {
+                } else if (!(a.initiated() && a.renewal())) {
+                    // Our own renewals (our setting, not the remote's doing) are not its churn.
                     offend(estateSource(c.name(), a.remote()), Restrictions.Offence.SESSION_CHURN);
                 }
                 presence(c, "allowed", a.remote());

@@ -52,7 +52,10 @@ public final class Restrictions {
         UNANSWERED(0.05),
         /** A message sent while throttled beyond the throttled rate: a source that keeps on is denied. */
         THROTTLED(0.5),
-        /** The estate opened a new session (an allow) again: many in a short time is churn. */
+        /**
+         * A new session with the estate opened (an allow) again: many in a short time is churn. A router does not
+         * count the renewals it started itself (its own setting, not the estate's doing).
+         */
         SESSION_CHURN(1);
 
         private final double weight;

@@ -161,6 +161,27 @@ class RouterRestrictionTest {
     }
 
     @Test
+    void aRoutersOwnRenewalsAreNotScoredAsTheRemotesChurn() throws Exception {
+        // hub renews its sessions every 100 ms itself (its own setting): ten sessions a second with the estate quiet,
+        // which renews nothing; at the levels of this class that would restrict quiet if hub scored them.
+        Path lane = Files.createDirectories(tmp.resolve("hub"));
+        List<RouterEvent> hubEvents = new CopyOnWriteArrayList<>();
+        try (Router hub = Router.start(RouterConfig.builder("hub").port(0).laneDir(lane)
+                .restrictions(Restrictions.Settings.defaults().withLevels(5, 12)
+                        .withTimes(Duration.ofSeconds(1), Duration.ofSeconds(2)))
+                .sessionRenewal(new io.raet.road.SessionRenewal(Duration.ofMillis(100), 0)).build(), hubEvents::add);
+                io.raet.road.RoadStack quiet = io.raet.road.RoadStack.builder().name("quiet").port(0)
+                        .config(io.raet.road.RoadConfig.defaults().withSessionRenewal(io.raet.road.SessionRenewal.OFF))
+                        .build()) {
+            String name = quiet.join(hub.address()).get(10, TimeUnit.SECONDS);
+            quiet.allow(name).get(10, TimeUnit.SECONDS);
+            await("hub renewed ten times", () -> hub.road().stats().getOrDefault("session_renewed", 0L) >= 10);
+            assertThat(hubEvents).noneMatch(e -> e instanceof RouterEvent.Restricted);
+            assertThat(hub.restrictions().restricted()).isEmpty();
+        }
+    }
+
+    @Test
     void aYardFloodingAServiceBeyondItsShareIsRestrictedAndItsErrorsArePaced() throws Exception {
         beta.close();
         Path lane = tmp.resolve("beta");

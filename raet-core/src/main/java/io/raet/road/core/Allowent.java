@@ -207,7 +207,7 @@ final class Allowent extends Transaction {
         peer.shortKeys = shortKeys;
         peer.peerShortKey = peerShort;
         peer.shortShared = shortShared;
-        peer.openSession(now);
+        peer.openSession(now, false);
     }
 
     /** A mutable road follows an authenticated remote to its address and id, and applies its last join's asks. */

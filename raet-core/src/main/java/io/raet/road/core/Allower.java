@@ -164,7 +164,7 @@ final class Allower extends Transaction {
             peer.rebaseSession = false;
             peer.rebaseCorrespondentSession(0, null);
         }
-        peer.openSession(now);
+        peer.openSession(now, true);
         peer.flushPending(now);
         if (cascade) {
             peer.alive(now, false);

@@ -354,8 +354,10 @@ final class Peer {
     /**
      * The allow handshake succeeded on our side: the session keys take effect, our session id advances (ending
      * initiators of the old session, whose messages wait to be re-sent), and the remote is allowed and alive.
+     *
+     * @param initiated whether this estate started the allow
      */
-    void openSession(long now) {
+    void openSession(long now, boolean initiated) {
         allowed = true;
         joinAck = null; // the remote's join completed: no response of it is owed an ack any more
         SharedKey previous = sessionKey;
@@ -365,7 +367,8 @@ final class Peer {
             shortKeys.destroy(); // the short-term secret: the session key exists now
             shortKeys = null;
         }
-        if (previous != null && previous != sessionKey) {
+        boolean renewal = previous != null && previous != sessionKey;
+        if (renewal) {
             ctx.count(RoadCounter.SESSION_RENEWED);
             retire(previous);
         }
@@ -383,7 +386,7 @@ final class Peer {
         if (remote.isProven()) {
             ctx.store().saveRemote(remote);
         }
-        ctx.emit(new RoadEvent.Allowed(remote.name()));
+        ctx.emit(new RoadEvent.Allowed(remote.name(), initiated, renewal));
         setAlive(true);
         if (!aliveWaiters.isEmpty() && aliver == null) {
             Aliver.start(this, now);

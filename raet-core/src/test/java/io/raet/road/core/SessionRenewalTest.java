@@ -69,6 +69,17 @@ class SessionRenewalTest {
         assertThat(beta.stats().get("session_renewal_failed")).isZero();
         assertThat(beta.peer("alpha").isAllowed()).isTrue();
         assertThat(alpha.peer("beta").isAllowed()).isTrue();
+        // The events say who started each allow and whether it renewed an open session: the first allow (one side
+        // started it) opened the first session; beta started the three renewals, alpha answered them.
+        List<RoadEvent.Allowed> atBeta = net.events(beta, RoadEvent.Allowed.class);
+        List<RoadEvent.Allowed> atAlpha = net.events(alpha, RoadEvent.Allowed.class);
+        assertThat(atBeta).hasSize(4).last().isEqualTo(new RoadEvent.Allowed("alpha", true, true));
+        assertThat(atAlpha).hasSize(4).last().isEqualTo(new RoadEvent.Allowed("beta", false, true));
+        assertThat(atBeta.get(0).renewal()).isFalse();
+        assertThat(atAlpha.get(0).renewal()).isFalse();
+        assertThat(atBeta.get(0).initiated()).isNotEqualTo(atAlpha.get(0).initiated());
+        assertThat(atBeta.subList(1, 4)).allMatch(a -> a.initiated() && a.renewal());
+        assertThat(atAlpha.subList(1, 4)).allMatch(a -> !a.initiated() && a.renewal());
     }
 
     @Test
