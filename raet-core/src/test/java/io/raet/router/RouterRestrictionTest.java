@@ -4,6 +4,9 @@ import static io.raet.router.ControlMesh.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.raet.lane.core.UxdSocket;
+import io.raet.road.RoadConfig;
+import io.raet.road.RoadStack;
+import io.raet.road.SessionRenewal;
 import io.raet.route.Address;
 import io.raet.route.ErrorCode;
 import io.raet.route.FlowException;
@@ -143,9 +146,9 @@ class RouterRestrictionTest {
         // Each new session (an allow, signed) scores 1; joins are not scored (unsigned: anyone can send one claiming
         // any name). The churner renews its session every 100 ms: ten sessions a second, beyond the throttle level
         // of this class (5, a score that halves every second); alpha and gamma, one session each, stay free.
-        io.raet.road.RoadConfig churning = io.raet.road.RoadConfig.defaults()
+        RoadConfig churning = RoadConfig.defaults()
                 .withSessionRenewal(Duration.ofMillis(100), 0);
-        try (io.raet.road.RoadStack churner = io.raet.road.RoadStack.builder().name("churner").port(0)
+        try (RoadStack churner = RoadStack.builder().name("churner").port(0)
                 .config(churning).build()) {
             String hub = churner.join(beta.address()).get(10, TimeUnit.SECONDS);
             churner.allow(hub).get(10, TimeUnit.SECONDS);
@@ -169,9 +172,9 @@ class RouterRestrictionTest {
         try (Router hub = Router.start(RouterConfig.builder("hub").port(0).laneDir(lane)
                 .restrictions(Restrictions.Settings.defaults().withLevels(5, 12)
                         .withTimes(Duration.ofSeconds(1), Duration.ofSeconds(2)))
-                .sessionRenewal(new io.raet.road.SessionRenewal(Duration.ofMillis(100), 0)).build(), hubEvents::add);
-                io.raet.road.RoadStack quiet = io.raet.road.RoadStack.builder().name("quiet").port(0)
-                        .config(io.raet.road.RoadConfig.defaults().withSessionRenewal(io.raet.road.SessionRenewal.OFF))
+                .sessionRenewal(new SessionRenewal(Duration.ofMillis(100), 0)).build(), hubEvents::add);
+                RoadStack quiet = RoadStack.builder().name("quiet").port(0)
+                        .config(RoadConfig.defaults().withSessionRenewal(SessionRenewal.OFF))
                         .build()) {
             String name = quiet.join(hub.address()).get(10, TimeUnit.SECONDS);
             quiet.allow(name).get(10, TimeUnit.SECONDS);

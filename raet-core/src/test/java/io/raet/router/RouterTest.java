@@ -2,6 +2,7 @@ package io.raet.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.raet.road.SessionRenewal;
 import io.raet.route.Address;
 import io.raet.route.ErrorCode;
 import io.raet.route.FlowException;
@@ -109,7 +110,7 @@ class RouterTest {
         CompletableFuture<String> connected = new CompletableFuture<>();
         try (Router gamma = Router.start(RouterConfig.builder("gamma").role("minion2").port(0)
                 .laneDir(tmp.resolve("g")).join(beta.address()).joinRetry(Duration.ofMillis(200))
-                .sessionRenewal(new io.raet.road.SessionRenewal(Duration.ofSeconds(1), 0)).build(), e -> {
+                .sessionRenewal(new SessionRenewal(Duration.ofSeconds(1), 0)).build(), e -> {
                     if (e instanceof RouterEvent.Connected c) {
                         connected.complete(c.estate());
                     }
